@@ -1,0 +1,100 @@
+/** Where and as whom to reach one host. The private key lives only in memory; the engine never writes it to disk. */
+export interface ServerSpec {
+  host: string;
+  port?: number;
+  username: string;
+  privateKey: string | Buffer;
+  passphrase?: string;
+  /** OpenSSH style `SHA256:<base64 without padding>`; when absent the key is trusted on first use and reported. */
+  hostKeyFingerprint?: string;
+  /** Reach this server through another SSH server (a bastion) with a forwarded TCP channel. */
+  jumpHost?: ServerSpec;
+}
+
+/** One (server, deploy path) pair of a plan. `env` is exported to hooks, restart and health check commands. */
+export interface Target {
+  id: string;
+  server: ServerSpec;
+  deployPath: string;
+  env?: Record<string, string>;
+}
+
+/** A batch size: an absolute count or a percentage of all targets; sizes are cumulative (`[1, "25%", "100%"]`). */
+export type BatchSize = number | `${number}%`;
+
+export type Rollout =
+  | { kind: 'parallel'; concurrency?: number }
+  | { kind: 'serial' }
+  | { kind: 'batches'; sizes: BatchSize[]; concurrency?: number; between?: BetweenBatches };
+
+export type BetweenBatches = { mode: 'auto'; delaySeconds: number } | { mode: 'manual' };
+
+export const HOOK_NAMES = ['before-checkout', 'after-checkout', 'before-release', 'after-release'] as const;
+export type HookName = (typeof HOOK_NAMES)[number];
+
+export interface HealthCheck {
+  /** Fetched on the target itself with curl or wget; `{{VAR}}` is replaced from the target's env. */
+  url?: string;
+  /** A script run on the target in the new release directory; exit 0 means healthy. */
+  command?: string;
+  retries?: number;
+  /** First wait between attempts; doubles after each failed attempt. */
+  intervalMs?: number;
+  timeoutMs?: number;
+}
+
+export interface BuildConfig {
+  command?: string;
+  env?: Record<string, string>;
+  /** Paths relative to the checkout that make up the artifact; default is the whole tree. */
+  artifactPaths?: string[];
+}
+
+export interface FailurePolicy {
+  /** How many failed targets the run tolerates before it stops starting new ones; 0 stops at the first failure. */
+  tolerate?: number;
+  /** Switch a batch's already-switched targets back when one of them fails its health check. Default true. */
+  autoRollback?: boolean;
+}
+
+/** Settings shared by release and rollback plans. */
+export interface PlanCommon {
+  releaseId: string;
+  project: string;
+  targets: Target[];
+  rollout: Rollout;
+  failurePolicy?: FailurePolicy;
+  /** Script run in the release directory after the switch (uploaded as a file, never pasted into a command). */
+  restartCommand?: string;
+  healthcheck?: HealthCheck;
+  /** Who asked for it; recorded in each host's history. */
+  actor?: string;
+  /** Which platform process runs it; recorded in host locks. */
+  instance?: string;
+  lockTtlMs?: number;
+  commandTimeoutMs?: number;
+}
+
+export interface ReleasePlan extends PlanCommon {
+  /** The platform host's workspace root; the project's mirror, checkouts and artifacts live in `<workDir>/<project>`. */
+  workDir: string;
+  source: { gitUrl: string; commit: string };
+  build?: BuildConfig;
+  hooks?: Partial<Record<HookName, string>>;
+  /** Directories and files under `<deploy>/shared/` linked into every release. */
+  sharedDirs?: string[];
+  sharedFiles?: string[];
+  keepReleases?: number;
+}
+
+export interface RollbackPlan extends PlanCommon {
+  /** A release id still kept in `<deploy>/releases/` on every target. */
+  toReleaseId: string;
+}
+
+export interface Artifact {
+  path: string;
+  sha256: string;
+  size: number;
+  commit: string;
+}
