@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkBatchSizes, splitIntoBatches } from './batches.js';
+import type { BatchSize } from './types.js';
 
 const hosts = (n: number) => Array.from({ length: n }, (_, i) => `h${i + 1}`);
 const shape = (batches: { targets: string[] }[]) => batches.map((b) => b.targets.length);
@@ -53,7 +54,8 @@ describe('checkBatchSizes', () => {
   it('accepts counts and percentages', () => {
     expect(checkBatchSizes([1, '25%', '100%'])).toBeUndefined();
   });
-  it.each([[[]], [[0]], [[1.5]], [['0%']], [['150%']], [['abc%' as `${number}%`]]])('rejects %j', (sizes) => {
+  const bad: BatchSize[][] = [[], [0], [1.5], ['0%'], ['150%'], ['abc%' as `${number}%`]];
+  it.each(bad.map((sizes) => [sizes]))('rejects %j', (sizes) => {
     expect(checkBatchSizes(sizes)).toBeTypeOf('string');
   });
 });

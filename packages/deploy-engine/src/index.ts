@@ -1,1 +1,34 @@
-export {};
+/**
+ * @rp/deploy-engine — ships one Git commit to many servers over SSH. No HTTP, no database, no globals: callers
+ * pass a plan, a transport and an event listener, and get a result value back.
+ */
+export { startRelease, retryFailed, type ReleaseOptions } from './release.js';
+export { startRollback } from './rollback.js';
+export { dryRun, type DryRunResult, type PlannedCommand } from './dry-run.js';
+export { listRefs, resolveRef, type RefList, type ListRefsOptions, type ListRefsOutcome } from './git/refs.js';
+export { createSshTransport, type SshTransportOptions } from './transport/ssh.js';
+export type { Transport, Connection, ConnectOutcome, ConnectHooks, ExecOptions, ExecOutcome } from './transport/transport.js';
+export { fingerprintOf } from './transport/fingerprint.js';
+export type { RunHandle, RunOptions } from './pipeline/run.js';
+export { validateReleasePlan, validateRollbackPlan } from './plan-validation.js';
+export { splitIntoBatches, type Batch } from './batches.js';
+export { quote, sh } from './shell/quote.js';
+export type { EngineEvent, EngineEventType, StageName, StageStatus } from './events.js';
+export type { ReleaseResult, TargetResult, TargetState } from './result.js';
+export type { ExecError, EngineError, EngineErrorCode, FailureReason } from './errors.js';
+export { PlanValidationError, describeFailure } from './errors.js';
+export type {
+  Artifact,
+  BatchSize,
+  BetweenBatches,
+  BuildConfig,
+  FailurePolicy,
+  HealthCheck,
+  HookName,
+  PlanCommon,
+  ReleasePlan,
+  RollbackPlan,
+  Rollout,
+  ServerSpec,
+  Target,
+} from './types.js';

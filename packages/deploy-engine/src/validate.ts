@@ -10,6 +10,7 @@ const OK: Check = { ok: true };
 const fail = (reason: string): Check => ({ ok: false, reason });
 
 // Shell metacharacters, quotes, whitespace and control characters never belong in names we generate paths from.
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this rejects
 const UNSAFE = /[\s;&|`$()<>"'\\*?[\]{}!#~^\0-\x1f\x7f]/;
 
 export function checkReleaseId(id: string): Check {
@@ -94,6 +95,7 @@ export function checkRefName(ref: string): Check {
 export function checkGitUrl(url: string): Check {
   if (url.length === 0 || url.length > 2048) return fail('git URL must be 1..2048 characters');
   if (url.startsWith('-')) return fail(`git URL ${JSON.stringify(url)} must not start with "-"`);
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this rejects
   if (/[\s\0-\x1f\x7f]/.test(url)) return fail('git URL must not contain whitespace or control characters');
   if (/^(https?|ssh|git|file):\/\//.test(url)) return OK;
   if (/^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^:]/.test(url) && !url.includes('::')) return OK;

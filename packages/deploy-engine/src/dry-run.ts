@@ -1,0 +1,107 @@
+import type { StageName } from './events.js';
+import { GIT_SAFETY_ARGS } from './git/git.js';
+import { cachedArtifactPath, findCachedArtifact, workspace } from './pipeline/artifact.js';
+import { scriptEnv } from './pipeline/scripts.js';
+import { expandUrl } from './pipeline/healthcheck.js';
+import { validateReleasePlan } from './plan-validation.js';
+import {
+  hasArtifactCommand,
+  httpCheckCommand,
+  layout,
+  listReleasesCommand,
+  lockAcquireCommand,
+  lockReleaseCommand,
+  preflightCommand,
+  pruneIncomingCommand,
+  readCurrentCommand,
+  runScriptCommand,
+  switchCommand,
+  unpackCommand,
+  uploadCommand,
+  writeScriptCommand,
+} from './remote/commands.js';
+import { quote } from './shell/quote.js';
+import type { ReleasePlan, Target } from './types.js';
+
+export interface PlannedCommand {
+  stage: StageName;
+  command: string;
+  /** What travels on stdin (a script's name or the artifact), never part of the command line. */
+  stdin?: string;
+}
+
+export type DryRunResult =
+  | { ok: true; artifactSha256: string; global: PlannedCommand[]; targets: Record<string, PlannedCommand[]> }
+  | { ok: false; problems: string[] };
+
+const ARTIFACT_PLACEHOLDER = 'ARTIFACT_SHA256';
+
+const shellLine = (argv: string[]) => argv.map((a) => (/^[A-Za-z0-9_./=:@+-]+$/.test(a) ? a : quote(a))).join(' ');
+
+/**
+ * The commands a release would run, per target, on the happy path, built by the same functions the pipeline uses.
+ * No connection is made. Until an artifact exists its checksum is shown as ARTIFACT_SHA256. Timestamps in history
+ * lines and lock owners are those of the moment of the dry run.
+ */
+export function dryRun(plan: ReleasePlan): DryRunResult {
+  const problems = validateReleasePlan(plan);
+  if (problems.length) return { ok: false, problems };
+  const cached = findCachedArtifact(plan);
+  const sha = cached?.sha256 ?? ARTIFACT_PLACEHOLDER;
+  const ws = workspace(plan);
+  const git = (args: string[]) => shellLine(['git', ...GIT_SAFETY_ARGS, ...args]);
+  const global: PlannedCommand[] = [];
+  if (plan.hooks?.['before-checkout'] !== undefined) global.push({ stage: 'hook:before-checkout', command: shellLine(['sh', `${ws.hooks}/before-checkout.sh`]) });
+  global.push(
+    { stage: 'checkout', command: git(['-C', ws.mirror, 'fetch', '--quiet', '--prune', '--force', '--', plan.source.gitUrl, '+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*']) },
+    { stage: 'checkout', command: git(['-C', ws.mirror, 'archive', '--format=tar', `--output=${ws.checkout}.tar`, plan.source.commit]) },
+  );
+  if (plan.hooks?.['after-checkout'] !== undefined) global.push({ stage: 'hook:after-checkout', command: shellLine(['sh', `${ws.hooks}/after-checkout.sh`]) });
+  if (plan.build?.command) global.push({ stage: 'build', command: shellLine(['sh', '-c', plan.build.command]) });
+  global.push({
+    stage: 'package',
+    command: shellLine(['tar', '-czf', cachedArtifactPath(plan), '-C', ws.checkout, '--', ...(plan.build?.artifactPaths?.length ? plan.build.artifactPaths : ['.'])]),
+  });
+
+  const owner = JSON.stringify({ releaseId: plan.releaseId, instance: plan.instance ?? 'engine' });
+  const targets: Record<string, PlannedCommand[]> = {};
+  for (const target of plan.targets) targets[target.id] = targetCommands(plan, target, sha, owner);
+  return { ok: true, artifactSha256: sha, global, targets };
+}
+
+function targetCommands(plan: ReleasePlan, target: Target, sha: string, owner: string): PlannedCommand[] {
+  const l = layout(target.deployPath);
+  const id = plan.releaseId;
+  const list: PlannedCommand[] = [
+    { stage: 'prepare', command: preflightCommand(target.deployPath).text },
+    { stage: 'prepare', command: lockAcquireCommand(target.deployPath, owner).text },
+    { stage: 'upload', command: hasArtifactCommand(target.deployPath, sha).text },
+    { stage: 'upload', command: uploadCommand(target.deployPath, sha).text, stdin: 'artifact .tar.gz' },
+  ];
+  const script = (stage: StageName, name: string, cwd: string, env: Record<string, string>) => {
+    list.push(
+      { stage, command: writeScriptCommand(target.deployPath, id, name).text, stdin: `${name} script` },
+      { stage, command: runScriptCommand(target.deployPath, id, name, cwd, env).text },
+    );
+  };
+  if (plan.hooks?.['before-release'] !== undefined) script('hook:before-release', 'before-release', l.root, scriptEnv(plan.project, target, id, { COMMIT: plan.source.commit }));
+  list.push(
+    { stage: 'release', command: unpackCommand(target.deployPath, { releaseId: id, sha256: sha, sharedDirs: plan.sharedDirs ?? [], sharedFiles: plan.sharedFiles ?? [] }).text },
+    { stage: 'release', command: readCurrentCommand(target.deployPath).text },
+    {
+      stage: 'release',
+      command: switchCommand(target.deployPath, id, { releaseId: id, from: null, to: id, at: new Date().toISOString(), actor: plan.actor ?? 'unknown', kind: 'release' }).text,
+    },
+  );
+  if (plan.restartCommand) script('release', 'restart', l.release(id), scriptEnv(plan.project, target, id));
+  const hc = plan.healthcheck;
+  if (hc?.url) list.push({ stage: 'healthcheck', command: httpCheckCommand(expandUrl(hc.url, target.env), Math.max(1, Math.ceil((hc.timeoutMs ?? 5000) / 1000))).text });
+  else if (hc?.command) script('healthcheck', 'healthcheck', l.release(id), scriptEnv(plan.project, target, id));
+  if (plan.hooks?.['after-release'] !== undefined) script('hook:after-release', 'after-release', l.release(id), scriptEnv(plan.project, target, id, { COMMIT: plan.source.commit }));
+  list.push(
+    { stage: 'cleanup', command: listReleasesCommand(target.deployPath).text },
+    { stage: 'cleanup', command: pruneIncomingCommand(target.deployPath, sha).text },
+    { stage: 'cleanup', command: lockReleaseCommand(target.deployPath, id).text },
+  );
+  return list;
+}

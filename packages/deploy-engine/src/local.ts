@@ -1,0 +1,71 @@
+import { spawn } from 'node:child_process';
+import type { Writable } from 'node:stream';
+import { OutputCollector, type ExecOutcome } from './transport/transport.js';
+
+export interface LocalOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  onStdout?: (chunk: Buffer) => void;
+  onStderr?: (chunk: Buffer) => void;
+  /** Stream stdout here instead of collecting it (e.g. `git archive` into `tar`). */
+  pipeStdoutTo?: Writable;
+}
+
+/**
+ * Runs a program on the platform host with an argument vector (no shell, so arguments are never parsed as syntax).
+ * It gets its own process group so that abort and timeout stop everything it started (build tools fork a lot).
+ */
+export function runLocal(program: string, args: readonly string[], options: LocalOptions = {}): Promise<ExecOutcome> {
+  const started = Date.now();
+  const output = new OutputCollector();
+  return new Promise((resolve) => {
+    const child = spawn(program, args, {
+      cwd: options.cwd,
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let reason: ExecOutcome['reason'];
+    const kill = (why: NonNullable<ExecOutcome['reason']>) => {
+      reason ??= why;
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    };
+    const timer = options.timeoutMs ? setTimeout(() => kill('timeout'), options.timeoutMs) : undefined;
+    const onAbort = () => kill('aborted');
+    if (options.signal?.aborted) onAbort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.pipeStdoutTo) child.stdout.pipe(options.pipeStdoutTo);
+    else
+      child.stdout.on('data', (chunk: Buffer) => {
+        output.addStdout(chunk);
+        options.onStdout?.(chunk);
+      });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output.addStderr(chunk);
+      options.onStderr?.(chunk);
+    });
+    let spawnError: Error | undefined;
+    child.once('error', (err) => {
+      spawnError = err;
+    });
+    child.once('close', (code) => {
+      if (timer) clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      if (spawnError) output.addStderr(Buffer.from(spawnError.message));
+      const outcome: ExecOutcome = {
+        exitCode: reason || spawnError ? null : code,
+        stdout: output.stdout,
+        stderrTail: output.stderrTail,
+        durationMs: Date.now() - started,
+      };
+      if (reason) outcome.reason = reason;
+      resolve(outcome);
+    });
+  });
+}

@@ -1,0 +1,56 @@
+import { engineError } from '../errors.js';
+import { lockAcquireCommand, lockReleaseCommand, lockTakeoverCommand } from '../remote/commands.js';
+import type { Target } from '../types.js';
+import { OK, remote, type RunContext, type Step } from './context.js';
+
+export interface LockOwner {
+  releaseId: string;
+  instance: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export function lockOwner(ctx: RunContext): LockOwner {
+  const now = Date.now();
+  return {
+    releaseId: ctx.plan.releaseId,
+    instance: ctx.plan.instance ?? 'engine',
+    createdAt: new Date(now).toISOString(),
+    expiresAt: new Date(now + (ctx.plan.lockTtlMs ?? 60 * 60_000)).toISOString(),
+  };
+}
+
+/**
+ * Takes `<deploy>/.platform/lock`. A lock of the same release id is ours (a crashed or retried run of the same
+ * release); an expired foreign lock is taken over and reported; a live foreign lock fails fast naming its owner.
+ */
+export async function acquireLock(ctx: RunContext, target: Target): Promise<Step> {
+  const owner = JSON.stringify(lockOwner(ctx));
+  const first = await remote(ctx, target, 'prepare', lockAcquireCommand(target.deployPath, owner).text, { quiet: true });
+  if (!first.ok) return first;
+  const out = first.out.stdout.trim();
+  if (out === 'acquired') return OK;
+  const seen = out.replace(/^held /, '');
+  let holder: Partial<LockOwner> = {};
+  try {
+    holder = JSON.parse(seen) as Partial<LockOwner>;
+  } catch {
+    // An unreadable lock is still a lock: treat it as held by an unknown owner that never expires.
+  }
+  if (holder.releaseId === ctx.plan.releaseId) return OK;
+  const expires = holder.expiresAt ? Date.parse(holder.expiresAt) : Number.NaN;
+  if (!Number.isNaN(expires) && expires < Date.now()) {
+    const takeover = await remote(ctx, target, 'prepare', lockTakeoverCommand(target.deployPath, seen, owner).text, { quiet: true });
+    if (takeover.ok) {
+      ctx.events.emit({ type: 'lock.takenOver', target: target.id, previousOwner: holder });
+      return OK;
+    }
+  }
+  const who = holder.releaseId ? `release ${holder.releaseId} on ${holder.instance ?? 'unknown instance'} until ${holder.expiresAt ?? '?'}` : `an unknown owner (${seen.slice(0, 200)})`;
+  return { ok: false, error: engineError('locked', `${target.deployPath} on ${target.server.host} is locked by ${who}`, target.id) };
+}
+
+export async function releaseLock(ctx: RunContext, target: Target, stage: 'cleanup' | 'prepare'): Promise<Step> {
+  const out = await remote(ctx, target, stage, lockReleaseCommand(target.deployPath, ctx.plan.releaseId).text, { uninterruptible: true, quiet: true, timeoutMs: 15_000 });
+  return out.ok ? OK : out;
+}

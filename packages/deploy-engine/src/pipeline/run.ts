@@ -1,0 +1,152 @@
+import { engineError, type FailureReason } from '../errors.js';
+import { EventSink, type EngineEvent } from '../events.js';
+import { preflightCommand } from '../remote/commands.js';
+import type { ReleaseResult, TargetResult } from '../result.js';
+import type { Transport } from '../transport/transport.js';
+import type { Artifact, PlanCommon, Target } from '../types.js';
+import { Semaphore } from '../semaphore.js';
+import { remote, runStage, type RunContext, type Step } from './context.js';
+import { readCurrent } from './deploy-target.js';
+import { acquireLock, releaseLock } from './lock.js';
+import { PauseGate } from './pause-gate.js';
+import { ConnectionPool } from './pool.js';
+
+export interface RunOptions {
+  transport: Transport;
+  signal?: AbortSignal;
+  onEvent?: (event: EngineEvent) => void;
+}
+
+export interface RunHandle {
+  done: Promise<ReleaseResult>;
+  /** Releases a rollout waiting at a manual batch pause; does nothing when none is waiting. */
+  continue(): void;
+}
+
+export interface RunBodyOutcome {
+  artifact?: Artifact;
+  error?: FailureReason;
+}
+
+/**
+ * The frame every run shares: events, pooled connections, per-target results, host locks, and at the end a read
+ * back of each target's `current` so the result states what is really live, even after an abort or a failure.
+ */
+export function startRun(
+  kind: ReleaseResult['kind'],
+  plan: PlanCommon,
+  options: RunOptions,
+  problems: string[],
+  body: (ctx: RunContext, gate: PauseGate, prepared: Prepared) => Promise<RunBodyOutcome>,
+): RunHandle {
+  const gate = new PauseGate();
+  const started = Date.now();
+  const events = new EventSink(plan.releaseId, options.onEvent);
+  const results = new Map<string, TargetResult>(
+    plan.targets.map((t) => [t.id, { state: 'skipped', releaseId: plan.releaseId, current: null, previous: null, switched: false }]),
+  );
+  const ctx: RunContext = {
+    plan,
+    events,
+    signal: options.signal,
+    pool: new ConnectionPool(options.transport, events, options.signal),
+    results,
+    commandTimeoutMs: plan.commandTimeoutMs ?? 10 * 60_000,
+  };
+
+  const run = async (): Promise<ReleaseResult> => {
+    events.emit({ type: 'release.started', kind, targets: plan.targets.map((t) => t.id) });
+    let outcome: RunBodyOutcome;
+    const prepared: Prepared = { freeBytes: new Map(), locked: new Set(), failed: 0 };
+    if (problems.length) {
+      outcome = { error: engineError('invalid-plan', problems.join('; ')) };
+    } else {
+      try {
+        outcome = await body(ctx, gate, prepared);
+      } finally {
+        await finish(ctx, prepared);
+      }
+    }
+    const states = [...results.values()];
+    const status: ReleaseResult['status'] = options.signal?.aborted
+      ? 'aborted'
+      : !outcome.error && states.every((r) => r.state === 'succeeded')
+        ? 'succeeded'
+        : 'failed';
+    const result: ReleaseResult = { releaseId: plan.releaseId, kind, status, targets: Object.fromEntries(results), durationMs: Date.now() - started };
+    if (outcome.artifact) result.artifact = outcome.artifact;
+    if (outcome.error) result.error = outcome.error;
+    events.emit({ type: 'release.finished', result });
+    return result;
+  };
+
+  return { done: run(), continue: () => gate.open() };
+}
+
+export interface Prepared {
+  /** Free bytes on each target's deploy filesystem, for the 2× artifact size check before upload. */
+  freeBytes: Map<string, number>;
+  locked: Set<string>;
+  failed: number;
+}
+
+/** Pre-flight for every target before anything changes: reachable, layout present, disk measured, lock taken. */
+export async function prepare(ctx: RunContext, prepared: Prepared, artifactSize: number | undefined): Promise<Step> {
+  const limit = new Semaphore(8);
+  return runStage(ctx, 'prepare', undefined, async () => {
+    await Promise.all(
+      ctx.plan.targets.map((target) =>
+        limit.run(async () => {
+          const failure = await prepareTarget(ctx, prepared, target, artifactSize);
+          if (!failure) return;
+          prepared.failed++;
+          const result = ctx.results.get(target.id);
+          if (result) {
+            result.state = 'failed';
+            result.error = failure;
+          }
+          ctx.events.emit({ type: 'target.failed', target: target.id, stage: 'prepare', error: failure });
+        }),
+      ),
+    );
+    if (ctx.signal?.aborted) return { ok: false, error: engineError('aborted', 'run aborted during prepare') };
+    const tolerate = ctx.plan.failurePolicy?.tolerate ?? 0;
+    if (prepared.failed > tolerate) {
+      return { ok: false, error: engineError('skipped', `pre-flight failed on ${prepared.failed} target(s), tolerance is ${tolerate}; nothing was changed`) };
+    }
+    return { ok: true };
+  });
+}
+
+async function prepareTarget(ctx: RunContext, prepared: Prepared, target: Target, artifactSize: number | undefined): Promise<FailureReason | undefined> {
+  const pre = await remote(ctx, target, 'prepare', preflightCommand(target.deployPath).text, { quiet: true, timeoutMs: 30_000 });
+  if (!pre.ok) return pre.error;
+  const freeBytes = Number(pre.out.stdout.trim()) * 1024;
+  if (Number.isFinite(freeBytes)) prepared.freeBytes.set(target.id, freeBytes);
+  if (artifactSize !== undefined && Number.isFinite(freeBytes) && freeBytes < 2 * artifactSize) {
+    return engineError('disk-space', `${target.deployPath} has ${freeBytes} bytes free, needs ${2 * artifactSize} (2× artifact)`, target.id);
+  }
+  const lock = await acquireLock(ctx, target);
+  if (!lock.ok) return lock.error;
+  prepared.locked.add(target.id);
+  return undefined;
+}
+
+/** Releases our locks, reads back `current` on every reachable target, closes connections. Never aborted. */
+async function finish(ctx: RunContext, prepared: Prepared): Promise<void> {
+  const limit = new Semaphore(16);
+  await Promise.all(
+    ctx.plan.targets.map((target) =>
+      limit.run(async () => {
+        const result = ctx.results.get(target.id);
+        if (prepared.locked.has(target.id) && result?.state !== 'succeeded') await releaseLock(ctx, target, 'cleanup');
+        // Connect even after an abort: the result must say what each reachable target is running.
+        const conn = await ctx.pool.get(target.server, { ignoreAbort: true });
+        if (!conn.ok || !result) return;
+        const current = await readCurrent(ctx, target, 'cleanup');
+        if (current.ok) result.current = current.id;
+      }),
+    ),
+  );
+  await ctx.pool.closeAll();
+}

@@ -1,0 +1,36 @@
+import { layout, runScriptCommand, writeScriptCommand } from '../remote/commands.js';
+import type { StageName } from '../events.js';
+import type { Target } from '../types.js';
+import { remote, type RemoteOutcome, type RunContext } from './context.js';
+
+/** Variables every remote script sees, then the target's own env (which may override nothing of ours). */
+export function scriptEnv(project: string, target: Target, releaseId: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    ...target.env,
+    ...extra,
+    RELEASE_ID: releaseId,
+    RELEASE_PATH: layout(target.deployPath).release(releaseId),
+    DEPLOY_PATH: layout(target.deployPath).root,
+    PROJECT: project,
+  };
+}
+
+/**
+ * Uploads a script through stdin into `.platform/scripts/<run>/<name>.sh` and runs it with `sh`. The text travels as
+ * data, so quotes, `$()` or newlines in a hook cannot change the command line around it.
+ */
+export async function runRemoteScript(
+  ctx: RunContext,
+  target: Target,
+  stage: StageName,
+  name: string,
+  script: string,
+  cwd: string,
+  env: Record<string, string>,
+  options: { uninterruptible?: boolean; timeoutMs?: number } = {},
+): Promise<RemoteOutcome> {
+  const runId = ctx.plan.releaseId;
+  const write = await remote(ctx, target, stage, writeScriptCommand(target.deployPath, runId, name).text, { stdin: script, quiet: true, ...options });
+  if (!write.ok) return write;
+  return remote(ctx, target, stage, runScriptCommand(target.deployPath, runId, name, cwd, env).text, options);
+}

@@ -1,0 +1,258 @@
+import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
+import type { Duplex } from 'node:stream';
+import { engineError } from '../errors.js';
+import { Semaphore } from '../semaphore.js';
+import type { ServerSpec } from '../types.js';
+import { fingerprintOf, sameFingerprint } from './fingerprint.js';
+import {
+  OutputCollector,
+  type ConnectHooks,
+  type ConnectOutcome,
+  type Connection,
+  type ExecOptions,
+  type ExecOutcome,
+  type Transport,
+} from './transport.js';
+
+export interface SshTransportOptions {
+  connectTimeoutMs?: number;
+  keepaliveIntervalMs?: number;
+  /** Default per-command timeout when a caller gives none. */
+  commandTimeoutMs?: number;
+  /** OpenSSH's default MaxSessions is 10; staying below it leaves room for an operator's own session. */
+  maxChannels?: number;
+}
+
+// AES-GCM first: OpenSSL does it in hardware, which matters when one Node thread feeds many uploads.
+const CIPHERS = ['aes128-gcm@openssh.com', 'aes256-gcm@openssh.com', 'chacha20-poly1305@openssh.com', 'aes128-ctr', 'aes256-ctr'];
+
+export function createSshTransport(options: SshTransportOptions = {}): Transport {
+  const settings = {
+    connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+    keepaliveIntervalMs: options.keepaliveIntervalMs ?? 10_000,
+    commandTimeoutMs: options.commandTimeoutMs ?? 10 * 60_000,
+    maxChannels: options.maxChannels ?? 8,
+  };
+  return { connect: (server, hooks) => connectServer(server, hooks ?? {}, settings) };
+}
+
+type Settings = Required<SshTransportOptions>;
+
+const label = (server: ServerSpec) => `${server.username}@${server.host}:${server.port ?? 22}`;
+
+async function connectServer(server: ServerSpec, hooks: ConnectHooks, settings: Settings): Promise<ConnectOutcome> {
+  let sock: Duplex | undefined;
+  let jump: Connection | undefined;
+  if (server.jumpHost) {
+    const viaJump = await connectServer(server.jumpHost, hooks, settings);
+    if (!viaJump.ok) return { ok: false, error: engineError(viaJump.error.code, `jump host: ${viaJump.error.message}`) };
+    jump = viaJump.connection;
+    const forwarded = await (jump as SshConnection).forwardOut(server.host, server.port ?? 22);
+    if (!forwarded.ok) {
+      jump.close();
+      return { ok: false, error: engineError('connect-failed', `jump host could not reach ${label(server)}: ${forwarded.message}`) };
+    }
+    sock = forwarded.stream;
+  }
+
+  const client = new Client();
+  let hostKeyProblem: string | undefined;
+  const config: ConnectConfig = {
+    host: server.host,
+    port: server.port ?? 22,
+    username: server.username,
+    privateKey: server.privateKey,
+    readyTimeout: settings.connectTimeoutMs,
+    keepaliveInterval: settings.keepaliveIntervalMs,
+    keepaliveCountMax: 3,
+    algorithms: { cipher: CIPHERS as NonNullable<ConnectConfig['algorithms']>['cipher'] },
+    hostVerifier: (key: Buffer) => {
+      const actual = fingerprintOf(key);
+      if (server.hostKeyFingerprint) {
+        if (sameFingerprint(server.hostKeyFingerprint, actual)) return true;
+        hostKeyProblem = `host key of ${label(server)} is ${actual}, expected ${server.hostKeyFingerprint}; refusing to connect (the host was replaced or someone is intercepting)`;
+        return false;
+      }
+      hooks.onHostKeyLearned?.(actual);
+      return true;
+    },
+  };
+  if (server.passphrase !== undefined) config.passphrase = server.passphrase;
+  if (sock) config.sock = sock;
+
+  return new Promise<ConnectOutcome>((resolve) => {
+    let settled = false;
+    const settle = (outcome: ConnectOutcome) => {
+      if (settled) return;
+      settled = true;
+      hooks.signal?.removeEventListener('abort', onAbort);
+      resolve(outcome);
+    };
+    const onAbort = () => {
+      client.end();
+      jump?.close();
+      settle({ ok: false, error: engineError('aborted', `connecting to ${label(server)} was aborted`) });
+    };
+    if (hooks.signal?.aborted) return onAbort();
+    hooks.signal?.addEventListener('abort', onAbort, { once: true });
+    client.once('ready', () => settle({ ok: true, connection: new SshConnection(client, settings, jump) }));
+    client.once('error', (err: Error) => {
+      jump?.close();
+      if (hostKeyProblem) settle({ ok: false, error: engineError('host-key-mismatch', hostKeyProblem) });
+      else settle({ ok: false, error: engineError('connect-failed', `cannot connect to ${label(server)}: ${err.message}`) });
+    });
+    client.once('close', () => settle({ ok: false, error: engineError('connect-failed', `connection to ${label(server)} closed during handshake`) }));
+    try {
+      client.connect(config);
+    } catch (err) {
+      // ssh2 throws synchronously for unusable keys; that is still a value for the caller.
+      settle({ ok: false, error: engineError('connect-failed', `cannot connect to ${label(server)}: ${(err as Error).message}`) });
+    }
+  });
+}
+
+class SshConnection implements Connection {
+  #channels: Semaphore;
+  #open = new Set<ClientChannel>();
+  #closed = false;
+
+  constructor(
+    private readonly client: Client,
+    private readonly settings: Settings,
+    private readonly jump: Connection | undefined,
+  ) {
+    this.#channels = new Semaphore(settings.maxChannels);
+    client.on('close', () => {
+      this.#closed = true;
+    });
+    // After 'ready' a late socket error must not crash the process; the running channels see the close.
+    client.on('error', () => undefined);
+  }
+
+  forwardOut(host: string, port: number): Promise<{ ok: true; stream: Duplex } | { ok: false; message: string }> {
+    return new Promise((resolve) => {
+      this.client.forwardOut('127.0.0.1', 0, host, port, (err, stream) => {
+        if (err) resolve({ ok: false, message: err.message });
+        else resolve({ ok: true, stream });
+      });
+    });
+  }
+
+  exec(command: string, options: ExecOptions = {}): Promise<ExecOutcome> {
+    return this.#channels.run(() => this.#exec(command, options));
+  }
+
+  #exec(command: string, options: ExecOptions): Promise<ExecOutcome> {
+    const started = Date.now();
+    const output = new OutputCollector();
+    const finish = (exitCode: number | null, reason?: ExecOutcome['reason']): ExecOutcome => {
+      const outcome: ExecOutcome = { exitCode, stdout: output.stdout, stderrTail: output.stderrTail, durationMs: Date.now() - started };
+      if (reason) outcome.reason = reason;
+      return outcome;
+    };
+    if (options.signal?.aborted) return Promise.resolve(finish(null, 'aborted'));
+    if (this.#closed) return Promise.resolve(finish(null, 'connection-lost'));
+
+    return new Promise<ExecOutcome>((resolve) => {
+      let exitCode: number | null = null;
+      let stopReason: ExecOutcome['reason'];
+      let channel: ClientChannel | undefined;
+      let settled = false;
+      let remotePid: number | undefined;
+      let pidLine = '';
+      const timeoutMs = options.timeoutMs ?? this.settings.commandTimeoutMs;
+
+      const stop = (reason: NonNullable<ExecOutcome['reason']>) => {
+        if (stopReason) return;
+        stopReason = reason;
+        if (typeof options.stdin === 'object' && 'unpipe' in options.stdin) {
+          if (channel) options.stdin.unpipe(channel);
+          options.stdin.destroy();
+        }
+        // sshd ignores channel signal requests and keeps a command running after its channel closes, so the
+        // command's process group (its shell is a session leader under sshd) is killed through a second channel.
+        if (remotePid !== undefined) this.#kill(remotePid);
+        channel?.close();
+        // Do not wait for the remote side to agree: a stopped command is over for the engine now.
+        setTimeout(done, 2000).unref();
+      };
+      const timer = setTimeout(() => stop('timeout'), timeoutMs);
+      const onAbort = () => stop('aborted');
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      const onClientClose = () => {
+        stopReason ??= 'connection-lost';
+        done();
+      };
+      this.client.once('close', onClientClose);
+
+      const done = () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+        this.client.removeListener('close', onClientClose);
+        if (channel) this.#open.delete(channel);
+        resolve(finish(stopReason ? null : exitCode, stopReason));
+      };
+
+      this.client.exec(`printf 'rp-pid:%s\\n' "$$" >&2; ${command}`, (err, ch) => {
+        if (err) {
+          output.addStderr(Buffer.from(err.message));
+          stopReason ??= 'connection-lost';
+          return done();
+        }
+        channel = ch;
+        this.#open.add(ch);
+        if (stopReason) stop(stopReason);
+        ch.on('data', (chunk: Buffer) => {
+          output.addStdout(chunk);
+          options.onStdout?.(chunk);
+        });
+        ch.stderr.on('data', (data: Buffer) => {
+          let chunk = data;
+          if (remotePid === undefined) {
+            // The wrapper's first stderr line carries the remote pid; it is ours, not the command's output.
+            pidLine += chunk.toString('latin1');
+            const newline = pidLine.indexOf('\n');
+            if (newline < 0) return;
+            remotePid = Number(/^rp-pid:(\d+)$/.exec(pidLine.slice(0, newline))?.[1] ?? 0);
+            chunk = Buffer.from(pidLine.slice(newline + 1), 'latin1');
+            if (stopReason && remotePid) this.#kill(remotePid);
+            if (chunk.length === 0) return;
+          }
+          output.addStderr(chunk);
+          options.onStderr?.(chunk);
+        });
+        ch.on('exit', (code: number | null) => {
+          exitCode = typeof code === 'number' ? code : null;
+        });
+        ch.on('close', done);
+        const stdin = options.stdin;
+        if (stdin === undefined) ch.end();
+        else if (typeof stdin === 'string' || Buffer.isBuffer(stdin)) ch.end(stdin);
+        else {
+          stdin.on('error', () => stop('aborted'));
+          stdin.pipe(ch);
+        }
+      });
+    });
+  }
+
+  /** Best effort: a failure here only means the process already ended or the connection is gone. */
+  #kill(pid: number): void {
+    if (this.#closed || pid <= 1) return;
+    this.client.exec(`kill -KILL -- -${pid} 2>/dev/null || kill -KILL ${pid} 2>/dev/null; true`, (err, ch) => {
+      if (err) return;
+      ch.on('close', () => undefined);
+      ch.resume();
+      ch.stderr.resume();
+      ch.end();
+    });
+  }
+
+  close(): void {
+    for (const channel of this.#open) channel.close();
+    this.client.end();
+    this.jump?.close();
+  }
+}

@@ -1,0 +1,203 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+
+export interface SshHost {
+  host: string;
+  port: number;
+  username: string;
+  /** OpenSSH-format ed25519 private key accepted by every host of the same `startSshHosts` call. */
+  privateKey: string;
+  /** `SHA256:…` of this host's own host key, as `ssh-keygen -lf` prints it. */
+  hostKeyFingerprint: string;
+  /** An empty directory owned by the login user, for deploy paths of this host. */
+  deployRoot: string;
+  /** The host's temp dir (config, keys, logs); removed by stop(). */
+  dir: string;
+  stop(): Promise<void>;
+}
+
+export interface SshHosts {
+  hosts: SshHost[];
+  /** Where the shared client key pair lives (the private key is also in each host's `privateKey`). */
+  clientKeyPath: string;
+  stopAll(): Promise<void>;
+}
+
+export interface StartSshHostsOptions {
+  /** Parent of all temp dirs; default the OS temp dir. */
+  baseDir?: string;
+  /** Extra sshd_config lines (e.g. `MaxSessions 20`). */
+  extraConfig?: string[];
+}
+
+const SSHD_CANDIDATES = ['/usr/sbin/sshd', '/usr/local/sbin/sshd', '/sbin/sshd'];
+
+function findSshd(): string {
+  const found = SSHD_CANDIDATES.find((p) => existsSync(p));
+  if (found) return found;
+  if (process.getuid?.() === 0) {
+    // Debian's openssh-server does not start a daemon on install here; we only need the binary.
+    execFileSync('apt-get', ['install', '-y', '-q', 'openssh-server'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    const installed = SSHD_CANDIDATES.find((p) => existsSync(p));
+    if (installed) return installed;
+  }
+  throw new Error('sshd not found; install openssh-server (apt-get install -y openssh-server)');
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves once sshd sends its version banner, which is when it accepts logins. */
+async function waitForBanner(port: number, child: ChildProcess, logPath: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`sshd on port ${port} exited with ${child.exitCode}: ${readLog(logPath)}`);
+    const banner = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.setTimeout(1000);
+      socket.once('data', (data) => {
+        socket.destroy();
+        resolve(data.toString().startsWith('SSH-'));
+      });
+      socket.once('error', () => resolve(false));
+      socket.once('timeout', () => {
+        socket.destroy();
+        resolve(false);
+      });
+    });
+    if (banner) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`sshd on port ${port} did not start within ${timeoutMs} ms: ${readLog(logPath)}`);
+}
+
+function readLog(path: string): string {
+  try {
+    return readFileSync(path, 'utf8').slice(-2000);
+  } catch {
+    return '(no log)';
+  }
+}
+
+function keygen(path: string, comment: string): void {
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', path], { stdio: 'ignore' });
+}
+
+function fingerprintOfKeyFile(pubPath: string): string {
+  // "256 SHA256:abc… comment (ED25519)"
+  const out = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', pubPath], { encoding: 'utf8' });
+  const fp = out.split(' ')[1];
+  if (!fp?.startsWith('SHA256:')) throw new Error(`unexpected ssh-keygen output: ${out}`);
+  return fp;
+}
+
+/**
+ * Starts `n` throwaway OpenSSH servers on 127.0.0.1, each a child `sshd -D` with its own host key, config, pid file
+ * and deploy root, all accepting one fresh client key for the current user. Works as root and as an ordinary user
+ * (ports are always > 1024). Call `stopAll()` in afterAll; the children are also killed when this process exits.
+ */
+export async function startSshHosts(n: number, options: StartSshHostsOptions = {}): Promise<SshHosts> {
+  const sshd = findSshd();
+  const username = userInfo().username;
+  const base = mkdtempSync(join(options.baseDir ?? tmpdir(), 'rp-ssh-'));
+  const clientKeyPath = join(base, 'client_ed25519');
+  keygen(clientKeyPath, 'rp-test-client');
+  const privateKey = readFileSync(clientKeyPath, 'utf8');
+  const publicKey = readFileSync(`${clientKeyPath}.pub`, 'utf8');
+  if (process.getuid?.() === 0) {
+    // sshd as root insists on its privilege separation directory even with a private config.
+    mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+  }
+
+  const starts = Array.from({ length: n }, async (_, i): Promise<SshHost> => {
+    const dir = join(base, `host${i + 1}`);
+    const deployRoot = join(dir, 'deploy');
+    mkdirSync(deployRoot, { recursive: true });
+    const hostKey = join(dir, 'ssh_host_ed25519_key');
+    keygen(hostKey, `rp-test-host${i + 1}`);
+    writeFileSync(join(dir, `authorized_keys.${username}`), publicKey, { mode: 0o600 });
+    const logPath = join(dir, 'sshd.log');
+    let lastError: unknown;
+    // A port found free can be taken by someone else before sshd binds it; a fresh port on retry fixes that.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const port = await freePort();
+      const configPath = join(dir, 'sshd_config');
+      writeFileSync(
+        configPath,
+        [
+          `Port ${port}`,
+          'ListenAddress 127.0.0.1',
+          `HostKey ${hostKey}`,
+          `PidFile ${join(dir, 'sshd.pid')}`,
+          `AuthorizedKeysFile ${join(dir, 'authorized_keys.%u')}`,
+          'PasswordAuthentication no',
+          'KbdInteractiveAuthentication no',
+          'PubkeyAuthentication yes',
+          'UsePAM no',
+          'StrictModes no',
+          'PermitRootLogin prohibit-password',
+          'AllowTcpForwarding yes',
+          'MaxSessions 16',
+          'MaxStartups 100:30:200',
+          'Subsystem sftp internal-sftp',
+          'LogLevel ERROR',
+          ...(options.extraConfig ?? []),
+          '',
+        ].join('\n'),
+      );
+      const child = spawn(sshd, ['-D', '-e', '-f', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const chunks: Buffer[] = [];
+      child.stderr?.on('data', (c: Buffer) => {
+        chunks.push(c);
+        writeFileSync(logPath, Buffer.concat(chunks));
+      });
+      const onExit = () => child.kill('SIGKILL');
+      process.once('exit', onExit);
+      try {
+        await waitForBanner(port, child, logPath);
+      } catch (err) {
+        lastError = err;
+        process.removeListener('exit', onExit);
+        child.kill('SIGKILL');
+        continue;
+      }
+      const stop = async () => {
+        process.removeListener('exit', onExit);
+        if (child.exitCode === null && child.signalCode === null) {
+          const exited = new Promise((resolve) => child.once('exit', resolve));
+          child.kill('SIGTERM');
+          await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        }
+        rmSync(dir, { recursive: true, force: true });
+      };
+      return { host: '127.0.0.1', port, username, privateKey, hostKeyFingerprint: fingerprintOfKeyFile(`${hostKey}.pub`), deployRoot, dir, stop };
+    }
+    throw lastError instanceof Error ? lastError : new Error(String(lastError));
+  });
+
+  const settled = await Promise.allSettled(starts);
+  const hosts = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const failure = settled.find((s) => s.status === 'rejected');
+  const stopAll = async () => {
+    await Promise.all(hosts.map((h) => h.stop()));
+    rmSync(base, { recursive: true, force: true });
+  };
+  if (failure) {
+    await stopAll();
+    throw failure.reason;
+  }
+  return { hosts, clientKeyPath, stopAll };
+}
