@@ -1,0 +1,157 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSshTransport, startRelease, startRollback, type Target } from '../src/index.js';
+import { createSampleAppRepo, readHost, samplePlan, sampleTargets, startSshHosts, type SampleAppRepo, type SshHosts } from './harness/index.js';
+import { appSays, recorder, tempDir } from './helpers.js';
+
+let ssh: SshHosts;
+let repo: SampleAppRepo;
+let targets: Target[];
+const workDir = tempDir('rp-work-');
+const transport = createSshTransport({ connectTimeoutMs: 5000 });
+
+beforeAll(async () => {
+  ssh = await startSshHosts(3);
+  repo = createSampleAppRepo();
+  targets = await sampleTargets(ssh.hosts);
+});
+
+afterAll(async () => {
+  await ssh?.stopAll();
+  repo?.remove();
+});
+
+const plan = (releaseId: string, commit: string, overrides = {}) => samplePlan({ releaseId, gitUrl: repo.url, commit, workDir, targets }, overrides);
+
+describe('release lifecycle against real sshd hosts', () => {
+  it('first release: every target switches to it, serves it, records history and frees its lock', async () => {
+    const rec = recorder();
+    const result = await startRelease(plan('r1', repo.commits[0]!), { transport, onEvent: rec.onEvent }).done;
+
+    expect(result.status, JSON.stringify(result.error ?? result.targets)).toBe('succeeded');
+    for (const t of targets) {
+      expect(result.targets[t.id]).toMatchObject({ state: 'succeeded', current: 'r1', previous: null, switched: true });
+      const host = readHost(t.deployPath);
+      expect(host.current).toBe('r1');
+      expect(host.currentIsWhole).toBe(true);
+      expect(host.lock).toBeNull();
+      expect(host.history).toEqual([expect.objectContaining({ releaseId: 'r1', from: null, to: 'r1', actor: 'integration-test', kind: 'release' })]);
+      expect(await appSays(t.env?.PORT)).toBe('r1');
+    }
+    // Every stage reports start and finish with a duration; logs carry a strictly increasing seq.
+    const finished = rec.of('stage.finished').map((e) => `${e.stage}${e.target ? `@${e.target}` : ''}:${e.status}`);
+    for (const stage of ['prepare', 'checkout', 'build', 'package']) expect(finished).toContain(`${stage}:succeeded`);
+    for (const stage of ['upload', 'release', 'healthcheck', 'cleanup']) expect(finished).toContain(`${stage}@host1:succeeded`);
+    expect(rec.of('stage.started').length).toBe(rec.of('stage.finished').length);
+    expect(rec.of('log').some((l) => l.stage === 'release' && l.text.includes('started r1'))).toBe(true);
+    expect(rec.seqIncreases()).toBe(true);
+    expect(rec.events[0]?.type).toBe('release.started');
+    expect(rec.events.at(-1)?.type).toBe('release.finished');
+    expect(result.artifact?.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('second release: switches to the new commit and remembers the previous release', async () => {
+    const second = repo.addCommit();
+    const rec = recorder();
+    const result = await startRelease(plan('r2', second), { transport, onEvent: rec.onEvent }).done;
+
+    expect(result.status, JSON.stringify(result.targets)).toBe('succeeded');
+    for (const t of targets) {
+      expect(result.targets[t.id]).toMatchObject({ state: 'succeeded', current: 'r2', previous: 'r1' });
+      expect(readHost(t.deployPath).releases).toEqual(['r1', 'r2']);
+      expect(await appSays(t.env?.PORT)).toBe('r2');
+    }
+    expect(readHost(targets[0]!.deployPath).history.map((h) => h.to)).toEqual(['r1', 'r2']);
+  });
+
+  it('the same commit and build config again reuses the cached artifact without checkout or build', async () => {
+    const rec = recorder();
+    const result = await startRelease(plan('r2b', repo.commits[1]!), { transport, onEvent: rec.onEvent }).done;
+    expect(result.status).toBe('succeeded');
+    const global = rec.of('stage.finished').filter((e) => !e.target);
+    expect(global.find((e) => e.stage === 'checkout')?.status).toBe('skipped');
+    expect(global.find((e) => e.stage === 'build')?.status).toBe('skipped');
+    // The host already has that artifact (same sha256), so nothing is uploaded either.
+    expect(rec.of('stage.finished').find((e) => e.stage === 'upload' && e.target === 'host1')?.status).toBe('skipped');
+  });
+
+  it('rollback plan: switches every target to a kept release, restarts and health-checks it', async () => {
+    const rec = recorder();
+    const result = await startRollback(
+      { releaseId: 'rb1', toReleaseId: 'r1', project: 'sample-app', targets, rollout: { kind: 'serial' }, restartCommand: 'sh bin/restart.sh', healthcheck: { url: 'http://127.0.0.1:{{PORT}}/health', retries: 10, intervalMs: 100 }, actor: 'integration-test' },
+      { transport, onEvent: rec.onEvent },
+    ).done;
+
+    expect(result.status, JSON.stringify(result.targets)).toBe('succeeded');
+    for (const t of targets) {
+      expect(result.targets[t.id]).toMatchObject({ state: 'succeeded', current: 'r1', previous: 'r2b' });
+      expect(await appSays(t.env?.PORT)).toBe('r1');
+      expect(readHost(t.deployPath).history.at(-1)).toMatchObject({ from: 'r2b', to: 'r1', kind: 'rollback' });
+      expect(readHost(t.deployPath).lock).toBeNull();
+    }
+    // No global build stages in a rollback.
+    expect(rec.of('stage.started').some((e) => e.stage === 'checkout' || e.stage === 'upload')).toBe(false);
+    // Serial rollout: one batch per target.
+    expect(rec.of('batch.started').map((b) => b.targets)).toEqual([['host1'], ['host2'], ['host3']]);
+  });
+
+  it('rolling back to a release that is not kept fails on that target without switching', async () => {
+    const result = await startRollback({ releaseId: 'rb2', toReleaseId: 'nope', project: 'sample-app', targets, rollout: { kind: 'parallel' } }, { transport }).done;
+    expect(result.status).toBe('failed');
+    expect(result.targets.host1?.error).toMatchObject({ code: 'release-missing' });
+    for (const t of targets) expect(readHost(t.deployPath).current).toBe('r1');
+  });
+
+  it('a failed health check rolls the batch back to the previous release and stops the rollout', async () => {
+    const bad = repo.addCommit({ unhealthy: true });
+    const rec = recorder();
+    const result = await startRelease(
+      plan('r3', bad, {
+        rollout: { kind: 'batches', sizes: [1, '100%'], between: { mode: 'auto', delaySeconds: 0 } },
+        healthcheck: { url: 'http://127.0.0.1:{{PORT}}/health', retries: 2, intervalMs: 50, timeoutMs: 1000 },
+      }),
+      { transport, onEvent: rec.onEvent },
+    ).done;
+
+    expect(result.status).toBe('failed');
+    expect(result.targets.host1).toMatchObject({ state: 'rolled_back', current: 'r1', previous: 'r1', switched: true });
+    expect(result.targets.host1?.error).toMatchObject({ code: 'healthcheck-failed' });
+    for (const id of ['host2', 'host3']) expect(result.targets[id]).toMatchObject({ state: 'skipped', current: 'r1', switched: false });
+    for (const t of targets) {
+      expect(readHost(t.deployPath).current).toBe('r1');
+      expect(await appSays(t.env?.PORT)).toBe('r1');
+      expect(readHost(t.deployPath).lock).toBeNull();
+    }
+    expect(readHost(targets[0]!.deployPath).history.slice(-2).map((h) => [h.to, h.kind])).toEqual([
+      ['r3', 'release'],
+      ['r1', 'auto-rollback'],
+    ]);
+    expect(rec.of('rollback.started')).toEqual([expect.objectContaining({ batch: 0, targets: ['host1'] })]);
+    expect(rec.of('rollback.finished')[0]?.failed).toEqual([]);
+    expect(rec.of('target.failed')[0]).toMatchObject({ target: 'host1', stage: 'healthcheck' });
+    expect(rec.of('batch.started')).toHaveLength(1);
+  });
+
+  it('with auto-rollback off, the unhealthy release stays and the run fails', async () => {
+    const result = await startRelease(
+      plan('r4', repo.commits.at(-1)!, {
+        targets: targets.slice(0, 1),
+        failurePolicy: { autoRollback: false },
+        healthcheck: { url: 'http://127.0.0.1:{{PORT}}/health', retries: 1, intervalMs: 50, timeoutMs: 1000 },
+      }),
+      { transport },
+    ).done;
+    expect(result.targets.host1).toMatchObject({ state: 'failed', current: 'r4' });
+    expect(readHost(targets[0]!.deployPath).current).toBe('r4');
+  });
+
+  it('cleanup keeps the newest releases but never the current or previous one', async () => {
+    const good = repo.addCommit();
+    for (const id of ['r5', 'r6']) {
+      const result = await startRelease(plan(id, good, { targets: targets.slice(0, 1), keepReleases: 2 }), { transport }).done;
+      expect(result.status).toBe('succeeded');
+    }
+    const host = readHost(targets[0]!.deployPath);
+    expect(host.current).toBe('r6');
+    expect(host.releases).toEqual(['r5', 'r6']);
+  });
+});
