@@ -28,7 +28,7 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
-      'apps/web/vitest.config.ts',
+      'apps/*/vitest.config.ts',
     ],
   },
 });

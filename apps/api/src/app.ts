@@ -1,0 +1,75 @@
+import fastifyJwt from '@fastify/jwt';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { auditRoutes } from './audit/routes.js';
+import type { PasswordHasher } from './auth/passwords.js';
+import { authRoutes } from './auth/routes.js';
+import type { AuthDeps } from './auth/service.js';
+import type { Config } from './config.js';
+import { groupRoutes } from './groups/routes.js';
+import { healthRoutes } from './health/routes.js';
+import { registerErrorHandling } from './plugins/app/error-handler.js';
+import { registerPermissionGuard } from './plugins/app/permission-guard.js';
+import { registerValidation } from './plugins/app/validation.js';
+import { registerOpenApi } from './plugins/external/openapi.js';
+import { registerSecurity } from './plugins/external/security.js';
+import { registerSpa } from './plugins/external/spa.js';
+import type { Db } from './shared/db.js';
+import { deriveKey } from './shared/master-key.js';
+import { tokenRoutes } from './tokens/routes.js';
+import { userRoutes } from './users/routes.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    db: Db;
+    hasher: PasswordHasher;
+    authDeps: AuthDeps;
+  }
+}
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  masterKey: Buffer;
+  hasher: PasswordHasher;
+  logger?: FastifyBaseLogger;
+}
+
+/** Large enough that an oversized field reaches validation and is named in a 400, not cut off as a 413. */
+const BODY_LIMIT = 4 * 1024 * 1024;
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    trustProxy: deps.config.trustProxy,
+    bodyLimit: BODY_LIMIT,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('config', deps.config);
+  app.decorate('db', deps.db);
+  app.decorate('hasher', deps.hasher);
+  registerErrorHandling(app);
+  registerValidation(app);
+  registerPermissionGuard(app);
+
+  await registerSecurity(app);
+  await app.register(fastifyJwt, { secret: deriveKey(deps.masterKey, 'jwt').toString('base64') });
+  app.decorate('authDeps', {
+    db: deps.db,
+    hasher: deps.hasher,
+    sessionSeconds: deps.config.jwtExpiresInSeconds,
+    sign: (payload, subject, expiresIn) => app.jwt.sign(payload, { sub: subject, expiresIn }),
+  } satisfies AuthDeps);
+  await registerOpenApi(app);
+
+  await app.register(healthRoutes);
+  await app.register(authRoutes);
+  await app.register(userRoutes);
+  await app.register(groupRoutes);
+  await app.register(tokenRoutes);
+  await app.register(auditRoutes);
+
+  await registerSpa(app, deps.config.webDist);
+  return app;
+}

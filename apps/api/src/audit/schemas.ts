@@ -1,0 +1,32 @@
+import { Type } from 'typebox';
+import { Page, PageQuery, Str } from '../shared/schemas.js';
+
+export const AuditQuery = Type.Object(
+  {
+    ...PageQuery,
+    actor: Type.Optional(Str(64)),
+    action: Type.Optional(Str(64)),
+    resourceType: Type.Optional(Str(32)),
+    resourceId: Type.Optional(Str(64)),
+    success: Type.Optional(Type.Boolean()),
+    from: Type.Optional(Type.String({ format: 'date-time', maxLength: 40 })),
+    to: Type.Optional(Type.String({ format: 'date-time', maxLength: 40 })),
+  },
+  { additionalProperties: false },
+);
+
+export const AuditEntryView = Type.Object({
+  id: Type.String(),
+  at: Type.String({ format: 'date-time' }),
+  actorId: Type.Union([Type.String(), Type.Null()]),
+  actorName: Type.String(),
+  action: Type.String(),
+  resourceType: Type.String(),
+  resourceId: Type.Union([Type.String(), Type.Null()]),
+  ip: Type.Union([Type.String(), Type.Null()]),
+  userAgent: Type.Union([Type.String(), Type.Null()]),
+  success: Type.Boolean(),
+  details: Type.Unknown(),
+});
+
+export const AuditPage = Page(AuditEntryView);

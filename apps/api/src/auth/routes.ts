@@ -1,0 +1,69 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { errorResponses } from '../shared/schemas.js';
+import { Unauthorized } from '../shared/errors.js';
+import { toUserView, userInclude } from '../users/view.js';
+import { UserView } from '../users/schemas.js';
+import { allow } from './permissions.js';
+import { actorOf, requestContext } from './request-context.js';
+import { ChangePasswordBody, LoginBody, SessionView } from './schemas.js';
+import { changeOwnPassword, login, logout, refresh } from './service.js';
+
+const sessionOnly = (via: string) => {
+  if (via !== 'session') throw new Unauthorized('This action needs a login session, not an API token');
+};
+
+export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/api/auth/login',
+    {
+      config: {
+        permission: allow.public(),
+        rateLimit: { max: app.config.loginRateLimitPerMinute, timeWindow: '1 minute' },
+      },
+      schema: { tags: ['auth'], summary: 'Log in with username and password', body: LoginBody, response: { 200: SessionView, 429: errorResponses[400], ...errorResponses } },
+    },
+    async (request) => login(app.authDeps, request.body, requestContext(request)),
+  );
+
+  app.get(
+    '/api/auth/me',
+    { config: { permission: allow.user() }, schema: { tags: ['auth'], summary: 'The logged-in user', response: { 200: UserView, ...errorResponses } } },
+    async (request) => toUserView(await app.db.user.findUniqueOrThrow({ where: { id: actorOf(request).userId }, include: userInclude })),
+  );
+
+  app.post(
+    '/api/auth/logout',
+    { config: { permission: allow.user('read') }, schema: { tags: ['auth'], summary: 'End this session', response: { 204: Type.Null(), ...errorResponses } } },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      sessionOnly(actor.via);
+      await logout(app.db, actor.sessionId as string, requestContext(request));
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/auth/refresh',
+    { config: { permission: allow.user('read') }, schema: { tags: ['auth'], summary: 'Exchange this session for a fresh token', response: { 200: SessionView, ...errorResponses } } },
+    async (request) => {
+      const actor = actorOf(request);
+      sessionOnly(actor.via);
+      return refresh(app.authDeps, actor.sessionId as string, actor.userId, requestContext(request));
+    },
+  );
+
+  app.post(
+    '/api/auth/password',
+    {
+      config: { permission: allow.user() },
+      schema: { tags: ['auth'], summary: 'Change your own password (ends all your sessions)', body: ChangePasswordBody, response: { 204: Type.Null(), ...errorResponses } },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      sessionOnly(actor.via);
+      await changeOwnPassword(app.authDeps, actor.userId, request.body, requestContext(request));
+      return reply.code(204).send(null);
+    },
+  );
+};

@@ -1,0 +1,42 @@
+import { Type } from 'typebox';
+import { Page, PageQuery, Str, Uuid } from '../shared/schemas.js';
+
+export const Role = Type.Union([Type.Literal('owner'), Type.Literal('developer'), Type.Literal('viewer')]);
+
+export const GroupView = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  description: Type.String(),
+  memberCount: Type.Integer(),
+  myRole: Type.Union([Role, Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+export const GroupPage = Page(GroupView);
+
+export const GroupQuery = Type.Object({ ...PageQuery, q: Type.Optional(Str(64)) }, { additionalProperties: false });
+
+const GroupName = Str(64, { minLength: 1, pattern: '^[^\\s].*[^\\s]$|^[^\\s]$', description: 'no leading or trailing spaces' });
+
+export const CreateGroupBody = Type.Object(
+  { name: GroupName, description: Type.Optional(Str(500)) },
+  { additionalProperties: false },
+);
+export const UpdateGroupBody = Type.Object(
+  { name: Type.Optional(GroupName), description: Type.Optional(Str(500)) },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const GroupIdParams = Type.Object({ groupId: Uuid }, { additionalProperties: false });
+export const MemberParams = Type.Object({ groupId: Uuid, userId: Uuid }, { additionalProperties: false });
+
+export const MemberView = Type.Object({
+  userId: Uuid,
+  username: Type.String(),
+  displayName: Type.String(),
+  role: Role,
+  createdAt: Type.String({ format: 'date-time' }),
+});
+export const MemberPage = Page(MemberView);
+export const MemberQuery = Type.Object({ ...PageQuery }, { additionalProperties: false });
+export const SetMemberBody = Type.Object({ role: Role }, { additionalProperties: false });

@@ -1,0 +1,134 @@
+import type { Static } from 'typebox';
+import type { Prisma } from '../generated/prisma/client.js';
+import type { GroupRole } from '../generated/prisma/enums.js';
+import { recordAudit } from '../audit/service.js';
+import type { Actor, RequestContext } from '../auth/actor.js';
+import type { Db } from '../shared/db.js';
+import { Conflict, NotFound } from '../shared/errors.js';
+import { pageArgs } from '../shared/schemas.js';
+import type { CreateGroupBody, GroupQuery, UpdateGroupBody } from './schemas.js';
+
+type GroupRow = Prisma.GroupGetPayload<{ include: { _count: { select: { memberships: true } } } }>;
+
+const view = (group: GroupRow, actor: Actor) => ({
+  id: group.id,
+  name: group.name,
+  description: group.description,
+  memberCount: group._count.memberships,
+  myRole: actor.roles.get(group.id) ?? null,
+  createdAt: group.createdAt.toISOString(),
+  updatedAt: group.updatedAt.toISOString(),
+});
+
+const withCount = { _count: { select: { memberships: true } } } as const;
+
+/** Administrators see every group; everyone else sees the groups they belong to. */
+export async function listGroups(db: Db, actor: Actor, query: Static<typeof GroupQuery>) {
+  const where: Prisma.GroupWhereInput = {
+    id: actor.isAdmin ? undefined : { in: [...actor.roles.keys()] },
+    name: query.q ? { contains: query.q, mode: 'insensitive' } : undefined,
+  };
+  const [rows, total] = await Promise.all([
+    db.group.findMany({ where, include: withCount, orderBy: { name: 'asc' }, ...pageArgs(query.page, query.pageSize) }),
+    db.group.count({ where }),
+  ]);
+  return { items: rows.map((row) => view(row, actor)), total, page: query.page, pageSize: query.pageSize };
+}
+
+export async function getGroup(db: Db, actor: Actor, id: string) {
+  const group = await db.group.findUnique({ where: { id }, include: withCount });
+  if (!group) throw new NotFound('Group');
+  return view(group, actor);
+}
+
+async function assertNameFree(db: Prisma.TransactionClient | Db, name: string, exceptId?: string) {
+  const clash = await db.group.findUnique({ where: { name } });
+  if (clash && clash.id !== exceptId) throw new Conflict(`Group "${name}" already exists`, [{ field: 'name', message: 'already exists' }]);
+}
+
+export async function createGroup(db: Db, actor: Actor, input: Static<typeof CreateGroupBody>, ctx: RequestContext) {
+  return db.$transaction(async (tx) => {
+    await assertNameFree(tx, input.name);
+    const group = await tx.group.create({ data: { name: input.name, description: input.description ?? '' }, include: withCount });
+    await recordAudit(tx, ctx, { action: 'group.create', resourceType: 'group', resourceId: group.id, details: { name: group.name } });
+    return view(group, actor);
+  });
+}
+
+export async function updateGroup(db: Db, actor: Actor, id: string, input: Static<typeof UpdateGroupBody>, ctx: RequestContext) {
+  return db.$transaction(async (tx) => {
+    if (!(await tx.group.findUnique({ where: { id } }))) throw new NotFound('Group');
+    if (input.name) await assertNameFree(tx, input.name, id);
+    const group = await tx.group.update({ where: { id }, data: input, include: withCount });
+    await recordAudit(tx, ctx, { action: 'group.update', resourceType: 'group', resourceId: id, details: { ...input } });
+    return view(group, actor);
+  });
+}
+
+export async function deleteGroup(db: Db, id: string, ctx: RequestContext) {
+  await db.$transaction(async (tx) => {
+    const group = await tx.group.findUnique({ where: { id } });
+    if (!group) throw new NotFound('Group');
+    await tx.group.delete({ where: { id } });
+    await recordAudit(tx, ctx, { action: 'group.delete', resourceType: 'group', resourceId: id, details: { name: group.name } });
+  });
+}
+
+export async function listMembers(db: Db, groupId: string, page: number, pageSize: number) {
+  if (!(await db.group.findUnique({ where: { id: groupId } }))) throw new NotFound('Group');
+  const where = { groupId };
+  const [rows, total] = await Promise.all([
+    db.membership.findMany({ where, include: { user: true }, orderBy: { user: { username: 'asc' } }, ...pageArgs(page, pageSize) }),
+    db.membership.count({ where }),
+  ]);
+  return {
+    items: rows.map((m) => ({
+      userId: m.userId,
+      username: m.user.username,
+      displayName: m.user.displayName,
+      role: m.role,
+      createdAt: m.createdAt.toISOString(),
+    })),
+    total,
+    page,
+    pageSize,
+  };
+}
+
+/** A group must keep an owner, or nobody but an administrator could manage it again. */
+async function assertAnotherOwner(tx: Prisma.TransactionClient, groupId: string, userId: string) {
+  const owners = await tx.membership.count({ where: { groupId, role: 'owner', userId: { not: userId } } });
+  if (owners === 0) throw new Conflict('A group must keep at least one owner');
+}
+
+export async function setMember(db: Db, groupId: string, userId: string, role: GroupRole, ctx: RequestContext) {
+  return db.$transaction(async (tx) => {
+    if (!(await tx.group.findUnique({ where: { id: groupId } }))) throw new NotFound('Group');
+    const user = await tx.user.findUnique({ where: { id: userId } });
+    if (!user) throw new NotFound('User');
+    const before = await tx.membership.findUnique({ where: { groupId_userId: { groupId, userId } } });
+    if (before?.role === 'owner' && role !== 'owner') await assertAnotherOwner(tx, groupId, userId);
+    const member = await tx.membership.upsert({
+      where: { groupId_userId: { groupId, userId } },
+      create: { groupId, userId, role },
+      update: { role },
+    });
+    await recordAudit(tx, ctx, {
+      action: before ? 'group.member_update' : 'group.member_add',
+      resourceType: 'group',
+      resourceId: groupId,
+      details: { userId, username: user.username, role, previousRole: before?.role ?? null },
+    });
+    return { userId, username: user.username, displayName: user.displayName, role: member.role, createdAt: member.createdAt.toISOString() };
+  });
+}
+
+export async function removeMember(db: Db, groupId: string, userId: string, ctx: RequestContext) {
+  await db.$transaction(async (tx) => {
+    const member = await tx.membership.findUnique({ where: { groupId_userId: { groupId, userId } }, include: { user: true } });
+    if (!member) throw new NotFound('Membership');
+    if (member.role === 'owner') await assertAnotherOwner(tx, groupId, userId);
+    await tx.membership.delete({ where: { groupId_userId: { groupId, userId } } });
+    await recordAudit(tx, ctx, { action: 'group.member_remove', resourceType: 'group', resourceId: groupId, details: { userId, username: member.user.username, role: member.role } });
+  });
+}

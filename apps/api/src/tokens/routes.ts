@@ -1,0 +1,33 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { allow } from '../auth/permissions.js';
+import { actorOf, requestContext } from '../auth/request-context.js';
+import { errorResponses } from '../shared/schemas.js';
+import { CreatedToken, CreateTokenBody, TokenIdParams, TokenPage, TokenQuery } from './schemas.js';
+import { createToken, listTokens, revokeToken } from './service.js';
+
+export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/api/tokens',
+    { config: { permission: allow.user() }, schema: { tags: ['tokens'], summary: 'Your API tokens', querystring: TokenQuery, response: { 200: TokenPage, ...errorResponses } } },
+    async (request) => listTokens(app.db, actorOf(request), request.query),
+  );
+
+  app.post(
+    '/api/tokens',
+    {
+      config: { permission: allow.user() },
+      schema: { tags: ['tokens'], summary: 'Create an API token (the token is shown once)', body: CreateTokenBody, response: { 201: CreatedToken, ...errorResponses } },
+    },
+    async (request, reply) => reply.code(201).send(await createToken(app.db, actorOf(request), request.body, requestContext(request))),
+  );
+
+  app.delete(
+    '/api/tokens/:id',
+    { config: { permission: allow.user() }, schema: { tags: ['tokens'], summary: 'Revoke an API token', params: TokenIdParams, response: { 204: Type.Null(), ...errorResponses } } },
+    async (request, reply) => {
+      await revokeToken(app.db, actorOf(request), request.params.id, requestContext(request));
+      return reply.code(204).send(null);
+    },
+  );
+};

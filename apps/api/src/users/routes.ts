@@ -1,0 +1,45 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { allow } from '../auth/permissions.js';
+import { requestContext } from '../auth/request-context.js';
+import { errorResponses, IdParams } from '../shared/schemas.js';
+import { CreateUserBody, UpdateUserBody, UserPage, UserQuery, UserView } from './schemas.js';
+import { createUser, deleteUser, getUser, listUsers, updateUser } from './service.js';
+
+export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/api/users',
+    { config: { permission: allow.admin() }, schema: { tags: ['users'], summary: 'List users', querystring: UserQuery, response: { 200: UserPage, ...errorResponses } } },
+    async (request) => listUsers(app.db, request.query),
+  );
+
+  app.post(
+    '/api/users',
+    { config: { permission: allow.admin() }, schema: { tags: ['users'], summary: 'Create a local user', body: CreateUserBody, response: { 201: UserView, ...errorResponses } } },
+    async (request, reply) => reply.code(201).send(await createUser(app.db, app.hasher, request.body, requestContext(request))),
+  );
+
+  app.get(
+    '/api/users/:id',
+    { config: { permission: allow.admin() }, schema: { tags: ['users'], summary: 'One user', params: IdParams, response: { 200: UserView, ...errorResponses } } },
+    async (request) => getUser(app.db, request.params.id),
+  );
+
+  app.patch(
+    '/api/users/:id',
+    {
+      config: { permission: allow.admin() },
+      schema: { tags: ['users'], summary: 'Update, reset the password of, promote or disable a user', params: IdParams, body: UpdateUserBody, response: { 200: UserView, ...errorResponses } },
+    },
+    async (request) => updateUser(app.db, app.hasher, request.params.id, request.body, requestContext(request)),
+  );
+
+  app.delete(
+    '/api/users/:id',
+    { config: { permission: allow.admin() }, schema: { tags: ['users'], summary: 'Delete a user', params: IdParams, response: { 204: Type.Null(), ...errorResponses } } },
+    async (request, reply) => {
+      await deleteUser(app.db, request.params.id, requestContext(request));
+      return reply.code(204).send(null);
+    },
+  );
+};

@@ -1,0 +1,54 @@
+import { Type } from 'typebox';
+import { Page, PageQuery, Str, Uuid } from '../shared/schemas.js';
+
+const Username = Str(64, { minLength: 2, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$', description: 'letters, digits, . _ -' });
+/** bcrypt reads at most 72 bytes; a longer password would silently lose its tail. */
+export const NewPassword = Str(72, { minLength: 8 });
+const Email = Type.String({ format: 'email', maxLength: 254 });
+
+export const MembershipView = Type.Object({
+  groupId: Uuid,
+  groupName: Type.String(),
+  role: Type.Union([Type.Literal('owner'), Type.Literal('developer'), Type.Literal('viewer')]),
+});
+
+export const UserView = Type.Object({
+  id: Uuid,
+  username: Type.String(),
+  displayName: Type.String(),
+  email: Type.Union([Type.String(), Type.Null()]),
+  isAdmin: Type.Boolean(),
+  disabled: Type.Boolean(),
+  lastLoginAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+  memberships: Type.Array(MembershipView),
+});
+
+export const UserPage = Page(UserView);
+
+export const UserQuery = Type.Object(
+  { ...PageQuery, q: Type.Optional(Str(64)), disabled: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false },
+);
+
+export const CreateUserBody = Type.Object(
+  {
+    username: Username,
+    displayName: Type.Optional(Str(128, { minLength: 1 })),
+    email: Type.Optional(Type.Union([Email, Type.Null()])),
+    password: NewPassword,
+    isAdmin: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
+export const UpdateUserBody = Type.Object(
+  {
+    displayName: Type.Optional(Str(128, { minLength: 1 })),
+    email: Type.Optional(Type.Union([Email, Type.Null()])),
+    password: Type.Optional(NewPassword),
+    isAdmin: Type.Optional(Type.Boolean()),
+    disabled: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);

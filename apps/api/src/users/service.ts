@@ -1,0 +1,99 @@
+import type { Static } from 'typebox';
+import type { Prisma } from '../generated/prisma/client.js';
+import { recordAudit } from '../audit/service.js';
+import type { RequestContext } from '../auth/actor.js';
+import type { PasswordHasher } from '../auth/passwords.js';
+import type { Db } from '../shared/db.js';
+import { Conflict, Invalid, NotFound } from '../shared/errors.js';
+import { pageArgs } from '../shared/schemas.js';
+import type { CreateUserBody, UpdateUserBody, UserQuery } from './schemas.js';
+import { toUserView, userInclude } from './view.js';
+
+export async function listUsers(db: Db, query: Static<typeof UserQuery>) {
+  const where: Prisma.UserWhereInput = {
+    disabled: query.disabled,
+    OR: query.q
+      ? [{ username: { contains: query.q, mode: 'insensitive' } }, { displayName: { contains: query.q, mode: 'insensitive' } }]
+      : undefined,
+  };
+  const [rows, total] = await Promise.all([
+    db.user.findMany({ where, include: userInclude, orderBy: { username: 'asc' }, ...pageArgs(query.page, query.pageSize) }),
+    db.user.count({ where }),
+  ]);
+  return { items: rows.map(toUserView), total, page: query.page, pageSize: query.pageSize };
+}
+
+export async function getUser(db: Db, id: string) {
+  const user = await db.user.findUnique({ where: { id }, include: userInclude });
+  if (!user) throw new NotFound('User');
+  return toUserView(user);
+}
+
+export async function createUser(db: Db, hasher: PasswordHasher, input: Static<typeof CreateUserBody>, ctx: RequestContext) {
+  if (await db.user.findUnique({ where: { username: input.username } })) {
+    throw new Conflict(`Username "${input.username}" is taken`, [{ field: 'username', message: 'already exists' }]);
+  }
+  const passwordHash = await hasher.hash(input.password);
+  return db.$transaction(async (tx) => {
+    const user = await tx.user.create({
+      data: {
+        username: input.username,
+        displayName: input.displayName ?? input.username,
+        email: input.email ?? null,
+        isAdmin: input.isAdmin ?? false,
+        passwordHash,
+      },
+      include: userInclude,
+    });
+    await recordAudit(tx, ctx, { action: 'user.create', resourceType: 'user', resourceId: user.id, details: { username: user.username, isAdmin: user.isAdmin } });
+    return toUserView(user);
+  });
+}
+
+/**
+ * The last enabled administrator cannot be demoted, disabled or deleted: nobody could undo it. The admin rows are
+ * locked so two administrators demoting each other at once cannot both succeed.
+ */
+async function assertAnotherAdmin(tx: Prisma.TransactionClient, userId: string) {
+  const admins = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM users WHERE is_admin AND NOT disabled FOR UPDATE`;
+  if (!admins.some((admin) => admin.id !== userId)) throw new Conflict('This is the last active administrator');
+}
+
+export async function updateUser(db: Db, hasher: PasswordHasher, id: string, input: Static<typeof UpdateUserBody>, ctx: RequestContext) {
+  if (ctx.actorId === id && (input.disabled === true || input.isAdmin === false)) {
+    throw new Invalid(input.disabled === true ? 'disabled' : 'isAdmin', 'you cannot disable or demote yourself');
+  }
+  const passwordHash = input.password ? await hasher.hash(input.password) : undefined;
+  return db.$transaction(async (tx) => {
+    const before = await tx.user.findUnique({ where: { id } });
+    if (!before) throw new NotFound('User');
+    if (before.isAdmin && (input.isAdmin === false || input.disabled === true)) await assertAnotherAdmin(tx, id);
+    const user = await tx.user.update({
+      where: { id },
+      data: { displayName: input.displayName, email: input.email, isAdmin: input.isAdmin, disabled: input.disabled, passwordHash },
+      include: userInclude,
+    });
+    if (passwordHash || input.disabled) {
+      await tx.session.updateMany({ where: { userId: id, revokedAt: null }, data: { revokedAt: new Date() } });
+    }
+    const changed = Object.keys(input).filter((key) => key !== 'password');
+    await recordAudit(tx, ctx, {
+      action: 'user.update',
+      resourceType: 'user',
+      resourceId: id,
+      details: { username: user.username, changed, passwordReset: Boolean(passwordHash) },
+    });
+    return toUserView(user);
+  });
+}
+
+export async function deleteUser(db: Db, id: string, ctx: RequestContext) {
+  if (ctx.actorId === id) throw new Invalid('id', 'you cannot delete yourself');
+  await db.$transaction(async (tx) => {
+    const user = await tx.user.findUnique({ where: { id } });
+    if (!user) throw new NotFound('User');
+    if (user.isAdmin) await assertAnotherAdmin(tx, id);
+    await tx.user.delete({ where: { id } });
+    await recordAudit(tx, ctx, { action: 'user.delete', resourceType: 'user', resourceId: id, details: { username: user.username } });
+  });
+}

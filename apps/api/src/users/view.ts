@@ -1,0 +1,32 @@
+import type { GroupRole } from '../generated/prisma/enums.js';
+
+interface UserRow {
+  id: string;
+  username: string;
+  displayName: string;
+  email: string | null;
+  isAdmin: boolean;
+  disabled: boolean;
+  lastLoginAt: Date | null;
+  createdAt: Date;
+  memberships: { groupId: string; role: GroupRole; group: { name: string } }[];
+}
+
+/** The one place a user row becomes an API object: the password hash never gets past here. */
+export function toUserView(user: UserRow) {
+  return {
+    id: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    email: user.email,
+    isAdmin: user.isAdmin,
+    disabled: user.disabled,
+    lastLoginAt: user.lastLoginAt?.toISOString() ?? null,
+    createdAt: user.createdAt.toISOString(),
+    memberships: user.memberships
+      .map((m) => ({ groupId: m.groupId, groupName: m.group.name, role: m.role }))
+      .sort((a, b) => a.groupName.localeCompare(b.groupName)),
+  };
+}
+
+export const userInclude = { memberships: { include: { group: { select: { name: true } } } } } as const;

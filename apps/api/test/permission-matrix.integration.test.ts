@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GroupRole } from '../src/generated/prisma/enums.js';
+import { buildTestApp, type TestApp, type TestUser } from './helpers/test-app.js';
+
+/**
+ * Every guarded route × every role. Adding a route without a row here fails the coverage test; a route that loses
+ * its permission declaration stops the app from starting, which fails every test in this file.
+ */
+type Who = 'admin' | GroupRole | 'outsider';
+const everyone: Who[] = ['admin', 'owner', 'developer', 'viewer', 'outsider'];
+
+interface Ctx {
+  t: TestApp;
+  groupId: string;
+  actor: TestUser;
+}
+interface Case {
+  allowed: Who[];
+  /** Builds the request; runs once per role so destructive routes get their own target each time. */
+  request: (ctx: Ctx) => Promise<{ url: string; payload?: unknown }>;
+}
+
+const matrix: Record<string, Case> = {
+  'GET /healthz': { allowed: everyone, request: async () => ({ url: '/healthz' }) },
+  'GET /readyz': { allowed: everyone, request: async () => ({ url: '/readyz' }) },
+  'POST /api/auth/login': {
+    allowed: everyone,
+    request: async ({ t }) => {
+      const user = await t.createUser();
+      return { url: '/api/auth/login', payload: { username: user.username, password: user.password } };
+    },
+  },
+  'GET /api/auth/me': { allowed: everyone, request: async () => ({ url: '/api/auth/me' }) },
+  'POST /api/auth/logout': { allowed: everyone, request: async () => ({ url: '/api/auth/logout' }) },
+  'POST /api/auth/refresh': { allowed: everyone, request: async () => ({ url: '/api/auth/refresh' }) },
+  'POST /api/auth/password': {
+    allowed: everyone,
+    request: async ({ actor }) => ({ url: '/api/auth/password', payload: { currentPassword: actor.password, newPassword: 'a-new-password-1' } }),
+  },
+  'GET /api/users': { allowed: ['admin'], request: async () => ({ url: '/api/users' }) },
+  'POST /api/users': {
+    allowed: ['admin'],
+    request: async () => ({ url: '/api/users', payload: { username: `new-${Math.random().toString(36).slice(2, 10)}`, password: 'password-123' } }),
+  },
+  'GET /api/users/:id': { allowed: ['admin'], request: async ({ actor }) => ({ url: `/api/users/${actor.id}` }) },
+  'PATCH /api/users/:id': {
+    allowed: ['admin'],
+    request: async ({ t }) => ({ url: `/api/users/${(await t.createUser()).id}`, payload: { displayName: 'Renamed' } }),
+  },
+  'DELETE /api/users/:id': { allowed: ['admin'], request: async ({ t }) => ({ url: `/api/users/${(await t.createUser()).id}` }) },
+  'GET /api/groups': { allowed: everyone, request: async () => ({ url: '/api/groups' }) },
+  'POST /api/groups': { allowed: ['admin'], request: async () => ({ url: '/api/groups', payload: { name: `g-${Math.random().toString(36).slice(2, 10)}` } }) },
+  'GET /api/groups/:groupId': { allowed: ['admin', 'owner', 'developer', 'viewer'], request: async ({ groupId }) => ({ url: `/api/groups/${groupId}` }) },
+  'PATCH /api/groups/:groupId': {
+    allowed: ['admin', 'owner'],
+    request: async ({ groupId }) => ({ url: `/api/groups/${groupId}`, payload: { description: `edited ${Date.now()}` } }),
+  },
+  'DELETE /api/groups/:groupId': { allowed: ['admin'], request: async ({ groupId }) => ({ url: `/api/groups/${groupId}` }) },
+  'GET /api/groups/:groupId/members': {
+    allowed: ['admin', 'owner', 'developer', 'viewer'],
+    request: async ({ groupId }) => ({ url: `/api/groups/${groupId}/members` }),
+  },
+  'PUT /api/groups/:groupId/members/:userId': {
+    allowed: ['admin', 'owner'],
+    request: async ({ t, groupId }) => ({ url: `/api/groups/${groupId}/members/${(await t.createUser()).id}`, payload: { role: 'viewer' } }),
+  },
+  'DELETE /api/groups/:groupId/members/:userId': {
+    allowed: ['admin', 'owner'],
+    request: async ({ t, groupId }) => ({ url: `/api/groups/${groupId}/members/${(await t.createUser({ groupId, role: 'viewer' })).id}` }),
+  },
+  'GET /api/tokens': { allowed: everyone, request: async () => ({ url: '/api/tokens' }) },
+  'POST /api/tokens': { allowed: everyone, request: async () => ({ url: '/api/tokens', payload: { name: 'ci', scope: 'read' } }) },
+  'DELETE /api/tokens/:id': {
+    allowed: everyone,
+    request: async ({ t, actor }) => {
+      const created = await t.call(actor.token, { method: 'POST', url: '/api/tokens', payload: { name: 'tmp', scope: 'read' } });
+      return { url: `/api/tokens/${(created.json() as { apiToken: { id: string } }).apiToken.id}` };
+    },
+  },
+  'GET /api/audit': { allowed: ['admin'], request: async () => ({ url: '/api/audit' }) },
+};
+
+describe('permission matrix', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await buildTestApp();
+  });
+  afterAll(async () => t?.close());
+
+  it('covers every guarded route', () => {
+    const declared = t.app.guardedRoutes.map((r) => `${r.method} ${r.url}`).sort();
+    expect(declared).toEqual(Object.keys(matrix).sort());
+  });
+
+  /** A fresh group and fresh users per route, so one route's side effects (a deleted group, a changed password) never leak. */
+  async function actorFor(who: Who, groupId: string): Promise<TestUser> {
+    if (who === 'admin') return t.createUser({ isAdmin: true });
+    if (who === 'outsider') return t.createUser();
+    return t.createUser({ groupId, role: who });
+  }
+
+  for (const [key, entry] of Object.entries(matrix)) {
+    const [method, pattern] = key.split(' ') as [string, string];
+    const isPublic = pattern === '/healthz' || pattern === '/readyz' || pattern === '/api/auth/login';
+
+    it(`${key}: allowed ${entry.allowed.join(', ')}`, async () => {
+      const results: Record<string, number> = {};
+      const expected: Record<string, number | string> = {};
+      for (const who of [...everyone, 'anonymous' as const]) {
+        const group = await t.createGroup();
+        // Every group keeps an owner besides the actor, so "last owner" rules do not mask permission results.
+        await t.createUser({ groupId: group.id, role: 'owner' });
+        const actor = who === 'anonymous' ? await t.createUser() : await actorFor(who, group.id);
+        const { url, payload } = await entry.request({ t, groupId: group.id, actor });
+        const response = await t.call(who === 'anonymous' ? null : actor.token, { method: method as 'GET', url, payload: payload as object });
+        results[who] = response.statusCode;
+        if (who === 'anonymous') expected[who] = isPublic ? '2xx' : 401;
+        else expected[who] = entry.allowed.includes(who) ? '2xx' : 403;
+      }
+      const normalised = Object.fromEntries(
+        Object.entries(results).map(([who, status]) => [who, status >= 200 && status < 300 ? '2xx' : status]),
+      );
+      expect(normalised).toEqual(expected);
+    });
+  }
+});
