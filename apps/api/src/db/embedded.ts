@@ -63,19 +63,24 @@ export interface ProcessInfo {
 
 /**
  * What the postmaster.pid in a data directory means. After a kill -9 it may name a dead process, a recycled pid, or a
- * postmaster that outlived the Node process that started it (postgres does not die with its parent).
+ * postmaster that outlived the process that started it (postgres does not die with its parent). `ownerPid` is the
+ * process that started it, recorded by startEmbeddedPostgres: a server whose starter is gone is an orphan to replace,
+ * one whose starter lives (an api and a worker on the same data dir) is shared.
  */
-export function classifyServer(pidFile: PostmasterPid | undefined, proc: ProcessInfo): ServerState {
+export function classifyServer(
+  pidFile: PostmasterPid | undefined,
+  ownerPid: number | undefined,
+  proc: ProcessInfo,
+): ServerState {
   if (!pidFile) return { kind: 'none' };
   if (!proc.alive(pidFile.pid)) return { kind: 'stale' };
   const comm = proc.comm(pidFile.pid);
   if (comm !== undefined && !comm.startsWith('postgres')) return { kind: 'stale' };
+  const ownerAlive = ownerPid !== undefined && proc.alive(ownerPid);
   const parent = proc.parentPid(pidFile.pid);
-  // The Node process that started it is gone when postgres was re-parented to init or a subreaper.
-  if (parent !== undefined && (parent === 1 || !(proc.comm(parent) ?? 'node').startsWith('node'))) {
-    return { kind: 'orphan', pid: pidFile.pid };
-  }
-  return { kind: 'running', pid: pidFile.pid, port: pidFile.port };
+  // Where the parent is known it must be the owner itself, which also rules out a recycled owner pid.
+  const owned = ownerAlive && (parent === undefined || parent === ownerPid);
+  return owned ? { kind: 'running', pid: pidFile.pid, port: pidFile.port } : { kind: 'orphan', pid: pidFile.pid };
 }
 
 async function readText(file: string): Promise<string | undefined> {
@@ -262,7 +267,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   await mkdir(dataDir, { recursive: true });
   const password = await loadPassword(path.join(dataDir, 'pg-password'));
 
-  const state = classifyServer(parsePostmasterPid((await readText(pidFile)) ?? ''), linuxProcesses);
+  const ownerFile = path.join(dataDir, 'pg-owner.pid');
+  const ownerPid = Number((await readText(ownerFile))?.trim()) || undefined;
+  const state = classifyServer(parsePostmasterPid((await readText(pidFile)) ?? ''), ownerPid, linuxProcesses);
   if (state.kind === 'running') {
     log.info(`Using the embedded PostgreSQL already running for ${databaseDir} (pid ${state.pid}, port ${state.port})`);
     await ensureDatabase(password, state.port);
@@ -316,6 +323,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     const detail = error instanceof Error ? error.message : recentLog.join('\n');
     throw new Error(`Embedded PostgreSQL failed to start in ${databaseDir} on port ${port}:\n${detail}`, { cause: error });
   }
+  await writeFile(ownerFile, `${process.pid}\n`);
   await ensureDatabase(password, port);
   log.info(`Embedded PostgreSQL ${firstStart ? 'created and ' : ''}started on 127.0.0.1:${port} (${databaseDir})`);
 
