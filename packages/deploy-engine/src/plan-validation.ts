@@ -37,6 +37,11 @@ function validateCommon(plan: PlanCommon, problems: Problems): void {
   if ('concurrency' in plan.rollout && plan.rollout.concurrency !== undefined && !(plan.rollout.concurrency >= 1)) {
     problems.list.push('rollout: concurrency must be ≥ 1');
   }
+  const url = plan.healthcheck?.url;
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this rejects
+  if (url !== undefined && (!/^https?:\/\/[^\s]+$/.test(url) || /[\0-\x1f\x7f]/.test(url))) {
+    problems.list.push(`healthcheck.url ${JSON.stringify(url)} must be an http(s) URL without whitespace`);
+  }
   if ((plan.failurePolicy?.tolerate ?? 0) < 0) problems.list.push('failurePolicy: tolerate must be ≥ 0');
 }
 

@@ -140,7 +140,7 @@ export function runScriptCommand(deployPath: string, releaseId: string, name: st
 
 /** Fetches the URL from the target itself, so the check sees what the host's own network sees. */
 export function httpCheckCommand(url: string, timeoutSeconds: number): ShellFragment {
-  return sh`if command -v curl >/dev/null 2>&1; then curl -fsS --max-time ${timeoutSeconds} ${url}; else wget -q -O - -T ${timeoutSeconds} ${url}; fi`;
+  return sh`if command -v curl >/dev/null 2>&1; then curl -fsSg --max-time ${timeoutSeconds} ${url}; else wget -q -O - -T ${timeoutSeconds} ${url}; fi`;
 }
 
 export function listReleasesCommand(deployPath: string): ShellFragment {
