@@ -12,6 +12,7 @@ export class PauseGate {
         signal?.removeEventListener('abort', done);
         resolve();
       };
+      if (signal?.aborted) return resolve();
       this.#release = done;
       signal?.addEventListener('abort', done, { once: true });
     });
