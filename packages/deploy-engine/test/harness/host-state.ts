@@ -16,7 +16,7 @@ export interface HostState {
  * assertions never depend on the engine's own report of what it did.
  */
 export function readHost(deployPath: string): HostState {
-  let current: string | null = null;
+  let current: string | null;
   try {
     current = readlinkSync(join(deployPath, 'current')).replace(/^releases\//, '');
   } catch {
