@@ -1,0 +1,117 @@
+import { i18n } from '@/locales';
+import { router } from '@/router';
+import { useAuthStore } from '@/stores/auth';
+
+/** Codes the API puts in `{ error: { code } }`, plus two the client produces itself. */
+export type ApiErrorCode =
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'VALIDATION'
+  | 'RATE_LIMITED'
+  | 'INTERNAL'
+  | 'NETWORK'
+  | 'HTTP_ERROR'
+  | (string & {});
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+
+  constructor(
+    readonly status: number,
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+
+  /** Seconds the API asked us to wait, from a 429's `details.retryAfterSeconds`. */
+  get retryAfterSeconds(): number | undefined {
+    if (this.code !== 'RATE_LIMITED' || typeof this.details !== 'object' || this.details === null) return undefined;
+    const value = (this.details as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+    return typeof value === 'number' ? value : undefined;
+  }
+}
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  body?: unknown;
+  query?: Record<string, string | number | boolean | undefined>;
+  signal?: AbortSignal;
+}
+
+const BASE = '/api';
+
+function buildUrl(path: string, query: RequestOptions['query']): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value !== undefined) params.set(key, String(value));
+  }
+  const qs = params.toString();
+  return `${BASE}${path}${qs ? `?${qs}` : ''}`;
+}
+
+async function readJson(res: Response): Promise<unknown> {
+  const text = await res.text();
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function toApiError(status: number, body: unknown): ApiError {
+  const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
+  if (error && typeof error.code === 'string' && typeof error.message === 'string') {
+    return new ApiError(status, error.code, error.message, error.details);
+  }
+  // A proxy or crashed upstream answers with HTML or nothing; say so instead of showing raw markup.
+  return new ApiError(status, 'HTTP_ERROR', i18n.global.t('errors.unexpected', { status }));
+}
+
+/** The session is gone server side: drop it here too and send the user to log in, then back. */
+async function handleExpiredSession(): Promise<void> {
+  useAuthStore().clearSession();
+  const current = router.currentRoute.value;
+  // Before the first navigation settles there is no page to return to; the route guard redirects with the target.
+  if (current.matched.length === 0 || current.meta.public) return;
+  await router.replace({ name: 'login', query: { redirect: current.fullPath } });
+}
+
+export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const auth = useAuthStore();
+  const token = auth.token;
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (token) headers.Authorization = `Bearer ${token}`;
+
+  let res: Response;
+  try {
+    res = await fetch(buildUrl(path, options.query), {
+      method: options.method ?? 'GET',
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      signal: options.signal,
+    });
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    throw new ApiError(0, 'NETWORK', i18n.global.t('errors.network'));
+  }
+
+  if (res.status === 204) return undefined as T;
+  const body = await readJson(res);
+  if (res.ok) return body as T;
+
+  // A 401 without a token is an answer (e.g. wrong password), not an expired session.
+  if (res.status === 401 && token && auth.token === token) await handleExpiredSession();
+  throw toApiError(res.status, body);
+}
+
+export const http = {
+  get: <T>(path: string, options?: Omit<RequestOptions, 'method' | 'body'>) => request<T>(path, { ...options, method: 'GET' }),
+  post: <T>(path: string, body?: unknown, options?: Omit<RequestOptions, 'method' | 'body'>) =>
+    request<T>(path, { ...options, method: 'POST', body }),
+};

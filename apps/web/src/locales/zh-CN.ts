@@ -1,0 +1,56 @@
+export default {
+  app: {
+    name: '发布平台',
+    fullName: '发布平台 / Release Platform',
+    tagline: '面向运维团队的代码发布系统',
+  },
+  menu: {
+    dashboard: '仪表盘',
+    releases: '发布单',
+    projects: '项目',
+    servers: '服务器',
+    credentials: '凭据',
+    audit: '审计',
+  },
+  login: {
+    title: '登录',
+    subtitle: '使用平台账号登录',
+    username: '用户名',
+    password: '密码',
+    usernameRequired: '请输入用户名',
+    passwordRequired: '请输入密码',
+    submit: '登录',
+    retryAfter: '请在 {seconds} 秒后重试',
+    features: {
+      approval: '发布单审批，每一步都有记录',
+      rollout: '分批发布，失败即停并可一键回滚',
+      audit: '完整审计日志，谁在何时做了什么',
+    },
+  },
+  header: {
+    toggleSidebar: '折叠/展开侧边栏',
+    language: '语言',
+    darkMode: '深色模式',
+    logout: '退出登录',
+  },
+  dashboard: {
+    welcome: '欢迎回来，{name}',
+    intro: '从左侧菜单开始管理项目、服务器与发布单。',
+    username: '用户名',
+    email: '邮箱',
+    role: '角色',
+    admin: '管理员',
+    member: '普通用户',
+    groups: '所属组',
+    noGroups: '暂未加入任何组',
+    roles: { owner: '负责人', developer: '开发者', viewer: '只读' },
+  },
+  placeholder: {
+    title: '功能建设中',
+    description: '该模块将在后续版本提供。',
+  },
+  errors: {
+    network: '无法连接服务器，请检查网络后重试',
+    unexpected: '服务器返回了异常响应（HTTP {status}）',
+  },
+};

@@ -1,0 +1,52 @@
+import type { Component } from 'vue';
+import { createRouter, createWebHistory, type RouteLocationRaw } from 'vue-router';
+import { ApiError } from '@/api/http';
+import { useAuthStore } from '@/stores/auth';
+import { routes } from './routes';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Reachable without a session (only the login page). */
+    public?: boolean;
+    /** i18n key for the menu entry and the document title. */
+    titleKey?: string;
+    icon?: Component;
+  }
+}
+
+export const router = createRouter({
+  history: createWebHistory(import.meta.env.BASE_URL),
+  routes,
+});
+
+/**
+ * Where to go after logging in. Only same-origin paths are accepted so a crafted
+ * `?redirect=//evil.example` link cannot bounce a fresh session off-site.
+ */
+export function safeRedirect(value: unknown): string {
+  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') ? value : '/';
+}
+
+function loginFor(fullPath: string): RouteLocationRaw {
+  return { name: 'login', query: { redirect: fullPath } };
+}
+
+router.beforeEach(async (to) => {
+  const auth = useAuthStore();
+  if (to.meta.public) {
+    return to.name === 'login' && auth.isLoggedIn ? safeRedirect(to.query.redirect) : true;
+  }
+  if (!auth.isLoggedIn) return loginFor(to.fullPath);
+  if (!auth.user) {
+    try {
+      await auth.fetchMe();
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) {
+        auth.clearSession();
+        return loginFor(to.fullPath);
+      }
+      throw err;
+    }
+  }
+  return true;
+});

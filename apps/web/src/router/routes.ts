@@ -1,0 +1,58 @@
+import type { RouteRecordRaw } from 'vue-router';
+import { DataAnalysis, Files, FolderOpened, Key, Monitor, Tickets } from '@element-plus/icons-vue';
+
+/** Pages inside the sidebar shell; the sidebar menu is built from this list in this order. */
+export const shellRoutes: RouteRecordRaw[] = [
+  {
+    path: 'dashboard',
+    name: 'dashboard',
+    component: () => import('@/views/dashboard/index.vue'),
+    meta: { titleKey: 'menu.dashboard', icon: DataAnalysis },
+  },
+  {
+    path: 'releases',
+    name: 'releases',
+    component: () => import('@/views/placeholder/index.vue'),
+    meta: { titleKey: 'menu.releases', icon: Tickets },
+  },
+  {
+    path: 'projects',
+    name: 'projects',
+    component: () => import('@/views/placeholder/index.vue'),
+    meta: { titleKey: 'menu.projects', icon: FolderOpened },
+  },
+  {
+    path: 'servers',
+    name: 'servers',
+    component: () => import('@/views/placeholder/index.vue'),
+    meta: { titleKey: 'menu.servers', icon: Monitor },
+  },
+  {
+    path: 'credentials',
+    name: 'credentials',
+    component: () => import('@/views/placeholder/index.vue'),
+    meta: { titleKey: 'menu.credentials', icon: Key },
+  },
+  {
+    path: 'audit',
+    name: 'audit',
+    component: () => import('@/views/placeholder/index.vue'),
+    meta: { titleKey: 'menu.audit', icon: Files },
+  },
+];
+
+export const routes: RouteRecordRaw[] = [
+  {
+    path: '/login',
+    name: 'login',
+    component: () => import('@/views/login/index.vue'),
+    meta: { public: true, titleKey: 'login.title' },
+  },
+  {
+    path: '/',
+    component: () => import('@/views/layout/index.vue'),
+    redirect: { name: 'dashboard' },
+    children: shellRoutes,
+  },
+  { path: '/:pathMatch(.*)*', redirect: '/' },
+];

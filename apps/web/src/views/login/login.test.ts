@@ -1,0 +1,127 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils';
+import { createPinia, setActivePinia } from 'pinia';
+import { i18n, setLocale } from '@/locales';
+import { router } from '@/router';
+import { adminUser, json, stubFetch } from '@/test/fetch-stub';
+import LoginView from './index.vue';
+
+async function mountLogin(path = '/login') {
+  const pinia = createPinia();
+  setActivePinia(pinia);
+  await router.replace(path);
+  const wrapper = mount(LoginView, { global: { plugins: [pinia, i18n, router] }, attachTo: document.body });
+  await flushPromises();
+  return wrapper;
+}
+
+async function submitWith(wrapper: Awaited<ReturnType<typeof mountLogin>>, username: string, password: string) {
+  await wrapper.get('[data-testid="login-username"]').setValue(username);
+  await wrapper.get('[data-testid="login-password"]').setValue(password);
+  await wrapper.get('form').trigger('submit');
+}
+
+/** Validation, the fetch and the lazy route chunks each settle on their own turns; poll for the outcome. */
+function eventually(assertion: () => void): Promise<void> {
+  return vi.waitFor(async () => {
+    await flushPromises();
+    assertion();
+  }, { timeout: 10_000 });
+}
+
+beforeEach(() => {
+  localStorage.clear();
+  setLocale('zh-CN');
+});
+
+// Router guards resolve stores through the app the router was first installed in, so each test's app must go.
+enableAutoUnmount(afterEach);
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+describe('login view', () => {
+  it('shows the product name', async () => {
+    stubFetch({});
+    const wrapper = await mountLogin();
+    expect(wrapper.text()).toContain('发布平台 / Release Platform');
+  });
+
+  it('does not submit while username or password is empty', async () => {
+    const calls = stubFetch({});
+    const wrapper = await mountLogin();
+
+    await wrapper.get('form').trigger('submit');
+    await eventually(() => {
+      expect(wrapper.text()).toContain('请输入用户名');
+      expect(wrapper.text()).toContain('请输入密码');
+    });
+
+    await wrapper.get('[data-testid="login-username"]').setValue('   ');
+    await wrapper.get('[data-testid="login-password"]').setValue('secret');
+    await wrapper.get('form').trigger('submit');
+    await eventually(() => expect(wrapper.text()).not.toContain('请输入密码'));
+    expect(wrapper.text()).toContain('请输入用户名');
+    expect(calls).toHaveLength(0);
+  });
+
+  it('shows the API error message on wrong credentials', async () => {
+    stubFetch({
+      'POST /api/auth/login': () =>
+        json(401, { error: { code: 'UNAUTHORIZED', message: '用户名或密码错误 / Invalid username or password' } }),
+    });
+    const wrapper = await mountLogin();
+
+    await submitWith(wrapper, 'admin', 'wrong');
+
+    await eventually(() =>
+      expect(wrapper.get('[data-testid="login-error"]').text()).toContain('用户名或密码错误 / Invalid username or password'),
+    );
+    expect(router.currentRoute.value.name).toBe('login');
+  });
+
+  it('shows the rate-limit message and how long to wait on HTTP 429', async () => {
+    stubFetch({
+      'POST /api/auth/login': () =>
+        json(429, {
+          error: { code: 'RATE_LIMITED', message: '登录尝试过于频繁 / Too many login attempts', details: { retryAfterSeconds: 30 } },
+        }),
+    });
+    const wrapper = await mountLogin();
+
+    await submitWith(wrapper, 'admin', 'wrong');
+
+    await eventually(() => {
+      const alert = wrapper.get('[data-testid="login-error"]').text();
+      expect(alert).toContain('登录尝试过于频繁 / Too many login attempts');
+      expect(alert).toContain('请在 30 秒后重试');
+    });
+  });
+
+  it('logs in and returns to the redirect target', async () => {
+    const calls = stubFetch({
+      'POST /api/auth/login': () =>
+        json(200, { token: 'tok-1', expiresAt: new Date(Date.now() + 3600_000).toISOString(), user: adminUser }),
+    });
+    const wrapper = await mountLogin('/login?redirect=/projects');
+
+    await submitWith(wrapper, ' admin ', 'secret');
+
+    await eventually(() => expect(router.currentRoute.value.fullPath).toBe('/projects'));
+    expect(calls[0]?.body).toEqual({ username: 'admin', password: 'secret' });
+    expect(wrapper.find('[data-testid="login-error"]').exists()).toBe(false);
+  });
+
+  it('ignores an off-site redirect target', async () => {
+    stubFetch({
+      'POST /api/auth/login': () =>
+        json(200, { token: 'tok-1', expiresAt: new Date(Date.now() + 3600_000).toISOString(), user: adminUser }),
+    });
+    const wrapper = await mountLogin('/login?redirect=//evil.example/phish');
+
+    await submitWith(wrapper, 'admin', 'secret');
+
+    await eventually(() => expect(router.currentRoute.value.fullPath).toBe('/dashboard'));
+  });
+});
