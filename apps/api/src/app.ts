@@ -6,6 +6,7 @@ import type { PasswordHasher } from './auth/passwords.js';
 import { authRoutes } from './auth/routes.js';
 import type { AuthDeps } from './auth/service.js';
 import type { Config } from './config.js';
+import { credentialRoutes } from './credentials/routes.js';
 import { groupRoutes } from './groups/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { registerErrorHandling } from './plugins/app/error-handler.js';
@@ -15,7 +16,9 @@ import { registerOpenApi } from './plugins/external/openapi.js';
 import { registerSecurity } from './plugins/external/security.js';
 import { registerSpa } from './plugins/external/spa.js';
 import type { Db } from './shared/db.js';
+import { serverRoutes } from './servers/routes.js';
 import { deriveKey } from './shared/master-key.js';
+import { createSecretBox, type SecretBox } from './shared/secret-box.js';
 import { tokenRoutes } from './tokens/routes.js';
 import { userRoutes } from './users/routes.js';
 
@@ -25,6 +28,8 @@ declare module 'fastify' {
     db: Db;
     hasher: PasswordHasher;
     authDeps: AuthDeps;
+    /** Encrypts credentials and secret variables at rest; the key never leaves this process. */
+    secrets: SecretBox;
   }
 }
 
@@ -49,6 +54,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('config', deps.config);
   app.decorate('db', deps.db);
   app.decorate('hasher', deps.hasher);
+  app.decorate('secrets', createSecretBox(deriveKey(deps.masterKey, 'credentials')));
   registerErrorHandling(app);
   registerValidation(app);
   registerPermissionGuard(app);
@@ -69,6 +75,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(groupRoutes);
   await app.register(tokenRoutes);
   await app.register(auditRoutes);
+  await app.register(credentialRoutes);
+  await app.register(serverRoutes);
 
   await registerSpa(app, deps.config.webDist);
   return app;

@@ -20,6 +20,21 @@ interface Case {
   request: (ctx: Ctx) => Promise<{ url: string; payload?: unknown }>;
 }
 
+const readers: Who[] = ['admin', 'owner', 'developer', 'viewer'];
+const managers: Who[] = ['admin', 'owner'];
+const rand = () => Math.random().toString(36).slice(2, 10);
+
+/** Resources the routes act on, made in the database directly: the route under test must not be its own setup. */
+const make = {
+  sshKey: (t: TestApp, groupId: string | null) =>
+    t.db.credential.create({ data: { groupId, name: `key-${rand()}`, kind: 'ssh_key', secret: t.app.secrets.encrypt('not a usable key'), publicKey: 'ssh-ed25519 AAAA', fingerprint: 'SHA256:x' } }),
+  server: async (t: TestApp, groupId: string) => {
+    const credential = await make.sshKey(t, groupId);
+    // Port 1 on loopback refuses at once, so the connection test answers quickly with ok: false.
+    return t.db.server.create({ data: { groupId, name: `srv-${rand()}`, host: '127.0.0.1', port: 1, username: 'deploy', credentialId: credential.id } });
+  },
+};
+
 const matrix: Record<string, Case> = {
   'GET /healthz': { allowed: everyone, request: async () => ({ url: '/healthz' }) },
   'GET /readyz': { allowed: everyone, request: async () => ({ url: '/readyz' }) },
@@ -78,6 +93,38 @@ const matrix: Record<string, Case> = {
     },
   },
   'GET /api/audit': { allowed: ['admin'], request: async () => ({ url: '/api/audit' }) },
+
+  'GET /api/credentials': { allowed: everyone, request: async () => ({ url: '/api/credentials' }) },
+  'POST /api/credentials': {
+    allowed: managers,
+    request: async ({ groupId }) => ({ url: '/api/credentials', payload: { groupId, name: `c-${rand()}`, kind: 'git_token', token: 'glpat-x' } }),
+  },
+  'GET /api/credentials/:id': { allowed: readers, request: async ({ t, groupId }) => ({ url: `/api/credentials/${(await make.sshKey(t, groupId)).id}` }) },
+  'PATCH /api/credentials/:id': {
+    allowed: managers,
+    request: async ({ t, groupId }) => ({ url: `/api/credentials/${(await make.sshKey(t, groupId)).id}`, payload: { description: 'edited' } }),
+  },
+  'DELETE /api/credentials/:id': { allowed: managers, request: async ({ t, groupId }) => ({ url: `/api/credentials/${(await make.sshKey(t, groupId)).id}` }) },
+
+  'GET /api/servers': { allowed: everyone, request: async () => ({ url: '/api/servers' }) },
+  'POST /api/servers': {
+    allowed: managers,
+    request: async ({ t, groupId }) => ({
+      url: '/api/servers',
+      payload: { groupId, name: `s-${rand()}`, host: 'web1.example', username: 'deploy', credentialId: (await make.sshKey(t, groupId)).id },
+    }),
+  },
+  'GET /api/servers/:id': { allowed: readers, request: async ({ t, groupId }) => ({ url: `/api/servers/${(await make.server(t, groupId)).id}` }) },
+  'PATCH /api/servers/:id': {
+    allowed: managers,
+    request: async ({ t, groupId }) => ({ url: `/api/servers/${(await make.server(t, groupId)).id}`, payload: { labels: ['edited'] } }),
+  },
+  'DELETE /api/servers/:id': { allowed: managers, request: async ({ t, groupId }) => ({ url: `/api/servers/${(await make.server(t, groupId)).id}` }) },
+  'POST /api/servers/:id/test': { allowed: managers, request: async ({ t, groupId }) => ({ url: `/api/servers/${(await make.server(t, groupId)).id}/test` }) },
+  'POST /api/servers/:id/host-key/reset': {
+    allowed: ['admin'],
+    request: async ({ t, groupId }) => ({ url: `/api/servers/${(await make.server(t, groupId)).id}/host-key/reset` }),
+  },
 };
 
 describe('permission matrix', () => {

@@ -42,3 +42,10 @@ export class Invalid extends DomainError {
     super('VALIDATION', 400, `${field}: ${message}`, [{ field, message }]);
   }
 }
+
+/** A system we depend on (a Git server, an SSH host) failed; the message says which and why, without secrets. */
+export class BadGateway extends DomainError {
+  constructor(message: string, details?: unknown) {
+    super('BAD_GATEWAY', 502, message, details);
+  }
+}

@@ -1,0 +1,128 @@
+import type { Static } from 'typebox';
+import type { Credential, Prisma } from '../generated/prisma/client.js';
+import { recordAudit } from '../audit/service.js';
+import type { Actor, RequestContext } from '../auth/actor.js';
+import type { Db, DbTx } from '../shared/db.js';
+import { Conflict, Invalid, NotFound } from '../shared/errors.js';
+import { pageArgs } from '../shared/schemas.js';
+import type { SecretBox } from '../shared/secret-box.js';
+import type { CreateCredentialBody, CredentialQuery, UpdateCredentialBody } from './schemas.js';
+import { generateEd25519, parsePrivateKey } from './ssh-keys.js';
+
+/** The one place a credential row becomes an API object: `secret` never gets past here. */
+export const credentialView = (row: Credential) => ({
+  id: row.id,
+  groupId: row.groupId,
+  name: row.name,
+  description: row.description,
+  kind: row.kind,
+  username: row.username,
+  publicKey: row.publicKey,
+  fingerprint: row.fingerprint,
+  createdAt: row.createdAt.toISOString(),
+  updatedAt: row.updatedAt.toISOString(),
+});
+
+/** Members see their groups' credentials and the global ones (to pick them); administrators see all. */
+export async function listCredentials(db: Db, actor: Actor, query: Static<typeof CredentialQuery>) {
+  const visible: Prisma.CredentialWhereInput = actor.isAdmin ? {} : { OR: [{ groupId: { in: [...actor.roles.keys()] } }, { groupId: null }] };
+  const filter: Prisma.CredentialWhereInput = { name: query.q ? { contains: query.q, mode: 'insensitive' } : undefined, kind: query.kind };
+  if (query.global === true) filter.groupId = null;
+  else if (query.groupId) filter.groupId = query.groupId;
+  else if (query.global === false) filter.groupId = { not: null };
+  const where: Prisma.CredentialWhereInput = { AND: [visible, filter] };
+  const [rows, total] = await Promise.all([
+    db.credential.findMany({ where, orderBy: [{ name: 'asc' }, { id: 'asc' }], ...pageArgs(query.page, query.pageSize) }),
+    db.credential.count({ where }),
+  ]);
+  return { items: rows.map(credentialView), total, page: query.page, pageSize: query.pageSize };
+}
+
+export async function getCredential(db: Db, id: string) {
+  const row = await db.credential.findUnique({ where: { id } });
+  if (!row) throw new NotFound('Credential');
+  return credentialView(row);
+}
+
+/** PostgreSQL treats NULL group ids as distinct, so uniqueness of global names is checked here. */
+async function assertNameFree(tx: DbTx, groupId: string | null, name: string, exceptId?: string) {
+  const clash = await tx.credential.findFirst({ where: { groupId, name } });
+  if (clash && clash.id !== exceptId) throw new Conflict(`Credential "${name}" already exists here`, [{ field: 'name', message: 'already exists' }]);
+}
+
+function secretFields(box: SecretBox, input: Static<typeof CreateCredentialBody>, name: string) {
+  if (input.kind === 'ssh_key') {
+    if (input.token !== undefined || input.username !== undefined) throw new Invalid('body.token', 'only git_token credentials have a username or token');
+    if ((input.privateKey === undefined) === (input.generate !== true)) throw new Invalid('body.privateKey', 'upload a private key or set generate: true (one of them)');
+    const key = input.privateKey !== undefined ? parsePrivateKey(input.privateKey) : generateEd25519(`release-platform:${name}`);
+    return { publicKey: key.publicKey, fingerprint: key.fingerprint, username: null, secret: box.encrypt(key.privateKey) };
+  }
+  if (input.privateKey !== undefined || input.generate !== undefined) throw new Invalid('body.privateKey', 'only ssh_key credentials have a private key');
+  if (input.token === undefined) throw new Invalid('body.token', 'is required for a git_token credential');
+  return { publicKey: null, fingerprint: null, username: input.username ?? null, secret: box.encrypt(input.token) };
+}
+
+export async function createCredential(db: Db, box: SecretBox, input: Static<typeof CreateCredentialBody>, ctx: RequestContext) {
+  const groupId = input.groupId ?? null;
+  const fields = secretFields(box, input, input.name);
+  return db.$transaction(async (tx) => {
+    if (groupId && !(await tx.group.findUnique({ where: { id: groupId } }))) throw new NotFound('Group');
+    await assertNameFree(tx, groupId, input.name);
+    const row = await tx.credential.create({ data: { groupId, name: input.name, description: input.description ?? '', kind: input.kind, ...fields } });
+    await recordAudit(tx, ctx, {
+      action: 'credential.create',
+      resourceType: 'credential',
+      resourceId: row.id,
+      details: { name: row.name, kind: row.kind, groupId, fingerprint: row.fingerprint, generated: input.generate === true },
+    });
+    return credentialView(row);
+  });
+}
+
+export async function updateCredential(db: Db, box: SecretBox, id: string, input: Static<typeof UpdateCredentialBody>, ctx: RequestContext) {
+  return db.$transaction(async (tx) => {
+    const before = await tx.credential.findUnique({ where: { id } });
+    if (!before) throw new NotFound('Credential');
+    if (input.name) await assertNameFree(tx, before.groupId, input.name, id);
+    const data: Prisma.CredentialUpdateInput = { name: input.name, description: input.description };
+    if (before.kind === 'ssh_key') {
+      if (input.token !== undefined || input.username !== undefined) throw new Invalid('body.token', 'only git_token credentials have a username or token');
+      if (input.privateKey !== undefined) {
+        const key = parsePrivateKey(input.privateKey);
+        Object.assign(data, { publicKey: key.publicKey, fingerprint: key.fingerprint, secret: box.encrypt(key.privateKey) });
+      }
+    } else {
+      if (input.privateKey !== undefined) throw new Invalid('body.privateKey', 'only ssh_key credentials have a private key');
+      if (input.token !== undefined) data.secret = box.encrypt(input.token);
+      data.username = input.username;
+    }
+    const row = await tx.credential.update({ where: { id }, data });
+    await recordAudit(tx, ctx, {
+      action: 'credential.update',
+      resourceType: 'credential',
+      resourceId: id,
+      // Which fields changed, not their values: the secret's new value must not reach the audit log either.
+      details: { name: row.name, changed: Object.keys(input), fingerprint: row.fingerprint },
+    });
+    return credentialView(row);
+  });
+}
+
+export async function deleteCredential(db: Db, id: string, ctx: RequestContext) {
+  await db.$transaction(async (tx) => {
+    const row = await tx.credential.findUnique({ where: { id }, include: { _count: { select: { servers: true, projects: true } } } });
+    if (!row) throw new NotFound('Credential');
+    if (row._count.servers > 0 || row._count.projects > 0) {
+      throw new Conflict(`Credential "${row.name}" is used by ${row._count.servers} server(s) and ${row._count.projects} project(s)`);
+    }
+    await tx.credential.delete({ where: { id } });
+    await recordAudit(tx, ctx, { action: 'credential.delete', resourceType: 'credential', resourceId: id, details: { name: row.name, kind: row.kind, groupId: row.groupId } });
+  });
+}
+
+/** Decrypted secret for the engine; callers keep it in memory only and never put it in a response or log. */
+export async function revealSecret(db: DbTx, box: SecretBox, id: string): Promise<{ row: Credential; secret: string }> {
+  const row = await db.credential.findUnique({ where: { id } });
+  if (!row) throw new NotFound('Credential');
+  return { row, secret: box.decrypt(row.secret) };
+}

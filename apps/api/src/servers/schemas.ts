@@ -1,0 +1,70 @@
+import { Type } from 'typebox';
+import { Line, Name, Timestamps } from '../shared/fields.js';
+import { Page, PageQuery, Str, Uuid } from '../shared/schemas.js';
+
+const Host = Str(255, { minLength: 1, pattern: '^[A-Za-z0-9]([A-Za-z0-9._:-]*[A-Za-z0-9])?$', description: 'host name, IPv4 or IPv6 address' });
+const Port = Type.Integer({ minimum: 1, maximum: 65_535 });
+const Username = Str(64, { minLength: 1, pattern: '^[A-Za-z_][A-Za-z0-9_.-]*$' });
+const Label = Str(64, { minLength: 1, pattern: '^[A-Za-z0-9][A-Za-z0-9._:/=-]*$' });
+const Labels = Type.Array(Label, { maxItems: 32, uniqueItems: true });
+export const Fingerprint = Str(128, { pattern: '^SHA256:[A-Za-z0-9+/]{43}=?$', description: 'OpenSSH SHA256 fingerprint, as `ssh-keygen -lf` prints it' });
+
+export const ServerView = Type.Object({
+  id: Uuid,
+  groupId: Uuid,
+  name: Type.String(),
+  description: Type.String(),
+  host: Type.String(),
+  port: Type.Integer(),
+  username: Type.String(),
+  credentialId: Uuid,
+  credentialName: Type.String(),
+  labels: Type.Array(Type.String()),
+  hostKeyFingerprint: Type.Union([Type.String(), Type.Null()], { description: 'pinned host key; null until the first connection' }),
+  ...Timestamps,
+});
+export const ServerPage = Page(ServerView);
+
+export const ServerQuery = Type.Object(
+  { ...PageQuery, q: Type.Optional(Line(100, { description: 'part of the name or host' })), groupId: Type.Optional(Uuid), label: Type.Optional(Label) },
+  { additionalProperties: false },
+);
+
+export const CreateServerBody = Type.Object(
+  {
+    groupId: Uuid,
+    name: Name(100),
+    description: Type.Optional(Line(500)),
+    host: Host,
+    port: Type.Optional(Port),
+    username: Username,
+    credentialId: Uuid,
+    labels: Type.Optional(Labels),
+    hostKeyFingerprint: Type.Optional(Fingerprint),
+  },
+  { additionalProperties: false },
+);
+
+/** The pinned host key is not editable here: only an administrator may drop it (`…/host-key/reset`). */
+export const UpdateServerBody = Type.Object(
+  {
+    name: Type.Optional(Name(100)),
+    description: Type.Optional(Line(500)),
+    host: Type.Optional(Host),
+    port: Type.Optional(Port),
+    username: Type.Optional(Username),
+    credentialId: Type.Optional(Uuid),
+    labels: Type.Optional(Labels),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const ConnectionTestResult = Type.Object({
+  ok: Type.Boolean(),
+  latencyMs: Type.Integer(),
+  fingerprint: Type.Union([Type.String(), Type.Null()], { description: 'the host key the server presented and we accepted' }),
+  learned: Type.Boolean({ description: 'true when this test pinned the fingerprint (trust on first use)' }),
+  output: Type.Optional(Type.String({ description: '`uname -a` on the server' })),
+  errorCode: Type.Optional(Type.String()),
+  error: Type.Optional(Type.String()),
+});
