@@ -22,7 +22,7 @@ const en: MessageSchema = {
     usernameRequired: 'Please enter your username',
     passwordRequired: 'Please enter your password',
     submit: 'Sign in',
-    retryAfter: 'Try again in {seconds} seconds',
+    retryIn: 'Retry in {seconds} s',
     features: {
       approval: 'Approved releases, every step recorded',
       rollout: 'Batched rollouts that stop on failure, one-click rollback',

@@ -20,7 +20,7 @@ export default {
     usernameRequired: '请输入用户名',
     passwordRequired: '请输入密码',
     submit: '登录',
-    retryAfter: '请在 {seconds} 秒后重试',
+    retryIn: '{seconds} 秒后可重试',
     features: {
       approval: '发布单审批，每一步都有记录',
       rollout: '分批发布，失败即停并可一键回滚',

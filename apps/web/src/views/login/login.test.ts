@@ -81,22 +81,29 @@ describe('login view', () => {
     expect(router.currentRoute.value.name).toBe('login');
   });
 
-  it('shows the rate-limit message and how long to wait on HTTP 429', async () => {
+  it('shows the rate-limit message on HTTP 429 and holds the button until the window ends', async () => {
     stubFetch({
       'POST /api/auth/login': () =>
         json(429, {
-          error: { code: 'RATE_LIMITED', message: '登录尝试过于频繁 / Too many login attempts', details: { retryAfterSeconds: 30 } },
+          error: {
+            code: 'RATE_LIMITED',
+            message: '登录尝试过于频繁，请 30 秒后再试 / Too many attempts, retry in 30 s',
+            details: { retryAfterSeconds: 30 },
+          },
         }),
     });
     const wrapper = await mountLogin();
 
     await submitWith(wrapper, 'admin', 'wrong');
 
-    await eventually(() => {
-      const alert = wrapper.get('[data-testid="login-error"]').text();
-      expect(alert).toContain('登录尝试过于频繁 / Too many login attempts');
-      expect(alert).toContain('请在 30 秒后重试');
-    });
+    await eventually(() =>
+      expect(wrapper.get('[data-testid="login-error"]').text()).toContain(
+        '登录尝试过于频繁，请 30 秒后再试 / Too many attempts, retry in 30 s',
+      ),
+    );
+    const button = wrapper.get('[data-testid="login-submit"]');
+    expect(button.attributes('disabled')).toBeDefined();
+    expect(button.text()).toContain('30 秒后可重试');
   });
 
   it('logs in and returns to the redirect target', async () => {
