@@ -5,18 +5,13 @@ import { scriptEnv } from './pipeline/scripts.js';
 import { expandUrl } from './pipeline/healthcheck.js';
 import { validateReleasePlan } from './plan-validation.js';
 import {
+  cleanupCommand,
   hasArtifactCommand,
   httpCheckCommand,
   layout,
-  listReleasesCommand,
-  lockAcquireCommand,
-  lockReleaseCommand,
-  preflightCommand,
-  pruneIncomingCommand,
-  readCurrentCommand,
+  prepareCommand,
+  releaseCommand,
   runScriptCommand,
-  switchCommand,
-  unpackCommand,
   uploadCommand,
   writeScriptCommand,
 } from './remote/commands.js';
@@ -41,7 +36,7 @@ const shellLine = (argv: string[]) => argv.map((a) => (/^[A-Za-z0-9_./=:@+-]+$/.
 /**
  * The commands a release would run, per target, on the happy path, built by the same functions the pipeline uses.
  * No connection is made. Until an artifact exists its checksum is shown as ARTIFACT_SHA256. Timestamps in history
- * lines and lock owners are those of the moment of the dry run.
+ * lines are those of the moment of the dry run, `from` is unknown (null) and the lock owner has no expiry.
  */
 export function dryRun(plan: ReleasePlan): DryRunResult {
   const problems = validateReleasePlan(plan);
@@ -72,12 +67,10 @@ export function dryRun(plan: ReleasePlan): DryRunResult {
 function targetCommands(plan: ReleasePlan, target: Target, sha: string, owner: string): PlannedCommand[] {
   const l = layout(target.deployPath);
   const id = plan.releaseId;
-  const list: PlannedCommand[] = [
-    { stage: 'prepare', command: preflightCommand(target.deployPath).text },
-    { stage: 'prepare', command: lockAcquireCommand(target.deployPath, owner).text },
-    { stage: 'upload', command: hasArtifactCommand(target.deployPath, sha).text },
-    { stage: 'upload', command: uploadCommand(target.deployPath, sha).text, stdin: 'artifact .tar.gz' },
-  ];
+  const known = sha === ARTIFACT_PLACEHOLDER ? undefined : sha;
+  const list: PlannedCommand[] = [{ stage: 'prepare', command: prepareCommand(target.deployPath, owner, known).text }];
+  if (!known) list.push({ stage: 'upload', command: hasArtifactCommand(target.deployPath, sha).text });
+  list.push({ stage: 'upload', command: uploadCommand(target.deployPath, sha, id).text, stdin: 'artifact .tar.gz' });
   const script = (stage: StageName, name: string, cwd: string, env: Record<string, string>) => {
     list.push(
       { stage, command: writeScriptCommand(target.deployPath, id, name).text, stdin: `${name} script` },
@@ -85,23 +78,17 @@ function targetCommands(plan: ReleasePlan, target: Target, sha: string, owner: s
     );
   };
   if (plan.hooks?.['before-release'] !== undefined) script('hook:before-release', 'before-release', l.root, scriptEnv(plan.project, target, id, { COMMIT: plan.source.commit }));
-  list.push(
-    { stage: 'release', command: unpackCommand(target.deployPath, { releaseId: id, sha256: sha, sharedDirs: plan.sharedDirs ?? [], sharedFiles: plan.sharedFiles ?? [] }).text },
-    { stage: 'release', command: readCurrentCommand(target.deployPath).text },
-    {
-      stage: 'release',
-      command: switchCommand(target.deployPath, id, { releaseId: id, from: null, to: id, at: new Date().toISOString(), actor: plan.actor ?? 'unknown', kind: 'release' }).text,
-    },
-  );
+  const unpack = { releaseId: id, sha256: sha, sharedDirs: plan.sharedDirs ?? [], sharedFiles: plan.sharedFiles ?? [] };
+  const history = { releaseId: id, from: null, to: id, at: new Date().toISOString(), actor: plan.actor ?? 'unknown', kind: 'release' as const };
+  list.push({ stage: 'release', command: releaseCommand(target.deployPath, unpack, history).text });
   if (plan.restartCommand) script('release', 'restart', l.release(id), scriptEnv(plan.project, target, id));
   const hc = plan.healthcheck;
   if (hc?.url) list.push({ stage: 'healthcheck', command: httpCheckCommand(expandUrl(hc.url, target.env), Math.max(1, Math.ceil((hc.timeoutMs ?? 5000) / 1000))).text });
   else if (hc?.command) script('healthcheck', 'healthcheck', l.release(id), scriptEnv(plan.project, target, id));
   if (plan.hooks?.['after-release'] !== undefined) script('hook:after-release', 'after-release', l.release(id), scriptEnv(plan.project, target, id, { COMMIT: plan.source.commit }));
-  list.push(
-    { stage: 'cleanup', command: listReleasesCommand(target.deployPath).text },
-    { stage: 'cleanup', command: pruneIncomingCommand(target.deployPath, sha).text },
-    { stage: 'cleanup', command: lockReleaseCommand(target.deployPath, id).text },
-  );
+  list.push({
+    stage: 'cleanup',
+    command: cleanupCommand(target.deployPath, { keep: Math.max(plan.keepReleases ?? 5, 1), protect: [id], keepSha256: sha, releaseId: id }).text,
+  });
   return list;
 }

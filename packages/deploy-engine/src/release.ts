@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { splitIntoBatches } from './batches.js';
 import { engineError } from './errors.js';
 import { validateReleasePlan } from './plan-validation.js';
-import { build, checkout, findCachedArtifact, packageArtifact, runLocalHook, sha256File, workspace } from './pipeline/artifact.js';
+import { build, checkout, findCachedArtifact, packageArtifact, runLocalHook, workspace } from './pipeline/artifact.js';
 import { runStage, type RunContext } from './pipeline/context.js';
 import { deployTarget, switchAndRestart } from './pipeline/deploy-target.js';
 import { runRollout } from './pipeline/rollout.js';
@@ -18,14 +18,18 @@ export interface ReleaseOptions extends RunOptions {
   artifact?: Artifact;
 }
 
-async function reusableArtifact(artifact: Artifact | undefined): Promise<Artifact | undefined> {
+/**
+ * A given artifact is reused when its file is still there with the recorded size. Its content is not hashed again
+ * here: every host verifies the sha256 while receiving it, so a corrupted file fails loudly at upload.
+ */
+function reusableArtifact(artifact: Artifact | undefined): Artifact | undefined {
   if (!artifact || !existsSync(artifact.path)) return undefined;
-  return (await sha256File(artifact.path)) === artifact.sha256 ? artifact : undefined;
+  return statSync(artifact.path).size === artifact.size ? artifact : undefined;
 }
 
 /** Stages 2–6 on the platform host, or none of them when a matching artifact already exists. */
 async function produceArtifact(ctx: RunContext, plan: ReleasePlan, given: Artifact | undefined): Promise<{ ok: true; artifact: Artifact } | { ok: false; outcome: RunBodyOutcome }> {
-  const ready = (await reusableArtifact(given)) ?? findCachedArtifact(plan);
+  const ready = given;
   const o = { events: ctx.events, signal: ctx.signal };
   const ws = workspace(plan);
   if (ready) {
@@ -59,8 +63,8 @@ async function produceArtifact(ctx: RunContext, plan: ReleasePlan, given: Artifa
 
 function runRelease(kind: ReleaseResult['kind'], plan: ReleasePlan, options: ReleaseOptions): RunHandle {
   return startRun(kind, plan, options, validateReleasePlan(plan), async (ctx, gate, prepared) => {
-    const given = await reusableArtifact(options.artifact);
-    const pre = await prepare(ctx, prepared, given?.size);
+    const given = reusableArtifact(options.artifact) ?? findCachedArtifact(plan);
+    const pre = await prepare(ctx, prepared, given);
     if (!pre.ok) return { error: pre.error };
     const produced = await produceArtifact(ctx, plan, given);
     if (!produced.ok) return produced.outcome;
@@ -73,7 +77,7 @@ function runRelease(kind: ReleaseResult['kind'], plan: ReleasePlan, options: Rel
       autoRollback: plan.failurePolicy?.autoRollback ?? true,
       failuresSoFar: prepared.failed,
       gate,
-      deploy: (target) => deployTarget(ctx, plan, target, artifact, prepared.freeBytes.get(target.id)),
+      deploy: (target) => deployTarget(ctx, plan, target, artifact, prepared.targets.get(target.id) ?? { freeBytes: undefined, current: null, artifactPresent: undefined }),
       rollback: async (target) => {
         const previous = ctx.results.get(target.id)?.previous;
         if (!previous) return { ok: false, error: engineError('release-missing', `no previous release on ${target.id} to roll back to`, target.id) };

@@ -30,7 +30,17 @@ async function rollbackTarget(ctx: RunContext, plan: RollbackPlan, target: Targe
       },
     ],
     ['healthcheck', () => healthcheck(ctx, target, plan.toReleaseId, plan.healthcheck)],
-    ['cleanup', () => releaseLock(ctx, target, 'cleanup')],
+    [
+      'cleanup',
+      async () => {
+        const unlocked = await releaseLock(ctx, target, 'cleanup');
+        if (!unlocked.ok) return unlocked;
+        const current = await readCurrent(ctx, target, 'cleanup');
+        if (!current.ok) return current;
+        if (result) result.current = current.id;
+        return { ok: true };
+      },
+    ],
   ];
   for (const [stage, body] of stages) {
     if (ctx.signal?.aborted) return { stage, error: engineError('aborted', 'run aborted', target.id) };

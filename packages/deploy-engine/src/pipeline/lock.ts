@@ -1,5 +1,5 @@
 import { engineError } from '../errors.js';
-import { lockAcquireCommand, lockReleaseCommand, lockTakeoverCommand } from '../remote/commands.js';
+import { lockReleaseCommand, lockTakeoverCommand } from '../remote/commands.js';
 import type { Target } from '../types.js';
 import { OK, remote, type RunContext, type Step } from './context.js';
 
@@ -21,16 +21,13 @@ export function lockOwner(ctx: RunContext): LockOwner {
 }
 
 /**
- * Takes `<deploy>/.platform/lock`. A lock of the same release id is ours (a crashed or retried run of the same
- * release); an expired foreign lock is taken over and reported; a live foreign lock fails fast naming its owner.
+ * Decides on the `lock=` line of the prepare command, which already tried to create the lock. A lock of the same
+ * release id is ours (a crashed or retried run of this release); an expired foreign lock is taken over and
+ * reported; a live foreign lock fails fast naming its owner.
  */
-export async function acquireLock(ctx: RunContext, target: Target): Promise<Step> {
-  const owner = JSON.stringify(lockOwner(ctx));
-  const first = await remote(ctx, target, 'prepare', lockAcquireCommand(target.deployPath, owner).text, { quiet: true });
-  if (!first.ok) return first;
-  const out = first.out.stdout.trim();
-  if (out === 'acquired') return OK;
-  const seen = out.replace(/^held /, '');
+export async function settleLock(ctx: RunContext, target: Target, lockLine: string | undefined, ownerJson: string): Promise<Step> {
+  if (lockLine === 'acquired') return OK;
+  const seen = (lockLine ?? '').replace(/^held /, '').trim();
   let holder: Partial<LockOwner> = {};
   try {
     holder = JSON.parse(seen) as Partial<LockOwner>;
@@ -40,7 +37,7 @@ export async function acquireLock(ctx: RunContext, target: Target): Promise<Step
   if (holder.releaseId === ctx.plan.releaseId) return OK;
   const expires = holder.expiresAt ? Date.parse(holder.expiresAt) : Number.NaN;
   if (!Number.isNaN(expires) && expires < Date.now()) {
-    const takeover = await remote(ctx, target, 'prepare', lockTakeoverCommand(target.deployPath, seen, owner).text, { quiet: true });
+    const takeover = await remote(ctx, target, 'prepare', lockTakeoverCommand(target.deployPath, seen, ownerJson).text, { quiet: true });
     if (takeover.ok) {
       ctx.events.emit({ type: 'lock.takenOver', target: target.id, previousOwner: holder });
       return OK;

@@ -1,13 +1,14 @@
 import { engineError, type FailureReason } from '../errors.js';
 import { EventSink, type EngineEvent } from '../events.js';
-import { preflightCommand } from '../remote/commands.js';
+import { parseKeyValues, prepareCommand } from '../remote/commands.js';
 import type { ReleaseResult, TargetResult } from '../result.js';
 import type { Transport } from '../transport/transport.js';
 import type { Artifact, PlanCommon, Target } from '../types.js';
 import { Semaphore } from '../semaphore.js';
 import { remote, runStage, type RunContext, type Step } from './context.js';
 import { readCurrent } from './deploy-target.js';
-import { acquireLock, releaseLock } from './lock.js';
+import { lockOwner, releaseLock, settleLock } from './lock.js';
+import { currentToId } from './current.js';
 import { PauseGate } from './pause-gate.js';
 import { ConnectionPool } from './pool.js';
 
@@ -57,7 +58,7 @@ export function startRun(
   const run = async (): Promise<ReleaseResult> => {
     events.emit({ type: 'release.started', kind, targets: plan.targets.map((t) => t.id) });
     let outcome: RunBodyOutcome;
-    const prepared: Prepared = { freeBytes: new Map(), locked: new Set(), failed: 0 };
+    const prepared: Prepared = { targets: new Map(), locked: new Set(), failed: 0 };
     if (problems.length) {
       outcome = { error: engineError('invalid-plan', problems.join('; ')) };
     } else {
@@ -83,21 +84,30 @@ export function startRun(
   return { done: run(), continue: () => gate.open() };
 }
 
+/** What pre-flight learned about one target. */
+export interface TargetPrep {
+  /** Free bytes on the deploy filesystem, for the 2× artifact size check before upload. */
+  freeBytes: number | undefined;
+  /** Release id `current` pointed at before this run (the lock keeps it from changing under us). */
+  current: string | null;
+  /** Whether the artifact was already on the host; undefined when its checksum was not known yet. */
+  artifactPresent: boolean | undefined;
+}
+
 export interface Prepared {
-  /** Free bytes on each target's deploy filesystem, for the 2× artifact size check before upload. */
-  freeBytes: Map<string, number>;
+  targets: Map<string, TargetPrep>;
   locked: Set<string>;
   failed: number;
 }
 
 /** Pre-flight for every target before anything changes: reachable, layout present, disk measured, lock taken. */
-export async function prepare(ctx: RunContext, prepared: Prepared, artifactSize: number | undefined): Promise<Step> {
+export async function prepare(ctx: RunContext, prepared: Prepared, artifact: { size: number; sha256: string } | undefined): Promise<Step> {
   const limit = new Semaphore(8);
   return runStage(ctx, 'prepare', undefined, async () => {
     await Promise.all(
       ctx.plan.targets.map((target) =>
         limit.run(async () => {
-          const failure = await prepareTarget(ctx, prepared, target, artifactSize);
+          const failure = await prepareTarget(ctx, prepared, target, artifact);
           if (!failure) return;
           prepared.failed++;
           const result = ctx.results.get(target.id);
@@ -118,17 +128,24 @@ export async function prepare(ctx: RunContext, prepared: Prepared, artifactSize:
   });
 }
 
-async function prepareTarget(ctx: RunContext, prepared: Prepared, target: Target, artifactSize: number | undefined): Promise<FailureReason | undefined> {
-  const pre = await remote(ctx, target, 'prepare', preflightCommand(target.deployPath).text, { quiet: true, timeoutMs: 30_000 });
+async function prepareTarget(ctx: RunContext, prepared: Prepared, target: Target, artifact: { size: number; sha256: string } | undefined): Promise<FailureReason | undefined> {
+  const owner = JSON.stringify(lockOwner(ctx));
+  const pre = await remote(ctx, target, 'prepare', prepareCommand(target.deployPath, owner, artifact?.sha256).text, { quiet: true, timeoutMs: 30_000 });
   if (!pre.ok) return pre.error;
-  const freeBytes = Number(pre.out.stdout.trim()) * 1024;
-  if (Number.isFinite(freeBytes)) prepared.freeBytes.set(target.id, freeBytes);
-  if (artifactSize !== undefined && Number.isFinite(freeBytes) && freeBytes < 2 * artifactSize) {
-    return engineError('disk-space', `${target.deployPath} has ${freeBytes} bytes free, needs ${2 * artifactSize} (2× artifact)`, target.id);
-  }
-  const lock = await acquireLock(ctx, target);
+  const values = parseKeyValues(pre.out.stdout);
+  const freeBytes = Number(values.get('free')) * 1024;
+  const present = values.get('artifact');
+  prepared.targets.set(target.id, {
+    freeBytes: Number.isFinite(freeBytes) ? freeBytes : undefined,
+    current: currentToId(values.get('current') ?? ''),
+    artifactPresent: present === undefined ? undefined : present === 'present',
+  });
+  const lock = await settleLock(ctx, target, values.get('lock'), owner);
   if (!lock.ok) return lock.error;
   prepared.locked.add(target.id);
+  if (artifact && present !== 'present' && Number.isFinite(freeBytes) && freeBytes < 2 * artifact.size) {
+    return engineError('disk-space', `${target.deployPath} has ${freeBytes} bytes free, needs ${2 * artifact.size} (2× artifact)`, target.id);
+  }
   return undefined;
 }
 
@@ -139,7 +156,9 @@ async function finish(ctx: RunContext, prepared: Prepared): Promise<void> {
     ctx.plan.targets.map((target) =>
       limit.run(async () => {
         const result = ctx.results.get(target.id);
-        if (prepared.locked.has(target.id) && result?.state !== 'succeeded') await releaseLock(ctx, target, 'cleanup');
+        // A succeeded target gave its lock back and reported `current` in its cleanup stage already.
+        if (result?.state === 'succeeded') return;
+        if (prepared.locked.has(target.id)) await releaseLock(ctx, target, 'cleanup');
         // Connect even after an abort: the result must say what each reachable target is running.
         const conn = await ctx.pool.get(target.server, { ignoreAbort: true });
         if (!conn.ok || !result) return;

@@ -22,10 +22,27 @@ export const layout = (deployPath: string) => {
   };
 };
 
-/** Creates the layout and prints free kilobytes of the deploy path's filesystem. */
-export function preflightCommand(deployPath: string): ShellFragment {
+/**
+ * Pre-flight in one round trip (every extra exec costs a shell start on the host): create the layout, report free
+ * kilobytes, what `current` points at, whether the artifact is already there (when its checksum is known), and take
+ * the lock. Output is `key=value` lines.
+ */
+export function prepareCommand(deployPath: string, ownerJson: string, sha256?: string): ShellFragment {
   const l = layout(deployPath);
-  return sh`mkdir -p ${[l.releases, l.shared, l.incoming, l.platform]} && df -Pk ${l.root} | awk 'NR==2 {print $4}'`;
+  const artifact = sha256
+    ? sh` && if [ -f ${l.incomingFile(sha256)} ]; then echo artifact=present; else echo artifact=absent; fi`
+    : raw('');
+  return sh`mkdir -p ${[l.releases, l.shared, l.incoming, l.platform]} && printf 'free=%s\n' "$(df -Pk ${l.root} | awk 'NR==2 {print $4}')" && printf 'current=%s\n' "$(readlink ${l.current})"${artifact} && ${lockAcquireCommand(deployPath, ownerJson)}`;
+}
+
+/** Parses `key=value` lines of prepare and cleanup output; later keys win. */
+export function parseKeyValues(stdout: string): Map<string, string> {
+  const values = new Map<string, string>();
+  for (const line of stdout.split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq > 0) values.set(line.slice(0, eq), line.slice(eq + 1));
+  }
+  return values;
 }
 
 /**
@@ -34,7 +51,7 @@ export function preflightCommand(deployPath: string): ShellFragment {
  */
 export function lockAcquireCommand(deployPath: string, ownerJson: string): ShellFragment {
   const l = layout(deployPath);
-  return sh`if (set -C; printf '%s\n' ${ownerJson} > ${l.lock}) 2>/dev/null; then echo acquired; else printf 'held '; cat ${l.lock}; fi`;
+  return sh`if (set -C; printf '%s\n' ${ownerJson} > ${l.lock}) 2>/dev/null; then echo lock=acquired; else printf 'lock=held '; head -n 1 ${l.lock}; echo; fi`;
 }
 
 /**
@@ -57,15 +74,33 @@ export function hasArtifactCommand(deployPath: string, sha256: string): ShellFra
   return sh`if [ -f ${layout(deployPath).incomingFile(sha256)} ]; then echo present; else echo absent; fi`;
 }
 
+// OpenSSL's sha256 uses the CPU's SHA extensions (about 4× coreutils here); sha256sum is the portable fallback.
+const HASH_STDIN = raw(`{ if command -v openssl >/dev/null 2>&1; then openssl dgst -sha256 -r; else sha256sum; fi; }`);
+
 /**
- * Receives the artifact on stdin, hashing it while it is written (one pass over the bytes), and publishes it under
- * its sha256 name only when the hash matches; a half-received or corrupted file is never visible. Exit 65: mismatch.
+ * Receives the artifact on stdin in one pass: `tee` writes it to `<sha>.tar.gz.part`, feeds `tar` through a FIFO
+ * (unpacking into `releases/<id>.partial` while the bytes arrive, as a plain `ssh | tar -x` would) and hashes it.
+ * Only when the hash matches is the file published under its sha256 name and the tree renamed to `<id>.staged` for
+ * the release stage; a half-received or corrupted upload is never visible under a final name. Exit 65: mismatch.
  */
-export function uploadCommand(deployPath: string, sha256: string): ShellFragment {
+export function uploadCommand(deployPath: string, sha256: string, releaseId: string): ShellFragment {
   const l = layout(deployPath);
   const final = l.incomingFile(sha256);
   const part = `${final}.part`;
-  return sh`sum=$(tee ${part} | sha256sum | cut -d' ' -f1) && if [ "$sum" = ${sha256} ]; then mv -f ${part} ${final}; else rm -f ${part}; echo "checksum mismatch: received $sum" >&2; exit 65; fi`;
+  const dir = l.release(releaseId);
+  return sh`set -e
+partial=${`${dir}.partial`}; staged=${`${dir}.staged`}; fifo=${`${final}.fifo`}.$$
+rm -rf "$partial" "$staged" "$fifo"
+mkdir -p "$partial"
+mkfifo "$fifo"
+tar -xzf "$fifo" -C "$partial" &
+tarpid=$!
+sum=$(tee ${part} "$fifo" | ${HASH_STDIN} | cut -d' ' -f1)
+tarstatus=0; wait "$tarpid" || tarstatus=$?
+rm -f "$fifo"
+if [ "$sum" != ${sha256} ]; then rm -rf ${part} "$partial"; echo "checksum mismatch: received $sum" >&2; exit 65; fi
+mv -f ${part} ${final}
+if [ "$tarstatus" -eq 0 ]; then mv -T "$partial" "$staged"; else rm -rf "$partial"; echo "streamed unpack failed (exit $tarstatus); unpacking the stored artifact instead" >&2; fi`;
 }
 
 export interface UnpackOptions {
@@ -75,28 +110,41 @@ export interface UnpackOptions {
   sharedFiles: readonly string[];
 }
 
+function linkShared(deployPath: string, dir: string, o: UnpackOptions): ShellFragment[] {
+  const l = layout(deployPath);
+  const links: ShellFragment[] = [];
+  for (const d of o.sharedDirs) {
+    const inRelease = `${dir}/${d}`;
+    links.push(sh`mkdir -p ${`${l.shared}/${d}`} ${posix.dirname(inRelease)} && rm -rf ${inRelease} && ln -s ${`${l.shared}/${d}`} ${inRelease}`);
+  }
+  for (const f of o.sharedFiles) {
+    const inRelease = `${dir}/${f}`;
+    links.push(
+      sh`mkdir -p ${posix.dirname(`${l.shared}/${f}`)} ${posix.dirname(inRelease)} && touch ${`${l.shared}/${f}`} && rm -rf ${inRelease} && ln -s ${`${l.shared}/${f}`} ${inRelease}`,
+    );
+  }
+  return links;
+}
+
+const andAll = (parts: ShellFragment[]) => raw(parts.map((x) => ` && ${x.text}`).join(''));
+
 /**
- * Unpacks into `<id>.partial`, links shared paths, then renames to `<id>`: a release directory only ever exists
- * whole, which is what lets a crashed run leave `current` pointing at something complete. An existing `<id>` is
- * kept as is (a retry must not delete the directory `current` may point at).
+ * Makes `releases/<id>` appear whole: from the tree the upload already unpacked (`<id>.staged`), or else by
+ * unpacking the stored artifact into `<id>.partial`; shared paths are linked before the final rename. A release
+ * directory therefore only ever exists complete, which is what lets a crashed run leave `current` pointing at
+ * something whole. An existing `<id>` is kept as is (a retry must not delete the directory `current` may point at).
  */
 export function unpackCommand(deployPath: string, o: UnpackOptions): ShellFragment {
   const l = layout(deployPath);
   const dir = l.release(o.releaseId);
   const partial = `${dir}.partial`;
-  const links: ShellFragment[] = [];
-  for (const d of o.sharedDirs) {
-    const inRelease = `${partial}/${d}`;
-    links.push(sh`mkdir -p ${`${l.shared}/${d}`} ${posix.dirname(inRelease)} && rm -rf ${inRelease} && ln -s ${`${l.shared}/${d}`} ${inRelease}`);
-  }
-  for (const f of o.sharedFiles) {
-    const inRelease = `${partial}/${f}`;
-    links.push(
-      sh`mkdir -p ${posix.dirname(`${l.shared}/${f}`)} ${posix.dirname(inRelease)} && touch ${`${l.shared}/${f}`} && rm -rf ${inRelease} && ln -s ${`${l.shared}/${f}`} ${inRelease}`,
-    );
-  }
-  const linkPart = links.length ? raw(` && ${links.map((x) => x.text).join(' && ')}`) : raw('');
-  return sh`if [ -d ${dir} ]; then echo reused; else rm -rf ${partial} && mkdir -p ${partial} && tar -xzf ${l.incomingFile(o.sha256)} -C ${partial}${linkPart} && mv -T ${partial} ${dir} && echo unpacked; fi`;
+  const staged = `${dir}.staged`;
+  return sh`if [ -d ${dir} ]; then echo reused; elif [ -d ${staged} ]${andAll(linkShared(deployPath, staged, o))}; then mv -T ${staged} ${dir} && echo unpacked; else rm -rf ${partial} && mkdir -p ${partial} && tar -xzf ${l.incomingFile(o.sha256)} -C ${partial}${andAll(linkShared(deployPath, partial, o))} && mv -T ${partial} ${dir} && echo unpacked; fi`;
+}
+
+/** Unpack (if needed) and switch in one round trip; `switched` on stdout tells the engine the rename happened. */
+export function releaseCommand(deployPath: string, unpack: UnpackOptions, history: HistoryEntry): ShellFragment {
+  return sh`${unpackCommand(deployPath, unpack)} && ${switchCommand(deployPath, unpack.releaseId, history)}`;
 }
 
 export function readCurrentCommand(deployPath: string): ShellFragment {
@@ -123,7 +171,7 @@ export interface HistoryEntry {
 export function switchCommand(deployPath: string, toReleaseId: string, history: HistoryEntry): ShellFragment {
   const l = layout(deployPath);
   const tmp = `${l.current}.tmp`;
-  return sh`test -d ${l.release(toReleaseId)} && ln -sfn ${`releases/${toReleaseId}`} ${tmp} && mv -T ${tmp} ${l.current} && printf '%s\n' ${JSON.stringify(history)} >> ${l.history}`;
+  return sh`test -d ${l.release(toReleaseId)} && ln -sfn ${`releases/${toReleaseId}`} ${tmp} && mv -T ${tmp} ${l.current} && echo switched && printf '%s\n' ${JSON.stringify(history)} >> ${l.history}`;
 }
 
 /** Scripts (hooks, restart, health command) arrive as files through stdin; their text never becomes a command line. */
@@ -143,15 +191,20 @@ export function httpCheckCommand(url: string, timeoutSeconds: number): ShellFrag
   return sh`if command -v curl >/dev/null 2>&1; then curl -fsSg --max-time ${timeoutSeconds} ${url}; else wget -q -O - -T ${timeoutSeconds} ${url}; fi`;
 }
 
-export function listReleasesCommand(deployPath: string): ShellFragment {
-  return sh`ls -1t ${layout(deployPath).releases}`;
+export interface CleanupOptions {
+  keep: number;
+  /** Never removed, whatever their age: the new current release and the one before it. */
+  protect: readonly string[];
+  keepSha256: string;
+  releaseId: string;
 }
 
-export function removePathsCommand(paths: readonly string[]): ShellFragment {
-  return sh`rm -rf -- ${paths}`;
-}
-
-/** Deletes artifacts other than the one just deployed: releases are unpacked, the tarballs are only transport. */
-export function pruneIncomingCommand(deployPath: string, keepSha256: string): ShellFragment {
-  return sh`find ${layout(deployPath).incoming} -maxdepth 1 -type f ! -name ${`${keepSha256}.tar.gz`} -delete`;
+/**
+ * Keeps the newest N release directories (by mtime) plus the protected ones, removes `.partial`/`.staged` leftovers of
+ * crashed runs and older artifacts, gives the lock back and reports `current`, all in one round trip.
+ */
+export function cleanupCommand(deployPath: string, o: CleanupOptions): ShellFragment {
+  const l = layout(deployPath);
+  const protect = o.protect.flatMap((p) => [raw('-e'), p]);
+  return sh`cd ${l.releases} && rm -rf -- ./*.partial ./*.staged && ls -1t | awk -v keep=${o.keep} 'NR>keep' | grep -vxF ${protect} | while IFS= read -r d; do echo "removing release $d"; rm -rf -- "./$d" ${`${l.platform}/scripts`}/"$d"; done; find ${l.incoming} -maxdepth 1 -type f ! -name ${`${o.keepSha256}.tar.gz`} -delete && ${lockReleaseCommand(deployPath, o.releaseId)} && printf 'current=%s\n' "$(readlink ${l.current})"`;
 }

@@ -39,9 +39,10 @@ function render(value: Interpolated): string {
  * value is data and is single-quoted (arrays become several quoted words). Returns a fragment so commands compose.
  */
 export function sh(strings: TemplateStringsArray, ...values: Interpolated[]): ShellFragment {
-  let out = strings[0] ?? '';
+  // Raw strings: what is written in the template (`\n` for printf, say) is exactly what the shell receives.
+  let out = strings.raw[0] ?? '';
   values.forEach((value, i) => {
-    out += render(value) + (strings[i + 1] ?? '');
+    out += render(value) + (strings.raw[i + 1] ?? '');
   });
   return new ShellFragment(out);
 }

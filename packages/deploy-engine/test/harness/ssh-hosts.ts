@@ -31,6 +31,12 @@ export interface StartSshHostsOptions {
   baseDir?: string;
   /** Extra sshd_config lines (e.g. `MaxSessions 20`). */
   extraConfig?: string[];
+  /**
+   * Give sessions an empty HOME inside the host's temp dir (default true), so the developer's dotfiles do not run
+   * on every command: bash sources ~/.bashrc for each SSH exec, and a pyenv/nvm init there costs ~100 ms CPU per
+   * command, which would dominate test and benchmark timings. Set false to measure with the real login environment.
+   */
+  isolateHome?: boolean;
 }
 
 const SSHD_CANDIDATES = ['/usr/sbin/sshd', '/usr/local/sbin/sshd', '/sbin/sshd'];
@@ -129,6 +135,8 @@ export async function startSshHosts(n: number, options: StartSshHostsOptions = {
     keygen(hostKey, `rp-test-host${i + 1}`);
     writeFileSync(join(dir, `authorized_keys.${username}`), publicKey, { mode: 0o600 });
     const logPath = join(dir, 'sshd.log');
+    const home = join(dir, 'home');
+    mkdirSync(home);
     let lastError: unknown;
     // A port found free can be taken by someone else before sshd binds it; a fresh port on retry fixes that.
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -153,6 +161,7 @@ export async function startSshHosts(n: number, options: StartSshHostsOptions = {
           'MaxStartups 100:30:200',
           'Subsystem sftp internal-sftp',
           'LogLevel ERROR',
+          ...(options.isolateHome === false ? [] : [`SetEnv HOME=${home}`]),
           ...(options.extraConfig ?? []),
           '',
         ].join('\n'),
