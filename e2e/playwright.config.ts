@@ -19,6 +19,7 @@ process.env.E2E_DATA_DIR ||= mkdtempSync(path.join(tmpdir(), 'rp-e2e-data-'));
 export default defineConfig({
   testDir: './tests',
   outputDir: './test-results',
+  globalTeardown: './global-teardown.ts',
   // One worker: the specs share one server, one admin account and its login rate limit, on a two-core machine.
   workers: 1,
   fullyParallel: false,

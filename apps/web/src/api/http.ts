@@ -2,25 +2,13 @@ import { i18n } from '@/locales';
 import { router } from '@/router';
 import { useAuthStore } from '@/stores/auth';
 
-/** Codes the API puts in `{ error: { code } }`, plus two the client produces itself. */
-export type ApiErrorCode =
-  | 'UNAUTHORIZED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'VALIDATION'
-  | 'RATE_LIMITED'
-  | 'INTERNAL'
-  | 'NETWORK'
-  | 'HTTP_ERROR'
-  | (string & {});
-
 export class ApiError extends Error {
   override readonly name = 'ApiError';
 
   constructor(
     readonly status: number,
-    readonly code: ApiErrorCode,
+    /** The API's `error.code` (e.g. UNAUTHORIZED, RATE_LIMITED), or NETWORK / HTTP_ERROR when no API error body arrived. */
+    readonly code: string,
     message: string,
     readonly details?: unknown,
   ) {
@@ -35,23 +23,12 @@ export class ApiError extends Error {
   }
 }
 
-export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+interface RequestOptions {
+  method?: 'GET' | 'POST';
   body?: unknown;
-  query?: Record<string, string | number | boolean | undefined>;
-  signal?: AbortSignal;
 }
 
 const BASE = '/api';
-
-function buildUrl(path: string, query: RequestOptions['query']): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query ?? {})) {
-    if (value !== undefined) params.set(key, String(value));
-  }
-  const qs = params.toString();
-  return `${BASE}${path}${qs ? `?${qs}` : ''}`;
-}
 
 async function readJson(res: Response): Promise<unknown> {
   const text = await res.text();
@@ -81,7 +58,7 @@ async function handleExpiredSession(): Promise<void> {
   await router.replace({ name: 'login', query: { redirect: current.fullPath } });
 }
 
-export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const auth = useAuthStore();
   const token = auth.token;
   const headers: Record<string, string> = { Accept: 'application/json' };
@@ -90,14 +67,13 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
 
   let res: Response;
   try {
-    res = await fetch(buildUrl(path, options.query), {
+    res = await fetch(`${BASE}${path}`, {
       method: options.method ?? 'GET',
       headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      signal: options.signal,
     });
-  } catch (err) {
-    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+  } catch {
+    // fetch only rejects when no HTTP answer arrived at all (server down, DNS, CORS, offline).
     throw new ApiError(0, 'NETWORK', i18n.global.t('errors.network'));
   }
 
@@ -111,7 +87,6 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
 }
 
 export const http = {
-  get: <T>(path: string, options?: Omit<RequestOptions, 'method' | 'body'>) => request<T>(path, { ...options, method: 'GET' }),
-  post: <T>(path: string, body?: unknown, options?: Omit<RequestOptions, 'method' | 'body'>) =>
-    request<T>(path, { ...options, method: 'POST', body }),
+  get: <T>(path: string) => request<T>(path, { method: 'GET' }),
+  post: <T>(path: string, body?: unknown) => request<T>(path, { method: 'POST', body }),
 };
