@@ -9,6 +9,7 @@ import type { Config } from './config.js';
 import { credentialRoutes } from './credentials/routes.js';
 import { groupRoutes } from './groups/routes.js';
 import { healthRoutes } from './health/routes.js';
+import { hookTemplateRoutes } from './hook-templates/routes.js';
 import { registerErrorHandling } from './plugins/app/error-handler.js';
 import { registerPermissionGuard } from './plugins/app/permission-guard.js';
 import { registerValidation } from './plugins/app/validation.js';
@@ -16,6 +17,7 @@ import { registerOpenApi } from './plugins/external/openapi.js';
 import { registerSecurity } from './plugins/external/security.js';
 import { registerSpa } from './plugins/external/spa.js';
 import type { Db } from './shared/db.js';
+import { projectRoutes } from './projects/routes.js';
 import { serverRoutes } from './servers/routes.js';
 import { deriveKey } from './shared/master-key.js';
 import { createSecretBox, type SecretBox } from './shared/secret-box.js';
@@ -77,6 +79,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(auditRoutes);
   await app.register(credentialRoutes);
   await app.register(serverRoutes);
+  await app.register(projectRoutes);
+  await app.register(hookTemplateRoutes);
 
   await registerSpa(app, deps.config.webDist);
   return app;

@@ -1,3 +1,4 @@
+import { createSampleAppRepo, type SampleAppRepo } from '@rp/deploy-engine/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GroupRole } from '../src/generated/prisma/enums.js';
 import { buildTestApp, type TestApp, type TestUser } from './helpers/test-app.js';
@@ -22,6 +23,8 @@ interface Case {
 
 const readers: Who[] = ['admin', 'owner', 'developer', 'viewer'];
 const managers: Who[] = ['admin', 'owner'];
+/** A local repository, so the refs route has something real to list. */
+let sampleRepo: SampleAppRepo;
 const rand = () => Math.random().toString(36).slice(2, 10);
 
 /** Resources the routes act on, made in the database directly: the route under test must not be its own setup. */
@@ -33,6 +36,9 @@ const make = {
     // Port 1 on loopback refuses at once, so the connection test answers quickly with ok: false.
     return t.db.server.create({ data: { groupId, name: `srv-${rand()}`, host: '127.0.0.1', port: 1, username: 'deploy', credentialId: credential.id } });
   },
+  project: (t: TestApp, groupId: string, gitUrl = 'https://git.example.com/app.git') =>
+    t.db.project.create({ data: { groupId, name: `p-${rand()}`, gitUrl, preset: 'shell', hooks: { 'before-release': 'echo hi' } } }),
+  template: (t: TestApp, groupId: string) => t.db.hookTemplate.create({ data: { groupId, name: `t-${rand()}`, script: 'echo hi' } }),
 };
 
 const matrix: Record<string, Case> = {
@@ -125,6 +131,39 @@ const matrix: Record<string, Case> = {
     allowed: ['admin'],
     request: async ({ t, groupId }) => ({ url: `/api/servers/${(await make.server(t, groupId)).id}/host-key/reset` }),
   },
+
+  'GET /api/project-presets': { allowed: everyone, request: async () => ({ url: '/api/project-presets' }) },
+  'GET /api/projects': { allowed: everyone, request: async () => ({ url: '/api/projects' }) },
+  'POST /api/projects': {
+    allowed: managers,
+    request: async ({ groupId }) => ({ url: '/api/projects', payload: { groupId, name: `p-${rand()}`, gitUrl: 'https://git.example.com/app.git', preset: 'static' } }),
+  },
+  'GET /api/projects/:id': { allowed: readers, request: async ({ t, groupId }) => ({ url: `/api/projects/${(await make.project(t, groupId)).id}` }) },
+  'PATCH /api/projects/:id': {
+    allowed: managers,
+    request: async ({ t, groupId }) => ({ url: `/api/projects/${(await make.project(t, groupId)).id}`, payload: { keepReleases: 7 } }),
+  },
+  'DELETE /api/projects/:id': { allowed: managers, request: async ({ t, groupId }) => ({ url: `/api/projects/${(await make.project(t, groupId)).id}` }) },
+  'POST /api/projects/:id/hooks/:stage/apply-template': {
+    allowed: managers,
+    request: async ({ t, groupId }) => ({
+      url: `/api/projects/${(await make.project(t, groupId)).id}/hooks/after-release/apply-template`,
+      payload: { templateId: (await make.template(t, groupId)).id },
+    }),
+  },
+  'GET /api/projects/:id/refs': {
+    allowed: readers,
+    request: async ({ t, groupId }) => ({ url: `/api/projects/${(await make.project(t, groupId, sampleRepo.url)).id}/refs` }),
+  },
+
+  'GET /api/hook-templates': { allowed: everyone, request: async () => ({ url: '/api/hook-templates' }) },
+  'POST /api/hook-templates': { allowed: managers, request: async ({ groupId }) => ({ url: '/api/hook-templates', payload: { groupId, name: `t-${rand()}`, script: 'echo' } }) },
+  'GET /api/hook-templates/:id': { allowed: readers, request: async ({ t, groupId }) => ({ url: `/api/hook-templates/${(await make.template(t, groupId)).id}` }) },
+  'PATCH /api/hook-templates/:id': {
+    allowed: managers,
+    request: async ({ t, groupId }) => ({ url: `/api/hook-templates/${(await make.template(t, groupId)).id}`, payload: { script: 'echo edited' } }),
+  },
+  'DELETE /api/hook-templates/:id': { allowed: managers, request: async ({ t, groupId }) => ({ url: `/api/hook-templates/${(await make.template(t, groupId)).id}` }) },
 };
 
 describe('permission matrix', () => {
@@ -132,8 +171,12 @@ describe('permission matrix', () => {
 
   beforeAll(async () => {
     t = await buildTestApp();
+    sampleRepo = createSampleAppRepo();
   });
-  afterAll(async () => t?.close());
+  afterAll(async () => {
+    sampleRepo?.remove();
+    await t?.close();
+  });
 
   it('covers every guarded route', () => {
     const declared = t.app.guardedRoutes.map((r) => `${r.method} ${r.url}`).sort();

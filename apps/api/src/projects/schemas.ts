@@ -1,0 +1,136 @@
+import { Type, type TSchema } from 'typebox';
+import { Line, NullableUuid, Script, Slug, Timestamps } from '../shared/fields.js';
+import { Page, PageQuery, Str, Uuid } from '../shared/schemas.js';
+import { PRESET_IDS } from './presets.js';
+
+export const HOOK_STAGES = ['before-checkout', 'after-checkout', 'before-release', 'after-release'] as const;
+export type HookStage = (typeof HOOK_STAGES)[number];
+
+export const HOOK_SCRIPT_MAX = 64 * 1024;
+const COMMAND_MAX = 16 * 1024;
+
+export const Preset = Type.Enum(PRESET_IDS);
+export const Stage = Type.Enum(HOOK_STAGES);
+
+/** The characters the engine accepts in paths; `..` segments and absolute paths are refused by the service. */
+const RelPath = Str(1024, { minLength: 1, pattern: '^[A-Za-z0-9._@+=:,/-]+$', description: 'relative to the checkout / release, no ".."' });
+const Paths = Type.Array(RelPath, { maxItems: 50, uniqueItems: true });
+
+// No `default`s inside the union: Ajv would apply the first branch's defaults before trying the second.
+// The service fills them in (normaliseHealthCheck).
+const Attempts = {
+  timeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 600, description: 'default 5' })),
+  retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 50, description: 'default 3' })),
+  intervalSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 300, description: 'first wait between attempts, doubling each time; default 2' })),
+};
+export const HealthCheckInput = Type.Union([
+  Type.Object(
+    {
+      type: Type.Literal('http'),
+      url: Str(2048, { pattern: '^https?://[^\\s]+$', description: 'fetched on the target; {{VAR}} is replaced from the environment\'s variables' }),
+      expectStatus: Type.Optional(Type.Integer({ minimum: 100, maximum: 599, description: 'default 200' })),
+      ...Attempts,
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object({ type: Type.Literal('command'), command: Script(COMMAND_MAX), ...Attempts }, { additionalProperties: false }),
+]);
+
+const Tries = { timeoutSeconds: Type.Integer(), retries: Type.Integer(), intervalSeconds: Type.Integer() };
+export const HealthCheck = Type.Union([
+  Type.Object({ type: Type.Literal('http'), url: Type.String(), expectStatus: Type.Integer(), ...Tries }),
+  Type.Object({ type: Type.Literal('command'), command: Type.String(), ...Tries }),
+]);
+
+const hookFields = <T extends TSchema>(schema: T) =>
+  Object.fromEntries(HOOK_STAGES.map((stage) => [stage, Type.Optional(schema)])) as Record<HookStage, ReturnType<typeof Type.Optional<T>>>;
+const HookScript = Script(HOOK_SCRIPT_MAX);
+
+export const ProjectView = Type.Object({
+  id: Uuid,
+  groupId: Uuid,
+  name: Type.String(),
+  description: Type.String(),
+  gitUrl: Type.String(),
+  gitCredentialId: Type.Union([Uuid, Type.Null()]),
+  preset: Type.String(),
+  buildCommand: Type.String(),
+  artifactPaths: Type.Array(Type.String()),
+  sharedDirs: Type.Array(Type.String()),
+  sharedFiles: Type.Array(Type.String()),
+  keepReleases: Type.Integer(),
+  restartCommand: Type.String(),
+  healthCheck: Type.Union([HealthCheck, Type.Null()]),
+  hooks: Type.Object(hookFields(Type.String())),
+  environmentCount: Type.Integer(),
+  ...Timestamps,
+});
+export const ProjectPage = Page(ProjectView);
+
+export const ProjectQuery = Type.Object({ ...PageQuery, q: Type.Optional(Line(100)), groupId: Type.Optional(Uuid) }, { additionalProperties: false });
+
+const GitUrl = Str(2048, { minLength: 1, description: 'https://, ssh://, git://, file:// or git@host:path' });
+
+export const CreateProjectBody = Type.Object(
+  {
+    groupId: Uuid,
+    name: Slug(100),
+    description: Type.Optional(Line(500)),
+    gitUrl: GitUrl,
+    gitCredentialId: Type.Optional(NullableUuid),
+    preset: Preset,
+    buildCommand: Type.Optional(Script(COMMAND_MAX)),
+    artifactPaths: Type.Optional(Paths),
+    sharedDirs: Type.Optional(Paths),
+    sharedFiles: Type.Optional(Paths),
+    keepReleases: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
+    restartCommand: Type.Optional(Script(COMMAND_MAX)),
+    healthCheck: Type.Optional(Type.Union([HealthCheckInput, Type.Null()])),
+    hooks: Type.Optional(Type.Object(hookFields(HookScript), { additionalProperties: false })),
+  },
+  { additionalProperties: false },
+);
+
+/** `hooks` merges: a stage set to null is removed, stages left out stay as they are. */
+export const UpdateProjectBody = Type.Object(
+  {
+    name: Type.Optional(Slug(100)),
+    description: Type.Optional(Line(500)),
+    gitUrl: Type.Optional(GitUrl),
+    gitCredentialId: Type.Optional(NullableUuid),
+    preset: Type.Optional(Preset),
+    buildCommand: Type.Optional(Script(COMMAND_MAX)),
+    artifactPaths: Type.Optional(Paths),
+    sharedDirs: Type.Optional(Paths),
+    sharedFiles: Type.Optional(Paths),
+    keepReleases: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
+    restartCommand: Type.Optional(Script(COMMAND_MAX)),
+    healthCheck: Type.Optional(Type.Union([HealthCheckInput, Type.Null()])),
+    hooks: Type.Optional(Type.Object(hookFields(Type.Union([HookScript, Type.Null()])), { additionalProperties: false })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const HookParams = Type.Object({ id: Uuid, stage: Stage }, { additionalProperties: false });
+export const ApplyTemplateBody = Type.Object({ templateId: Uuid }, { additionalProperties: false });
+
+export const PresetView = Type.Object({
+  id: Preset,
+  label: Type.String(),
+  description: Type.String(),
+  buildCommand: Type.String(),
+  artifactPaths: Type.Array(Type.String()),
+  sharedDirs: Type.Array(Type.String()),
+  sharedFiles: Type.Array(Type.String()),
+  restartCommand: Type.String(),
+  healthCheck: Type.Union([HealthCheck, Type.Null()]),
+});
+export const PresetList = Type.Object({ items: Type.Array(PresetView) });
+
+export const RefsView = Type.Object({
+  branches: Type.Array(Type.Object({ name: Type.String(), sha: Type.String() })),
+  tags: Type.Array(Type.Object({ name: Type.String(), sha: Type.String() })),
+  fetchedAt: Type.String({ format: 'date-time', description: 'refs are cached for 30 seconds' }),
+});
+export const RefsQuery = Type.Object({ refresh: Type.Optional(Type.Boolean({ description: 'skip the 30 s cache' })) }, { additionalProperties: false });
+

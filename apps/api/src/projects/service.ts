@@ -1,0 +1,224 @@
+import type { Static } from 'typebox';
+import { Prisma, type Project } from '../generated/prisma/client.js';
+import { recordAudit } from '../audit/service.js';
+import type { Actor, RequestContext } from '../auth/actor.js';
+import { revealSecret } from '../credentials/service.js';
+import type { Db, DbTx } from '../shared/db.js';
+import { BadGateway, Conflict, Invalid, NotFound } from '../shared/errors.js';
+import { pageArgs } from '../shared/schemas.js';
+import type { SecretBox } from '../shared/secret-box.js';
+import { PRESETS, type HealthCheckConfig } from './presets.js';
+import { RefLookupError, type GitAccess, type RefCache } from './refs.js';
+import { HOOK_STAGES, type CreateProjectBody, type HealthCheckInput, type HookStage, type ProjectQuery, type UpdateProjectBody } from './schemas.js';
+import { gitUrlProblem, relativePathProblem } from './validation.js';
+
+type ProjectRow = Project & { _count: { environments: number } };
+type Hooks = Partial<Record<HookStage, string>>;
+const withCount = { _count: { select: { environments: true } } } as const;
+
+/** Hooks are stored as a JSON object; only known stages with string scripts are read back. */
+export function hooksOf(value: Prisma.JsonValue): Hooks {
+  const stored = (value ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(HOOK_STAGES.flatMap((stage) => (typeof stored[stage] === 'string' ? [[stage, stored[stage]]] : [])));
+}
+
+const view = (row: ProjectRow) => ({
+  id: row.id,
+  groupId: row.groupId,
+  name: row.name,
+  description: row.description,
+  gitUrl: row.gitUrl,
+  gitCredentialId: row.gitCredentialId,
+  preset: row.preset,
+  buildCommand: row.buildCommand,
+  artifactPaths: row.artifactPaths,
+  sharedDirs: row.sharedDirs,
+  sharedFiles: row.sharedFiles,
+  keepReleases: row.keepReleases,
+  restartCommand: row.restartCommand,
+  healthCheck: row.healthCheck as HealthCheckConfig | null,
+  hooks: hooksOf(row.hooks),
+  environmentCount: row._count.environments,
+  createdAt: row.createdAt.toISOString(),
+  updatedAt: row.updatedAt.toISOString(),
+});
+
+export async function listProjects(db: Db, actor: Actor, query: Static<typeof ProjectQuery>) {
+  const where: Prisma.ProjectWhereInput = {
+    AND: [
+      actor.isAdmin ? {} : { groupId: { in: [...actor.roles.keys()] } },
+      { groupId: query.groupId, name: query.q ? { contains: query.q, mode: 'insensitive' } : undefined },
+    ],
+  };
+  const [rows, total] = await Promise.all([
+    db.project.findMany({ where, include: withCount, orderBy: [{ name: 'asc' }, { id: 'asc' }], ...pageArgs(query.page, query.pageSize) }),
+    db.project.count({ where }),
+  ]);
+  return { items: rows.map(view), total, page: query.page, pageSize: query.pageSize };
+}
+
+export async function getProject(db: Db, id: string) {
+  const row = await db.project.findUnique({ where: { id }, include: withCount });
+  if (!row) throw new NotFound('Project');
+  return view(row);
+}
+
+interface Checked {
+  gitUrl?: string;
+  gitCredentialId?: string | null;
+  artifactPaths?: string[];
+  sharedDirs?: string[];
+  sharedFiles?: string[];
+}
+
+async function check(tx: DbTx, groupId: string, input: Checked, current?: Project) {
+  if (input.gitUrl !== undefined) {
+    const problem = gitUrlProblem(input.gitUrl);
+    if (problem) throw new Invalid('body.gitUrl', problem);
+  }
+  for (const field of ['artifactPaths', 'sharedDirs', 'sharedFiles'] as const) {
+    input[field]?.forEach((path, index) => {
+      const problem = relativePathProblem(path);
+      if (problem) throw new Invalid(`body.${field}.${index}`, problem);
+    });
+  }
+  const credentialId = input.gitCredentialId !== undefined ? input.gitCredentialId : current?.gitCredentialId;
+  if (credentialId) {
+    const credential = await tx.credential.findUnique({ where: { id: credentialId } });
+    if (!credential || (credential.groupId !== null && credential.groupId !== groupId)) {
+      throw new Invalid('body.gitCredentialId', 'must be a credential of the project\'s group or a global one');
+    }
+    // The engine authenticates Git over HTTPS with a token; it has no way to hand git an SSH key yet.
+    if (credential.kind !== 'git_token') throw new Invalid('body.gitCredentialId', 'must be a git_token credential');
+    const gitUrl = input.gitUrl ?? current?.gitUrl ?? '';
+    if (!gitUrl.startsWith('https://')) throw new Invalid('body.gitCredentialId', 'a token credential needs an https:// Git URL');
+  }
+}
+
+async function assertNameFree(tx: DbTx, groupId: string, name: string, exceptId?: string) {
+  const clash = await tx.project.findUnique({ where: { groupId_name: { groupId, name } } });
+  if (clash && clash.id !== exceptId) throw new Conflict(`Project "${name}" already exists in this group`, [{ field: 'name', message: 'already exists' }]);
+}
+
+/** Audit entries name what changed; scripts can be 64 KB each, so hooks are listed by stage only. */
+function auditSummary(input: Partial<Static<typeof UpdateProjectBody>>) {
+  const { hooks, buildCommand, restartCommand, ...rest } = input;
+  return {
+    ...rest,
+    ...(buildCommand !== undefined ? { buildCommand: buildCommand.slice(0, 200) } : {}),
+    ...(restartCommand !== undefined ? { restartCommand: restartCommand.slice(0, 200) } : {}),
+    ...(hooks ? { hooks: Object.keys(hooks) } : {}),
+  } as Prisma.InputJsonObject;
+}
+
+export function normaliseHealthCheck(input: Static<typeof HealthCheckInput>): HealthCheckConfig {
+  const tries = { timeoutSeconds: input.timeoutSeconds ?? 5, retries: input.retries ?? 3, intervalSeconds: input.intervalSeconds ?? 2 };
+  return input.type === 'http' ? { type: 'http', url: input.url, expectStatus: input.expectStatus ?? 200, ...tries } : { type: 'command', command: input.command, ...tries };
+}
+
+const healthCheckData = (value: Static<typeof HealthCheckInput> | null | undefined) =>
+  value === null ? { healthCheck: Prisma.DbNull } : value ? { healthCheck: normaliseHealthCheck(value) } : {};
+
+export async function createProject(db: Db, input: Static<typeof CreateProjectBody>, ctx: RequestContext) {
+  return db.$transaction(async (tx) => {
+    if (!(await tx.group.findUnique({ where: { id: input.groupId } }))) throw new NotFound('Group');
+    await check(tx, input.groupId, input);
+    await assertNameFree(tx, input.groupId, input.name);
+    const preset = PRESETS[input.preset];
+    const healthCheck = input.healthCheck === undefined ? preset.healthCheck : input.healthCheck && normaliseHealthCheck(input.healthCheck);
+    const row = await tx.project.create({
+      data: {
+        groupId: input.groupId,
+        name: input.name,
+        description: input.description ?? '',
+        gitUrl: input.gitUrl,
+        gitCredentialId: input.gitCredentialId ?? null,
+        preset: input.preset,
+        buildCommand: input.buildCommand ?? preset.buildCommand,
+        artifactPaths: input.artifactPaths ?? preset.artifactPaths,
+        sharedDirs: input.sharedDirs ?? preset.sharedDirs,
+        sharedFiles: input.sharedFiles ?? preset.sharedFiles,
+        keepReleases: input.keepReleases ?? 5,
+        restartCommand: input.restartCommand ?? preset.restartCommand,
+        ...(healthCheck ? { healthCheck } : {}),
+        hooks: input.hooks ?? {},
+      },
+      include: withCount,
+    });
+    await recordAudit(tx, ctx, { action: 'project.create', resourceType: 'project', resourceId: row.id, details: auditSummary(input) });
+    return view(row);
+  });
+}
+
+export async function updateProject(db: Db, id: string, input: Static<typeof UpdateProjectBody>, ctx: RequestContext) {
+  return db.$transaction(async (tx) => {
+    const before = await tx.project.findUnique({ where: { id } });
+    if (!before) throw new NotFound('Project');
+    await check(tx, before.groupId, input, before);
+    if (input.name) await assertNameFree(tx, before.groupId, input.name, id);
+    const { hooks, healthCheck, gitCredentialId, ...rest } = input;
+    const merged = { ...hooksOf(before.hooks) };
+    for (const [stage, script] of Object.entries(hooks ?? {}) as [HookStage, string | null][]) {
+      if (script === null) delete merged[stage];
+      else merged[stage] = script;
+    }
+    const row = await tx.project.update({
+      where: { id },
+      data: {
+        ...rest,
+        ...healthCheckData(healthCheck),
+        ...(gitCredentialId !== undefined ? { gitCredential: gitCredentialId ? { connect: { id: gitCredentialId } } : { disconnect: true } } : {}),
+        ...(hooks ? { hooks: merged } : {}),
+      },
+      include: withCount,
+    });
+    await recordAudit(tx, ctx, { action: 'project.update', resourceType: 'project', resourceId: id, details: auditSummary(input) });
+    return view(row);
+  });
+}
+
+export async function deleteProject(db: Db, id: string, ctx: RequestContext) {
+  await db.$transaction(async (tx) => {
+    const row = await tx.project.findUnique({ where: { id } });
+    if (!row) throw new NotFound('Project');
+    await tx.project.delete({ where: { id } });
+    await recordAudit(tx, ctx, { action: 'project.delete', resourceType: 'project', resourceId: id, details: { name: row.name, groupId: row.groupId } });
+  });
+}
+
+/** Copies a template's script into one hook of the project; later edits of the template do not follow. */
+export async function applyHookTemplate(db: Db, id: string, stage: HookStage, templateId: string, ctx: RequestContext) {
+  return db.$transaction(async (tx) => {
+    const project = await tx.project.findUnique({ where: { id } });
+    if (!project) throw new NotFound('Project');
+    const template = await tx.hookTemplate.findUnique({ where: { id: templateId } });
+    if (!template || (template.groupId !== null && template.groupId !== project.groupId)) throw new NotFound('Hook template');
+    const row = await tx.project.update({ where: { id }, data: { hooks: { ...hooksOf(project.hooks), [stage]: template.script } }, include: withCount });
+    await recordAudit(tx, ctx, {
+      action: 'project.update',
+      resourceType: 'project',
+      resourceId: id,
+      details: { hooks: [stage], fromTemplate: { id: template.id, name: template.name } },
+    });
+    return view(row);
+  });
+}
+
+/** Branches and tags via `git ls-remote` with the project's token; Git's failures become a 502 without secrets. */
+export async function projectRefs(db: Db, box: SecretBox, cache: RefCache, id: string, refresh: boolean) {
+  const project = await db.project.findUnique({ where: { id } });
+  if (!project) throw new NotFound('Project');
+  const access: GitAccess = { gitUrl: project.gitUrl };
+  let version = 'none';
+  if (project.gitCredentialId) {
+    const { row, secret } = await revealSecret(db, box, project.gitCredentialId);
+    access.token = { username: row.username, secret };
+    version = `${row.id}@${row.updatedAt.getTime()}`;
+  }
+  try {
+    return await cache.get(`${project.gitUrl}\n${version}`, access, refresh);
+  } catch (error) {
+    if (error instanceof RefLookupError) throw new BadGateway(`Cannot list branches and tags of ${project.gitUrl}: ${error.message}`);
+    throw error;
+  }
+}
