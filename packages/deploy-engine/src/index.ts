@@ -13,7 +13,7 @@ export type { RunHandle, RunOptions } from './pipeline/run.js';
 export { validateReleasePlan, validateRollbackPlan } from './plan-validation.js';
 export { splitIntoBatches, type Batch } from './batches.js';
 export { quote, sh } from './shell/quote.js';
-export type { EngineEvent, EngineEventType, StageName, StageStatus } from './events.js';
+export { GLOBAL_STAGES, TARGET_STAGES, type EngineEvent, type EngineEventType, type StageName, type StageStatus } from './events.js';
 export type { ReleaseResult, TargetResult, TargetState } from './result.js';
 export type { ExecError, EngineError, EngineErrorCode, FailureReason } from './errors.js';
 export { PlanValidationError, describeFailure } from './errors.js';

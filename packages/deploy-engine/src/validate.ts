@@ -1,4 +1,4 @@
-import { HOOK_NAMES, type HookName } from './types.js';
+import { HOOK_NAMES } from './types.js';
 
 /**
  * Input checks for every name that reaches a command line. Values are quoted anyway; rejecting the odd ones as well
@@ -30,10 +30,6 @@ export function checkCommitSha(sha: string): Check {
   return /^[0-9a-f]{40}$/.test(sha) ? OK : fail(`commit ${JSON.stringify(sha)} must be a full 40-hex sha (resolve refs first)`);
 }
 
-export function checkSha256(sha: string): Check {
-  return /^[0-9a-f]{64}$/.test(sha) ? OK : fail(`sha256 ${JSON.stringify(sha)} must be 64 lowercase hex characters`);
-}
-
 function checkSegments(path: string, what: string): Check {
   if (path.length === 0) return fail(`${what} must not be empty`);
   if (path.length > 1024) return fail(`${what} is longer than 1024 characters`);
@@ -61,10 +57,6 @@ export function checkRelativePath(path: string, what = 'path'): Check {
 
 export function checkHookName(name: string): Check {
   return (HOOK_NAMES as readonly string[]).includes(name) ? OK : fail(`unknown hook ${JSON.stringify(name)} (expected one of ${HOOK_NAMES.join(', ')})`);
-}
-
-export function isHookName(name: string): name is HookName {
-  return checkHookName(name).ok;
 }
 
 /** Environment variable names exported to hooks; values are quoted, names cannot be. */

@@ -152,11 +152,6 @@ export async function packageArtifact(plan: ReleasePlan, o: Omit<LocalStepOption
   return { ok: true, artifact: { path: final, sha256, size, commit: plan.source.commit } };
 }
 
-/** Writes an artifact file the caller made (benchmarks, imported builds) into a stream-friendly Artifact record. */
-export async function describeArtifact(path: string, commit: string): Promise<Artifact> {
-  return { path, sha256: await sha256File(path), size: statSync(path).size, commit };
-}
-
 export function artifactStream(artifact: Artifact) {
   return createReadStream(artifact.path, { highWaterMark: 1024 * 1024 });
 }

@@ -51,7 +51,7 @@ export function parseKeyValues(stdout: string): Map<string, string> {
  */
 export function lockAcquireCommand(deployPath: string, ownerJson: string): ShellFragment {
   const l = layout(deployPath);
-  return sh`if (set -C; printf '%s\n' ${ownerJson} > ${l.lock}) 2>/dev/null; then echo lock=acquired; else printf 'lock=held '; head -n 1 ${l.lock}; echo; fi`;
+  return sh`if (set -C; printf '%s\n' ${ownerJson} > ${l.lock}) 2>/dev/null; then echo lock=acquired; else printf 'lock=held %s\n' "$(head -n 1 ${l.lock})"; fi`;
 }
 
 /**
@@ -75,31 +75,28 @@ export function hasArtifactCommand(deployPath: string, sha256: string): ShellFra
 }
 
 // OpenSSL's sha256 uses the CPU's SHA extensions (about 4× coreutils here); sha256sum is the portable fallback.
-const HASH_STDIN = raw(`{ if command -v openssl >/dev/null 2>&1; then openssl dgst -sha256 -r; else sha256sum; fi; }`);
+const HASH_FILE = raw(`if command -v openssl >/dev/null 2>&1; then hash() { openssl dgst -sha256 -r "$1"; }; else hash() { sha256sum "$1"; }; fi`);
 
 /**
- * Receives the artifact on stdin in one pass: `tee` writes it to `<sha>.tar.gz.part`, feeds `tar` through a FIFO
- * (unpacking into `releases/<id>.partial` while the bytes arrive, as a plain `ssh | tar -x` would) and hashes it.
- * Only when the hash matches is the file published under its sha256 name and the tree renamed to `<id>.staged` for
- * the release stage; a half-received or corrupted upload is never visible under a final name. Exit 65: mismatch.
+ * Receives the artifact on stdin in one pass: `tee` writes it to `<sha>.tar.gz.part` and feeds `tar`, which
+ * unpacks into `releases/<id>.partial` while the bytes arrive, as a plain `ssh | tar -x` would. The written file is
+ * then hashed (from the page cache); only when it matches is it published under its sha256 name and the tree
+ * renamed to `<id>.staged` for the release stage. A half-received or corrupted upload is never visible under a
+ * final name. Exit 65: checksum mismatch.
  */
 export function uploadCommand(deployPath: string, sha256: string, releaseId: string): ShellFragment {
   const l = layout(deployPath);
   const final = l.incomingFile(sha256);
   const part = `${final}.part`;
   const dir = l.release(releaseId);
-  return sh`set -e
-partial=${`${dir}.partial`}; staged=${`${dir}.staged`}; fifo=${`${final}.fifo`}.$$
-rm -rf "$partial" "$staged" "$fifo"
-mkdir -p "$partial"
-mkfifo "$fifo"
-tar -xzf "$fifo" -C "$partial" &
-tarpid=$!
-sum=$(tee ${part} "$fifo" | ${HASH_STDIN} | cut -d' ' -f1)
-tarstatus=0; wait "$tarpid" || tarstatus=$?
-rm -f "$fifo"
+  return sh`partial=${`${dir}.partial`}; staged=${`${dir}.staged`}
+rm -rf "$partial" "$staged" && mkdir -p "$partial" || exit 1
+tee ${part} | tar -xzf - -C "$partial"
+tarstatus=$?
+${HASH_FILE}
+sum=$(hash ${part} | cut -d' ' -f1)
 if [ "$sum" != ${sha256} ]; then rm -rf ${part} "$partial"; echo "checksum mismatch: received $sum" >&2; exit 65; fi
-mv -f ${part} ${final}
+mv -f ${part} ${final} || exit 1
 if [ "$tarstatus" -eq 0 ]; then mv -T "$partial" "$staged"; else rm -rf "$partial"; echo "streamed unpack failed (exit $tarstatus); unpacking the stored artifact instead" >&2; fi`;
 }
 

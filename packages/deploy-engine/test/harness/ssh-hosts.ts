@@ -39,6 +39,12 @@ export interface StartSshHostsOptions {
   isolateHome?: boolean;
 }
 
+// One exit hook for every sshd child of this process, however many hosts are started.
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 const SSHD_CANDIDATES = ['/usr/sbin/sshd', '/usr/local/sbin/sshd', '/sbin/sshd'];
 
 function findSshd(): string {
@@ -172,18 +178,16 @@ export async function startSshHosts(n: number, options: StartSshHostsOptions = {
         chunks.push(c);
         writeFileSync(logPath, Buffer.concat(chunks));
       });
-      const onExit = () => child.kill('SIGKILL');
-      process.once('exit', onExit);
+      running.add(child);
+      child.once('exit', () => running.delete(child));
       try {
         await waitForBanner(port, child, logPath);
       } catch (err) {
         lastError = err;
-        process.removeListener('exit', onExit);
         child.kill('SIGKILL');
         continue;
       }
       const stop = async () => {
-        process.removeListener('exit', onExit);
         if (child.exitCode === null && child.signalCode === null) {
           const exited = new Promise((resolve) => child.once('exit', resolve));
           child.kill('SIGTERM');
