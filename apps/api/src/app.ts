@@ -1,4 +1,6 @@
 import fastifyJwt from '@fastify/jwt';
+import fastifyWebsocket from '@fastify/websocket';
+import { createSshTransport } from '@rp/deploy-engine';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { auditRoutes } from './audit/routes.js';
@@ -7,6 +9,7 @@ import { authRoutes } from './auth/routes.js';
 import type { AuthDeps } from './auth/service.js';
 import type { Config } from './config.js';
 import { credentialRoutes } from './credentials/routes.js';
+import { environmentRoutes } from './environments/routes.js';
 import { groupRoutes } from './groups/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { hookTemplateRoutes } from './hook-templates/routes.js';
@@ -18,6 +21,9 @@ import { registerSecurity } from './plugins/external/security.js';
 import { registerSpa } from './plugins/external/spa.js';
 import type { Db } from './shared/db.js';
 import { projectRoutes } from './projects/routes.js';
+import { releaseRoutes } from './releases/routes.js';
+import { ReleaseWorker } from './releases/worker.js';
+import { createSubscriber, type Subscriber } from './shared/pubsub.js';
 import { serverRoutes } from './servers/routes.js';
 import { deriveKey } from './shared/master-key.js';
 import { createSecretBox, type SecretBox } from './shared/secret-box.js';
@@ -32,12 +38,17 @@ declare module 'fastify' {
     authDeps: AuthDeps;
     /** Encrypts credentials and secret variables at rest; the key never leaves this process. */
     secrets: SecretBox;
+    /** LISTEN/NOTIFY fan-out: how live release events reach this process from whichever worker runs them. */
+    subscriber: Subscriber;
+    worker: ReleaseWorker | null;
   }
 }
 
 export interface AppDeps {
   config: Config;
   db: Db;
+  /** The same database as `db`, for the dedicated LISTEN connection. */
+  databaseUrl: string;
   masterKey: Buffer;
   hasher: PasswordHasher;
   logger?: FastifyBaseLogger;
@@ -57,6 +68,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('db', deps.db);
   app.decorate('hasher', deps.hasher);
   app.decorate('secrets', createSecretBox(deriveKey(deps.masterKey, 'credentials')));
+  const subscriber = await createSubscriber(deps.databaseUrl, app.log);
+  app.decorate('subscriber', subscriber);
+  app.addHook('onClose', async () => subscriber.close());
   registerErrorHandling(app);
   registerValidation(app);
   registerPermissionGuard(app);
@@ -70,6 +84,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     sign: (payload, subject, expiresIn) => app.jwt.sign(payload, { sub: subject, expiresIn }),
   } satisfies AuthDeps);
   await registerOpenApi(app);
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
 
   await app.register(healthRoutes);
   await app.register(authRoutes);
@@ -81,7 +96,34 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(serverRoutes);
   await app.register(projectRoutes);
   await app.register(hookTemplateRoutes);
+  await app.register(environmentRoutes);
+  await app.register(releaseRoutes);
+  registerWorker(app, deps);
 
   await registerSpa(app, deps.config.webDist);
   return app;
+}
+
+/** The embedded worker (WORKER_ENABLED, on by default); `pnpm worker` runs the same class in its own process. */
+function registerWorker(app: FastifyInstance, deps: AppDeps): void {
+  const { config } = deps;
+  const worker = config.workerEnabled
+    ? new ReleaseWorker({
+        db: deps.db,
+        subscriber: app.subscriber,
+        secrets: app.secrets,
+        transport: createSshTransport({ connectTimeoutMs: 15_000 }),
+        workDir: config.workDir,
+        concurrency: config.workerConcurrency,
+        heartbeatMs: config.workerHeartbeatSeconds * 1000,
+        staleAfterMs: config.workerStaleSeconds * 1000,
+        log: app.log,
+      })
+    : null;
+  app.decorate('worker', worker);
+  if (!worker) return;
+  app.addHook('onReady', async () => worker.start());
+  // Releases still running at shutdown are aborted at a safe point: they end "aborted" with every target's state
+  // known, instead of "interrupted" after the heartbeat goes stale.
+  app.addHook('preClose', async () => worker.stop({ abortRunning: true }));
 }

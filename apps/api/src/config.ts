@@ -18,6 +18,11 @@ export interface Config {
   trustProxy: boolean;
   webDist: string;
   embeddedPgPort: number | undefined;
+  workerEnabled: boolean;
+  workerConcurrency: number;
+  workerHeartbeatSeconds: number;
+  workerStaleSeconds: number;
+  workDir: string;
 }
 
 export class ConfigError extends Error {}
@@ -53,5 +58,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: env.TRUST_PROXY === 'true' || env.TRUST_PROXY === '1',
     webDist: path.resolve(repoRoot, env.WEB_DIST || 'apps/web/dist'),
     embeddedPgPort: embeddedPort === undefined ? undefined : int(env, 'EMBEDDED_PG_PORT', 0, 1, 65535),
+    workerEnabled: env.WORKER_ENABLED !== 'false' && env.WORKER_ENABLED !== '0',
+    workerConcurrency: int(env, 'WORKER_CONCURRENCY', 4, 1, 64),
+    workerHeartbeatSeconds: int(env, 'WORKER_HEARTBEAT_SECONDS', 5, 1, 300),
+    workerStaleSeconds: int(env, 'WORKER_STALE_SECONDS', 30, 2, 3600),
+    workDir: path.resolve(repoRoot, env.WORK_DIR || path.join(env.DATA_DIR || 'data', 'work')),
   };
 }

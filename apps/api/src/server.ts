@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const db = createDb(database.url);
   const masterKey = await loadMasterKey({ secretKey: config.secretKey, dataDir: config.dataDir });
   const hasher = createPasswordHasher(config.passwordHashRounds);
-  const app = await buildApp({ config, db, masterKey, hasher, logger });
+  const app = await buildApp({ config, db, databaseUrl: database.url, masterKey, hasher, logger });
   app.addHook('onClose', async () => {
     await db.$disconnect();
     await database.stop();

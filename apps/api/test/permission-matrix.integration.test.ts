@@ -1,26 +1,13 @@
 import { createSampleAppRepo, type SampleAppRepo } from '@rp/deploy-engine/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GroupRole } from '../src/generated/prisma/enums.js';
 import { buildTestApp, type TestApp, type TestUser } from './helpers/test-app.js';
+import { everyone, type Case, type Who } from './helpers/matrix.js';
+import { releaseRows } from './helpers/matrix-releases.js';
 
 /**
  * Every guarded route × every role. Adding a route without a row here fails the coverage test; a route that loses
  * its permission declaration stops the app from starting, which fails every test in this file.
  */
-type Who = 'admin' | GroupRole | 'outsider';
-const everyone: Who[] = ['admin', 'owner', 'developer', 'viewer', 'outsider'];
-
-interface Ctx {
-  t: TestApp;
-  groupId: string;
-  actor: TestUser;
-}
-interface Case {
-  allowed: Who[];
-  /** Builds the request; runs once per role so destructive routes get their own target each time. */
-  request: (ctx: Ctx) => Promise<{ url: string; payload?: unknown }>;
-}
-
 const readers: Who[] = ['admin', 'owner', 'developer', 'viewer'];
 const managers: Who[] = ['admin', 'owner'];
 /** A local repository, so the refs route has something real to list. */
@@ -39,6 +26,11 @@ const make = {
   project: (t: TestApp, groupId: string, gitUrl = 'https://git.example.com/app.git') =>
     t.db.project.create({ data: { groupId, name: `p-${rand()}`, gitUrl, preset: 'shell', hooks: { 'before-release': 'echo hi' } } }),
   template: (t: TestApp, groupId: string) => t.db.hookTemplate.create({ data: { groupId, name: `t-${rand()}`, script: 'echo hi' } }),
+  environment: async (t: TestApp, groupId: string) => {
+    const project = await make.project(t, groupId);
+    const rollout = { strategy: 'serial', concurrency: 1, batches: [], betweenBatches: { mode: 'manual' }, failure: { tolerate: 0 }, autoRollback: true };
+    return t.db.environment.create({ data: { projectId: project.id, name: `e-${rand()}`, deployPath: '/srv/app', rollout } });
+  },
 };
 
 const matrix: Record<string, Case> = {
@@ -164,6 +156,26 @@ const matrix: Record<string, Case> = {
     request: async ({ t, groupId }) => ({ url: `/api/hook-templates/${(await make.template(t, groupId)).id}`, payload: { script: 'echo edited' } }),
   },
   'DELETE /api/hook-templates/:id': { allowed: managers, request: async ({ t, groupId }) => ({ url: `/api/hook-templates/${(await make.template(t, groupId)).id}` }) },
+
+  'GET /api/projects/:id/environments': {
+    allowed: readers,
+    request: async ({ t, groupId }) => ({ url: `/api/projects/${(await make.project(t, groupId)).id}/environments` }),
+  },
+  'POST /api/projects/:id/environments': {
+    allowed: managers,
+    request: async ({ t, groupId }) => ({ url: `/api/projects/${(await make.project(t, groupId)).id}/environments`, payload: { name: 'prod', deployPath: '/srv/app' } }),
+  },
+  'GET /api/environments/:id': { allowed: readers, request: async ({ t, groupId }) => ({ url: `/api/environments/${(await make.environment(t, groupId)).id}` }) },
+  'PATCH /api/environments/:id': {
+    allowed: managers,
+    request: async ({ t, groupId }) => ({ url: `/api/environments/${(await make.environment(t, groupId)).id}`, payload: { requireApproval: true } }),
+  },
+  'DELETE /api/environments/:id': { allowed: managers, request: async ({ t, groupId }) => ({ url: `/api/environments/${(await make.environment(t, groupId)).id}` }) },
+  'GET /api/environments/:id/window-status': {
+    allowed: readers,
+    request: async ({ t, groupId }) => ({ url: `/api/environments/${(await make.environment(t, groupId)).id}/window-status` }),
+  },
+  ...releaseRows(() => sampleRepo.url),
 };
 
 describe('permission matrix', () => {
@@ -203,8 +215,8 @@ describe('permission matrix', () => {
         await t.createUser({ groupId: group.id, role: 'owner' });
         const actor = who === 'anonymous' ? await t.createUser() : await actorFor(who, group.id);
         const { url, payload } = await entry.request({ t, groupId: group.id, actor });
-        const response = await t.call(who === 'anonymous' ? null : actor.token, { method: method as 'GET', url, payload: payload as object });
-        results[who] = response.statusCode;
+        const token = who === 'anonymous' ? null : actor.token;
+        results[who] = entry.send ? await entry.send(t, token, url) : (await t.call(token, { method: method as 'GET', url, payload: payload as object })).statusCode;
         if (who === 'anonymous') expected[who] = isPublic ? '2xx' : 401;
         else expected[who] = entry.allowed.includes(who) ? '2xx' : 403;
       }

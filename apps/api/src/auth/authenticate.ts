@@ -11,6 +11,8 @@ export const hashToken = (token: string) => createHash('sha256').update(token).d
 
 function bearer(request: FastifyRequest): string | null {
   const header = request.headers.authorization;
+  // Browsers cannot set headers on a WebSocket handshake, so live channels also accept `?token=`.
+  if (!header && request.url.startsWith('/ws/')) return (request.query as { token?: string } | undefined)?.token ?? null;
   if (!header) return null;
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match?.[1]) throw new Unauthorized('Authorization header must be "Bearer <token>"');

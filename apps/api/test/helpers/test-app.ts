@@ -39,10 +39,12 @@ export async function buildTestApp(env: Record<string, string> = {}): Promise<Te
     DATA_DIR: mkdtempSync(path.join(tmpdir(), 'rp-api-test-')),
     WEB_DIST: path.join(tmpdir(), 'rp-no-web-ui'),
     LOGIN_RATE_LIMIT_PER_MINUTE: '10000',
+    // Tests that need the worker turn it on; the others must not have one claiming their rows.
+    WORKER_ENABLED: 'false',
     ...env,
   });
   const db = createDb(database.url);
-  const app = await buildApp({ config, db, masterKey: randomBytes(32), hasher });
+  const app = await buildApp({ config, db, databaseUrl: database.url, masterKey: randomBytes(32), hasher });
   await app.ready();
 
   const call: TestApp['call'] = (token, options) =>

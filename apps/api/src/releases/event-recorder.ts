@@ -1,0 +1,146 @@
+import { describeFailure, type EngineEvent, type ReleaseResult } from '@rp/deploy-engine';
+import type { Prisma } from '../generated/prisma/client.js';
+import type { TargetState } from '../generated/prisma/enums.js';
+import type { Db } from '../shared/db.js';
+import { publish } from '../shared/pubsub.js';
+import { transition } from './state-machine.js';
+
+export const EVENTS_CHANNEL = 'release_events';
+
+/** How long log lines may wait to be written together: a few ms of latency buys one INSERT per hundreds of lines. */
+const FLUSH_DELAY_MS = 15;
+const MAX_BATCH = 2_000;
+
+const targetStateOf: Record<ReleaseResult['targets'][string]['state'], TargetState> = {
+  succeeded: 'succeeded',
+  failed: 'failed',
+  rolled_back: 'rolled_back',
+  aborted: 'aborted',
+  skipped: 'skipped',
+};
+
+function toRow(releaseId: string, seq: number, event: EngineEvent): Prisma.ReleaseEventCreateManyInput {
+  const { type, at } = event;
+  const base = { releaseId, seq, at: new Date(at), type };
+  if (event.type === 'log') return { ...base, stage: event.stage, target: event.target ?? null, stream: event.stream, text: event.text };
+  const { seq: _seq, at: _at, releaseId: _id, type: _type, ...data } = event;
+  const stage = 'stage' in event ? event.stage : null;
+  const target = 'target' in event && typeof event.target === 'string' ? event.target : null;
+  return { ...base, stage, target, data: data as Prisma.InputJsonValue };
+}
+
+/**
+ * Persists a run's events in order, in batches, applies what they mean to the release and target rows, then
+ * announces the new high-water seq with NOTIFY. The engine's seq restarts at 1 for every run; `seqBase` (the
+ * release's lastSeq when the run began) keeps a retried release's numbering strictly increasing.
+ */
+export class EventRecorder {
+  #queue: EngineEvent[] = [];
+  #timer: NodeJS.Timeout | null = null;
+  #chain: Promise<void> = Promise.resolve();
+  #failure: Error | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly releaseId: string,
+    private readonly seqBase: number,
+    private readonly onStored: (event: EngineEvent, seq: number) => Promise<void> | void = () => undefined,
+  ) {}
+
+  push = (event: EngineEvent): void => {
+    this.#queue.push(event);
+    if (this.#queue.length >= MAX_BATCH || event.type !== 'log') this.#schedule(0);
+    else this.#schedule(FLUSH_DELAY_MS);
+  };
+
+  /** Resolves when everything pushed so far is stored; rejects with the first storage error. */
+  async drain(): Promise<void> {
+    this.#schedule(0);
+    await this.#chain;
+    if (this.#failure) throw this.#failure;
+  }
+
+  #schedule(delay: number): void {
+    if (this.#timer && delay > 0) return;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      const batch = this.#queue.splice(0);
+      if (batch.length) this.#chain = this.#chain.then(() => this.#store(batch)).catch((error: Error) => void (this.#failure ??= error));
+    }, delay);
+  }
+
+  async #store(batch: EngineEvent[]): Promise<void> {
+    const rows = batch.map((event) => toRow(this.releaseId, this.seqBase + event.seq, event));
+    const lastSeq = rows[rows.length - 1]?.seq ?? this.seqBase;
+    await this.db.$transaction(async (tx) => {
+      await tx.releaseEvent.createMany({ data: rows });
+      for (const event of batch) await applyEvent(tx, this.releaseId, event);
+      await tx.release.update({ where: { id: this.releaseId }, data: { lastSeq } });
+      await publish(tx, EVENTS_CHANNEL, `${this.releaseId}:${lastSeq}`);
+    });
+    for (const event of batch) await this.onStored(event, this.seqBase + event.seq);
+  }
+}
+
+/** What an event changes in the release's own rows; log lines change nothing but the log. */
+async function applyEvent(tx: Prisma.TransactionClient, releaseId: string, event: EngineEvent): Promise<void> {
+  switch (event.type) {
+    case 'stage.started':
+      if (event.target) {
+        await tx.releaseTarget.updateMany({
+          where: { releaseId, serverId: event.target },
+          data: { state: 'running', stage: event.stage },
+        });
+        await tx.releaseTarget.updateMany({ where: { releaseId, serverId: event.target, startedAt: null }, data: { startedAt: new Date(event.at) } });
+      }
+      return;
+    case 'target.failed':
+      await tx.releaseTarget.updateMany({
+        where: { releaseId, serverId: event.target },
+        data: { state: 'failed', stage: event.stage, error: describeFailure(event.error).slice(0, 4000), finishedAt: new Date(event.at) },
+      });
+      return;
+    case 'rollback.finished': {
+      const rolledBack = event.targets.filter((t) => !event.failed.includes(t));
+      await tx.releaseTarget.updateMany({ where: { releaseId, serverId: { in: rolledBack } }, data: { state: 'rolled_back' } });
+      return;
+    }
+    case 'batch.paused':
+      await tx.release.updateMany({ where: { id: releaseId, state: 'running' }, data: { state: 'paused' } });
+      return;
+    case 'hostkey.learned':
+      // Trust on first use: the engine accepted a key for a server with none pinned; pin it so the next run verifies it.
+      await tx.server.updateMany({
+        where: { host: event.server.host, port: event.server.port, hostKeyFingerprint: null, releaseTargets: { some: { releaseId } } },
+        data: { hostKeyFingerprint: event.fingerprint },
+      });
+      return;
+    case 'release.finished':
+      await finishRelease(tx, releaseId, event.result, new Date(event.at));
+      return;
+    default:
+      return;
+  }
+}
+
+async function finishRelease(tx: Prisma.TransactionClient, releaseId: string, result: ReleaseResult, at: Date): Promise<void> {
+  for (const [serverId, target] of Object.entries(result.targets)) {
+    await tx.releaseTarget.updateMany({
+      where: { releaseId, serverId },
+      data: {
+        state: targetStateOf[target.state],
+        current: target.current,
+        previous: target.previous,
+        error: target.error ? describeFailure(target.error).slice(0, 4000) : null,
+        finishedAt: at,
+      },
+    });
+  }
+  const action = result.status === 'succeeded' ? 'succeed' : result.status === 'aborted' ? 'abort' : 'fail';
+  await transition(tx, releaseId, action, {
+    finishedAt: at,
+    error: result.error ? describeFailure(result.error).slice(0, 4000) : null,
+    ...(result.artifact ? { artifact: result.artifact as unknown as Prisma.InputJsonValue } : {}),
+  });
+}

@@ -1,0 +1,111 @@
+import type { Db } from '../shared/db.js';
+import { RESYNC, type Subscriber } from '../shared/pubsub.js';
+import { EVENTS_CHANNEL } from './event-recorder.js';
+import { getRelease, toEventView } from './service.js';
+
+export type FeedMessage =
+  | { type: 'snapshot'; release: Awaited<ReturnType<typeof getRelease>>; events: ReturnType<typeof toEventView>[]; more: boolean }
+  | { type: 'events'; events: ReturnType<typeof toEventView>[] }
+  | { type: 'release'; release: Awaited<ReturnType<typeof getRelease>> };
+
+export interface FeedClient {
+  send(message: FeedMessage): void;
+}
+
+interface Room {
+  clients: Map<FeedClient, { lastSeq: number }>;
+  cursor: number;
+  /** Everything a room does runs in order, so a snapshot and the notifications around it never interleave. */
+  chain: Promise<void>;
+}
+
+const SNAPSHOT_CHUNK = 5_000;
+
+/**
+ * Per-release live channel for WebSocket viewers of this process. A NOTIFY says "release X has events up to seq
+ * N"; the room reads them once from PostgreSQL and hands them to all its viewers, each of whom only gets seqs above
+ * the last it was sent: no gap, no duplicate, and one query per notification however many viewers there are.
+ */
+export class LiveFeed {
+  #rooms = new Map<string, Room>();
+  #unsubscribe: () => void;
+
+  constructor(
+    private readonly db: Db,
+    subscriber: Subscriber,
+    private readonly log: { warn(msg: string): void },
+  ) {
+    this.#unsubscribe = subscriber.subscribe(EVENTS_CHANNEL, (payload) => {
+      if (payload === RESYNC) {
+        for (const id of this.#rooms.keys()) this.#refresh(id, true);
+        return;
+      }
+      const id = payload.slice(0, payload.indexOf(':'));
+      if (this.#rooms.has(id)) this.#refresh(id, payload.endsWith(':state'));
+    });
+  }
+
+  /** Sends the snapshot (release, then every event after `since`, in chunks) and then live updates. */
+  join(releaseId: string, client: FeedClient, since: number): () => void {
+    let room = this.#rooms.get(releaseId);
+    if (!room) {
+      room = { clients: new Map(), cursor: 0, chain: Promise.resolve() };
+      this.#rooms.set(releaseId, room);
+    }
+    const state = { lastSeq: since };
+    room.clients.set(client, state);
+    this.#enqueue(releaseId, async (r) => {
+      const release = await getRelease(this.db, releaseId);
+      let first = true;
+      for (;;) {
+        const rows = await this.db.releaseEvent.findMany({ where: { releaseId, seq: { gt: state.lastSeq } }, orderBy: { seq: 'asc' }, take: SNAPSHOT_CHUNK + 1 });
+        const more = rows.length > SNAPSHOT_CHUNK;
+        const events = rows.slice(0, SNAPSHOT_CHUNK).map(toEventView);
+        if (first) client.send({ type: 'snapshot', release, events, more });
+        else client.send({ type: 'events', events });
+        first = false;
+        state.lastSeq = events.at(-1)?.seq ?? state.lastSeq;
+        if (!more) break;
+      }
+      r.cursor = Math.max(r.cursor, state.lastSeq);
+    });
+    return () => {
+      const current = this.#rooms.get(releaseId);
+      current?.clients.delete(client);
+      if (current && current.clients.size === 0) this.#rooms.delete(releaseId);
+    };
+  }
+
+  close(): void {
+    this.#unsubscribe();
+    this.#rooms.clear();
+  }
+
+  #enqueue(id: string, task: (room: Room) => Promise<void>): void {
+    const room = this.#rooms.get(id);
+    if (!room) return;
+    room.chain = room.chain.then(() => task(room)).catch((error: Error) => this.log.warn(`live feed for ${id}: ${error.message}`));
+  }
+
+  #refresh(id: string, stateChanged: boolean): void {
+    this.#enqueue(id, async (room) => {
+      const events: ReturnType<typeof toEventView>[] = [];
+      for (;;) {
+        const rows = await this.db.releaseEvent.findMany({ where: { releaseId: id, seq: { gt: room.cursor } }, orderBy: { seq: 'asc' }, take: SNAPSHOT_CHUNK });
+        events.push(...rows.map(toEventView));
+        room.cursor = rows.at(-1)?.seq ?? room.cursor;
+        if (rows.length < SNAPSHOT_CHUNK) break;
+      }
+      const changesState = stateChanged || events.some((e) => e.type !== 'log');
+      const release = changesState ? await getRelease(this.db, id) : null;
+      for (const [client, state] of room.clients) {
+        const fresh = events.filter((e) => e.seq > state.lastSeq);
+        if (fresh.length) {
+          client.send({ type: 'events', events: fresh });
+          state.lastSeq = fresh.at(-1)?.seq ?? state.lastSeq;
+        }
+        if (release) client.send({ type: 'release', release });
+      }
+    });
+  }
+}

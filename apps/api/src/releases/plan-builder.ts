@@ -1,0 +1,114 @@
+import type { Artifact, HealthCheck, HookName, ReleasePlan, RollbackPlan, Target } from '@rp/deploy-engine';
+import { revealSecret } from '../credentials/service.js';
+import type { Db } from '../shared/db.js';
+import type { SecretBox } from '../shared/secret-box.js';
+import { toEngineRollout, type RolloutSpec } from './rollout.js';
+
+interface StoredVariable {
+  key: string;
+  value: string;
+  secret?: boolean;
+}
+
+type StoredHealthCheck =
+  | { type: 'http'; url: string; timeoutSeconds?: number; retries?: number; intervalSeconds?: number }
+  | { type: 'command'; command: string; timeoutSeconds?: number; retries?: number; intervalSeconds?: number };
+
+function healthCheckOf(stored: unknown): HealthCheck | undefined {
+  if (!stored || typeof stored !== 'object') return undefined;
+  const check = stored as StoredHealthCheck;
+  const common = {
+    retries: check.retries ?? 5,
+    timeoutMs: (check.timeoutSeconds ?? 10) * 1000,
+    intervalMs: (check.intervalSeconds ?? 1) * 1000,
+  };
+  if (check.type === 'http' && check.url) return { url: check.url, ...common };
+  if (check.type === 'command' && check.command) return { command: check.command, ...common };
+  return undefined;
+}
+
+export type RunInput =
+  | { kind: 'release'; plan: ReleasePlan; artifact?: Artifact }
+  | { kind: 'rollback'; plan: RollbackPlan };
+
+export interface PlanContext {
+  db: Db;
+  secrets: SecretBox;
+  workDir: string;
+  instance: string;
+}
+
+/**
+ * Turns the rows of a release (project, environment, servers, credentials) into the engine's plan. Secrets are
+ * decrypted here, in the worker's memory only, just before the run. A retry plans only the targets not yet
+ * succeeded and reuses the artifact the first run packed.
+ */
+export async function buildRunInput(ctx: PlanContext, releaseId: string): Promise<RunInput> {
+  const release = await ctx.db.release.findUniqueOrThrow({
+    where: { id: releaseId },
+    include: {
+      project: { include: { gitCredential: true } },
+      environment: true,
+      createdBy: { select: { username: true } },
+      targets: { include: { server: true } },
+    },
+  });
+  const { project, environment } = release;
+  const variables = (environment.variables as unknown as StoredVariable[]).map((v) => [v.key, v.secret ? ctx.secrets.decrypt(v.value) : v.value] as const);
+  const env = Object.fromEntries(variables);
+
+  const pending = release.targets.filter((t) => t.state !== 'succeeded');
+  const targets: Target[] = [];
+  for (const t of pending) {
+    const { secret } = await revealSecret(ctx.db, ctx.secrets, t.server.credentialId);
+    targets.push({
+      id: t.serverId,
+      deployPath: environment.deployPath,
+      env,
+      server: {
+        host: t.server.host,
+        port: t.server.port,
+        username: t.server.username,
+        privateKey: secret,
+        ...(t.server.hostKeyFingerprint ? { hostKeyFingerprint: t.server.hostKeyFingerprint } : {}),
+      },
+    });
+  }
+
+  const { rollout, failurePolicy } = toEngineRollout(release.rollout as unknown as RolloutSpec);
+  const healthcheck = healthCheckOf(project.healthCheck);
+  const common = {
+    releaseId: release.id,
+    project: `${project.groupId}/${project.id}`,
+    targets,
+    rollout,
+    failurePolicy,
+    actor: release.createdBy.username,
+    instance: ctx.instance,
+    ...(project.restartCommand ? { restartCommand: project.restartCommand } : {}),
+    ...(healthcheck ? { healthcheck } : {}),
+  };
+
+  if (release.kind === 'rollback') {
+    if (!release.rollbackToId) throw new Error(`rollback release ${release.id} names no release to return to`);
+    return { kind: 'rollback', plan: { ...common, toReleaseId: release.rollbackToId } };
+  }
+
+  const hooks = Object.fromEntries(Object.entries((project.hooks ?? {}) as Record<string, string>).filter(([, script]) => script.trim() !== '')) as Partial<Record<HookName, string>>;
+  const plan: ReleasePlan = {
+    ...common,
+    workDir: ctx.workDir,
+    source: { gitUrl: project.gitUrl, commit: release.commit },
+    build: {
+      ...(project.buildCommand ? { command: project.buildCommand } : {}),
+      env,
+      ...(project.artifactPaths.length ? { artifactPaths: project.artifactPaths } : {}),
+    },
+    hooks,
+    sharedDirs: project.sharedDirs,
+    sharedFiles: project.sharedFiles,
+    keepReleases: project.keepReleases,
+  };
+  const artifact = release.artifact as unknown as Artifact | null;
+  return artifact ? { kind: 'release', plan, artifact } : { kind: 'release', plan };
+}

@@ -1,0 +1,109 @@
+import { Type } from 'typebox';
+import { Page, PageQuery, Str, Uuid } from '../shared/schemas.js';
+import { RolloutSpec } from './rollout.js';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+const Timestamp = Nullable(Type.String({ format: 'date-time' }));
+
+export const ReleaseStateSchema = Type.Union([
+  Type.Literal('pending_approval'),
+  Type.Literal('approved'),
+  Type.Literal('rejected'),
+  Type.Literal('queued'),
+  Type.Literal('running'),
+  Type.Literal('paused'),
+  Type.Literal('succeeded'),
+  Type.Literal('failed'),
+  Type.Literal('aborted'),
+  Type.Literal('interrupted'),
+  Type.Literal('cancelled'),
+]);
+
+export const TargetView = Type.Object({
+  serverId: Uuid,
+  serverName: Type.String(),
+  host: Type.String(),
+  state: Type.String(),
+  stage: Nullable(Type.String()),
+  previous: Nullable(Type.String()),
+  current: Nullable(Type.String()),
+  error: Nullable(Type.String()),
+  startedAt: Timestamp,
+  finishedAt: Timestamp,
+});
+
+export const ReleaseView = Type.Object({
+  id: Uuid,
+  kind: Type.Union([Type.Literal('release'), Type.Literal('rollback')]),
+  state: ReleaseStateSchema,
+  projectId: Uuid,
+  projectName: Type.String(),
+  groupId: Uuid,
+  environmentId: Uuid,
+  environmentName: Type.String(),
+  ref: Type.String(),
+  commit: Type.String(),
+  description: Type.String(),
+  rollout: RolloutSpec,
+  rollbackToId: Nullable(Uuid),
+  createdBy: Type.String(),
+  approvedBy: Nullable(Type.String()),
+  approvedAt: Timestamp,
+  reviewComment: Type.String(),
+  abortRequested: Type.Boolean(),
+  queuedAt: Timestamp,
+  startedAt: Timestamp,
+  finishedAt: Timestamp,
+  createdAt: Type.String({ format: 'date-time' }),
+  error: Nullable(Type.String()),
+  lastSeq: Type.Integer(),
+  targets: Type.Array(TargetView),
+});
+export const ReleasePage = Page(Type.Omit(ReleaseView, ['targets']));
+
+export const ReleaseQuery = Type.Object(
+  {
+    ...PageQuery,
+    projectId: Type.Optional(Uuid),
+    environmentId: Type.Optional(Uuid),
+    state: Type.Optional(ReleaseStateSchema),
+    createdBy: Type.Optional(Str(64)),
+  },
+  { additionalProperties: false },
+);
+
+export const CreateReleaseBody = Type.Object(
+  {
+    environmentId: Uuid,
+    ref: Str(255, { minLength: 1, description: 'branch, tag or full 40-character commit SHA' }),
+    description: Type.Optional(Str(2000)),
+    rollout: Type.Optional(RolloutSpec),
+    serverIds: Type.Optional(Type.Array(Uuid, { minItems: 1, maxItems: 5000, uniqueItems: true, description: 'a subset of the environment\'s servers' })),
+    autoStart: Type.Optional(Type.Boolean({ description: 'queue as soon as it is approved (default true)' })),
+  },
+  { additionalProperties: false },
+);
+
+export const ReviewBody = Type.Object({ comment: Type.Optional(Str(2000)) }, { additionalProperties: false });
+export const RollbackBody = Type.Object({ description: Type.Optional(Str(2000)) }, { additionalProperties: false });
+
+export const LogQuery = Type.Object(
+  {
+    since: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: 1_000 })),
+  },
+  { additionalProperties: false },
+);
+
+export const EventView = Type.Object({
+  seq: Type.Integer(),
+  at: Type.String({ format: 'date-time' }),
+  type: Type.String(),
+  stage: Nullable(Type.String()),
+  target: Nullable(Type.String()),
+  stream: Nullable(Type.String()),
+  text: Nullable(Type.String()),
+  data: Type.Unknown(),
+});
+export const LogPage = Type.Object({ events: Type.Array(EventView), lastSeq: Type.Integer(), more: Type.Boolean() });
+export const ReleaseIdParams = Type.Object({ id: Uuid }, { additionalProperties: false });

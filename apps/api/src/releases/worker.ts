@@ -1,0 +1,183 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { startRelease, startRollback, type RunHandle, type Transport } from '@rp/deploy-engine';
+import type { Db } from '../shared/db.js';
+import type { SecretBox } from '../shared/secret-box.js';
+import { publish, RESYNC, type Subscriber } from '../shared/pubsub.js';
+import { claimNext } from './claim.js';
+import { EVENTS_CHANNEL, EventRecorder } from './event-recorder.js';
+import { buildRunInput } from './plan-builder.js';
+import { transition } from './state-machine.js';
+
+export const QUEUE_CHANNEL = 'release_queue';
+export const CONTROL_CHANNEL = 'release_control';
+
+export interface WorkerOptions {
+  db: Db;
+  subscriber: Subscriber;
+  secrets: SecretBox;
+  transport: Transport;
+  workDir: string;
+  concurrency: number;
+  heartbeatMs: number;
+  /** A running release whose heartbeat is older than this is declared interrupted. */
+  staleAfterMs: number;
+  log: { info(msg: string): void; warn(msg: string): void; error(obj: object, msg: string): void };
+}
+
+interface Running {
+  handle: RunHandle | null;
+  abort: AbortController;
+  paused: boolean;
+}
+
+/**
+ * Claims queued releases from PostgreSQL and runs them with the engine. Runs inside the API process by default or
+ * alone (`pnpm worker`); any number of workers can share one database. Each heartbeats the releases it runs; one
+ * whose worker stopped heartbeating (kill -9, lost machine) is marked interrupted by whichever worker notices.
+ */
+export class ReleaseWorker {
+  readonly id = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  #running = new Map<string, Running>();
+  #timers: NodeJS.Timeout[] = [];
+  #unsubscribe: (() => void)[] = [];
+  #stopping = false;
+  #claiming: Promise<void> | null = null;
+  #claimAgain = false;
+
+  constructor(private readonly o: WorkerOptions) {}
+
+  async start(): Promise<void> {
+    await this.reapStale();
+    this.#unsubscribe.push(this.o.subscriber.subscribe(QUEUE_CHANNEL, () => this.poke()));
+    this.#unsubscribe.push(
+      this.o.subscriber.subscribe(CONTROL_CHANNEL, (payload) => {
+        if (payload === RESYNC) void this.checkControls();
+        else if (this.#running.has(payload)) void this.checkControls();
+      }),
+    );
+    this.#timers.push(setInterval(() => void this.heartbeat(), this.o.heartbeatMs));
+    // Polling backs up NOTIFY: a wake-up lost while the LISTEN connection was down costs at most one interval.
+    this.#timers.push(setInterval(() => this.poke(), Math.max(1_000, this.o.heartbeatMs)));
+    this.poke();
+  }
+
+  /** Stops claiming; running releases are left to finish unless the process is being torn down with abort. */
+  async stop(opts: { abortRunning?: boolean } = {}): Promise<void> {
+    this.#stopping = true;
+    for (const t of this.#timers) clearInterval(t);
+    for (const u of this.#unsubscribe) u();
+    if (opts.abortRunning) for (const r of this.#running.values()) r.abort.abort();
+    while (this.#running.size > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+
+  poke(): void {
+    if (this.#stopping) return;
+    if (this.#claiming) {
+      this.#claimAgain = true;
+      return;
+    }
+    this.#claiming = this.#claimLoop().finally(() => {
+      this.#claiming = null;
+      if (this.#claimAgain) {
+        this.#claimAgain = false;
+        this.poke();
+      }
+    });
+  }
+
+  async #claimLoop(): Promise<void> {
+    while (!this.#stopping && this.#running.size < this.o.concurrency) {
+      let id: string | null;
+      try {
+        id = await claimNext(this.o.db, this.id);
+      } catch (error) {
+        this.o.log.error({ err: error }, 'claiming a release failed');
+        return;
+      }
+      if (!id) return;
+      const entry: Running = { handle: null, abort: new AbortController(), paused: false };
+      this.#running.set(id, entry);
+      void this.#run(id, entry).finally(() => {
+        this.#running.delete(id);
+        this.poke();
+      });
+    }
+  }
+
+  async #run(id: string, entry: Running): Promise<void> {
+    const { db } = this.o;
+    try {
+      const release = await db.release.findUniqueOrThrow({ where: { id }, select: { lastSeq: true } });
+      const input = await buildRunInput({ db, secrets: this.o.secrets, workDir: this.o.workDir, instance: this.id }, id);
+      const recorder = new EventRecorder(db, id, release.lastSeq, (event) => {
+        if (event.type === 'batch.paused') entry.paused = true;
+      });
+      const options = { transport: this.o.transport, signal: entry.abort.signal, onEvent: recorder.push };
+      entry.handle =
+        input.kind === 'rollback'
+          ? startRollback(input.plan, options)
+          : startRelease(input.plan, input.artifact ? { ...options, artifact: input.artifact } : options);
+      await this.checkControls();
+      await entry.handle.done;
+      await recorder.drain();
+    } catch (error) {
+      // A bug or a storage failure, not a deployment failure: the hosts are whatever the engine left, so say so.
+      this.o.log.error({ err: error, releaseId: id }, 'release run crashed');
+      await transition(db, id, 'fail', { finishedAt: new Date(), error: `internal error: ${(error as Error).message}`.slice(0, 4000) }).catch(() => undefined);
+    }
+  }
+
+  /** Applies abort requests and "continue" presses recorded in the database to the runs of this worker. */
+  async checkControls(): Promise<void> {
+    const ids = [...this.#running.keys()];
+    if (ids.length === 0) return;
+    const rows = await this.o.db.release.findMany({ where: { id: { in: ids } }, select: { id: true, state: true, abortRequestedAt: true } });
+    for (const row of rows) {
+      const entry = this.#running.get(row.id);
+      if (!entry) continue;
+      if (row.abortRequestedAt && !entry.abort.signal.aborted) entry.abort.abort();
+      if (entry.paused && row.state === 'running') {
+        entry.paused = false;
+        entry.handle?.continue();
+      }
+    }
+  }
+
+  async heartbeat(): Promise<void> {
+    try {
+      const ids = [...this.#running.keys()];
+      if (ids.length) {
+        await this.o.db.release.updateMany({ where: { id: { in: ids }, workerId: this.id }, data: { heartbeatAt: new Date() } });
+        await this.checkControls();
+      }
+      await this.reapStale();
+    } catch (error) {
+      this.o.log.warn(`heartbeat failed: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * Marks releases whose worker went silent as interrupted. Targets caught mid-flight become `interrupted`; the
+   * ones that finished keep their state, so "retry" redeploys exactly what is not done.
+   */
+  async reapStale(): Promise<void> {
+    const cutoff = new Date(Date.now() - this.o.staleAfterMs);
+    const stale = await this.o.db.release.findMany({
+      where: { state: { in: ['running', 'paused'] }, OR: [{ heartbeatAt: { lt: cutoff } }, { heartbeatAt: null }], NOT: { workerId: this.id } },
+      select: { id: true, workerId: true },
+    });
+    for (const release of stale) {
+      await this.o.db.$transaction(async (tx) => {
+        const updated = await tx.release.updateMany({
+          where: { id: release.id, state: { in: ['running', 'paused'] }, workerId: release.workerId, OR: [{ heartbeatAt: { lt: cutoff } }, { heartbeatAt: null }] },
+          data: { state: 'interrupted', finishedAt: new Date(), error: `worker ${release.workerId ?? 'unknown'} stopped responding` },
+        });
+        if (updated.count === 0) return;
+        await tx.releaseTarget.updateMany({ where: { releaseId: release.id, state: 'running' }, data: { state: 'interrupted' } });
+        await publish(tx, EVENTS_CHANNEL, `${release.id}:state`);
+      });
+      this.o.log.warn(`release ${release.id} interrupted: worker ${release.workerId ?? 'unknown'} stopped heartbeating`);
+    }
+  }
+}
