@@ -1,0 +1,116 @@
+import { Type } from 'typebox';
+import { Line, Slug, Timestamps } from '../shared/fields.js';
+import { Page, PageQuery, Str, Uuid } from '../shared/schemas.js';
+
+export const SECRET_MASK = '******';
+
+const DeployPath = Str(1024, { minLength: 2, pattern: '^/[A-Za-z0-9._@+=:,/-]+$', description: 'absolute; letters, digits and ._@+=:,/- only' });
+const VariableKey = Str(128, { minLength: 1, pattern: '^[A-Z_][A-Z0-9_]*$' });
+const VariableValue = Str(16_384, { pattern: '^[^\\u0000]*$' });
+
+export const VariableInput = Type.Object(
+  {
+    key: VariableKey,
+    value: Type.Optional(VariableValue),
+    secret: Type.Optional(Type.Boolean({ description: 'stored encrypted, shown as ******' })),
+  },
+  { additionalProperties: false, description: `a secret sent without value, or with "${SECRET_MASK}", keeps its stored value` },
+);
+export const VariableView = Type.Object({ key: Type.String(), value: Type.String(), secret: Type.Boolean() });
+
+const BatchSize = Type.Union([Type.Integer({ minimum: 1, maximum: 100_000 }), Str(4, { pattern: '^(100|[1-9][0-9]?)%$' })]);
+
+// No `default`s inside unions: Ajv would apply one branch's defaults before trying the next.
+export const RolloutInput = Type.Object(
+  {
+    strategy: Type.Union([Type.Literal('parallel'), Type.Literal('serial'), Type.Literal('batches')]),
+    concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+    batches: Type.Optional(Type.Array(BatchSize, { minItems: 1, maxItems: 20, description: 'cumulative sizes, e.g. [1, "25%", "100%"]' })),
+    betweenBatches: Type.Optional(
+      Type.Union([
+        Type.Object({ mode: Type.Literal('auto'), seconds: Type.Integer({ minimum: 0, maximum: 86_400 }) }, { additionalProperties: false }),
+        Type.Object({ mode: Type.Literal('manual') }, { additionalProperties: false }),
+      ]),
+    ),
+    failure: Type.Optional(Type.Object({ tolerate: Type.Integer({ minimum: 0, maximum: 10_000 }) }, { additionalProperties: false })),
+    autoRollback: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export const RolloutView = Type.Object({
+  strategy: Type.String(),
+  concurrency: Type.Integer(),
+  batches: Type.Array(Type.Union([Type.Integer(), Type.String()])),
+  betweenBatches: Type.Union([Type.Object({ mode: Type.Literal('auto'), seconds: Type.Integer() }), Type.Object({ mode: Type.Literal('manual') })]),
+  failure: Type.Object({ tolerate: Type.Integer() }),
+  autoRollback: Type.Boolean(),
+});
+
+const Time = Str(5, { pattern: '^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$' });
+export const ReleaseWindowSchema = Type.Object(
+  {
+    days: Type.Array(Type.Integer({ minimum: 0, maximum: 6 }), { minItems: 1, maxItems: 7, uniqueItems: true, description: '0 = Sunday … 6 = Saturday' }),
+    start: Time,
+    end: Time,
+  },
+  { additionalProperties: false, description: 'an end before the start runs past midnight' },
+);
+const Windows = Type.Array(ReleaseWindowSchema, { maxItems: 50 });
+const TimeZone = Str(64, { minLength: 1, pattern: '^[A-Za-z0-9_+/-]+$', description: 'IANA time zone, e.g. Asia/Shanghai' });
+
+export const EnvironmentView = Type.Object({
+  id: Uuid,
+  projectId: Uuid,
+  name: Type.String(),
+  deployPath: Type.String(),
+  servers: Type.Array(Type.Object({ id: Uuid, name: Type.String(), host: Type.String() })),
+  variables: Type.Array(VariableView),
+  rollout: RolloutView,
+  requireApproval: Type.Boolean(),
+  releaseWindows: Type.Array(Type.Object({ days: Type.Array(Type.Integer()), start: Type.String(), end: Type.String() })),
+  timezone: Type.String(),
+  ...Timestamps,
+});
+export const EnvironmentPage = Page(EnvironmentView);
+export const EnvironmentQuery = Type.Object({ ...PageQuery, q: Type.Optional(Line(64)) }, { additionalProperties: false });
+
+const ServerIds = Type.Array(Uuid, { maxItems: 500, uniqueItems: true });
+const Variables = Type.Array(VariableInput, { maxItems: 200 });
+
+export const CreateEnvironmentBody = Type.Object(
+  {
+    name: Slug(64),
+    deployPath: DeployPath,
+    serverIds: Type.Optional(ServerIds),
+    variables: Type.Optional(Variables),
+    rollout: Type.Optional(RolloutInput),
+    requireApproval: Type.Optional(Type.Boolean()),
+    releaseWindows: Type.Optional(Windows),
+    timezone: Type.Optional(TimeZone),
+  },
+  { additionalProperties: false },
+);
+
+/** Lists (servers, variables, windows) are replaced as a whole. */
+export const UpdateEnvironmentBody = Type.Object(
+  {
+    name: Type.Optional(Slug(64)),
+    deployPath: Type.Optional(DeployPath),
+    serverIds: Type.Optional(ServerIds),
+    variables: Type.Optional(Variables),
+    rollout: Type.Optional(RolloutInput),
+    requireApproval: Type.Optional(Type.Boolean()),
+    releaseWindows: Type.Optional(Windows),
+    timezone: Type.Optional(TimeZone),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const WindowStatus = Type.Object({
+  inside: Type.Boolean({ description: 'true when a release may start now (always, without windows)' }),
+  restricted: Type.Boolean({ description: 'false when the environment has no windows' }),
+  timezone: Type.String(),
+  now: Type.String({ format: 'date-time' }),
+  localTime: Type.String({ description: 'the wall clock in the time zone, e.g. 2026-11-23 10:05 Mon' }),
+  windows: Type.Array(Type.Object({ days: Type.Array(Type.Integer()), start: Type.String(), end: Type.String() })),
+});
