@@ -96,7 +96,10 @@ async function connectServer(server: ServerSpec, hooks: ConnectHooks, settings: 
     if (hooks.signal?.aborted) return onAbort();
     hooks.signal?.addEventListener('abort', onAbort, { once: true });
     client.once('ready', () => settle({ ok: true, connection: new SshConnection(client, settings, jump) }));
-    client.once('error', (err: Error) => {
+    // `on`, not `once`: ssh2 can emit a second error (e.g. the socket closing after a timeout) and an error event
+    // without a listener would crash the process.
+    client.on('error', (err: Error) => {
+      if (settled) return;
       jump?.close();
       if (hostKeyProblem) settle({ ok: false, error: engineError('host-key-mismatch', hostKeyProblem) });
       else settle({ ok: false, error: engineError('connect-failed', `cannot connect to ${label(server)}: ${err.message}`) });

@@ -37,6 +37,12 @@ export interface StartSshHostsOptions {
    * command, which would dominate test and benchmark timings. Set false to measure with the real login environment.
    */
   isolateHome?: boolean;
+  /**
+   * Root only: run each sshd in its own mount namespace with its deploy root bind-mounted at this absolute path, so
+   * several hosts on one machine can share one deploy path (as an environment's servers do) without sharing files.
+   * The test still reads each host's files through `deployRoot`.
+   */
+  deployMount?: string;
 }
 
 // One exit hook for every sshd child of this process, however many hosts are started.
@@ -128,6 +134,10 @@ export async function startSshHosts(n: number, options: StartSshHostsOptions = {
   keygen(clientKeyPath, 'rp-test-client');
   const privateKey = readFileSync(clientKeyPath, 'utf8');
   const publicKey = readFileSync(`${clientKeyPath}.pub`, 'utf8');
+  if (options.deployMount) {
+    if (process.getuid?.() !== 0) throw new Error('deployMount needs root (mount namespaces); run the tests as root');
+    mkdirSync(options.deployMount, { recursive: true });
+  }
   if (process.getuid?.() === 0) {
     // sshd as root insists on its privilege separation directory even with a private config.
     mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
@@ -172,7 +182,11 @@ export async function startSshHosts(n: number, options: StartSshHostsOptions = {
           '',
         ].join('\n'),
       );
-      const child = spawn(sshd, ['-D', '-e', '-f', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = options.deployMount
+        ? spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', 'mount --bind "$1" "$2" && exec "$3" -D -e -f "$4"', 'sh', deployRoot, options.deployMount, sshd, configPath], {
+            stdio: ['ignore', 'ignore', 'pipe'],
+          })
+        : spawn(sshd, ['-D', '-e', '-f', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
       const chunks: Buffer[] = [];
       child.stderr?.on('data', (c: Buffer) => {
         chunks.push(c);
