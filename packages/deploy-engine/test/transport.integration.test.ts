@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSshTransport, type Connection, type ServerSpec } from '../src/index.js';
 import { startSshHosts, type SshHosts } from './harness/index.js';
@@ -93,7 +93,7 @@ describe('ssh transport', () => {
   });
 
   it('gives up on a server that accepts TCP but never speaks SSH after the connect timeout', async () => {
-    const sockets: import('node:net').Socket[] = [];
+    const sockets: Socket[] = [];
     const silent: Server = createServer((s) => sockets.push(s));
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     const port = (silent.address() as { port: number }).port;
