@@ -105,12 +105,17 @@ export async function updateServer(db: Db, id: string, input: Static<typeof Upda
 
 export async function deleteServer(db: Db, id: string, ctx: RequestContext) {
   await db.$transaction(async (tx) => {
-    const row = await tx.server.findUnique({ where: { id }, include: { environments: { include: { environment: { select: { name: true } } } } } });
+    const row = await tx.server.findUnique({
+      where: { id },
+      include: { environments: { include: { environment: { select: { name: true } } } }, _count: { select: { releaseTargets: true } } },
+    });
     if (!row) throw new NotFound('Server');
     if (row.environments.length > 0) {
       const names = row.environments.map((e) => e.environment.name).join(', ');
       throw new Conflict(`Server "${row.name}" is used by environment(s) ${names}; remove it there first`);
     }
+    // Release history names its servers; deleting one would rewrite what was shipped where.
+    if (row._count.releaseTargets > 0) throw new Conflict(`Server "${row.name}" appears in ${row._count.releaseTargets} release(s) and cannot be deleted`);
     await tx.server.delete({ where: { id } });
     await recordAudit(tx, ctx, { action: 'server.delete', resourceType: 'server', resourceId: id, details: { name: row.name, host: row.host } });
   });
