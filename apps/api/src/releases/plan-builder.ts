@@ -79,7 +79,8 @@ export async function buildRunInput(ctx: PlanContext, releaseId: string): Promis
   const healthcheck = healthCheckOf(project.healthCheck);
   const common = {
     releaseId: release.id,
-    project: `${project.groupId}/${project.id}`,
+    // The engine keeps one workspace (mirror, artifacts) per project name; the id never changes when a project is renamed.
+    project: project.id,
     targets,
     rollout,
     failurePolicy,

@@ -21,6 +21,7 @@ export async function createSubscriber(connectionString: string, log: { warn(msg
   let client: pg.Client | null = null;
   let closed = false;
   let retryMs = 250;
+  let queue: Promise<unknown> = Promise.resolve();
 
   const deliver = (channel: string, payload: string) => {
     for (const handler of handlers.get(channel) ?? []) {
@@ -68,7 +69,12 @@ export async function createSubscriber(connectionString: string, log: { warn(msg
       if (!set) {
         set = new Set();
         handlers.set(channel, set);
-        void client?.query(`LISTEN ${pg.escapeIdentifier(channel)}`).catch((error: Error) => log.warn(`LISTEN ${channel}: ${error.message}`));
+        const listening = client;
+        // One query at a time on the connection: pg does not pipeline, and LISTENs may be requested in a burst.
+        queue = queue.then(() => listening?.query(`LISTEN ${pg.escapeIdentifier(channel)}`)).then(
+          () => undefined,
+          (error: Error) => log.warn(`LISTEN ${channel}: ${error.message}`),
+        );
       }
       set.add(handler);
       return () => {

@@ -1,0 +1,139 @@
+import type { AddressInfo } from 'node:net';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from './helpers/test-app.js';
+import { releaseFixture, waitForState, type ReleaseFixture } from './helpers/release-fixture.js';
+
+interface FeedEvent {
+  seq: number;
+  type: string;
+  text: string | null;
+}
+
+/** A live viewer: collects every event it is sent, and the latest release state. */
+function watch(baseUrl: string, token: string, id: string, since = 0) {
+  const events: FeedEvent[] = [];
+  let state = '';
+  const socket = new WebSocket(`${baseUrl.replace('http', 'ws')}/ws/releases/${id}?since=${since}&token=${encodeURIComponent(token)}`);
+  socket.on('message', (raw) => {
+    const message = JSON.parse(raw.toString());
+    if (message.type === 'snapshot' || message.type === 'release') state = message.release.state;
+    if (message.events) events.push(...message.events);
+  });
+  const opened = new Promise((resolve, reject) => {
+    socket.once('open', resolve);
+    socket.once('error', reject);
+  });
+  return { events, state: () => state, opened, close: () => socket.close() };
+}
+
+async function until(check: () => boolean, what: string, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('the release path over HTTP and WebSocket, against real sshd hosts', () => {
+  let t: TestApp;
+  let f: ReleaseFixture;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    t = await buildTestApp({ WORKER_ENABLED: 'true', WORKER_HEARTBEAT_SECONDS: '1' });
+    await t.app.listen({ host: '127.0.0.1', port: 0 });
+    baseUrl = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    f = await releaseFixture(t, { hosts: 2, requireApproval: true });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await f?.cleanup();
+  });
+
+  const create = async (ref: string) => {
+    const response = await t.call(f.developer.token, { method: 'POST', url: '/api/releases', payload: { environmentId: f.environmentId, ref, description: 'ship it' } });
+    expect(response.statusCode, response.body).toBe(201);
+    return response.json();
+  };
+  const approve = async (id: string) => {
+    const response = await t.call(f.owner.token, { method: 'POST', url: `/api/releases/${id}/approve`, payload: { comment: 'LGTM' } });
+    expect(response.statusCode, response.body).toBe(200);
+    return response.json();
+  };
+
+  it('ships, streams every line in order, ships again, and rolls back', async () => {
+    const first = await create('main');
+    expect(first).toMatchObject({ state: 'pending_approval', commit: f.repo.commits[0], ref: 'main', createdBy: f.developer.username });
+    expect(first.targets).toHaveLength(2);
+
+    const selfApproval = await t.call(f.developer.token, { method: 'POST', url: `/api/releases/${first.id}/approve`, payload: {} });
+    expect(selfApproval.statusCode).toBe(403);
+
+    const viewer = watch(baseUrl, f.developer.token, first.id);
+    await viewer.opened;
+    const approved = await approve(first.id);
+    expect(['queued', 'running']).toContain(approved.state);
+
+    const done = await waitForState(t, f.developer.token, first.id, ['succeeded', 'failed', 'aborted', 'interrupted']);
+    expect(done.state, JSON.stringify(done)).toBe('succeeded');
+    expect(done.targets.map((x: { state: string }) => x.state)).toEqual(['succeeded', 'succeeded']);
+    for (const i of [0, 1]) expect(f.host(i)).toMatchObject({ current: first.id, currentIsWhole: true });
+
+    // Every stored event reached the viewer exactly once, in order, and the live state followed.
+    await until(() => viewer.state() === 'succeeded' && viewer.events.length === done.lastSeq, 'the viewer to catch up');
+    expect(viewer.events.map((e) => e.seq)).toEqual(Array.from({ length: done.lastSeq }, (_, i) => i + 1));
+    const stored = (await t.call(f.developer.token, { method: 'GET', url: `/api/releases/${first.id}/logs?limit=10000` })).json();
+    expect(viewer.events).toEqual(stored.events);
+    expect(viewer.events.filter((e) => e.type === 'log').length).toBeGreaterThan(5);
+    expect(viewer.events.at(-1)?.type).toBe('release.finished');
+    viewer.close();
+
+    // A viewer that reconnects with its last seq gets only what came after, nothing twice.
+    const late = watch(baseUrl, f.developer.token, first.id, done.lastSeq - 3);
+    await until(() => late.events.length === 3, 'the resumed snapshot');
+    expect(late.events.map((e) => e.seq)).toEqual([done.lastSeq - 2, done.lastSeq - 1, done.lastSeq]);
+    late.close();
+
+    const text = await t.call(f.developer.token, { method: 'GET', url: `/api/releases/${first.id}/logs.txt` });
+    expect(text.headers['content-type']).toContain('text/plain');
+    expect(text.body).toContain('release.finished');
+
+    f.repo.addCommit({ message: 'second version' });
+    const second = await create('main');
+    expect(second.commit).toBe(f.repo.commits[1]);
+    await approve(second.id);
+    expect((await waitForState(t, f.developer.token, second.id, ['succeeded', 'failed'])).state).toBe('succeeded');
+    for (const i of [0, 1]) expect(f.host(i).current).toBe(second.id);
+
+    const rollback = await t.call(f.developer.token, { method: 'POST', url: `/api/releases/${first.id}/rollback`, payload: {} });
+    expect(rollback.statusCode, rollback.body).toBe(201);
+    expect(rollback.json()).toMatchObject({ kind: 'rollback', rollbackToId: first.id, state: 'pending_approval' });
+    await approve(rollback.json().id);
+    const back = await waitForState(t, f.developer.token, rollback.json().id, ['succeeded', 'failed']);
+    expect(back.state, JSON.stringify(back)).toBe('succeeded');
+    for (const i of [0, 1]) expect(f.host(i)).toMatchObject({ current: first.id, currentIsWhole: true });
+
+    const actions = (await t.call(f.owner.token, { method: 'GET', url: `/api/releases?environmentId=${f.environmentId}` })).json();
+    expect(actions.items.map((r: { kind: string; state: string }) => `${r.kind}:${r.state}`)).toEqual(['rollback:succeeded', 'release:succeeded', 'release:succeeded']);
+  });
+
+  it('refuses illegal transitions with 409 and the current state', async () => {
+    const release = await create('main');
+    const start = await t.call(f.developer.token, { method: 'POST', url: `/api/releases/${release.id}/continue` });
+    expect(start.statusCode).toBe(409);
+    expect(start.json().error.details.state).toBe('pending_approval');
+    const cancel = await t.call(f.developer.token, { method: 'POST', url: `/api/releases/${release.id}/cancel` });
+    expect(cancel.json().state).toBe('cancelled');
+    const approveCancelled = await t.call(f.owner.token, { method: 'POST', url: `/api/releases/${release.id}/approve`, payload: {} });
+    expect(approveCancelled.statusCode).toBe(409);
+  });
+
+  it('names a ref that does not exist', async () => {
+    const response = await t.call(f.developer.token, { method: 'POST', url: '/api/releases', payload: { environmentId: f.environmentId, ref: 'no-such-branch' } });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.details[0].field).toBe('ref');
+    const hostile = await t.call(f.developer.token, { method: 'POST', url: '/api/releases', payload: { environmentId: f.environmentId, ref: 'main;touch /tmp/pwned' } });
+    expect(hostile.statusCode).toBe(400);
+  });
+});
