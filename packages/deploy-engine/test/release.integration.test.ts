@@ -1,3 +1,5 @@
+import { readFileSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSshTransport, startRelease, startRollback, type Target } from '../src/index.js';
 import { createSampleAppRepo, readHost, samplePlan, sampleTargets, startSshHosts, type SampleAppRepo, type SshHosts } from './harness/index.js';
@@ -142,6 +144,37 @@ describe('release lifecycle against real sshd hosts', () => {
     ).done;
     expect(result.targets.host1).toMatchObject({ state: 'failed', current: 'r4' });
     expect(readHost(targets[0]!.deployPath).current).toBe('r4');
+  });
+
+  it('runs every hook at its stage with the release environment, links shared paths, accepts a health command', async () => {
+    const rec = recorder();
+    const one = targets.slice(0, 1);
+    const result = await startRelease(
+      plan('hooks1', repo.commits[0]!, {
+        targets: one,
+        hooks: {
+          'before-checkout': 'echo "before checkout of $COMMIT" > before-checkout.txt',
+          // Runs in the fresh checkout, so its output becomes part of the artifact.
+          'after-checkout': 'echo "checked out $COMMIT" > HOOKED',
+          'before-release': 'echo "before $RELEASE_ID on port $PORT" >> "$DEPLOY_PATH/shared/hooks.log"',
+          'after-release': 'echo "after $RELEASE_ID in $(pwd)" >> "$DEPLOY_PATH/shared/hooks.log"',
+        },
+        sharedFiles: ['config/app.env'],
+        healthcheck: { command: 'test "$(curl -fsS http://127.0.0.1:$PORT/health)" = "$RELEASE_ID"', retries: 10, intervalMs: 100 },
+      }),
+      { transport, onEvent: rec.onEvent },
+    ).done;
+
+    expect(result.status, JSON.stringify(result)).toBe('succeeded');
+    const deploy = one[0]!.deployPath;
+    const release = join(deploy, 'releases', 'hooks1');
+    expect(readFileSync(join(release, 'HOOKED'), 'utf8')).toBe(`checked out ${repo.commits[0]}\n`);
+    expect(readFileSync(join(deploy, 'shared', 'hooks.log'), 'utf8')).toBe(`before hooks1 on port ${one[0]!.env?.PORT}\nafter hooks1 in ${release}\n`);
+    expect(readFileSync(join(workDir, 'sample-app', 'before-checkout.txt'), 'utf8')).toBe(`before checkout of ${repo.commits[0]}\n`);
+    expect(readlinkSync(join(release, 'logs'))).toBe(join(deploy, 'shared', 'logs'));
+    expect(readlinkSync(join(release, 'config', 'app.env'))).toBe(join(deploy, 'shared', 'config', 'app.env'));
+    const stages = rec.of('stage.finished').map((e) => `${e.stage}:${e.status}`);
+    for (const hook of ['before-checkout', 'after-checkout', 'before-release', 'after-release']) expect(stages).toContain(`hook:${hook}:succeeded`);
   });
 
   it('cleanup keeps the newest releases but never the current or previous one', async () => {
