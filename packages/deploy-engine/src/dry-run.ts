@@ -1,6 +1,6 @@
 import type { StageName } from './events.js';
 import { GIT_SAFETY_ARGS } from './git/git.js';
-import { cachedArtifactPath, findCachedArtifact, workspace } from './pipeline/artifact.js';
+import { cachedArtifactPath, findCachedArtifact, workspace } from './pipeline/workspace.js';
 import { scriptEnv } from './pipeline/scripts.js';
 import { expandUrl } from './pipeline/healthcheck.js';
 import { validateReleasePlan } from './plan-validation.js';

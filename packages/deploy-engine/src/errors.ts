@@ -20,7 +20,8 @@ export type EngineErrorCode =
   | 'healthcheck-failed'
   | 'release-missing'
   | 'aborted'
-  | 'skipped';
+  | 'skipped'
+  | 'internal';
 
 /** Failures that are not one command's exit status: bad input, SSH trouble, a held lock, a policy decision. */
 export interface EngineError {

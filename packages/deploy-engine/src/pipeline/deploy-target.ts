@@ -13,7 +13,7 @@ import {
 } from '../remote/commands.js';
 import type { TargetResult } from '../result.js';
 import type { Artifact, ReleasePlan, Target } from '../types.js';
-import { artifactStream } from './artifact.js';
+import { artifactStream } from './package.js';
 import { OK, remote, runStage, type RunContext, type Step } from './context.js';
 import { currentToId } from './current.js';
 import { healthcheck } from './healthcheck.js';

@@ -64,6 +64,9 @@ export function startRun(
     } else {
       try {
         outcome = await body(ctx, gate, prepared);
+      } catch (err) {
+        // A bug in the engine (or a throwing filesystem call) must still end the run with a result and free locks.
+        outcome = { error: engineError('internal', `engine error: ${err instanceof Error ? err.message : String(err)}`) };
       } finally {
         await finish(ctx, prepared);
       }

@@ -1,0 +1,43 @@
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { engineError } from '../errors.js';
+import { GIT_ENV, GIT_SAFETY_ARGS } from '../git/git.js';
+import { runLocal } from '../local.js';
+import type { ReleasePlan } from '../types.js';
+import { OK, type Step } from './context.js';
+import { local, type LocalStepOptions } from './local-step.js';
+import { workspace } from './workspace.js';
+
+const git = (args: string[], o: LocalStepOptions) => local('git', [...GIT_SAFETY_ARGS, ...args], { ...o, env: { ...GIT_ENV, ...o.env } });
+
+/**
+ * Fetches into a bare mirror kept per project, then exports exactly `commit` with `git archive`: the tree is the
+ * commit's, never whatever a branch points at now. Commits no branch or tag reaches are fetched by sha as a fallback.
+ */
+export async function checkout(plan: ReleasePlan, o: Omit<LocalStepOptions, 'stage'>): Promise<Step> {
+  const ws = workspace(plan);
+  const step = { ...o, stage: 'checkout' as const };
+  if (!existsSync(join(ws.mirror, 'HEAD'))) {
+    mkdirSync(ws.mirror, { recursive: true });
+    const init = await git(['init', '--bare', '--quiet', ws.mirror], step);
+    if (!init.ok) return init;
+  }
+  const fetch = await git(['-C', ws.mirror, 'fetch', '--quiet', '--prune', '--force', '--', plan.source.gitUrl, '+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*'], step);
+  if (!fetch.ok) return fetch;
+  const commitRef = `${plan.source.commit}^{commit}`;
+  let has = await runLocal('git', ['-C', ws.mirror, 'cat-file', '-e', commitRef]);
+  if (has.exitCode !== 0) {
+    await git(['-C', ws.mirror, 'fetch', '--quiet', '--', plan.source.gitUrl, plan.source.commit], step);
+    has = await runLocal('git', ['-C', ws.mirror, 'cat-file', '-e', commitRef]);
+    if (has.exitCode !== 0) return { ok: false, error: engineError('invalid-plan', `commit ${plan.source.commit} does not exist in ${plan.source.gitUrl}`) };
+  }
+  rmSync(ws.checkout, { recursive: true, force: true });
+  mkdirSync(ws.checkout, { recursive: true });
+  const tarPath = `${ws.checkout}.tar`;
+  const archive = await git(['-C', ws.mirror, 'archive', '--format=tar', `--output=${tarPath}`, plan.source.commit], step);
+  if (!archive.ok) return archive;
+  const unpack = await local('tar', ['-xf', tarPath, '-C', ws.checkout], step);
+  rmSync(tarPath, { force: true });
+  return unpack.ok ? OK : unpack;
+}
+

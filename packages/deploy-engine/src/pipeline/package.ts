@@ -1,0 +1,37 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import type { Artifact, ReleasePlan } from '../types.js';
+import type { Step } from './context.js';
+import { local, type LocalStepOptions } from './local-step.js';
+import { cachedArtifactPath, workspace } from './workspace.js';
+
+async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(path), hash);
+  return hash.digest('hex');
+}
+
+/** Packs the artifact paths into the cache under commit + build-config hash and records its sha256 and size. */
+export async function packageArtifact(plan: ReleasePlan, o: Omit<LocalStepOptions, 'stage' | 'cwd'>): Promise<{ ok: true; artifact: Artifact } | { ok: false; error: Step & { ok: false } }> {
+  const ws = workspace(plan);
+  mkdirSync(ws.artifacts, { recursive: true });
+  const final = cachedArtifactPath(plan);
+  const tmp = `${final}.${process.pid}.tmp`;
+  const paths = plan.build?.artifactPaths?.length ? plan.build.artifactPaths : ['.'];
+  const tar = await local('tar', ['-czf', tmp, '-C', ws.checkout, '--', ...paths], { ...o, stage: 'package' });
+  if (!tar.ok) {
+    rmSync(tmp, { force: true });
+    return { ok: false, error: tar };
+  }
+  const sha256 = await sha256File(tmp);
+  const size = statSync(tmp).size;
+  renameSync(tmp, final);
+  writeFileSync(`${final}.json`, JSON.stringify({ sha256, size, commit: plan.source.commit }));
+  rmSync(ws.checkout, { recursive: true, force: true });
+  return { ok: true, artifact: { path: final, sha256, size, commit: plan.source.commit } };
+}
+
+export function artifactStream(artifact: Artifact) {
+  return createReadStream(artifact.path, { highWaterMark: 1024 * 1024 });
+}

@@ -1,0 +1,39 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Artifact, ReleasePlan } from '../types.js';
+
+/** The per-project workspace on the platform host: mirror, checkouts, hook files and the artifact cache. */
+export function workspace(plan: ReleasePlan) {
+  const root = join(plan.workDir, plan.project);
+  return {
+    root,
+    mirror: join(root, 'mirror.git'),
+    checkout: join(root, 'checkouts', plan.releaseId),
+    hooks: join(root, 'hooks', plan.releaseId),
+    artifacts: join(root, 'artifacts'),
+  };
+}
+
+/** Everything that changes the built output besides the commit; a different hash means a different artifact. */
+export function buildConfigHash(plan: ReleasePlan): string {
+  const relevant = {
+    build: plan.build ?? {},
+    beforeCheckout: plan.hooks?.['before-checkout'] ?? null,
+    afterCheckout: plan.hooks?.['after-checkout'] ?? null,
+  };
+  return createHash('sha256').update(JSON.stringify(relevant)).digest('hex');
+}
+
+export function cachedArtifactPath(plan: ReleasePlan): string {
+  return join(workspace(plan).artifacts, `${plan.source.commit}-${buildConfigHash(plan).slice(0, 16)}.tar.gz`);
+}
+
+/** Reads the cache entry's recorded checksum; an entry without its `.json` was never completed. */
+export function findCachedArtifact(plan: ReleasePlan): Artifact | undefined {
+  const path = cachedArtifactPath(plan);
+  if (!existsSync(path) || !existsSync(`${path}.json`)) return undefined;
+  const meta = JSON.parse(readFileSync(`${path}.json`, 'utf8')) as { sha256: string; size: number };
+  return { path, sha256: meta.sha256, size: meta.size, commit: plan.source.commit };
+}
+
