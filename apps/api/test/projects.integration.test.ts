@@ -56,6 +56,15 @@ describe('projects, presets, hook templates and Git refs', () => {
     });
     const explicit = await create({ name: 'no-check', gitUrl: repo.url, preset: 'nodejs', healthCheck: null, buildCommand: '', keepReleases: 50 });
     expect(explicit.json()).toMatchObject({ healthCheck: null, buildCommand: '', keepReleases: 50 });
+
+    const patch = (payload: object) => t.call(owner.token, { method: 'PATCH', url: `/api/projects/${project.id}`, payload });
+    expect((await patch({ healthCheck: null })).json().healthCheck).toBeNull();
+    const command = await patch({ healthCheck: { type: 'command', command: 'test -f ready', retries: 0 } });
+    expect(command.json().healthCheck).toEqual({ type: 'command', command: 'test -f ready', timeoutSeconds: 5, retries: 0, intervalSeconds: 2 });
+    const token = await t.call(owner.token, { method: 'POST', url: '/api/credentials', payload: { groupId, name: 'shop token', kind: 'git_token', token: 't' } });
+    const withToken = await patch({ gitUrl: 'https://git.example.com/shop.git', gitCredentialId: token.json().id });
+    expect(withToken.json().gitCredentialId).toBe(token.json().id);
+    expect((await patch({ gitCredentialId: null })).json().gitCredentialId).toBeNull();
     expect((await create({ name: 'shop-api', gitUrl: repo.url, preset: 'shell' })).statusCode).toBe(409);
   });
 

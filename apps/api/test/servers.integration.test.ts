@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import { startSshHosts, type SshHosts } from '@rp/deploy-engine/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSecretBox } from '../src/shared/secret-box.js';
 import { buildTestApp, type TestApp, type TestUser } from './helpers/test-app.js';
 
 describe('servers against real sshd hosts', () => {
@@ -136,5 +138,15 @@ describe('servers against real sshd hosts', () => {
 
     const inUse = await t.call(owner.token, { method: 'DELETE', url: `/api/credentials/${credentialId}` });
     expect(inUse.statusCode).toBe(409);
+  });
+
+  it('says clearly when the stored key cannot be decrypted with this master key', async () => {
+    const foreign = await t.db.credential.create({
+      data: { groupId, name: 'other-install', kind: 'ssh_key', secret: createSecretBox(randomBytes(32)).encrypt(ssh.hosts[0]!.privateKey) },
+    });
+    const server = await t.db.server.create({ data: { groupId, name: 'undecryptable', host: '127.0.0.1', port: ssh.hosts[0]!.port, username: 'x', credentialId: foreign.id } });
+    const response = await test(server.id);
+    expect(response.statusCode).toBe(409);
+    expect(response.json().error.message).toMatch(/cannot be decrypted with this installation's master key/);
   });
 });

@@ -5,7 +5,7 @@ import type { Actor, RequestContext } from '../auth/actor.js';
 import type { Db, DbTx } from '../shared/db.js';
 import { Conflict, Invalid, NotFound } from '../shared/errors.js';
 import { pageArgs } from '../shared/schemas.js';
-import type { SecretBox } from '../shared/secret-box.js';
+import { SecretBoxError, type SecretBox } from '../shared/secret-box.js';
 import type { CreateCredentialBody, CredentialQuery, UpdateCredentialBody } from './schemas.js';
 import { generateEd25519, parsePrivateKey } from './ssh-keys.js';
 
@@ -124,5 +124,11 @@ export async function deleteCredential(db: Db, id: string, ctx: RequestContext) 
 export async function revealSecret(db: DbTx, box: SecretBox, id: string): Promise<{ row: Credential; secret: string }> {
   const row = await db.credential.findUnique({ where: { id } });
   if (!row) throw new NotFound('Credential');
-  return { row, secret: box.decrypt(row.secret) };
+  try {
+    return { row, secret: box.decrypt(row.secret) };
+  } catch (error) {
+    if (!(error instanceof SecretBoxError)) throw error;
+    // The usual cause is a changed SECRET_KEY or a lost DATA_DIR/secret.key: say so instead of a bare 500.
+    throw new Conflict(`Credential "${row.name}" cannot be decrypted with this installation's master key (was SECRET_KEY changed?); store its secret again`);
+  }
 }
