@@ -76,6 +76,7 @@ describe('projects, presets, hook templates and Git refs', () => {
     expect(await errorOf({ sharedFiles: ['/etc/passwd'] })).toMatch(/body.sharedFiles/);
     expect(await errorOf({ sharedDirs: ['logs\nrm -rf /'] })).toMatch(/body.sharedDirs/);
     expect(await errorOf({ name: 'has space' })).toMatch(/body.name/);
+    expect(await errorOf({ name: 'a..b' })).toMatch(/body.name/);
     expect(await errorOf({ description: 'two\nlines' })).toMatch(/body.description/);
     expect(await errorOf({ keepReleases: 0 })).toMatch(/body.keepReleases/);
     expect(await errorOf({ keepReleases: 51 })).toMatch(/body.keepReleases/);

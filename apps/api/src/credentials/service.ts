@@ -50,11 +50,11 @@ async function assertNameFree(tx: DbTx, groupId: string | null, name: string, ex
   if (clash && clash.id !== exceptId) throw new Conflict(`Credential "${name}" already exists here`, [{ field: 'name', message: 'already exists' }]);
 }
 
-function secretFields(box: SecretBox, input: Static<typeof CreateCredentialBody>, name: string) {
+function secretFields(box: SecretBox, input: Static<typeof CreateCredentialBody>) {
   if (input.kind === 'ssh_key') {
     if (input.token !== undefined || input.username !== undefined) throw new Invalid('body.token', 'only git_token credentials have a username or token');
     if ((input.privateKey === undefined) === (input.generate !== true)) throw new Invalid('body.privateKey', 'upload a private key or set generate: true (one of them)');
-    const key = input.privateKey !== undefined ? parsePrivateKey(input.privateKey) : generateEd25519(`release-platform:${name}`);
+    const key = input.privateKey !== undefined ? parsePrivateKey(input.privateKey) : generateEd25519(`release-platform:${input.name}`);
     return { publicKey: key.publicKey, fingerprint: key.fingerprint, username: null, secret: box.encrypt(key.privateKey) };
   }
   if (input.privateKey !== undefined || input.generate !== undefined) throw new Invalid('body.privateKey', 'only ssh_key credentials have a private key');
@@ -64,7 +64,7 @@ function secretFields(box: SecretBox, input: Static<typeof CreateCredentialBody>
 
 export async function createCredential(db: Db, box: SecretBox, input: Static<typeof CreateCredentialBody>, ctx: RequestContext) {
   const groupId = input.groupId ?? null;
-  const fields = secretFields(box, input, input.name);
+  const fields = secretFields(box, input);
   return db.$transaction(async (tx) => {
     if (groupId && !(await tx.group.findUnique({ where: { id: groupId } }))) throw new NotFound('Group');
     await assertNameFree(tx, groupId, input.name);

@@ -11,7 +11,7 @@ export const Name = (maxLength: number) =>
 
 /** A name that ends up in paths and commands on target hosts (projects, environments). */
 export const Slug = (maxLength: number) =>
-  Str(maxLength, { minLength: 1, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$', description: 'letters, digits, ".", "_" and "-", starting with a letter or digit' });
+  Str(maxLength, { minLength: 1, pattern: '^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]*$', description: 'letters, digits, ".", "_" and "-", starting with a letter or digit, no ".."' });
 
 /** A multi-line script (hooks, build and restart commands); NUL is never meaningful in a shell script. */
 export const Script = (maxLength: number) => Str(maxLength, { pattern: '^[^\\u0000]*$' });
