@@ -1,6 +1,5 @@
 import fastifyJwt from '@fastify/jwt';
 import fastifyWebsocket from '@fastify/websocket';
-import { createSshTransport } from '@rp/deploy-engine';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { auditRoutes } from './audit/routes.js';
@@ -22,7 +21,7 @@ import { registerSpa } from './plugins/external/spa.js';
 import type { Db } from './shared/db.js';
 import { projectRoutes } from './projects/routes.js';
 import { releaseRoutes } from './releases/routes.js';
-import { ReleaseWorker } from './releases/worker.js';
+import { createReleaseWorker, type ReleaseWorker } from './releases/worker.js';
 import { createSubscriber, type Subscriber } from './shared/pubsub.js';
 import { serverRoutes } from './servers/routes.js';
 import { deriveKey } from './shared/master-key.js';
@@ -106,20 +105,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
 /** The embedded worker (WORKER_ENABLED, on by default); `pnpm worker` runs the same class in its own process. */
 function registerWorker(app: FastifyInstance, deps: AppDeps): void {
-  const { config } = deps;
-  const worker = config.workerEnabled
-    ? new ReleaseWorker({
-        db: deps.db,
-        subscriber: app.subscriber,
-        secrets: app.secrets,
-        transport: createSshTransport({ connectTimeoutMs: 15_000 }),
-        workDir: config.workDir,
-        concurrency: config.workerConcurrency,
-        heartbeatMs: config.workerHeartbeatSeconds * 1000,
-        staleAfterMs: config.workerStaleSeconds * 1000,
-        log: app.log,
-      })
-    : null;
+  const worker = deps.config.workerEnabled ? createReleaseWorker(deps.config, { db: deps.db, subscriber: app.subscriber, secrets: app.secrets, log: app.log }) : null;
   app.decorate('worker', worker);
   if (!worker) return;
   app.addHook('onReady', async () => worker.start());

@@ -1,39 +1,8 @@
 import type { AddressInfo } from 'node:net';
-import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from './helpers/test-app.js';
 import { releaseFixture, waitForState, type ReleaseFixture } from './helpers/release-fixture.js';
-
-interface FeedEvent {
-  seq: number;
-  type: string;
-  text: string | null;
-}
-
-/** A live viewer: collects every event it is sent, and the latest release state. */
-function watch(baseUrl: string, token: string, id: string, since = 0) {
-  const events: FeedEvent[] = [];
-  let state = '';
-  const socket = new WebSocket(`${baseUrl.replace('http', 'ws')}/ws/releases/${id}?since=${since}&token=${encodeURIComponent(token)}`);
-  socket.on('message', (raw) => {
-    const message = JSON.parse(raw.toString());
-    if (message.type === 'snapshot' || message.type === 'release') state = message.release.state;
-    if (message.events) events.push(...message.events);
-  });
-  const opened = new Promise((resolve, reject) => {
-    socket.once('open', resolve);
-    socket.once('error', reject);
-  });
-  return { events, state: () => state, opened, close: () => socket.close() };
-}
-
-async function until(check: () => boolean, what: string, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+import { until, watch } from './helpers/live-viewer.js';
 
 describe('the release path over HTTP and WebSocket, against real sshd hosts', () => {
   let t: TestApp;

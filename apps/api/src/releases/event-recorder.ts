@@ -39,6 +39,8 @@ export class EventRecorder {
   #timer: NodeJS.Timeout | null = null;
   #chain: Promise<void> = Promise.resolve();
   #failure: Error | null = null;
+  /** Targets of each batch, from batch.started, so batch.finished can mark the ones that made it. */
+  #batches = new Map<number, string[]>();
 
   constructor(
     private readonly db: Db,
@@ -75,7 +77,10 @@ export class EventRecorder {
     const lastSeq = rows[rows.length - 1]?.seq ?? this.seqBase;
     await this.db.$transaction(async (tx) => {
       await tx.releaseEvent.createMany({ data: rows });
-      for (const event of batch) await applyEvent(tx, this.releaseId, event);
+      for (const event of batch) {
+        if (event.type === 'batch.started') this.#batches.set(event.index, event.targets);
+        await applyEvent(tx, this.releaseId, event, this.#batches);
+      }
       await tx.release.update({ where: { id: this.releaseId }, data: { lastSeq } });
       await publish(tx, EVENTS_CHANNEL, `${this.releaseId}:${lastSeq}`);
     });
@@ -84,8 +89,14 @@ export class EventRecorder {
 }
 
 /** What an event changes in the release's own rows; log lines change nothing but the log. */
-async function applyEvent(tx: Prisma.TransactionClient, releaseId: string, event: EngineEvent): Promise<void> {
+async function applyEvent(tx: Prisma.TransactionClient, releaseId: string, event: EngineEvent, batches: ReadonlyMap<number, string[]>): Promise<void> {
   switch (event.type) {
+    case 'batch.finished': {
+      // Recorded per batch, not only at the end: after a crash the rows must say which servers are already done.
+      const done = (batches.get(event.index) ?? []).filter((t) => !event.failed.includes(t));
+      await tx.releaseTarget.updateMany({ where: { releaseId, serverId: { in: done }, state: 'running' }, data: { state: 'succeeded', finishedAt: new Date(event.at) } });
+      return;
+    }
     case 'stage.started':
       if (event.target) {
         await tx.releaseTarget.updateMany({

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { startRelease, startRollback, type RunHandle, type Transport } from '@rp/deploy-engine';
+import { createSshTransport, startRelease, startRollback, type RunHandle, type Transport } from '@rp/deploy-engine';
+import type { Config } from '../config.js';
 import type { Db } from '../shared/db.js';
 import type { SecretBox } from '../shared/secret-box.js';
 import { publish, RESYNC, type Subscriber } from '../shared/pubsub.js';
@@ -180,4 +181,16 @@ export class ReleaseWorker {
       this.o.log.warn(`release ${release.id} interrupted: worker ${release.workerId ?? 'unknown'} stopped heartbeating`);
     }
   }
+}
+
+/** The worker as configured by WORKER_* settings; the API process (embedded) and `pnpm worker` both build it here. */
+export function createReleaseWorker(config: Config, deps: Pick<WorkerOptions, 'db' | 'subscriber' | 'secrets' | 'log'>): ReleaseWorker {
+  return new ReleaseWorker({
+    ...deps,
+    transport: createSshTransport({ connectTimeoutMs: 15_000 }),
+    workDir: config.workDir,
+    concurrency: config.workerConcurrency,
+    heartbeatMs: config.workerHeartbeatSeconds * 1000,
+    staleAfterMs: config.workerStaleSeconds * 1000,
+  });
 }

@@ -22,11 +22,12 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Runs the real entry point (src/server.ts through tsx), exactly as `pnpm dev` does. */
-export async function startServer(env: Record<string, string>, opts: { expectFailure?: boolean } = {}): Promise<ServerProcess> {
+/** Runs a real entry point (src/server.ts or src/worker.ts) through tsx, as `pnpm dev` does. */
+export async function startServer(env: Record<string, string>, opts: { expectFailure?: boolean; entry?: 'server' | 'worker' } = {}): Promise<ServerProcess> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
-  const tsx = path.join(repoRoot, 'apps/api/node_modules/.bin/tsx');
-  const child = spawn(tsx, ['--conditions=source', path.join(repoRoot, 'apps/api/src/server.ts')], {
+  // tsx as a loader inside one node process (not the tsx CLI, which forks a child): a SIGKILL must hit the real thing.
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', path.join(repoRoot, `apps/api/src/${opts.entry ?? 'server'}.ts`)], {
+    cwd: path.join(repoRoot, 'apps/api'),
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HOST: '127.0.0.1', PORT: String(port), PASSWORD_HASH_ROUNDS: '4', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -39,10 +40,14 @@ export async function startServer(env: Record<string, string>, opts: { expectFai
     const deadline = Date.now() + 60_000;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`server exited early (${child.exitCode}):\n${out}`);
-      try {
-        if ((await fetch(`${baseUrl}/healthz`)).ok) break;
-      } catch {
-        // not listening yet
+      if (opts.entry === 'worker') {
+        if (/worker \S+ started/.test(out)) break;
+      } else {
+        try {
+          if ((await fetch(`${baseUrl}/healthz`)).ok) break;
+        } catch {
+          // not listening yet
+        }
       }
       if (Date.now() > deadline) throw new Error(`server did not become healthy:\n${out}`);
       await new Promise((resolve) => setTimeout(resolve, 200));

@@ -8,6 +8,7 @@ import { createPasswordHasher } from '../../src/auth/passwords.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { GroupRole } from '../../src/generated/prisma/enums.js';
 import { createDb, type Db } from '../../src/shared/db.js';
+import { loadMasterKey } from '../../src/shared/master-key.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export interface TestApp {
@@ -44,7 +45,8 @@ export async function buildTestApp(env: Record<string, string> = {}): Promise<Te
     ...env,
   });
   const db = createDb(database.url);
-  const app = await buildApp({ config, db, databaseUrl: database.url, masterKey: randomBytes(32), hasher });
+  const masterKey = await loadMasterKey({ secretKey: config.secretKey, dataDir: config.dataDir });
+  const app = await buildApp({ config, db, databaseUrl: database.url, masterKey, hasher });
   await app.ready();
 
   const call: TestApp['call'] = (token, options) =>
