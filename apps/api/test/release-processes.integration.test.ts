@@ -48,7 +48,7 @@ describe('API and worker processes on one database', () => {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${f.developer.token}` },
       body: JSON.stringify(body),
     });
-    const json = await response.json();
+    const json = (await response.json()) as { id: string; state: string };
     expect(response.status, JSON.stringify(json)).toBeLessThan(300);
     return json;
   };
