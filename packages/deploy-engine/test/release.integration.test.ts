@@ -177,6 +177,20 @@ describe('release lifecycle against real sshd hosts', () => {
     for (const hook of ['before-checkout', 'after-checkout', 'before-release', 'after-release']) expect(stages).toContain(`hook:${hook}:succeeded`);
   });
 
+  it('automatic batches wait the configured delay between batches', async () => {
+    const rec = recorder();
+    const result = await startRelease(
+      plan('auto1', repo.commits[0]!, { rollout: { kind: 'batches', sizes: [1, 2, '100%'], concurrency: 1, between: { mode: 'auto', delaySeconds: 1 } } }),
+      { transport, onEvent: rec.onEvent },
+    ).done;
+    expect(result.status).toBe('succeeded');
+    const finished = rec.of('batch.finished');
+    const started = rec.of('batch.started');
+    expect(started.map((b) => b.targets)).toEqual([['host1'], ['host2'], ['host3']]);
+    for (const i of [1, 2]) expect(Date.parse(started[i]!.at) - Date.parse(finished[i - 1]!.at)).toBeGreaterThanOrEqual(1000);
+    expect(rec.of('batch.paused')).toEqual([]);
+  });
+
   it('cleanup keeps the newest releases but never the current or previous one', async () => {
     const good = repo.addCommit();
     for (const id of ['r5', 'r6']) {
