@@ -23,6 +23,7 @@ export interface Config {
   workerHeartbeatSeconds: number;
   workerStaleSeconds: number;
   workDir: string;
+  logRetentionDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -62,6 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerConcurrency: int(env, 'WORKER_CONCURRENCY', 4, 1, 64),
     workerHeartbeatSeconds: int(env, 'WORKER_HEARTBEAT_SECONDS', 5, 1, 300),
     workerStaleSeconds: int(env, 'WORKER_STALE_SECONDS', 30, 2, 3600),
+    logRetentionDays: int(env, 'LOG_RETENTION_DAYS', 30, 1, 3650),
     workDir: path.resolve(repoRoot, env.WORK_DIR || path.join(env.DATA_DIR || 'data', 'work')),
   };
 }

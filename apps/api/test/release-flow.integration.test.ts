@@ -1,4 +1,6 @@
+import { renameSync, symlinkSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from './helpers/test-app.js';
 import { releaseFixture, waitForState, type ReleaseFixture } from './helpers/release-fixture.js';
@@ -104,5 +106,81 @@ describe('the release path over HTTP and WebSocket, against real sshd hosts', ()
     expect(response.json().error.details[0].field).toBe('ref');
     const hostile = await t.call(f.developer.token, { method: 'POST', url: '/api/releases', payload: { environmentId: f.environmentId, ref: 'main;touch /tmp/pwned' } });
     expect(hostile.statusCode).toBe(400);
+  });
+
+  it('one-click: a trigger token creates a release as its owner, and stops working when revoked', async () => {
+    const issued = await t.call(f.owner.token, { method: 'POST', url: `/api/environments/${f.environmentId}/trigger-token`, payload: { defaultRef: 'main' } });
+    expect(issued.statusCode).toBe(201);
+    const { token } = issued.json();
+    expect(token).toMatch(/^trg_/);
+    expect((await t.call(f.owner.token, { method: 'GET', url: `/api/environments/${f.environmentId}/trigger-token` })).body).not.toContain(token);
+
+    const fired = await t.app.inject({ method: 'POST', url: `/api/trigger/${token}`, payload: { description: 'from CI' } });
+    expect(fired.statusCode, fired.body).toBe(201);
+    expect(fired.json()).toMatchObject({ state: 'pending_approval', createdBy: f.owner.username, ref: 'main', description: 'from CI' });
+    await t.call(f.owner.token, { method: 'POST', url: `/api/releases/${fired.json().id}/cancel` });
+
+    expect((await t.app.inject({ method: 'POST', url: '/api/trigger/trg_not-a-real-token', payload: {} })).statusCode).toBe(401);
+    expect((await t.call(f.owner.token, { method: 'DELETE', url: `/api/environments/${f.environmentId}/trigger-token` })).statusCode).toBe(204);
+    expect((await t.app.inject({ method: 'POST', url: `/api/trigger/${token}`, payload: {} })).statusCode).toBe(401);
+  });
+
+  it('version matrix: what the platform recorded per server, and drift when a host was switched by hand', async () => {
+    const history = (await t.call(f.owner.token, { method: 'GET', url: `/api/releases?environmentId=${f.environmentId}&state=succeeded` })).json().items;
+    const live = f.host(0).current as string;
+    const other = history.find((r: { id: string; kind: string }) => r.kind === 'release' && r.id !== live).id as string;
+
+    const recorded = (await t.call(f.developer.token, { method: 'GET', url: `/api/environments/${f.environmentId}/versions` })).json();
+    expect(recorded.servers.map((s: { recorded: { releaseId: string } }) => s.recorded.releaseId)).toEqual([live, live]);
+
+    const clean = (await t.call(f.developer.token, { method: 'GET', url: `/api/environments/${f.environmentId}/versions?check=true` })).json();
+    expect(clean.servers.map((s: { actual: string; drift: boolean }) => [s.actual, s.drift])).toEqual([
+      [live, false],
+      [live, false],
+    ]);
+
+    // Someone switches web-1 by hand, behind the platform's back.
+    const root = path.join(f.hosts.hosts[0]?.deployRoot ?? '', 'app');
+    symlinkSync(`releases/${other}`, path.join(root, 'current.manual'));
+    renameSync(path.join(root, 'current.manual'), path.join(root, 'current'));
+    const drifted = (await t.call(f.developer.token, { method: 'GET', url: `/api/environments/${f.environmentId}/versions?check=true` })).json();
+    expect(drifted.servers.map((s: { actual: string; drift: boolean }) => [s.actual, s.drift])).toEqual([
+      [other, true],
+      [live, false],
+    ]);
+  });
+
+  it('reports progress while paused between batches, and never stores a secret variable in the log', async () => {
+    const secret = 'Sup3r-S3cret-Value-9931';
+    const env = await t.call(f.owner.token, {
+      method: 'PATCH',
+      url: `/api/environments/${f.environmentId}`,
+      payload: {
+        requireApproval: false,
+        variables: [{ key: 'DEPLOY_SECRET', value: secret, secret: true }],
+        rollout: { strategy: 'batches', batches: [1, '100%'], betweenBatches: { mode: 'manual' } },
+      },
+    });
+    expect(env.statusCode, env.body).toBe(200);
+    const hooks = await t.call(f.owner.token, { method: 'PATCH', url: `/api/projects/${f.projectId}`, payload: { hooks: { 'before-release': 'echo "using secret $DEPLOY_SECRET"' } } });
+    expect(hooks.statusCode, hooks.body).toBe(200);
+
+    const release = await create('main');
+    const paused = await waitForState(t, f.developer.token, release.id, ['paused', 'failed']);
+    expect(paused.state, JSON.stringify(paused)).toBe('paused');
+    expect(paused.progress.percent).toBeGreaterThan(0);
+    expect(paused.progress.percent).toBeLessThan(100);
+    expect(paused.progress.etaSeconds).toBeNull();
+
+    await t.call(f.developer.token, { method: 'POST', url: `/api/releases/${release.id}/continue` });
+    const done = await waitForState(t, f.developer.token, release.id, ['succeeded', 'failed']);
+    expect(done.state, JSON.stringify(done)).toBe('succeeded');
+    expect(done.progress).toEqual({ percent: 100, etaSeconds: 0 });
+
+    const log = (await t.call(f.developer.token, { method: 'GET', url: `/api/releases/${release.id}/logs.txt` })).body;
+    expect(log).toContain('using secret ******');
+    expect(log).not.toContain(secret);
+    const dump = JSON.stringify(await t.db.releaseEvent.findMany({ where: { releaseId: release.id } }));
+    expect(dump).not.toContain(secret);
   });
 });

@@ -204,10 +204,8 @@ export async function applyHookTemplate(db: Db, id: string, stage: HookStage, te
   });
 }
 
-/** Branches and tags via `git ls-remote` with the project's token; Git's failures become a 502 without secrets. */
-export async function projectRefs(db: Db, box: SecretBox, cache: RefCache, id: string, refresh: boolean) {
-  const project = await db.project.findUnique({ where: { id } });
-  if (!project) throw new NotFound('Project');
+/** The project's Git URL with its token, and a version that changes whenever the token does (a cache key). */
+export async function projectGitAccess(db: DbTx, box: SecretBox, project: { gitUrl: string; gitCredentialId: string | null }) {
   const access: GitAccess = { gitUrl: project.gitUrl };
   let version = 'none';
   if (project.gitCredentialId) {
@@ -215,6 +213,14 @@ export async function projectRefs(db: Db, box: SecretBox, cache: RefCache, id: s
     access.token = { username: row.username, secret };
     version = `${row.id}@${row.updatedAt.getTime()}`;
   }
+  return { access, version };
+}
+
+/** Branches and tags via `git ls-remote` with the project's token; Git's failures become a 502 without secrets. */
+export async function projectRefs(db: Db, box: SecretBox, cache: RefCache, id: string, refresh: boolean) {
+  const project = await db.project.findUnique({ where: { id } });
+  if (!project) throw new NotFound('Project');
+  const { access, version } = await projectGitAccess(db, box, project);
   try {
     return await cache.get(`${project.gitUrl}\n${version}`, access, refresh);
   } catch (error) {

@@ -47,6 +47,7 @@ export class EventRecorder {
     private readonly releaseId: string,
     private readonly seqBase: number,
     private readonly onStored: (event: EngineEvent, seq: number) => Promise<void> | void = () => undefined,
+    private readonly redact: readonly string[] = [],
   ) {}
 
   push = (event: EngineEvent): void => {
@@ -72,8 +73,19 @@ export class EventRecorder {
     }, delay);
   }
 
+  /** A build script that echoes a secret variable, or git repeating its URL, must not put the secret in the log. */
+  #mask(row: Prisma.ReleaseEventCreateManyInput): Prisma.ReleaseEventCreateManyInput {
+    if (this.redact.length === 0) return row;
+    const hide = (text: string) => this.redact.reduce((out, secret) => out.split(secret).join('******'), text);
+    return {
+      ...row,
+      ...(row.text ? { text: hide(row.text) } : {}),
+      ...(row.data ? { data: JSON.parse(hide(JSON.stringify(row.data))) as Prisma.InputJsonValue } : {}),
+    };
+  }
+
   async #store(batch: EngineEvent[]): Promise<void> {
-    const rows = batch.map((event) => toRow(this.releaseId, this.seqBase + event.seq, event));
+    const rows = batch.map((event) => this.#mask(toRow(this.releaseId, this.seqBase + event.seq, event)));
     const lastSeq = rows[rows.length - 1]?.seq ?? this.seqBase;
     await this.db.$transaction(async (tx) => {
       await tx.releaseEvent.createMany({ data: rows });

@@ -9,7 +9,8 @@ export type FeedMessage =
   | { type: 'release'; release: Awaited<ReturnType<typeof getRelease>> };
 
 export interface FeedClient {
-  send(message: FeedMessage): void;
+  /** Receives one JSON-serialised FeedMessage. */
+  send(payload: string): void;
 }
 
 interface Room {
@@ -61,8 +62,7 @@ export class LiveFeed {
         const rows = await this.db.releaseEvent.findMany({ where: { releaseId, seq: { gt: state.lastSeq } }, orderBy: { seq: 'asc' }, take: SNAPSHOT_CHUNK + 1 });
         const more = rows.length > SNAPSHOT_CHUNK;
         const events = rows.slice(0, SNAPSHOT_CHUNK).map(toEventView);
-        if (first) client.send({ type: 'snapshot', release, events, more });
-        else client.send({ type: 'events', events });
+        client.send(JSON.stringify(first ? ({ type: 'snapshot', release, events, more } satisfies FeedMessage) : ({ type: 'events', events } satisfies FeedMessage)));
         first = false;
         state.lastSeq = events.at(-1)?.seq ?? state.lastSeq;
         if (!more) break;
@@ -89,6 +89,7 @@ export class LiveFeed {
 
   #refresh(id: string, stateChanged: boolean): void {
     this.#enqueue(id, async (room) => {
+      const before = room.cursor;
       const events: ReturnType<typeof toEventView>[] = [];
       for (;;) {
         const rows = await this.db.releaseEvent.findMany({ where: { releaseId: id, seq: { gt: room.cursor } }, orderBy: { seq: 'asc' }, take: SNAPSHOT_CHUNK });
@@ -97,14 +98,16 @@ export class LiveFeed {
         if (rows.length < SNAPSHOT_CHUNK) break;
       }
       const changesState = stateChanged || events.some((e) => e.type !== 'log');
-      const release = changesState ? await getRelease(this.db, id) : null;
+      const release = changesState ? JSON.stringify({ type: 'release', release: await getRelease(this.db, id) } satisfies FeedMessage) : null;
+      // Serialised once for every viewer that is exactly at the room's cursor, which is nearly all of them.
+      const shared = events.length ? JSON.stringify({ type: 'events', events } satisfies FeedMessage) : null;
       for (const [client, state] of room.clients) {
-        const fresh = events.filter((e) => e.seq > state.lastSeq);
+        const fresh = state.lastSeq === before ? events : events.filter((e) => e.seq > state.lastSeq);
         if (fresh.length) {
-          client.send({ type: 'events', events: fresh });
+          client.send(fresh === events && shared ? shared : JSON.stringify({ type: 'events', events: fresh } satisfies FeedMessage));
           state.lastSeq = fresh.at(-1)?.seq ?? state.lastSeq;
         }
-        if (release) client.send({ type: 'release', release });
+        if (release) client.send(release);
       }
     });
   }

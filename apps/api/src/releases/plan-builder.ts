@@ -1,14 +1,11 @@
 import type { Artifact, HealthCheck, HookName, ReleasePlan, RollbackPlan, Target } from '@rp/deploy-engine';
 import { revealSecret } from '../credentials/service.js';
+import { environmentVariables } from '../environments/service.js';
+import { authenticatedUrl } from '../projects/refs.js';
+import { projectGitAccess } from '../projects/service.js';
 import type { Db } from '../shared/db.js';
 import type { SecretBox } from '../shared/secret-box.js';
 import { toEngineRollout, type RolloutSpec } from './rollout.js';
-
-interface StoredVariable {
-  key: string;
-  value: string;
-  secret?: boolean;
-}
 
 type StoredHealthCheck =
   | { type: 'http'; url: string; timeoutSeconds?: number; retries?: number; intervalSeconds?: number }
@@ -27,9 +24,13 @@ function healthCheckOf(stored: unknown): HealthCheck | undefined {
   return undefined;
 }
 
-export type RunInput =
+export type RunInput = (
   | { kind: 'release'; plan: ReleasePlan; artifact?: Artifact }
-  | { kind: 'rollback'; plan: RollbackPlan };
+  | { kind: 'rollback'; plan: RollbackPlan }
+) & {
+  /** Plaintext secrets in the plan (Git token, secret variables), to be masked in every stored log line. */
+  redact: string[];
+};
 
 export interface PlanContext {
   db: Db;
@@ -47,15 +48,17 @@ export async function buildRunInput(ctx: PlanContext, releaseId: string): Promis
   const release = await ctx.db.release.findUniqueOrThrow({
     where: { id: releaseId },
     include: {
-      project: { include: { gitCredential: true } },
+      project: true,
       environment: true,
       createdBy: { select: { username: true } },
       targets: { include: { server: true } },
     },
   });
   const { project, environment } = release;
-  const variables = (environment.variables as unknown as StoredVariable[]).map((v) => [v.key, v.secret ? ctx.secrets.decrypt(v.value) : v.value] as const);
-  const env = Object.fromEntries(variables);
+  const env = environmentVariables(ctx.secrets, environment.variables);
+  const secretValues = (environment.variables as { value: string; secret?: boolean }[]).filter((v) => v.secret).map((v) => ctx.secrets.decrypt(v.value));
+  const { access } = await projectGitAccess(ctx.db, ctx.secrets, project);
+  const redact = [...secretValues, ...(access.token ? [access.token.secret] : [])].filter((v) => v.length >= 4);
 
   const pending = release.targets.filter((t) => t.state !== 'succeeded');
   const targets: Target[] = [];
@@ -92,14 +95,14 @@ export async function buildRunInput(ctx: PlanContext, releaseId: string): Promis
 
   if (release.kind === 'rollback') {
     if (!release.rollbackToId) throw new Error(`rollback release ${release.id} names no release to return to`);
-    return { kind: 'rollback', plan: { ...common, toReleaseId: release.rollbackToId } };
+    return { kind: 'rollback', plan: { ...common, toReleaseId: release.rollbackToId }, redact };
   }
 
   const hooks = Object.fromEntries(Object.entries((project.hooks ?? {}) as Record<string, string>).filter(([, script]) => script.trim() !== '')) as Partial<Record<HookName, string>>;
   const plan: ReleasePlan = {
     ...common,
     workDir: ctx.workDir,
-    source: { gitUrl: project.gitUrl, commit: release.commit },
+    source: { gitUrl: authenticatedUrl(access), commit: release.commit },
     build: {
       ...(project.buildCommand ? { command: project.buildCommand } : {}),
       env,
@@ -111,5 +114,5 @@ export async function buildRunInput(ctx: PlanContext, releaseId: string): Promis
     keepReleases: project.keepReleases,
   };
   const artifact = release.artifact as unknown as Artifact | null;
-  return artifact ? { kind: 'release', plan, artifact } : { kind: 'release', plan };
+  return artifact ? { kind: 'release', plan, artifact, redact } : { kind: 'release', plan, redact };
 }

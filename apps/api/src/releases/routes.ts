@@ -4,8 +4,29 @@ import { Type } from 'typebox';
 import { allow } from '../auth/permissions.js';
 import { actorOf, requestContext } from '../auth/request-context.js';
 import { errorResponses } from '../shared/schemas.js';
+import { createSshTransport } from '@rp/deploy-engine';
 import { LiveFeed } from './live-feed.js';
-import { CreateReleaseBody, LogPage, LogQuery, ReleaseIdParams, ReleasePage, ReleaseQuery, ReleaseView, ReviewBody, RollbackBody } from './schemas.js';
+import { fireTrigger, getTrigger, issueTrigger, revokeTrigger } from './triggers.js';
+import { versionMatrix } from './versions.js';
+import {
+  CreateReleaseBody,
+  EnvironmentIdParams,
+  FireTriggerBody,
+  IssuedTrigger,
+  IssueTriggerBody,
+  LogPage,
+  LogQuery,
+  ReleaseIdParams,
+  ReleasePage,
+  ReleaseQuery,
+  ReleaseView,
+  ReviewBody,
+  RollbackBody,
+  TriggerParams,
+  TriggerView,
+  VersionMatrix,
+  VersionQuery,
+} from './schemas.js';
 import {
   abortRelease,
   cancelRelease,
@@ -110,6 +131,52 @@ export const releaseRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
+  const groupOfEnvironmentParam = async (request: FastifyRequest) => {
+    const env = await app.db.environment.findUnique({ where: { id: (request.params as { id: string }).id }, select: { project: { select: { groupId: true } } } });
+    return env?.project.groupId ?? null;
+  };
+  const transport = createSshTransport({ connectTimeoutMs: 10_000 });
+
+  app.get(
+    '/api/environments/:id/versions',
+    {
+      config: { permission: allow.group('viewer', groupOfEnvironmentParam) },
+      schema: { tags: ['releases'], summary: 'Which release each server is on; `check=true` reads the hosts and marks drift', params: EnvironmentIdParams, querystring: VersionQuery, response: { 200: VersionMatrix, ...errorResponses } },
+    },
+    async (request) => versionMatrix(app.db, app.secrets, transport, request.params.id, request.query.check ?? false),
+  );
+
+  app.get(
+    '/api/environments/:id/trigger-token',
+    { config: { permission: allow.group('owner', groupOfEnvironmentParam) }, schema: { tags: ['triggers'], summary: 'The environment\'s trigger token (without the token)', params: EnvironmentIdParams, response: { 200: TriggerView, ...errorResponses } } },
+    async (request) => getTrigger(app.db, request.params.id),
+  );
+  app.post(
+    '/api/environments/:id/trigger-token',
+    {
+      config: { permission: allow.group('owner', groupOfEnvironmentParam) },
+      schema: { tags: ['triggers'], summary: 'Issue or replace the trigger token (shown once)', params: EnvironmentIdParams, body: IssueTriggerBody, response: { 201: IssuedTrigger, ...errorResponses } },
+    },
+    async (request, reply) => reply.code(201).send(await issueTrigger(app.db, actorOf(request), request.params.id, request.body.defaultRef, requestContext(request))),
+  );
+  app.delete(
+    '/api/environments/:id/trigger-token',
+    { config: { permission: allow.group('owner', groupOfEnvironmentParam) }, schema: { tags: ['triggers'], summary: 'Revoke the trigger token', params: EnvironmentIdParams, response: { 204: Type.Null(), ...errorResponses } } },
+    async (request, reply) => {
+      await revokeTrigger(app.db, request.params.id, requestContext(request));
+      return reply.code(204).send(null);
+    },
+  );
+  app.post(
+    '/api/trigger/:token',
+    {
+      // The token is the credential; it names its own user and environment.
+      config: { permission: allow.public(), rateLimit: { max: 60, timeWindow: '1 minute' } },
+      schema: { tags: ['triggers'], summary: 'Create and queue a release with a trigger token (for internal tools)', params: TriggerParams, body: Type.Optional(FireTriggerBody), response: { 201: ReleaseView, ...errorResponses, 502: errorResponses[400] } },
+    },
+    async (request, reply) => reply.code(201).send(await fireTrigger(app.db, app.secrets, request.params.token, request.body ?? {}, requestContext(request))),
+  );
+
   const feed = new LiveFeed(app.db, app.subscriber, app.log);
   app.addHook('onClose', async () => feed.close());
 
@@ -127,13 +194,13 @@ export const releaseRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { id } = request.params as { id: string };
       const since = (request.query as { since?: number }).since ?? 0;
       const leave = feed.join(id, {
-        send: (message) => {
+        send: (payload) => {
           if (socket.readyState !== socket.OPEN) return;
           if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
             socket.close(CLOSE_TOO_SLOW, 'client too slow; reconnect with ?since=<last seq>');
             return;
           }
-          socket.send(JSON.stringify(message));
+          socket.send(payload);
         },
       }, since);
       socket.on('close', leave);

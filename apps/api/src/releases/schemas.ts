@@ -58,8 +58,9 @@ export const ReleaseView = Type.Object({
   error: Nullable(Type.String()),
   lastSeq: Type.Integer(),
   targets: Type.Array(TargetView),
+  progress: Type.Object({ percent: Type.Integer(), etaSeconds: Nullable(Type.Integer()) }),
 });
-export const ReleasePage = Page(Type.Omit(ReleaseView, ['targets']));
+export const ReleasePage = Page(Type.Omit(ReleaseView, ['targets', 'progress']));
 
 export const ReleaseQuery = Type.Object(
   {
@@ -107,3 +108,40 @@ export const EventView = Type.Object({
 });
 export const LogPage = Type.Object({ events: Type.Array(EventView), lastSeq: Type.Integer(), more: Type.Boolean() });
 export const ReleaseIdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
+
+export const EnvironmentIdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
+export const VersionQuery = Type.Object(
+  { check: Type.Optional(Type.Boolean({ description: 'read each server\'s `current` over SSH and report drift' })) },
+  { additionalProperties: false },
+);
+export const VersionMatrix = Type.Object({
+  environmentId: Uuid,
+  deployPath: Type.String(),
+  checkedAt: Timestamp,
+  servers: Type.Array(
+    Type.Object({
+      serverId: Uuid,
+      serverName: Type.String(),
+      host: Type.String(),
+      recorded: Nullable(Type.Object({ releaseId: Uuid, ref: Type.String(), commit: Type.String(), at: Timestamp })),
+      actual: Nullable(Type.String()),
+      drift: Nullable(Type.Boolean()),
+      error: Nullable(Type.String()),
+    }),
+  ),
+});
+
+export const TriggerView = Type.Object({
+  prefix: Type.String(),
+  defaultRef: Type.String(),
+  createdBy: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+  lastUsedAt: Timestamp,
+});
+export const IssueTriggerBody = Type.Object({ defaultRef: Str(255, { minLength: 1 }) }, { additionalProperties: false });
+export const IssuedTrigger = Type.Object({ token: Type.String({ description: 'shown once' }), trigger: TriggerView });
+export const TriggerParams = Type.Object({ token: Str(128, { minLength: 1 }) }, { additionalProperties: false });
+export const FireTriggerBody = Type.Object(
+  { ref: Type.Optional(Str(255, { minLength: 1 })), description: Type.Optional(Str(2000)) },
+  { additionalProperties: false },
+);

@@ -3,14 +3,15 @@ import type { Static } from 'typebox';
 import type { Prisma } from '../generated/prisma/client.js';
 import { recordAudit } from '../audit/service.js';
 import type { Actor, RequestContext } from '../auth/actor.js';
-import { revealSecret } from '../credentials/service.js';
 import { authenticatedUrl, scrub, type GitAccess } from '../projects/refs.js';
+import { projectGitAccess } from '../projects/service.js';
 import type { Db, DbTx } from '../shared/db.js';
 import { BadGateway, Conflict, Forbidden, Invalid, NotFound } from '../shared/errors.js';
 import { publish } from '../shared/pubsub.js';
 import { pageArgs } from '../shared/schemas.js';
 import type { SecretBox } from '../shared/secret-box.js';
 import { EVENTS_CHANNEL } from './event-recorder.js';
+import { releaseProgress } from './progress.js';
 import { DEFAULT_ROLLOUT, type RolloutSpec } from './rollout.js';
 import type { CreateReleaseBody, ReleaseQuery } from './schemas.js';
 import { transition, type Transition } from './state-machine.js';
@@ -71,7 +72,7 @@ export function toReleaseView(r: ReleaseRow) {
 export async function getRelease(db: DbTx, id: string) {
   const release = await db.release.findUnique({ where: { id }, include });
   if (!release) throw new NotFound('Release');
-  return toReleaseView(release);
+  return { ...toReleaseView(release), progress: await releaseProgress(db, release) };
 }
 
 export async function releaseGroup(db: Db, id: string): Promise<string | null> {
@@ -92,12 +93,6 @@ export async function listReleases(db: Db, actor: Actor, query: Static<typeof Re
     db.release.count({ where }),
   ]);
   return { items: rows.map((r) => { const { targets: _t, ...rest } = toReleaseView(r); return rest; }), total, page: query.page, pageSize: query.pageSize };
-}
-
-async function gitAccess(db: Db, box: SecretBox, project: { gitUrl: string; gitCredentialId: string | null }): Promise<GitAccess> {
-  if (!project.gitCredentialId) return { gitUrl: project.gitUrl };
-  const { row, secret } = await revealSecret(db, box, project.gitCredentialId);
-  return { gitUrl: project.gitUrl, token: { username: row.username, secret } };
 }
 
 /** Branch or tag → the commit it names now: a release always ships one exact commit, whatever the branch does later. */
@@ -174,7 +169,7 @@ export async function createRelease(db: Db, box: SecretBox, actor: Actor, input:
   const foreign = serverIds.filter((id) => !all.includes(id));
   if (foreign.length) throw new Invalid('serverIds', `not servers of environment ${environment.name}: ${foreign.join(', ')}`);
   if (serverIds.length === 0) throw new Invalid('environmentId', `environment ${environment.name} has no servers`);
-  const commit = await resolveCommit(await gitAccess(db, box, environment.project), input.ref);
+  const commit = await resolveCommit((await projectGitAccess(db, box, environment.project)).access, input.ref);
   const rollout = input.rollout ?? ((environment.rollout as unknown as RolloutSpec | null) ?? DEFAULT_ROLLOUT);
   return insertRelease(
     db,

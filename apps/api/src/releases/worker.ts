@@ -8,6 +8,7 @@ import { publish, RESYNC, type Subscriber } from '../shared/pubsub.js';
 import { claimNext } from './claim.js';
 import { EVENTS_CHANNEL, EventRecorder } from './event-recorder.js';
 import { buildRunInput } from './plan-builder.js';
+import { scheduleRetention } from './retention.js';
 import { transition } from './state-machine.js';
 
 export const QUEUE_CHANNEL = 'release_queue';
@@ -23,6 +24,7 @@ export interface WorkerOptions {
   heartbeatMs: number;
   /** A running release whose heartbeat is older than this is declared interrupted. */
   staleAfterMs: number;
+  logRetentionDays: number;
   log: { info(msg: string): void; warn(msg: string): void; error(obj: object, msg: string): void };
 }
 
@@ -60,6 +62,7 @@ export class ReleaseWorker {
     this.#timers.push(setInterval(() => void this.heartbeat(), this.o.heartbeatMs));
     // Polling backs up NOTIFY: a wake-up lost while the LISTEN connection was down costs at most one interval.
     this.#timers.push(setInterval(() => this.poke(), Math.max(1_000, this.o.heartbeatMs)));
+    this.#unsubscribe.push(scheduleRetention(this.o.db, this.o.logRetentionDays, this.o.log));
     this.poke();
   }
 
@@ -111,9 +114,15 @@ export class ReleaseWorker {
     try {
       const release = await db.release.findUniqueOrThrow({ where: { id }, select: { lastSeq: true } });
       const input = await buildRunInput({ db, secrets: this.o.secrets, workDir: this.o.workDir, instance: this.id }, id);
-      const recorder = new EventRecorder(db, id, release.lastSeq, (event) => {
-        if (event.type === 'batch.paused') entry.paused = true;
-      });
+      const recorder = new EventRecorder(
+        db,
+        id,
+        release.lastSeq,
+        (event) => {
+          if (event.type === 'batch.paused') entry.paused = true;
+        },
+        input.redact,
+      );
       const options = { transport: this.o.transport, signal: entry.abort.signal, onEvent: recorder.push };
       entry.handle =
         input.kind === 'rollback'
@@ -192,5 +201,6 @@ export function createReleaseWorker(config: Config, deps: Pick<WorkerOptions, 'd
     concurrency: config.workerConcurrency,
     heartbeatMs: config.workerHeartbeatSeconds * 1000,
     staleAfterMs: config.workerStaleSeconds * 1000,
+    logRetentionDays: config.logRetentionDays,
   });
 }

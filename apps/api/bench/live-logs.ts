@@ -1,0 +1,477 @@
+/**
+ * Live-log latency benchmark: remote line → WebSocket viewer, for one release printing BENCH_RATE lines/s to
+ * BENCH_VIEWERS viewers spread over BENCH_API_PROCESSES API processes, with the release run by a separate worker
+ * process, all on one PostgreSQL, exactly the scale-out shape of production. The same emitter is then run over a
+ * plain ssh2 exec channel to one reader in this process: that baseline is what SSH and the machine cost by
+ * themselves, so the ratio is what the platform (batching, storage, NOTIFY, fan-out) adds.
+ *
+ *   BENCH_LINES=50000 BENCH_RATE=5000 BENCH_VIEWERS=200 BENCH_API_PROCESSES=2 pnpm bench:live-logs
+ *
+ * Every line carries its emit time (performance.timeOrigin + performance.now() on the host); everything runs on one
+ * machine, so receive time − emit time is the latency. Exits 1 if any viewer misses, repeats or reorders a line,
+ * or the release does not succeed. Uses TEST_DATABASE_URL if set, else a throwaway cluster from scripts/test-pg.sh.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import pg from 'pg';
+import { Client as SshClient } from 'ssh2';
+import { createSampleAppRepo, startSshHosts, type SshHost } from '@rp/deploy-engine/testing';
+import { repoRoot } from '../src/config.js';
+import { createTestDatabase } from '../test/db/test-database.js';
+import { startServer, type ServerProcess } from '../test/helpers/server-process.js';
+import { machineBusySeconds, sampleCpu } from './cpu.js';
+import { DONE_PREFIX, emitterScript, parseBenchLine, type EmitterOptions } from './emitter.js';
+import { Histogram } from './histogram.js';
+import { Viewer } from './viewer.js';
+
+function intEnv(name: string, fallback: number, min: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer ≥ ${min}, got "${raw}"`);
+  return value;
+}
+
+const settings = {
+  lines: intEnv('BENCH_LINES', 50_000, 1),
+  rate: intEnv('BENCH_RATE', 5_000, 1),
+  tickMs: intEnv('BENCH_TICK_MS', 10, 1),
+  viewers: intEnv('BENCH_VIEWERS', 200, 1),
+  apiProcesses: intEnv('BENCH_API_PROCESSES', 2, 1),
+  goalP99Ms: intEnv('BENCH_GOAL_P99_MS', 100, 1),
+};
+const emitter: EmitterOptions = { lines: settings.lines, ratePerSecond: settings.rate, tickMs: settings.tickMs };
+const SECRET_KEY = 'live-logs-bench-secret-key-0123456789';
+const ADMIN_PASSWORD = 'bench-admin-password';
+const now = () => performance.timeOrigin + performance.now();
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// ---------------------------------------------------------------------------------------------------------------
+// Teardown: everything started registers its undo here, run newest first on success, failure or Ctrl-C.
+
+const undo: { what: string; run: () => Promise<unknown> | unknown }[] = [];
+const children: ServerProcess[] = [];
+let tornDown = false;
+
+async function teardown(): Promise<void> {
+  if (tornDown) return;
+  tornDown = true;
+  for (const step of undo.reverse()) {
+    try {
+      await step.run();
+    } catch (error) {
+      console.error(`cleanup: ${step.what} failed: ${(error as Error).message}`);
+    }
+  }
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: cleaning up`);
+    void teardown().finally(() => process.exit(130));
+  });
+}
+// Last resort if the process dies without teardown: never leave API or worker processes behind.
+process.once('exit', () => {
+  for (const c of children) if (c.child.exitCode === null) c.child.kill('SIGKILL');
+});
+
+async function stopChild(p: ServerProcess): Promise<void> {
+  if (p.child.exitCode !== null) return;
+  const killer = setTimeout(() => p.child.kill('SIGKILL'), 10_000);
+  await p.stop('SIGTERM');
+  clearTimeout(killer);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Infrastructure
+
+/** The admin URL of a PostgreSQL server, starting a throwaway one (stopped at teardown) if none is running. */
+function postgresServer(): string {
+  if (process.env.TEST_DATABASE_URL) return process.env.TEST_DATABASE_URL;
+  const script = path.join(repoRoot, 'scripts/test-pg.sh');
+  const result = spawnSync('bash', [script, 'start'], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`scripts/test-pg.sh start failed:\n${result.stderr}`);
+  const url = /TEST_DATABASE_URL='([^']+)'/.exec(result.stdout)?.[1];
+  const dir = /TEST_PG_DIR='([^']+)'/.exec(result.stdout)?.[1];
+  if (!url || !dir) throw new Error(`scripts/test-pg.sh printed no URL:\n${result.stdout}`);
+  // A server someone else started (tests running beside us) is theirs to stop.
+  if (/started PostgreSQL/.test(result.stderr)) undo.push({ what: 'stop PostgreSQL', run: () => spawnSync('bash', [script, 'stop', dir]) });
+  process.env.TEST_DATABASE_URL = url;
+  return url;
+}
+
+function pidsWithCmdline(fragment: string): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(fragment)) pids.push(Number(name));
+    } catch {
+      // exited while we looked
+    }
+  }
+  return pids;
+}
+
+interface Api {
+  token: string;
+  call<T>(method: 'GET' | 'POST', url: string, body?: object): Promise<T>;
+}
+
+async function login(baseUrl: string): Promise<Api> {
+  const request = async <T>(token: string, method: 'GET' | 'POST', url: string, body?: object): Promise<T> => {
+    const response = await fetch(`${baseUrl}${url}`, {
+      method,
+      headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${url}: HTTP ${response.status} ${text}`);
+    return JSON.parse(text) as T;
+  };
+  const { token } = await request<{ token: string }>('', 'POST', '/api/auth/login', { username: 'admin', password: ADMIN_PASSWORD });
+  return { token, call: (method, url, body) => request(token, method, url, body) };
+}
+
+interface Release {
+  id: string;
+  state: string;
+  lastSeq: number;
+  error: string | null;
+}
+
+/** Group, credential, server (host key pinned by a connection test), project with the emitter hook, environment. */
+async function registerRelease(api: Api, host: SshHost, gitUrl: string): Promise<Release> {
+  const group = await api.call<{ id: string }>('POST', '/api/groups', { name: 'bench' });
+  const credential = await api.call<{ id: string }>('POST', '/api/credentials', { groupId: group.id, name: 'bench-key', kind: 'ssh_key', privateKey: host.privateKey });
+  const server = await api.call<{ id: string }>('POST', '/api/servers', {
+    groupId: group.id,
+    name: 'bench-1',
+    host: host.host,
+    port: host.port,
+    username: host.username,
+    credentialId: credential.id,
+  });
+  await api.call('POST', `/api/servers/${server.id}/test`);
+  const project = await api.call<{ id: string }>('POST', '/api/projects', {
+    groupId: group.id,
+    name: 'live-logs',
+    gitUrl,
+    preset: 'shell',
+    hooks: { 'before-release': emitterScript(emitter) },
+  });
+  const environment = await api.call<{ id: string }>('POST', `/api/projects/${project.id}/environments`, {
+    name: 'bench',
+    deployPath: path.join(host.deployRoot, 'app'),
+    serverIds: [server.id],
+    requireApproval: false,
+    rollout: { strategy: 'parallel', concurrency: 1 },
+  });
+  // Not started yet: every viewer must be watching before the first line exists.
+  return api.call<Release>('POST', '/api/releases', { environmentId: environment.id, ref: 'main', autoStart: false });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Measurements
+
+/** The same emitter over one plain ssh2 exec channel, lines split as the engine splits them. */
+async function baseline(host: SshHost): Promise<{ latency: Histogram; lines: number; problems: number }> {
+  const latency = new Histogram();
+  let expected = 1;
+  let problems = 0;
+  const client = new SshClient();
+  await new Promise<void>((resolve, reject) => {
+    client.once('ready', resolve).once('error', reject);
+    client.connect({ host: host.host, port: host.port, username: host.username, privateKey: host.privateKey });
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      client.exec('sh -s', (err, channel) => {
+        if (err) return reject(err);
+        let pending = '';
+        channel.on('data', (chunk: Buffer) => {
+          const receivedAt = now();
+          pending += chunk.toString();
+          const lines = pending.split('\n');
+          pending = lines.pop() ?? '';
+          for (const text of lines) {
+            const line = parseBenchLine(text);
+            if (!line) continue;
+            if (line[0] !== expected) problems++;
+            expected = line[0] + 1;
+            latency.add(receivedAt - line[1]);
+          }
+        });
+        channel.stderr.on('data', (chunk: Buffer) => process.stderr.write(`baseline stderr: ${chunk.toString()}`));
+        channel.once('close', () => resolve());
+        channel.end(emitterScript(emitter));
+      });
+    });
+  } finally {
+    client.end();
+  }
+  return { latency, lines: expected - 1, problems };
+}
+
+interface Stored {
+  /** emit → committed (as seen by a LISTEN connection like the API processes'). */
+  latency: Histogram;
+  lines: number;
+  inOrder: boolean;
+  firstStoredAt: number;
+  lastStoredAt: number;
+  firstEmittedAt: number;
+  lastEmittedAt: number;
+  batches: number;
+  doneLine: string;
+}
+
+/** What reached the database, and when each line's transaction was announced by NOTIFY. */
+async function storedLines(db: pg.Client, releaseId: string, notices: { at: number; seq: number }[]): Promise<Stored> {
+  const rows = (await db.query<{ seq: number; text: string }>("SELECT seq, text FROM release_events WHERE release_id = $1 AND type = 'log' AND text LIKE 'BENCH%' ORDER BY seq", [releaseId])).rows;
+  const latency = new Histogram();
+  let expected = 1;
+  let inOrder = true;
+  let notice = 0;
+  let first: { storedAt: number; emittedAt: number } | null = null;
+  let last = { storedAt: Number.NaN, emittedAt: Number.NaN };
+  const batchesSeen = new Set<number>();
+  let doneLine = '';
+  for (const row of rows) {
+    if (row.text.startsWith(DONE_PREFIX)) doneLine = row.text;
+    const line = parseBenchLine(row.text);
+    if (!line) continue;
+    if (line[0] !== expected) inOrder = false;
+    expected = line[0] + 1;
+    while (notice < notices.length && (notices[notice]?.seq ?? 0) < row.seq) notice++;
+    const storedAt = notices[notice]?.at ?? Number.NaN;
+    batchesSeen.add(notice);
+    latency.add(storedAt - line[1]);
+    last = { storedAt, emittedAt: line[1] };
+    first ??= last;
+  }
+  return {
+    latency,
+    lines: expected - 1,
+    inOrder,
+    firstStoredAt: first?.storedAt ?? Number.NaN,
+    lastStoredAt: last.storedAt,
+    firstEmittedAt: first?.emittedAt ?? Number.NaN,
+    lastEmittedAt: last.emittedAt,
+    batches: batchesSeen.size,
+    doneLine,
+  };
+}
+
+async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs: number, everyMs = 100): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+async function main(): Promise<number> {
+  const wallStart = Date.now();
+  console.log(
+    `live-log bench: ${settings.lines} lines at ${settings.rate}/s (${(settings.rate * settings.tickMs) / 1000} every ${settings.tickMs} ms), ` +
+      `${settings.viewers} viewers on ${settings.apiProcesses} API process(es), 1 worker process; goal p99 ≤ ${settings.goalP99Ms} ms`,
+  );
+
+  postgresServer();
+  const database = await createTestDatabase('rp_bench');
+  undo.push({ what: 'drop the bench database', run: () => database.drop() });
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'rp-bench-live-'));
+  undo.push({ what: 'remove the data dir', run: () => rmSync(dataDir, { recursive: true, force: true }) });
+  const ssh = await startSshHosts(1);
+  undo.push({ what: 'stop sshd', run: () => ssh.stopAll() });
+  const host = ssh.hosts[0]!;
+  const repo = createSampleAppRepo();
+  undo.push({ what: 'remove the Git repo', run: () => repo.remove() });
+
+  const env = {
+    DATABASE_URL: database.url,
+    SECRET_KEY,
+    ADMIN_PASSWORD,
+    DATA_DIR: dataDir,
+    WORKER_ENABLED: 'false',
+    LOG_LEVEL: 'warn',
+    LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
+  };
+  const start = async (entry: 'server' | 'worker', extra: Record<string, string> = {}) => {
+    const p = await startServer({ ...env, ...extra }, { entry });
+    children.push(p);
+    undo.push({ what: `stop ${entry} ${p.child.pid}`, run: () => stopChild(p) });
+    return p;
+  };
+  // The first process applies the migrations and creates the administrator; the others then start on a ready database.
+  const t0 = Date.now();
+  const apis = [await start('server')];
+  const rest = await Promise.all([
+    ...Array.from({ length: settings.apiProcesses - 1 }, () => start('server')),
+    // The worker announces itself at info level; that line is how we know it is ready.
+    start('worker', { LOG_LEVEL: 'info' }),
+  ]);
+  const worker = rest.pop()!;
+  apis.push(...rest);
+  console.log(`processes up in ${((Date.now() - t0) / 1000).toFixed(1)} s: API ${apis.map((a) => a.child.pid).join(', ')}, worker ${worker.child.pid}`);
+
+  const api = await login(apis[0]!.baseUrl);
+  let release = await registerRelease(api, host, repo.url);
+  if (release.state !== 'approved') throw new Error(`release is ${release.state}, expected approved (not started)`);
+
+  const db = new pg.Client({ connectionString: database.url });
+  await db.connect();
+  undo.push({ what: 'close the LISTEN connection', run: () => db.end() });
+  const notices: { at: number; seq: number }[] = [];
+  db.on('notification', (n) => {
+    const payload = n.payload ?? '';
+    if (n.channel !== 'release_events' || !payload.startsWith(`${release.id}:`)) return;
+    const seq = Number(payload.slice(release.id.length + 1));
+    if (Number.isInteger(seq)) notices.push({ at: now(), seq });
+  });
+  await db.query('LISTEN release_events');
+
+  const latency = new Histogram();
+  const viewers: Viewer[] = [];
+  const c0 = Date.now();
+  for (let i = 0; i < settings.viewers; i += 25) {
+    const batch = Array.from({ length: Math.min(25, settings.viewers - i) }, (_, j) => {
+      const base = apis[(i + j) % apis.length]!.baseUrl.replace(/^http/, 'ws');
+      return new Viewer(`${base}/ws/releases/${release.id}?since=0&token=${encodeURIComponent(api.token)}`, latency);
+    });
+    viewers.push(...batch);
+    await Promise.all(batch.map(async (v) => (await v.opened, await v.snapshot)));
+  }
+  undo.push({ what: 'close viewers', run: () => viewers.forEach((v) => v.close()) });
+  console.log(`${viewers.length} viewers connected and snapshotted in ${((Date.now() - c0) / 1000).toFixed(1)} s`);
+
+  // CPU is counted per part from just before the start to the moment the last viewer has the last event.
+  const sshdPids = pidsWithCmdline(path.join(host.dir, 'sshd_config'));
+  const pgPids = async () =>
+    (await db.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()')).rows.map((r) => r.pid);
+  const groups = (pgBackends: number[]): Record<string, number[]> => ({
+    ...Object.fromEntries(apis.map((a, i) => [`API process ${i + 1}`, [a.child.pid!]])),
+    'worker process': [worker.child.pid!],
+    'PostgreSQL backends (bench db)': pgBackends,
+    'sshd + emitter': sshdPids,
+  });
+  const pgAtStart = await pgPids();
+  const cpuBefore = sampleCpu(groups(pgAtStart));
+  const benchCpuBefore = process.cpuUsage();
+  const busyBefore = machineBusySeconds();
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  const runStart = now();
+
+  release = await api.call<Release>('POST', `/api/releases/${release.id}/start`);
+  const terminal = ['succeeded', 'failed', 'aborted', 'interrupted'];
+  const expectedSeconds = settings.lines / settings.rate;
+  await waitFor(
+    async () => {
+      release = await api.call<Release>('GET', `/api/releases/${release.id}`);
+      return terminal.includes(release.state);
+    },
+    'the release to finish',
+    (expectedSeconds * 4 + 120) * 1000,
+    250,
+  );
+  const releaseDone = now();
+  let caughtUp = true;
+  try {
+    await waitFor(() => viewers.every((v) => v.lastSeq >= release.lastSeq || v.closeCode !== null), 'every viewer to receive the last event', 60_000);
+  } catch {
+    caughtUp = false;
+  }
+  const runEnd = now();
+  loop.disable();
+  const pgAtEnd = await pgPids();
+  const cpuAfter = sampleCpu(groups([...new Set([...pgAtStart, ...pgAtEnd])]));
+  const benchCpu = process.cpuUsage(benchCpuBefore);
+  const busy = machineBusySeconds() - busyBefore;
+  const windowS = (runEnd - runStart) / 1000;
+
+  const stored = await storedLines(db, release.id, notices);
+  for (const v of viewers) v.close();
+
+  console.log('baseline: the same emitter over one plain ssh2 exec channel …');
+  const base = await baseline(host);
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Report
+
+  const ms = (x: number) => `${x.toFixed(1)} ms`;
+  const perViewer = viewers.map((v) => v.linesReceived);
+  const complete = viewers.filter((v) => v.linesReceived === settings.lines && v.problems === 0);
+  const broken = viewers.filter((v) => v.problems > 0 || v.linesReceived !== settings.lines);
+  const closedEarly = viewers.filter((v) => v.closeCode !== null && v.closeCode !== 1000 && v.closeCode !== 1005);
+  const emitSeconds = (stored.lastEmittedAt - stored.firstEmittedAt) / 1000;
+  const storeSeconds = (stored.lastStoredAt - stored.firstStoredAt) / 1000;
+  const messages = viewers.reduce((a, v) => a + v.messages, 0);
+  const bytes = viewers.reduce((a, v) => a + v.bytes, 0);
+
+  console.log('');
+  console.log(`release ${release.id}: ${release.state}${release.error ? ` (${release.error})` : ''}, lastSeq ${release.lastSeq}, ran ${((releaseDone - runStart) / 1000).toFixed(1)} s from start request`);
+  console.log(`emitter: ${stored.doneLine || '(no BENCH-DONE line stored)'}`);
+  console.log(`lines emitted:           ${settings.lines}  (first→last emit ${emitSeconds.toFixed(2)} s = ${((settings.lines - 1) / emitSeconds).toFixed(0)} lines/s)`);
+  console.log(`lines stored:            ${stored.lines}${stored.inOrder ? ', in order' : ', OUT OF ORDER'}, in ${stored.batches} committed batches (${(stored.lines / Math.max(1, stored.batches)).toFixed(0)} lines/batch)`);
+  console.log(`persistence rate:        ${((stored.lines - 1) / storeSeconds).toFixed(0)} lines/s sustained (first→last stored ${storeSeconds.toFixed(2)} s)`);
+  console.log(
+    `lines per viewer:        min ${Math.min(...perViewer)}  max ${Math.max(...perViewer)}; ${complete.length}/${viewers.length} viewers got all ${settings.lines} in order without duplicates` +
+      (caughtUp ? '' : '; NOT all viewers caught up within 60 s'),
+  );
+  for (const v of broken.slice(0, 5)) {
+    console.log(`  viewer problem: ${v.linesReceived} lines, gaps ${v.lineGaps}, duplicates ${v.lineDuplicates}, seq gaps ${v.seqGaps}, seq duplicates ${v.seqDuplicates}, close ${v.closeCode ?? '-'}; first: ${v.firstProblem || 'lines missing at the end'}`);
+  }
+  if (closedEarly.length) console.log(`  ${closedEarly.length} viewer(s) closed by the server, codes ${[...new Set(closedEarly.map((v) => v.closeCode))].join(', ')}`);
+  console.log(`WebSocket traffic:       ${(messages / viewers.length).toFixed(0)} messages and ${(bytes / viewers.length / 1024 / 1024).toFixed(1)} MiB per viewer, ${(bytes / Math.max(1, stored.lines * viewers.length)).toFixed(0)} bytes per line per viewer, ${((bytes / windowS) / 1024 / 1024).toFixed(1)} MiB/s to all viewers`);
+  console.log('');
+  console.log(`latency remote line → committed + NOTIFY:    ${stored.latency.summary()}`);
+  console.log(`latency remote line → WebSocket viewer:      ${latency.summary()}`);
+  console.log(`baseline remote line → plain ssh2 reader:    ${base.latency.summary()}${base.lines === settings.lines && base.problems === 0 ? '' : `  (LOST/REORDERED: ${base.lines} lines, ${base.problems} problems)`}`);
+  const p99 = latency.quantile(0.99);
+  const baseP99 = base.latency.quantile(0.99);
+  console.log(`p99 ratio platform/baseline: ${(p99 / baseP99).toFixed(1)}×   goal p99 ≤ ${settings.goalP99Ms} ms: ${p99 <= settings.goalP99Ms ? 'MET' : 'NOT MET'} (${ms(p99)})`);
+  console.log('');
+  console.log(`CPU during the live run (${windowS.toFixed(1)} s window, ${ms(loop.percentile(99) / 1e6)} p99 / ${ms(loop.max / 1e6)} max event-loop delay in this process):`);
+  for (const name of Object.keys(cpuAfter)) {
+    const used = (cpuAfter[name] ?? 0) - (cpuBefore[name] ?? 0);
+    console.log(`  ${name.padEnd(32)} ${used.toFixed(1).padStart(6)} CPU s  (${((used / windowS) * 100).toFixed(0)}% of one core)`);
+  }
+  const benchS = (benchCpu.user + benchCpu.system) / 1e6;
+  console.log(`  ${'bench process (viewers)'.padEnd(32)} ${benchS.toFixed(1).padStart(6)} CPU s  (${((benchS / windowS) * 100).toFixed(0)}% of one core)`);
+  console.log(`  ${'whole machine'.padEnd(32)} ${busy.toFixed(1).padStart(6)} CPU s  (${((busy / windowS) * 100).toFixed(0)}% of one core; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
+  console.log(`total wall time ${((Date.now() - wallStart) / 1000).toFixed(0)} s`);
+
+  const lost =
+    release.state !== 'succeeded' ||
+    !caughtUp ||
+    broken.length > 0 ||
+    stored.lines !== settings.lines ||
+    !stored.inOrder ||
+    base.lines !== settings.lines ||
+    base.problems > 0;
+  if (lost) console.log('FAILED: lines were lost, repeated or reordered, or the release did not succeed');
+  return lost ? 1 : 0;
+}
+
+let code = 1;
+try {
+  code = await main();
+} catch (error) {
+  console.error(`bench failed: ${(error as Error).stack ?? String(error)}`);
+  for (const c of children) {
+    const out = c.output().trim();
+    if (out) console.error(`--- output of ${c.child.pid} ---\n${out.slice(-3000)}`);
+  }
+} finally {
+  await teardown();
+}
+process.exit(code);
+

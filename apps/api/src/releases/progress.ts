@@ -1,0 +1,62 @@
+import { GLOBAL_STAGES, TARGET_STAGES } from '@rp/deploy-engine';
+import type { DbTx } from '../shared/db.js';
+import type { RolloutSpec } from './rollout.js';
+
+const HISTORY = 10;
+/** A rollback run: prepare, then per target the switch (with restart) and its health check. */
+const ROLLBACK_TARGET_STAGES = 2;
+
+export interface Progress {
+  percent: number;
+  /** Seconds left, from this environment's past runs; null when unknown or waiting for a person (paused). */
+  etaSeconds: number | null;
+}
+
+/**
+ * Percent of stage units finished in the current run, and an ETA from how long each stage took in this
+ * environment's last successful runs of the same kind, per stage and per target, divided by the rollout's
+ * parallelism for per-target stages.
+ */
+export async function releaseProgress(db: DbTx, release: { id: string; kind: 'release' | 'rollback'; state: string; environmentId: string; rollout: unknown }): Promise<Progress> {
+  if (release.state === 'succeeded') return { percent: 100, etaSeconds: 0 };
+  if (!['running', 'paused'].includes(release.state)) return { percent: 0, etaSeconds: null };
+
+  const started = await db.releaseEvent.findFirst({ where: { releaseId: release.id, type: 'release.started' }, orderBy: { seq: 'desc' } });
+  if (!started) return { percent: 0, etaSeconds: null };
+  const targets = ((started.data as { targets?: string[] } | null)?.targets ?? []).length;
+  const finished = await db.releaseEvent.findMany({
+    where: { releaseId: release.id, type: 'stage.finished', seq: { gt: started.seq } },
+    select: { stage: true, target: true },
+  });
+
+  const globalStages: readonly string[] = release.kind === 'rollback' ? ['prepare'] : GLOBAL_STAGES;
+  const perTarget = release.kind === 'rollback' ? ROLLBACK_TARGET_STAGES : TARGET_STAGES.length;
+  const total = globalStages.length + perTarget * targets;
+  const percent = Math.min(99, Math.floor((finished.length / Math.max(total, 1)) * 100));
+  if (release.state === 'paused') return { percent, etaSeconds: null };
+
+  const past = await db.release.findMany({
+    where: { environmentId: release.environmentId, kind: release.kind, state: 'succeeded', id: { not: release.id } },
+    orderBy: { finishedAt: 'desc' },
+    take: HISTORY,
+    select: { id: true },
+  });
+  if (past.length === 0) return { percent, etaSeconds: null };
+  const durations = await db.$queryRaw<{ stage: string; per_target: boolean; avg_ms: number }[]>`
+    SELECT stage, target IS NOT NULL AS per_target, avg((data->>'durationMs')::float) AS avg_ms
+      FROM release_events
+     WHERE release_id = ANY(${past.map((p) => p.id)}::uuid[]) AND type = 'stage.finished'
+     GROUP BY stage, target IS NOT NULL`;
+  const avg = new Map(durations.map((d) => [`${d.stage}:${d.per_target}`, Number(d.avg_ms)]));
+
+  const done = new Set(finished.map((f) => `${f.stage}:${f.target ?? ''}`));
+  let remainingMs = 0;
+  for (const stage of globalStages) if (!done.has(`${stage}:`)) remainingMs += avg.get(`${stage}:false`) ?? 0;
+  const concurrency = Math.max(1, Math.min(targets, (release.rollout as RolloutSpec | null)?.strategy === 'serial' ? 1 : ((release.rollout as RolloutSpec | null)?.concurrency ?? 10)));
+  const targetStageNames = [...new Set(durations.filter((d) => d.per_target).map((d) => d.stage))];
+  for (const stage of targetStageNames) {
+    const finishedForStage = finished.filter((f) => f.stage === stage && f.target).length;
+    remainingMs += ((targets - finishedForStage) * (avg.get(`${stage}:true`) ?? 0)) / concurrency;
+  }
+  return { percent, etaSeconds: Math.round(remainingMs / 1000) };
+}

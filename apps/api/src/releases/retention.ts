@@ -1,0 +1,33 @@
+import type { Db } from '../shared/db.js';
+
+const DAY_MS = 86_400_000;
+/** Deleted in slices so a large backlog never holds one long transaction over the hot table. */
+const SLICE = 50_000;
+
+/**
+ * Deletes log lines older than the retention period. Stage and state events stay: they are small, and progress
+ * estimates and history read them. Idempotent, so every worker may run it.
+ */
+export async function purgeOldLogs(db: Db, retentionDays: number, now = new Date()): Promise<number> {
+  const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
+  let total = 0;
+  for (;;) {
+    const deleted = await db.$executeRaw`
+      DELETE FROM release_events WHERE ctid IN (
+        SELECT ctid FROM release_events WHERE type = 'log' AND at < ${cutoff} LIMIT ${SLICE})`;
+    total += deleted;
+    if (deleted < SLICE) return total;
+  }
+}
+
+/** Runs the purge at start and then daily. */
+export function scheduleRetention(db: Db, retentionDays: number, log: { info(msg: string): void; warn(msg: string): void }): () => void {
+  const run = () =>
+    purgeOldLogs(db, retentionDays)
+      .then((n) => n > 0 && log.info(`purged ${n} log lines older than ${retentionDays} days`))
+      .catch((error: Error) => log.warn(`log retention failed: ${error.message}`));
+  void run();
+  const timer = setInterval(run, DAY_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
