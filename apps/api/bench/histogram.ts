@@ -5,12 +5,35 @@
 const BUCKET_MS = 0.05;
 const MAX_MS = 60_000;
 
+/** A histogram's state as plain data, to cross a worker-thread boundary. */
+export interface HistogramData {
+  buckets: Uint32Array;
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+}
+
 export class Histogram {
-  readonly #buckets = new Uint32Array(Math.ceil(MAX_MS / BUCKET_MS) + 1);
+  #buckets: Uint32Array = new Uint32Array(Math.ceil(MAX_MS / BUCKET_MS) + 1);
   count = 0;
   max = Number.NEGATIVE_INFINITY;
   min = Number.POSITIVE_INFINITY;
   #sum = 0;
+
+  static from(data: HistogramData): Histogram {
+    const h = new Histogram();
+    h.#buckets = data.buckets;
+    h.count = data.count;
+    h.#sum = data.sum;
+    h.min = data.min;
+    h.max = data.max;
+    return h;
+  }
+
+  data(): HistogramData {
+    return { buckets: this.#buckets, count: this.count, sum: this.#sum, min: this.min, max: this.max };
+  }
 
   add(ms: number): void {
     this.count++;

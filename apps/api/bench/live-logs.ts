@@ -16,6 +16,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { Client as SshClient } from 'ssh2';
 import { createSampleAppRepo, startSshHosts, type SshHost } from '@rp/deploy-engine/testing';
@@ -25,7 +26,7 @@ import { startServer, type ServerProcess } from '../test/helpers/server-process.
 import { machineBusySeconds, sampleCpu } from './cpu.js';
 import { DONE_PREFIX, emitterScript, parseBenchLine, type EmitterOptions } from './emitter.js';
 import { Histogram } from './histogram.js';
-import { Viewer } from './viewer.js';
+import type { FromThread, ToThread, ViewerStats } from './viewer-thread.js';
 
 function intEnv(name: string, fallback: number, min: number): number {
   const raw = process.env[name];
@@ -41,6 +42,7 @@ const settings = {
   tickMs: intEnv('BENCH_TICK_MS', 10, 1),
   viewers: intEnv('BENCH_VIEWERS', 200, 1),
   apiProcesses: intEnv('BENCH_API_PROCESSES', 2, 1),
+  viewerThreads: intEnv('BENCH_VIEWER_THREADS', 2, 1),
   goalP99Ms: intEnv('BENCH_GOAL_P99_MS', 100, 1),
 };
 const emitter: EmitterOptions = { lines: settings.lines, ratePerSecond: settings.rate, tickMs: settings.tickMs };
@@ -175,6 +177,59 @@ async function registerRelease(api: Api, host: SshHost, gitUrl: string): Promise
   return api.call<Release>('POST', '/api/releases', { environmentId: environment.id, ref: 'main', autoStart: false });
 }
 
+/** One viewer thread, driven by request → reply messages. */
+class ViewerThread {
+  #replies: FromThread[] = [];
+  #waiting: ((m: FromThread) => void)[] = [];
+  #failure: Error | null = null;
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (m: FromThread) => {
+      const waiter = this.#waiting.shift();
+      if (waiter) waiter(m);
+      else this.#replies.push(m);
+    });
+    worker.on('error', (error) => {
+      this.#failure = error;
+      for (const w of this.#waiting.splice(0)) w({ kind: 'failed', message: error.message });
+    });
+  }
+
+  static async start(urls: string[]): Promise<ViewerThread> {
+    const thread = new ViewerThread(new Worker(new URL('./viewer-thread.ts', import.meta.url), { workerData: { urls } }));
+    const first = await thread.#next();
+    if (first.kind !== 'ready') throw new Error(`viewer thread: ${first.kind === 'failed' ? first.message : first.kind}`);
+    return thread;
+  }
+
+  async waitFor(seq: number, timeoutMs: number): Promise<boolean> {
+    const reply = await this.#ask({ cmd: 'wait', seq, timeoutMs });
+    return reply.kind === 'caughtUp' && reply.ok;
+  }
+
+  async report(): Promise<Extract<FromThread, { kind: 'report' }>> {
+    const reply = await this.#ask({ cmd: 'report' });
+    if (reply.kind !== 'report') throw new Error(`viewer thread: ${reply.kind === 'failed' ? reply.message : reply.kind}`);
+    return reply;
+  }
+
+  async terminate(): Promise<void> {
+    await this.worker.terminate();
+  }
+
+  #ask(message: ToThread): Promise<FromThread> {
+    this.worker.postMessage(message);
+    return this.#next();
+  }
+
+  #next(): Promise<FromThread> {
+    if (this.#failure) return Promise.resolve({ kind: 'failed', message: this.#failure.message });
+    const queued = this.#replies.shift();
+    if (queued) return Promise.resolve(queued);
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Measurements
 
@@ -295,7 +350,10 @@ async function main(): Promise<number> {
   const repo = createSampleAppRepo();
   undo.push({ what: 'remove the Git repo', run: () => repo.remove() });
 
+  const profileDir = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : '';
   const env = {
+    // V8 CPU profiles of the API and worker processes, written when they exit, to see where their time goes.
+    ...(profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}),
     DATABASE_URL: database.url,
     SECRET_KEY,
     ADMIN_PASSWORD,
@@ -338,19 +396,13 @@ async function main(): Promise<number> {
   });
   await db.query('LISTEN release_events');
 
-  const latency = new Histogram();
-  const viewers: Viewer[] = [];
   const c0 = Date.now();
-  for (let i = 0; i < settings.viewers; i += 25) {
-    const batch = Array.from({ length: Math.min(25, settings.viewers - i) }, (_, j) => {
-      const base = apis[(i + j) % apis.length]!.baseUrl.replace(/^http/, 'ws');
-      return new Viewer(`${base}/ws/releases/${release.id}?since=0&token=${encodeURIComponent(api.token)}`, latency);
-    });
-    viewers.push(...batch);
-    await Promise.all(batch.map(async (v) => (await v.opened, await v.snapshot)));
-  }
-  undo.push({ what: 'close viewers', run: () => viewers.forEach((v) => v.close()) });
-  console.log(`${viewers.length} viewers connected and snapshotted in ${((Date.now() - c0) / 1000).toFixed(1)} s`);
+  const urls = Array.from({ length: settings.viewers }, (_, i) => `${apis[i % apis.length]!.baseUrl.replace(/^http/, 'ws')}/ws/releases/${release.id}?since=0&token=${encodeURIComponent(api.token)}`);
+  const threads = await Promise.all(
+    Array.from({ length: Math.min(settings.viewerThreads, urls.length) }, (_, t) => ViewerThread.start(urls.filter((_u, i) => i % settings.viewerThreads === t))),
+  );
+  undo.push({ what: 'stop viewer threads', run: () => Promise.all(threads.map((t) => t.terminate())) });
+  console.log(`${settings.viewers} viewers in ${threads.length} thread(s) connected and snapshotted in ${((Date.now() - c0) / 1000).toFixed(1)} s`);
 
   // CPU is counted per part from just before the start to the moment the last viewer has the last event.
   const sshdPids = pidsWithCmdline(path.join(host.dir, 'sshd_config'));
@@ -383,12 +435,7 @@ async function main(): Promise<number> {
     250,
   );
   const releaseDone = now();
-  let caughtUp = true;
-  try {
-    await waitFor(() => viewers.every((v) => v.lastSeq >= release.lastSeq || v.closeCode !== null), 'every viewer to receive the last event', 60_000);
-  } catch {
-    caughtUp = false;
-  }
+  const caughtUp = (await Promise.all(threads.map((t) => t.waitFor(release.lastSeq, 60_000)))).every(Boolean);
   const runEnd = now();
   loop.disable();
   const pgAtEnd = await pgPids();
@@ -397,8 +444,11 @@ async function main(): Promise<number> {
   const busy = machineBusySeconds() - busyBefore;
   const windowS = (runEnd - runStart) / 1000;
 
+  const reports = await Promise.all(threads.map((t) => t.report()));
+  const latency = new Histogram();
+  for (const r of reports) latency.merge(Histogram.from(r.latency));
+  const viewers = reports.flatMap((r) => r.viewers);
   const stored = await storedLines(db, release.id, notices);
-  for (const v of viewers) v.close();
 
   console.log('baseline: the same emitter over one plain ssh2 exec channel …');
   const base = await baseline(host);
@@ -408,8 +458,9 @@ async function main(): Promise<number> {
 
   const ms = (x: number) => `${x.toFixed(1)} ms`;
   const perViewer = viewers.map((v) => v.linesReceived);
-  const complete = viewers.filter((v) => v.linesReceived === settings.lines && v.problems === 0);
-  const broken = viewers.filter((v) => v.problems > 0 || v.linesReceived !== settings.lines);
+  const complete = viewers.filter((v) => v.linesReceived === settings.lines && problems(v) === 0);
+  const problems = (v: ViewerStats) => v.lineGaps + v.lineDuplicates + v.seqGaps + v.seqDuplicates;
+  const broken = viewers.filter((v) => problems(v) > 0 || v.linesReceived !== settings.lines);
   const closedEarly = viewers.filter((v) => v.closeCode !== null && v.closeCode !== 1000 && v.closeCode !== 1005);
   const emitSeconds = (stored.lastEmittedAt - stored.firstEmittedAt) / 1000;
   const storeSeconds = (stored.lastStoredAt - stored.firstStoredAt) / 1000;
@@ -422,6 +473,11 @@ async function main(): Promise<number> {
   console.log(`lines emitted:           ${settings.lines}  (first→last emit ${emitSeconds.toFixed(2)} s = ${((settings.lines - 1) / emitSeconds).toFixed(0)} lines/s)`);
   console.log(`lines stored:            ${stored.lines}${stored.inOrder ? ', in order' : ', OUT OF ORDER'}, in ${stored.batches} committed batches (${(stored.lines / Math.max(1, stored.batches)).toFixed(0)} lines/batch)`);
   console.log(`persistence rate:        ${((stored.lines - 1) / storeSeconds).toFixed(0)} lines/s sustained (first→last stored ${storeSeconds.toFixed(2)} s)`);
+  const commits = notices.filter((n) => n.at >= stored.firstStoredAt && n.at <= stored.lastStoredAt);
+  const gaps = commits.slice(1).map((n, i) => n.at - commits[i]!.at).sort((a, b) => a - b);
+  const sizes = commits.slice(1).map((n, i) => n.seq - commits[i]!.seq).sort((a, b) => a - b);
+  const mid = (xs: number[]) => xs[Math.floor(xs.length / 2)] ?? Number.NaN;
+  console.log(`commits while streaming: every ${ms(mid(gaps))} (median), longest gap ${ms(gaps.at(-1) ?? Number.NaN)}; ${mid(sizes)} events per commit (median), largest ${sizes.at(-1) ?? '-'}`);
   console.log(
     `lines per viewer:        min ${Math.min(...perViewer)}  max ${Math.max(...perViewer)}; ${complete.length}/${viewers.length} viewers got all ${settings.lines} in order without duplicates` +
       (caughtUp ? '' : '; NOT all viewers caught up within 60 s'),
@@ -439,14 +495,16 @@ async function main(): Promise<number> {
   const baseP99 = base.latency.quantile(0.99);
   console.log(`p99 ratio platform/baseline: ${(p99 / baseP99).toFixed(1)}×   goal p99 ≤ ${settings.goalP99Ms} ms: ${p99 <= settings.goalP99Ms ? 'MET' : 'NOT MET'} (${ms(p99)})`);
   console.log('');
-  console.log(`CPU during the live run (${windowS.toFixed(1)} s window, ${ms(loop.percentile(99) / 1e6)} p99 / ${ms(loop.max / 1e6)} max event-loop delay in this process):`);
+  console.log(`CPU during the live run (${windowS.toFixed(1)} s window; main-thread event-loop delay p99 ${ms(loop.percentile(99) / 1e6)}, max ${ms(loop.max / 1e6)}):`);
   for (const name of Object.keys(cpuAfter)) {
     const used = (cpuAfter[name] ?? 0) - (cpuBefore[name] ?? 0);
     console.log(`  ${name.padEnd(32)} ${used.toFixed(1).padStart(6)} CPU s  (${((used / windowS) * 100).toFixed(0)}% of one core)`);
   }
   const benchS = (benchCpu.user + benchCpu.system) / 1e6;
-  console.log(`  ${'bench process (viewers)'.padEnd(32)} ${benchS.toFixed(1).padStart(6)} CPU s  (${((benchS / windowS) * 100).toFixed(0)}% of one core)`);
+  const threadLoop = reports.map((r) => `${ms(r.loopDelayP99Ms)}/${ms(r.loopDelayMaxMs)}`).join(', ');
+  console.log(`  ${'bench process (viewers)'.padEnd(32)} ${benchS.toFixed(1).padStart(6)} CPU s  (${((benchS / windowS) * 100).toFixed(0)}% of one core; viewer-thread event-loop delay p99/max ${threadLoop})`);
   console.log(`  ${'whole machine'.padEnd(32)} ${busy.toFixed(1).padStart(6)} CPU s  (${((busy / windowS) * 100).toFixed(0)}% of one core; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
+  if (profileDir) console.log(`CPU profiles of the API and worker processes: ${profileDir}`);
   console.log(`total wall time ${((Date.now() - wallStart) / 1000).toFixed(0)} s`);
 
   const lost =

@@ -1,11 +1,12 @@
 import { GLOBAL_STAGES, TARGET_STAGES } from '@rp/deploy-engine';
+import { createSampleAppRepo } from '@rp/deploy-engine/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReleaseState } from '../src/generated/prisma/enums.js';
 import { releaseProgress } from '../src/releases/progress.js';
 import { purgeOldLogs } from '../src/releases/retention.js';
 import { buildTestApp, type TestApp } from './helpers/test-app.js';
 
-describe('release bookkeeping: ETA from history, log retention', () => {
+describe('release bookkeeping: ETA from history, log retention, queue order, release windows', () => {
   let t: TestApp;
   let environmentId: string;
   let projectId: string;
@@ -66,5 +67,50 @@ describe('release bookkeeping: ETA from history, log retention', () => {
     expect(await purgeOldLogs(t.db, 30)).toBe(1);
     const left = await t.db.releaseEvent.findMany({ where: { releaseId: r.id }, orderBy: { seq: 'asc' } });
     expect(left.map((e) => e.seq)).toEqual([2, 3]);
+  });
+
+  it('the queue of an environment can be reordered', async () => {
+    const [a, b, c] = [await release('queued'), await release('queued'), await release('queued')];
+    const base = Date.now();
+    for (const [i, r] of [a, b, c].entries()) await t.db.release.update({ where: { id: r.id }, data: { queuedAt: new Date(base + i * 1000) } });
+    const owner = await t.createUser({ isAdmin: true });
+    const order = async () =>
+      (await t.db.release.findMany({ where: { id: { in: [a.id, b.id, c.id] } }, orderBy: { queuedAt: 'asc' }, select: { id: true } })).map((r) => r.id);
+
+    expect((await t.call(owner.token, { method: 'POST', url: `/api/releases/${c.id}/move`, payload: { before: a.id } })).statusCode).toBe(200);
+    expect(await order()).toEqual([c.id, a.id, b.id]);
+    expect((await t.call(owner.token, { method: 'POST', url: `/api/releases/${a.id}/move`, payload: {} })).statusCode).toBe(200);
+    expect(await order()).toEqual([c.id, b.id, a.id]);
+    const notQueued = await release('running');
+    expect((await t.call(owner.token, { method: 'POST', url: `/api/releases/${notQueued.id}/move`, payload: {} })).statusCode).toBe(409);
+  });
+
+  it('refuses releases outside the release windows unless an administrator overrides, which is audited', async () => {
+    const repo = createSampleAppRepo();
+    try {
+      const group = await t.createGroup();
+      const developer = await t.createUser({ groupId: group.id, role: 'developer' });
+      const admin = await t.createUser({ isAdmin: true });
+      const credential = await t.db.credential.create({ data: { groupId: group.id, name: 'k', kind: 'ssh_key', secret: t.app.secrets.encrypt('x'), publicKey: 'ssh-ed25519 AAAA', fingerprint: 'SHA256:x' } });
+      const server = await t.db.server.create({ data: { groupId: group.id, name: 's', host: '127.0.0.1', port: 1, username: 'u', credentialId: credential.id } });
+      const project = await t.db.project.create({ data: { groupId: group.id, name: 'windowed', gitUrl: repo.url, preset: 'shell' } });
+      const tomorrowOnly = [{ days: [(new Date().getUTCDay() + 3) % 7], start: '00:00', end: '24:00' }];
+      const env = await t.db.environment.create({
+        data: { projectId: project.id, name: 'prod', deployPath: '/srv/w', rollout: { strategy: 'serial' }, releaseWindows: tomorrowOnly, timezone: 'UTC', servers: { create: [{ serverId: server.id }] } },
+      });
+      const create = (token: string, overrideWindow?: boolean) =>
+        t.call(token, { method: 'POST', url: '/api/releases', payload: { environmentId: env.id, ref: 'main', ...(overrideWindow === undefined ? {} : { overrideWindow }) } });
+
+      const refused = await create(developer.token);
+      expect(refused.statusCode).toBe(409);
+      expect(refused.json().error.message).toContain('outside its release windows');
+      expect((await create(developer.token, true)).statusCode).toBe(409);
+      const overridden = await create(admin.token, true);
+      expect(overridden.statusCode, overridden.body).toBe(201);
+      const audit = await t.db.auditLog.findFirst({ where: { action: 'release.create', resourceId: overridden.json().id } });
+      expect(audit?.details).toMatchObject({ windowOverridden: true });
+    } finally {
+      repo.remove();
+    }
   });
 });

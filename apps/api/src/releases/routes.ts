@@ -16,6 +16,7 @@ import {
   IssueTriggerBody,
   LogPage,
   LogQuery,
+  MoveBody,
   ReleaseIdParams,
   ReleasePage,
   ReleaseQuery,
@@ -36,6 +37,7 @@ import {
   getRelease,
   listEvents,
   listReleases,
+  moveInQueue,
   releaseGroup,
   retryRelease,
   review,
@@ -97,6 +99,11 @@ export const releaseRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
   app.post('/api/releases/:id/retry', { ...developerAction, schema: action('Run again on the targets that did not succeed, reusing the artifact') }, async (request) =>
     retryRelease(app.db, request.params.id, requestContext(request)),
+  );
+  app.post(
+    '/api/releases/:id/move',
+    { config: { permission: allow.group('owner', groupOfRelease, 'release') }, schema: { ...action('Move a queued release before another one, or to the end of the queue'), body: MoveBody } },
+    async (request) => moveInQueue(app.db, request.params.id, request.body?.before, requestContext(request)),
   );
   app.post(
     '/api/releases/:id/rollback',

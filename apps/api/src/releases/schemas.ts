@@ -81,6 +81,7 @@ export const CreateReleaseBody = Type.Object(
     rollout: Type.Optional(RolloutSpec),
     serverIds: Type.Optional(Type.Array(Uuid, { minItems: 1, maxItems: 5000, uniqueItems: true, description: 'a subset of the environment\'s servers' })),
     autoStart: Type.Optional(Type.Boolean({ description: 'queue as soon as it is approved (default true)' })),
+    overrideWindow: Type.Optional(Type.Boolean({ description: 'administrators only: release outside the environment\'s release windows (audited)' })),
   },
   { additionalProperties: false },
 );
@@ -144,4 +145,9 @@ export const TriggerParams = Type.Object({ token: Str(128, { minLength: 1 }) }, 
 export const FireTriggerBody = Type.Object(
   { ref: Type.Optional(Str(255, { minLength: 1 })), description: Type.Optional(Str(2000)) },
   { additionalProperties: false },
+);
+
+export const MoveBody = Type.Object(
+  { before: Type.Optional(Uuid) },
+  { additionalProperties: false, description: 'queue this release just before another queued release of the same environment; without `before`, at the end' },
 );

@@ -11,6 +11,7 @@ import { publish } from '../shared/pubsub.js';
 import { pageArgs } from '../shared/schemas.js';
 import type { SecretBox } from '../shared/secret-box.js';
 import { EVENTS_CHANNEL } from './event-recorder.js';
+import { isInsideWindow, type ReleaseWindow } from '../environments/windows.js';
 import { releaseProgress } from './progress.js';
 import { DEFAULT_ROLLOUT, type RolloutSpec } from './rollout.js';
 import type { CreateReleaseBody, ReleaseQuery } from './schemas.js';
@@ -128,6 +129,8 @@ interface NewRelease {
   serverIds: string[];
   rollbackToId?: string;
   autoStart: boolean;
+  /** Created outside the release windows by an administrator's override: recorded in the audit entry. */
+  windowOverridden?: boolean;
 }
 
 async function insertRelease(db: Db, actor: Actor, input: NewRelease, requireApproval: boolean, projectId: string, ctx: RequestContext) {
@@ -154,7 +157,7 @@ async function insertRelease(db: Db, actor: Actor, input: NewRelease, requireApp
       action: input.kind === 'rollback' ? 'release.rollback' : 'release.create',
       resourceType: 'release',
       resourceId: release.id,
-      details: { environmentId: input.environmentId, ref: input.ref, commit: input.commit, state, servers: input.serverIds.length },
+      details: { environmentId: input.environmentId, ref: input.ref, commit: input.commit, state, servers: input.serverIds.length, windowOverridden: input.windowOverridden ?? false },
     });
     await announce(tx, release.id, state === 'queued');
     return getRelease(tx, release.id);
@@ -169,12 +172,30 @@ export async function createRelease(db: Db, box: SecretBox, actor: Actor, input:
   const foreign = serverIds.filter((id) => !all.includes(id));
   if (foreign.length) throw new Invalid('serverIds', `not servers of environment ${environment.name}: ${foreign.join(', ')}`);
   if (serverIds.length === 0) throw new Invalid('environmentId', `environment ${environment.name} has no servers`);
+  const windows = environment.releaseWindows as unknown as ReleaseWindow[];
+  const outside = windows.length > 0 && !isInsideWindow(windows, environment.timezone, new Date());
+  if (outside && !(input.overrideWindow && actor.isAdmin)) {
+    throw new Conflict(
+      input.overrideWindow ? 'Only administrators may release outside the release windows' : `Environment ${environment.name} is outside its release windows (${environment.timezone})`,
+      { windows, timezone: environment.timezone },
+    );
+  }
   const commit = await resolveCommit((await projectGitAccess(db, box, environment.project)).access, input.ref);
   const rollout = input.rollout ?? ((environment.rollout as unknown as RolloutSpec | null) ?? DEFAULT_ROLLOUT);
   return insertRelease(
     db,
     actor,
-    { environmentId: environment.id, kind: 'release', ref: input.ref, commit, description: input.description ?? '', rollout, serverIds, autoStart: input.autoStart ?? true },
+    {
+      environmentId: environment.id,
+      kind: 'release',
+      ref: input.ref,
+      commit,
+      description: input.description ?? '',
+      rollout,
+      serverIds,
+      autoStart: input.autoStart ?? true,
+      windowOverridden: outside,
+    },
     environment.requireApproval,
     environment.projectId,
     ctx,
@@ -272,4 +293,30 @@ export async function listEvents(db: Db, id: string, since: number, limit: numbe
 
 export function toEventView(e: { seq: number; at: Date; type: string; stage: string | null; target: string | null; stream: string | null; text: string | null; data: Prisma.JsonValue }) {
   return { seq: e.seq, at: e.at.toISOString(), type: e.type, stage: e.stage, target: e.target, stream: e.stream, text: e.text, data: e.data };
+}
+
+/**
+ * Reorders the queue of one environment. Claims take queued releases by `queuedAt`, so moving is giving the release
+ * a queue time just before the one it should precede (or just after the last one, for the end of the queue).
+ */
+export async function moveInQueue(db: Db, id: string, before: string | undefined, ctx: RequestContext) {
+  return db.$transaction(async (tx) => {
+    const release = await tx.release.findUnique({ where: { id } });
+    if (!release) throw new NotFound('Release');
+    if (release.state !== 'queued') throw new Conflict(`Only a queued release can be moved; this one is ${release.state}`, { state: release.state });
+    const last = await tx.release.findFirst({ where: { environmentId: release.environmentId, state: 'queued', id: { not: id } }, orderBy: { queuedAt: 'desc' } });
+    let queuedAt = new Date(Math.max(Date.now(), (last?.queuedAt?.getTime() ?? 0) + 1));
+    if (before) {
+      const anchor = await tx.release.findUnique({ where: { id: before } });
+      if (!anchor || anchor.state !== 'queued' || anchor.environmentId !== release.environmentId || !anchor.queuedAt) {
+        throw new Invalid('before', 'must be another queued release of the same environment');
+      }
+      queuedAt = new Date(anchor.queuedAt.getTime() - 1);
+    }
+    const moved = await tx.release.updateMany({ where: { id, state: 'queued' }, data: { queuedAt } });
+    if (moved.count === 0) throw new Conflict('The release left the queue meanwhile');
+    await recordAudit(tx, ctx, { action: 'release.move', resourceType: 'release', resourceId: id, details: { before: before ?? null } });
+    await announce(tx, id, false);
+    return getRelease(tx, id);
+  });
 }

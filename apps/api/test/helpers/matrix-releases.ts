@@ -69,6 +69,7 @@ export const releaseRows = (gitUrl: () => string): Record<string, Case> => ({
   'POST /api/releases/:id/continue': { allowed: developers, request: on('paused', '/continue') },
   'POST /api/releases/:id/abort': { allowed: developers, request: on('running', '/abort') },
   'POST /api/releases/:id/retry': { allowed: developers, request: on('failed', '/retry') },
+  'POST /api/releases/:id/move': { allowed: managers, request: async (ctx) => ({ ...(await on('queued', '/move')(ctx)), payload: {} }) },
   'POST /api/releases/:id/rollback': { allowed: developers, request: async (ctx) => ({ ...(await on('succeeded', '/rollback')(ctx)), payload: {} }) },
   'GET /api/releases/:id/logs': { allowed: readers, request: on('running', '/logs') },
   'GET /api/releases/:id/logs.txt': { allowed: readers, request: on('running', '/logs.txt') },
