@@ -18,10 +18,6 @@ export class PauseGate {
     });
   }
 
-  get waiting(): boolean {
-    return this.#release !== undefined;
-  }
-
   open(): void {
     this.#release?.();
   }

@@ -31,7 +31,7 @@ export async function runRollout(ctx: RunContext, o: RolloutOptions): Promise<Ro
     if (index > 0 && o.between) {
       if (o.between.mode === 'manual') {
         ctx.events.emit({ type: 'batch.paused', index, count, nextTargets: batch.targets.map((t) => t.id) });
-        await o.gate.wait(ctx.signal ?? undefined);
+        await o.gate.wait(ctx.signal);
       } else {
         await sleep(o.between.delaySeconds * 1000, ctx.signal);
       }

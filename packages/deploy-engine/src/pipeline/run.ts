@@ -105,7 +105,8 @@ export interface Prepared {
 
 /** Pre-flight for every target before anything changes: reachable, layout present, disk measured, lock taken. */
 export async function prepare(ctx: RunContext, prepared: Prepared, artifact: { size: number; sha256: string } | undefined): Promise<Step> {
-  const limit = new Semaphore(8);
+  // Pre-flight is a barrier before any byte moves, so it reaches many hosts at once; 32 handshakes are cheap.
+  const limit = new Semaphore(32);
   return runStage(ctx, 'prepare', undefined, async () => {
     await Promise.all(
       ctx.plan.targets.map((target) =>
@@ -154,7 +155,7 @@ async function prepareTarget(ctx: RunContext, prepared: Prepared, target: Target
 
 /** Releases our locks, reads back `current` on every reachable target, closes connections. Never aborted. */
 async function finish(ctx: RunContext, prepared: Prepared): Promise<void> {
-  const limit = new Semaphore(16);
+  const limit = new Semaphore(32);
   await Promise.all(
     ctx.plan.targets.map((target) =>
       limit.run(async () => {
