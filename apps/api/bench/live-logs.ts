@@ -22,10 +22,10 @@ import { Client as SshClient } from 'ssh2';
 import { createSampleAppRepo, startSshHosts, type SshHost } from '@rp/deploy-engine/testing';
 import { repoRoot } from '../src/config.js';
 import { createTestDatabase } from '../test/db/test-database.js';
-import { startServer, type ServerProcess } from '../test/helpers/server-process.js';
 import { machineBusySeconds, sampleCpu } from './cpu.js';
 import { DONE_PREFIX, emitterScript, parseBenchLine, type EmitterOptions } from './emitter.js';
 import { Histogram } from './histogram.js';
+import { startProduct, type ProductProcess } from './processes.js';
 import type { FromThread, ToThread, ViewerStats } from './viewer-thread.js';
 
 function intEnv(name: string, fallback: number, min: number): number {
@@ -55,7 +55,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 // Teardown: everything started registers its undo here, run newest first on success, failure or Ctrl-C.
 
 const undo: { what: string; run: () => Promise<unknown> | unknown }[] = [];
-const children: ServerProcess[] = [];
+const children: ProductProcess[] = [];
 let tornDown = false;
 
 async function teardown(): Promise<void> {
@@ -80,13 +80,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 process.once('exit', () => {
   for (const c of children) if (c.child.exitCode === null) c.child.kill('SIGKILL');
 });
-
-async function stopChild(p: ServerProcess): Promise<void> {
-  if (p.child.exitCode !== null) return;
-  const killer = setTimeout(() => p.child.kill('SIGKILL'), 10_000);
-  await p.stop('SIGTERM');
-  clearTimeout(killer);
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Infrastructure
@@ -350,10 +343,10 @@ async function main(): Promise<number> {
   const repo = createSampleAppRepo();
   undo.push({ what: 'remove the Git repo', run: () => repo.remove() });
 
+  // V8 CPU profiles of the API and worker processes, written when they exit, to see where their time goes.
   const profileDir = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : '';
+  const nodeFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const env = {
-    // V8 CPU profiles of the API and worker processes, written when they exit, to see where their time goes.
-    ...(profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}),
     DATABASE_URL: database.url,
     SECRET_KEY,
     ADMIN_PASSWORD,
@@ -363,9 +356,9 @@ async function main(): Promise<number> {
     LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
   };
   const start = async (entry: 'server' | 'worker', extra: Record<string, string> = {}) => {
-    const p = await startServer({ ...env, ...extra }, { entry });
+    const p = await startProduct(entry, { ...env, ...extra }, nodeFlags);
     children.push(p);
-    undo.push({ what: `stop ${entry} ${p.child.pid}`, run: () => stopChild(p) });
+    undo.push({ what: `stop ${entry} ${p.pid}`, run: () => p.stop() });
     return p;
   };
   // The first process applies the migrations and creates the administrator; the others then start on a ready database.
@@ -378,7 +371,7 @@ async function main(): Promise<number> {
   ]);
   const worker = rest.pop()!;
   apis.push(...rest);
-  console.log(`processes up in ${((Date.now() - t0) / 1000).toFixed(1)} s: API ${apis.map((a) => a.child.pid).join(', ')}, worker ${worker.child.pid}`);
+  console.log(`processes up in ${((Date.now() - t0) / 1000).toFixed(1)} s: API ${apis.map((a) => a.pid).join(', ')}, worker ${worker.pid}`);
 
   const api = await login(apis[0]!.baseUrl);
   let release = await registerRelease(api, host, repo.url);
@@ -409,8 +402,8 @@ async function main(): Promise<number> {
   const pgPids = async () =>
     (await db.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()')).rows.map((r) => r.pid);
   const groups = (pgBackends: number[]): Record<string, number[]> => ({
-    ...Object.fromEntries(apis.map((a, i) => [`API process ${i + 1}`, [a.child.pid!]])),
-    'worker process': [worker.child.pid!],
+    ...Object.fromEntries(apis.map((a, i) => [`API process ${i + 1}`, [a.pid]])),
+    'worker process': [worker.pid],
     'PostgreSQL backends (bench db)': pgBackends,
     'sshd + emitter': sshdPids,
   });
@@ -526,7 +519,7 @@ try {
   console.error(`bench failed: ${(error as Error).stack ?? String(error)}`);
   for (const c of children) {
     const out = c.output().trim();
-    if (out) console.error(`--- output of ${c.child.pid} ---\n${out.slice(-3000)}`);
+    if (out) console.error(`--- output of ${c.pid} ---\n${out.slice(-3000)}`);
   }
 } finally {
   await teardown();

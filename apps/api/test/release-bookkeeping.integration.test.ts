@@ -2,6 +2,7 @@ import { GLOBAL_STAGES, TARGET_STAGES } from '@rp/deploy-engine';
 import { createSampleAppRepo } from '@rp/deploy-engine/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReleaseState } from '../src/generated/prisma/enums.js';
+import { claimNext } from '../src/releases/claim.js';
 import { releaseProgress } from '../src/releases/progress.js';
 import { purgeOldLogs } from '../src/releases/retention.js';
 import { buildTestApp, type TestApp } from './helpers/test-app.js';
@@ -112,5 +113,16 @@ describe('release bookkeeping: ETA from history, log retention, queue order, rel
     } finally {
       repo.remove();
     }
+  });
+
+  it('a scheduled release is not claimed before its time, and does not hold up the queue meanwhile', async () => {
+    // claimNext looks at every environment: clear what earlier tests left queued or running.
+    await t.db.release.updateMany({ where: { state: { in: ['queued', 'running'] } }, data: { state: 'cancelled' } });
+    const later = await release('queued');
+    await t.db.release.update({ where: { id: later.id }, data: { queuedAt: new Date(Date.now() - 5000), scheduledAt: new Date(Date.now() + 3_600_000) } });
+    expect(await claimNext(t.db, 'test-worker')).toBeNull();
+    await t.db.release.update({ where: { id: later.id }, data: { scheduledAt: new Date(Date.now() - 1000) } });
+    expect(await claimNext(t.db, 'test-worker')).toBe(later.id);
+    expect((await t.db.release.findUniqueOrThrow({ where: { id: later.id } })).state).toBe('running');
   });
 });

@@ -22,7 +22,7 @@ export async function claimNext(db: Db, workerId: string): Promise<string | null
     const blockedPaths = new Set(busy.flatMap((r) => r.targets.map((t) => `${t.serverId}:${r.environment.deployPath}`)));
 
     const queued = await tx.release.findMany({
-      where: { state: 'queued' },
+      where: { state: 'queued', OR: [{ scheduledAt: null }, { scheduledAt: { lte: new Date() } }] },
       orderBy: [{ queuedAt: 'asc' }, { createdAt: 'asc' }],
       take: 200,
       select: { id: true, environmentId: true, environment: { select: { deployPath: true } }, targets: { select: { serverId: true } } },

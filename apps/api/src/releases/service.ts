@@ -50,6 +50,7 @@ export function toReleaseView(r: ReleaseRow) {
     reviewComment: r.reviewComment,
     abortRequested: r.abortRequestedAt !== null,
     queuedAt: iso(r.queuedAt),
+    scheduledAt: iso(r.scheduledAt),
     startedAt: iso(r.startedAt),
     finishedAt: iso(r.finishedAt),
     createdAt: r.createdAt.toISOString(),
@@ -131,6 +132,7 @@ interface NewRelease {
   autoStart: boolean;
   /** Created outside the release windows by an administrator's override: recorded in the audit entry. */
   windowOverridden?: boolean;
+  scheduledAt?: Date;
 }
 
 async function insertRelease(db: Db, actor: Actor, input: NewRelease, requireApproval: boolean, projectId: string, ctx: RequestContext) {
@@ -150,6 +152,7 @@ async function insertRelease(db: Db, actor: Actor, input: NewRelease, requireApp
         rollbackToId: input.rollbackToId ?? null,
         createdById: actor.userId,
         queuedAt: state === 'queued' ? now : null,
+        scheduledAt: input.scheduledAt ?? null,
         targets: { create: input.serverIds.map((serverId) => ({ serverId })) },
       },
     });
@@ -172,8 +175,10 @@ export async function createRelease(db: Db, box: SecretBox, actor: Actor, input:
   const foreign = serverIds.filter((id) => !all.includes(id));
   if (foreign.length) throw new Invalid('serverIds', `not servers of environment ${environment.name}: ${foreign.join(', ')}`);
   if (serverIds.length === 0) throw new Invalid('environmentId', `environment ${environment.name} has no servers`);
+  const scheduledAt = input.scheduledAt ? new Date(input.scheduledAt) : undefined;
+  if (scheduledAt && scheduledAt.getTime() < Date.now() - 60_000) throw new Invalid('scheduledAt', 'is in the past');
   const windows = environment.releaseWindows as unknown as ReleaseWindow[];
-  const outside = windows.length > 0 && !isInsideWindow(windows, environment.timezone, new Date());
+  const outside = windows.length > 0 && !isInsideWindow(windows, environment.timezone, scheduledAt ?? new Date());
   if (outside && !(input.overrideWindow && actor.isAdmin)) {
     throw new Conflict(
       input.overrideWindow ? 'Only administrators may release outside the release windows' : `Environment ${environment.name} is outside its release windows (${environment.timezone})`,
@@ -195,6 +200,7 @@ export async function createRelease(db: Db, box: SecretBox, actor: Actor, input:
       serverIds,
       autoStart: input.autoStart ?? true,
       windowOverridden: outside,
+      ...(scheduledAt ? { scheduledAt } : {}),
     },
     environment.requireApproval,
     environment.projectId,
