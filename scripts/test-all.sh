@@ -15,6 +15,8 @@ missing=()
 command -v rsync >/dev/null 2>&1 || missing+=(rsync)
 command -v git >/dev/null 2>&1 || missing+=(git)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+# Chinese UI text in screenshots needs a CJK font; Debian's Chromium ships none.
+fc-list 2>/dev/null | grep -qi 'wenquanyi\|wqy' || missing+=(fonts-wqy-microhei)
 command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 if [ "${#missing[@]}" -gt 0 ]; then
   step "installing system packages: ${missing[*]}"
