@@ -68,7 +68,7 @@ describe('abort', () => {
           setTimeout(() => {
             abortedAt = Date.now();
             controller.abort();
-          }, 150);
+          }, 50);
         }
       },
     });
