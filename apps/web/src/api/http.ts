@@ -24,8 +24,10 @@ export class ApiError extends Error {
 }
 
 interface RequestOptions {
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   body?: unknown;
+  /** Read the answer as a file instead of JSON (log downloads). */
+  blob?: boolean;
 }
 
 const BASE = '/api';
@@ -61,7 +63,7 @@ async function handleExpiredSession(): Promise<void> {
 async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const auth = useAuthStore();
   const token = auth.token;
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { Accept: options.blob ? '*/*' : 'application/json' };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   if (token) headers.Authorization = `Bearer ${token}`;
 
@@ -78,6 +80,7 @@ async function request<T>(path: string, options: RequestOptions = {}): Promise<T
   }
 
   if (res.status === 204) return undefined as T;
+  if (res.ok && options.blob) return (await res.blob()) as T;
   const body = await readJson(res);
   if (res.ok) return body as T;
 
@@ -89,4 +92,20 @@ async function request<T>(path: string, options: RequestOptions = {}): Promise<T
 export const http = {
   get: <T>(path: string) => request<T>(path, { method: 'GET' }),
   post: <T>(path: string, body?: unknown) => request<T>(path, { method: 'POST', body }),
+  patch: <T>(path: string, body: unknown) => request<T>(path, { method: 'PATCH', body }),
+  delete: <T = void>(path: string) => request<T>(path, { method: 'DELETE' }),
+  blob: (path: string) => request<Blob>(path, { method: 'GET', blob: true }),
 };
+
+type QueryValue = string | number | boolean | undefined | null;
+
+/** `?a=1&b=x` from the set values only, so optional filters left empty never reach the API's strict query schemas. */
+export function query(params: Record<string, QueryValue>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+

@@ -25,3 +25,29 @@ export interface LoginResponse {
   expiresAt: string;
   user: User;
 }
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface PageQuery {
+  page?: number;
+  pageSize?: number;
+}
+
+/** A batch is a server count or a percentage of the environment ("25%"); sizes are cumulative. */
+export type BatchSize = number | string;
+
+export type BetweenBatches = { mode: 'auto'; seconds: number } | { mode: 'manual' };
+
+export interface RolloutSpec {
+  strategy: 'parallel' | 'serial' | 'batches';
+  concurrency?: number;
+  batches?: BatchSize[];
+  betweenBatches?: BetweenBatches;
+  failure?: { tolerate: number };
+  autoRollback?: boolean;
+}
