@@ -1,0 +1,245 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createPinia, setActivePinia } from 'pinia';
+import type { Release, ReleaseEvent } from '@/api/releases';
+import { CLOSE_TOO_SLOW, useReleaseLiveStore, type LiveSocket } from './release-live';
+
+/** Stands in for the browser WebSocket: records the URL it was opened with and lets the test play the server. */
+class FakeSocket implements LiveSocket {
+  onopen: ((ev: Event) => void) | null = null;
+  onmessage: ((ev: MessageEvent) => void) | null = null;
+  onclose: ((ev: CloseEvent) => void) | null = null;
+  closedByClient = false;
+
+  constructor(readonly url: string) {}
+
+  close(): void {
+    this.closedByClient = true;
+  }
+
+  serverOpens(): void {
+    this.onopen?.(new Event('open'));
+  }
+
+  serverSends(message: unknown): void {
+    this.onmessage?.(new MessageEvent('message', { data: JSON.stringify(message) }));
+  }
+
+  serverCloses(code: number): void {
+    this.onclose?.(new CloseEvent('close', { code }));
+  }
+}
+
+const sockets: FakeSocket[] = [];
+const factory = (url: string) => {
+  const socket = new FakeSocket(url);
+  sockets.push(socket);
+  return socket;
+};
+const latest = () => sockets[sockets.length - 1] as FakeSocket;
+
+const RELEASE_ID = '00000000-0000-4000-8000-000000000001';
+const SERVER_A = '00000000-0000-4000-8000-00000000000a';
+
+function release(overrides: Partial<Release> = {}): Release {
+  return {
+    id: RELEASE_ID,
+    kind: 'release',
+    state: 'running',
+    projectId: 'p',
+    projectName: 'shop',
+    groupId: 'g',
+    environmentId: 'e',
+    environmentName: 'prod',
+    ref: 'main',
+    commit: 'a'.repeat(40),
+    description: '',
+    rollout: { strategy: 'parallel' },
+    rollbackToId: null,
+    createdBy: 'alice',
+    approvedBy: null,
+    approvedAt: null,
+    reviewComment: '',
+    abortRequested: false,
+    queuedAt: null,
+    scheduledAt: null,
+    startedAt: null,
+    finishedAt: null,
+    createdAt: '2026-11-23T10:00:00.000Z',
+    error: null,
+    lastSeq: 0,
+    targets: [
+      { serverId: SERVER_A, serverName: 'web-1', host: '10.0.0.1', state: 'running', stage: 'upload', previous: null, current: null, error: null, startedAt: null, finishedAt: null },
+    ],
+    progress: { percent: 10, etaSeconds: 90 },
+    ...overrides,
+  };
+}
+
+const log = (seq: number, text: string, target: string | null = null): ReleaseEvent => ({
+  seq,
+  at: '2026-11-23T10:00:00.000Z',
+  type: 'log',
+  stage: target ? 'upload' : 'build',
+  target,
+  stream: 'stdout',
+  text,
+  data: null,
+});
+
+const stage = (seq: number, type: 'stage.started' | 'stage.finished', name: string, target: string | null, data: unknown = null): ReleaseEvent => ({
+  seq,
+  at: '2026-11-23T10:00:00.000Z',
+  type,
+  stage: name,
+  target,
+  stream: null,
+  text: null,
+  data,
+});
+
+beforeEach(() => {
+  sockets.length = 0;
+  localStorage.clear();
+  localStorage.setItem('rp.token', 'tok-1');
+  setActivePinia(createPinia());
+  vi.useFakeTimers();
+});
+
+afterEach(() => {
+  useReleaseLiveStore().disconnect();
+  vi.useRealTimers();
+});
+
+describe('release live store', () => {
+  it('opens the feed with the token and applies the snapshot, then live events and release updates', () => {
+    const live = useReleaseLiveStore();
+    live.connect(RELEASE_ID, factory);
+
+    const url = new URL(latest().url);
+    expect(url.pathname).toBe(`/ws/releases/${RELEASE_ID}`);
+    expect(url.searchParams.get('since')).toBe('0');
+    expect(url.searchParams.get('token')).toBe('tok-1');
+    expect(live.connection).toBe('connecting');
+
+    latest().serverOpens();
+    latest().serverSends({
+      type: 'snapshot',
+      release: release({ lastSeq: 3 }),
+      events: [stage(1, 'stage.started', 'build', null), log(2, 'npm ci'), stage(3, 'stage.finished', 'build', null, { status: 'succeeded', durationMs: 1234 })],
+      more: false,
+    });
+
+    expect(live.connection).toBe('open');
+    expect(live.state).toBe('running');
+    expect(live.targets.map((t) => t.serverName)).toEqual(['web-1']);
+    expect(live.progress).toEqual({ percent: 10, etaSeconds: 90 });
+    expect(live.logs.map((e) => e.text)).toEqual(['npm ci']);
+    expect(live.stageStatus('build')).toMatchObject({ status: 'succeeded', durationMs: 1234 });
+
+    latest().serverSends({ type: 'events', events: [stage(4, 'stage.started', 'upload', SERVER_A), log(5, 'sent 3 MB', SERVER_A)] });
+    latest().serverSends({ type: 'release', release: release({ lastSeq: 5, state: 'paused', progress: { percent: 60, etaSeconds: 30 } }) });
+
+    expect(live.logs.map((e) => e.seq)).toEqual([2, 5]);
+    expect(live.stageStatus('upload', SERVER_A).status).toBe('running');
+    expect(live.stageStatus('upload')).toMatchObject({ status: 'pending', durationMs: null });
+    expect(live.stageStatus('release', SERVER_A).status).toBe('pending');
+    expect(live.state).toBe('paused');
+    expect(live.progress.percent).toBe(60);
+    expect(live.lastSeq).toBe(5);
+  });
+
+  it('ignores duplicate and overlapping events and keeps the log ordered by seq', () => {
+    const live = useReleaseLiveStore();
+    live.connect(RELEASE_ID, factory);
+    latest().serverSends({ type: 'snapshot', release: release(), events: [log(1, 'a'), log(2, 'b')], more: true });
+
+    latest().serverSends({ type: 'events', events: [log(2, 'b'), log(4, 'd'), log(3, 'c')] });
+    latest().serverSends({ type: 'events', events: [log(1, 'a'), log(3, 'c'), log(4, 'd')] });
+    latest().serverSends({ type: 'events', events: [log(5, 'e')] });
+
+    expect(live.logs.map((e) => e.text)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(live.lastSeq).toBe(5);
+  });
+
+  it('derives skipped and failed stages with their durations', () => {
+    const live = useReleaseLiveStore();
+    live.connect(RELEASE_ID, factory);
+    latest().serverSends({
+      type: 'snapshot',
+      release: release(),
+      events: [
+        stage(1, 'stage.finished', 'hook:before-checkout', null, { status: 'skipped', durationMs: 0 }),
+        stage(2, 'stage.started', 'healthcheck', SERVER_A),
+        stage(3, 'stage.finished', 'healthcheck', SERVER_A, { status: 'failed', durationMs: 5000 }),
+      ],
+      more: false,
+    });
+
+    expect(live.stageStatus('hook:before-checkout').status).toBe('skipped');
+    expect(live.stageStatus('healthcheck', SERVER_A)).toMatchObject({ status: 'failed', durationMs: 5000, startedAt: '2026-11-23T10:00:00.000Z' });
+  });
+
+  it('reconnects with back-off after a drop, resuming after the last seq it applied', () => {
+    const live = useReleaseLiveStore();
+    live.connect(RELEASE_ID, factory);
+    latest().serverSends({ type: 'snapshot', release: release(), events: [log(1, 'a'), log(2, 'b')], more: false });
+    latest().serverSends({ type: 'events', events: [log(3, 'c')] });
+
+    latest().serverCloses(1006);
+    expect(live.connection).toBe('reconnecting');
+    expect(sockets).toHaveLength(1);
+
+    vi.advanceTimersByTime(999);
+    expect(sockets).toHaveLength(1);
+    vi.advanceTimersByTime(1);
+    expect(sockets).toHaveLength(2);
+    expect(new URL(latest().url).searchParams.get('since')).toBe('3');
+
+    // The server replays from `since`; an overlap with what we already have must not show twice.
+    latest().serverSends({ type: 'snapshot', release: release(), events: [log(3, 'c'), log(4, 'd')], more: false });
+    expect(live.logs.map((e) => e.text)).toEqual(['a', 'b', 'c', 'd']);
+
+    // A second drop without any message in between waits longer.
+    latest().serverCloses(1006);
+    latest().serverCloses(1006);
+    vi.advanceTimersByTime(1_000);
+    expect(sockets).toHaveLength(3);
+    latest().serverCloses(1006);
+    vi.advanceTimersByTime(1_999);
+    expect(sockets).toHaveLength(3);
+    vi.advanceTimersByTime(1);
+    expect(sockets).toHaveLength(4);
+    expect(new URL(latest().url).searchParams.get('since')).toBe('4');
+  });
+
+  it('comes straight back after a too-slow close', () => {
+    const live = useReleaseLiveStore();
+    live.connect(RELEASE_ID, factory);
+    latest().serverSends({ type: 'snapshot', release: release(), events: [log(7, 'x')], more: false });
+
+    latest().serverCloses(CLOSE_TOO_SLOW);
+    vi.advanceTimersByTime(0);
+
+    expect(sockets).toHaveLength(2);
+    expect(new URL(latest().url).searchParams.get('since')).toBe('7');
+  });
+
+  it('does not reconnect after disconnect, and a new release starts from scratch', () => {
+    const live = useReleaseLiveStore();
+    live.connect(RELEASE_ID, factory);
+    latest().serverSends({ type: 'snapshot', release: release(), events: [log(1, 'a')], more: false });
+    const first = latest();
+
+    live.disconnect();
+    expect(first.closedByClient).toBe(true);
+    first.serverCloses(1000);
+    vi.advanceTimersByTime(60_000);
+    expect(sockets).toHaveLength(1);
+    expect(live.connection).toBe('idle');
+
+    live.connect('00000000-0000-4000-8000-000000000002', factory);
+    expect(live.logs).toEqual([]);
+    expect(live.release).toBeNull();
+    expect(new URL(latest().url).searchParams.get('since')).toBe('0');
+  });
+});

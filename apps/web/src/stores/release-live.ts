@@ -1,0 +1,216 @@
+import { computed, ref, shallowRef, triggerRef } from 'vue';
+import { defineStore } from 'pinia';
+import { releaseSocketUrl, type Release, type ReleaseEvent } from '@/api/releases';
+import { useAuthStore } from './auth';
+
+/** The part of the browser WebSocket the store uses, so tests can hand in a fake. */
+export interface LiveSocket {
+  onopen: ((ev: Event) => void) | null;
+  onmessage: ((ev: MessageEvent) => void) | null;
+  onclose: ((ev: CloseEvent) => void) | null;
+  close(code?: number, reason?: string): void;
+}
+
+export type SocketFactory = (url: string) => LiveSocket;
+
+type FeedMessage =
+  | { type: 'snapshot'; release: Release; events: ReleaseEvent[]; more: boolean }
+  | { type: 'events'; events: ReleaseEvent[] }
+  | { type: 'release'; release: Release };
+
+export type StageStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'aborted';
+
+export interface StageCell {
+  status: StageStatus;
+  durationMs: number | null;
+  startedAt: string | null;
+}
+
+export type ConnectionState = 'idle' | 'connecting' | 'open' | 'reconnecting';
+
+/** The engine's plan order; stages it adds later (switch, rollback) are appended in the order they are seen. */
+export const GLOBAL_STAGES = ['prepare', 'hook:before-checkout', 'checkout', 'hook:after-checkout', 'build', 'package'];
+export const TARGET_STAGES = ['upload', 'hook:before-release', 'release', 'healthcheck', 'hook:after-release', 'cleanup'];
+/** A rollback release only switches each server's `current` back; it has no build and no upload. */
+const ROLLBACK_TARGET_STAGES = ['switch'];
+
+/** The server closes a viewer whose socket buffer overflows; it should come straight back with `since`. */
+export const CLOSE_TOO_SLOW = 4008;
+const BACKOFF_MS = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
+
+const PENDING: StageCell = Object.freeze({ status: 'pending', durationMs: null, startedAt: null });
+
+const cellKey = (stage: string, target: string | null) => `${stage}\u0000${target ?? ''}`;
+
+function finishedStatus(data: unknown): StageStatus {
+  const status = (data as { status?: unknown } | null)?.status;
+  return status === 'succeeded' || status === 'failed' || status === 'skipped' || status === 'aborted' ? status : 'succeeded';
+}
+
+function finishedDuration(data: unknown): number | null {
+  const ms = (data as { durationMs?: unknown } | null)?.durationMs;
+  return typeof ms === 'number' ? ms : null;
+}
+
+const defaultFactory: SocketFactory = (url) => new WebSocket(url);
+
+/**
+ * Owns the one live channel of the release being viewed. The feed may repeat events around a reconnect, so
+ * everything at or below the last applied seq is dropped: the log never shows a line twice or out of order.
+ */
+export const useReleaseLiveStore = defineStore('release-live', () => {
+  const releaseId = ref<string | null>(null);
+  const release = ref<Release | null>(null);
+  const connection = ref<ConnectionState>('idle');
+  const lastSeq = ref(0);
+  // Thousands of log lines: kept out of deep reactivity and re-announced once per message.
+  const logs = shallowRef<ReleaseEvent[]>([]);
+  const cells = shallowRef(new Map<string, StageCell>());
+  const seenGlobal = ref<string[]>([]);
+  const seenTarget = ref<string[]>([]);
+
+  let socket: LiveSocket | null = null;
+  let createSocket: SocketFactory = defaultFactory;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  let attempt = 0;
+
+  const state = computed(() => release.value?.state ?? null);
+  const targets = computed(() => release.value?.targets ?? []);
+  const progress = computed(() => release.value?.progress ?? { percent: 0, etaSeconds: null });
+
+  const globalStages = computed(() => [...GLOBAL_STAGES, ...seenGlobal.value.filter((s) => !GLOBAL_STAGES.includes(s))]);
+  const targetStages = computed(() => {
+    const planned = release.value?.kind === 'rollback' ? ROLLBACK_TARGET_STAGES : TARGET_STAGES;
+    return [...planned, ...seenTarget.value.filter((s) => !planned.includes(s))];
+  });
+
+  function stageStatus(stage: string, target: string | null = null): StageCell {
+    return cells.value.get(cellKey(stage, target)) ?? PENDING;
+  }
+
+  function noteStage(stage: string, target: string | null): void {
+    const list = target ? seenTarget : seenGlobal;
+    if (!list.value.includes(stage)) list.value.push(stage);
+  }
+
+  function applyEvents(incoming: ReleaseEvent[]): void {
+    const fresh = [...incoming].sort((a, b) => a.seq - b.seq);
+    let logsChanged = false;
+    let cellsChanged = false;
+    for (const event of fresh) {
+      if (event.seq <= lastSeq.value) continue;
+      lastSeq.value = event.seq;
+      if (event.type === 'log') {
+        logs.value.push(event);
+        logsChanged = true;
+      } else if ((event.type === 'stage.started' || event.type === 'stage.finished') && event.stage) {
+        const key = cellKey(event.stage, event.target);
+        const started = event.type === 'stage.started';
+        cells.value.set(key, {
+          status: started ? 'running' : finishedStatus(event.data),
+          durationMs: started ? null : finishedDuration(event.data),
+          startedAt: started ? event.at : (cells.value.get(key)?.startedAt ?? null),
+        });
+        noteStage(event.stage, event.target);
+        cellsChanged = true;
+      }
+    }
+    if (logsChanged) triggerRef(logs);
+    if (cellsChanged) triggerRef(cells);
+  }
+
+  /** Takes a release from the feed or from an action's answer, whichever is newer. */
+  function applyRelease(next: Release): void {
+    if (next.id !== releaseId.value) return;
+    if (release.value && next.lastSeq < release.value.lastSeq) return;
+    release.value = next;
+  }
+
+  function onMessage(raw: unknown): void {
+    if (typeof raw !== 'string') return;
+    let message: FeedMessage;
+    try {
+      message = JSON.parse(raw) as FeedMessage;
+    } catch {
+      return;
+    }
+    if (message.type === 'snapshot') {
+      attempt = 0;
+      applyEvents(message.events);
+      release.value = message.release;
+    } else if (message.type === 'events') {
+      applyEvents(message.events);
+    } else if (message.type === 'release') {
+      applyRelease(message.release);
+    }
+  }
+
+  function open(): void {
+    const id = releaseId.value;
+    if (!id) return;
+    connection.value = attempt === 0 ? 'connecting' : 'reconnecting';
+    const ws = createSocket(releaseSocketUrl(id, lastSeq.value, useAuthStore().token));
+    socket = ws;
+    ws.onopen = () => {
+      if (socket === ws) connection.value = 'open';
+    };
+    ws.onmessage = (ev) => {
+      if (socket === ws) onMessage(ev.data);
+    };
+    ws.onclose = (ev) => {
+      if (socket !== ws) return;
+      socket = null;
+      scheduleReconnect(ev.code === CLOSE_TOO_SLOW ? 0 : (BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)] ?? 30_000));
+    };
+  }
+
+  function scheduleReconnect(delay: number): void {
+    attempt += 1;
+    connection.value = 'reconnecting';
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      open();
+    }, delay);
+  }
+
+  function disconnect(): void {
+    if (retryTimer) clearTimeout(retryTimer);
+    retryTimer = null;
+    const ws = socket;
+    socket = null;
+    ws?.close(1000, 'viewer left');
+    connection.value = 'idle';
+  }
+
+  /** Follows one release; calling it for another release drops everything of the previous one. */
+  function connect(id: string, factory: SocketFactory = defaultFactory): void {
+    disconnect();
+    createSocket = factory;
+    releaseId.value = id;
+    release.value = null;
+    lastSeq.value = 0;
+    logs.value = [];
+    cells.value = new Map();
+    seenGlobal.value = [];
+    seenTarget.value = [];
+    attempt = 0;
+    open();
+  }
+
+  return {
+    releaseId,
+    release,
+    connection,
+    lastSeq,
+    state,
+    targets,
+    progress,
+    logs,
+    globalStages,
+    targetStages,
+    stageStatus,
+    applyRelease,
+    connect,
+    disconnect,
+  };
+});
