@@ -152,4 +152,32 @@ describe('failures are values and change nothing they should not', () => {
     for (const t of targets) expect(readHost(t.deployPath).current).toBe('m1');
     expect(rec.of('batch.started').map((b) => b.targets)).toEqual([['host1'], ['host2', 'host3']]);
   });
+
+  it('a long manual pause keeps the waiting targets locked past the lock TTL', async () => {
+    let handle: ReturnType<typeof startRelease> | undefined;
+    const paused = new Promise<void>((resolve) => {
+      handle = startRelease(plan('fresh1', { lockTtlMs: 1500, rollout: { kind: 'batches', sizes: [1, '100%'], between: { mode: 'manual' } } }), {
+        transport,
+        onEvent: (e) => {
+          if (e.type === 'batch.paused') resolve();
+        },
+      });
+    });
+    await paused;
+    // Twice the TTL: without refreshing, the waiting hosts' locks would have expired and been taken over.
+    await new Promise((r) => setTimeout(r, 3000));
+    const lock = readHost(targets[1]!.deployPath).lock;
+    expect(lock).toMatchObject({ releaseId: 'fresh1' });
+    expect(Date.parse(String(lock?.expiresAt))).toBeGreaterThan(Date.now());
+    const rival = await startRelease(plan('fresh2', { targets: targets.slice(1) }), { transport }).done;
+    expect(rival.status).toBe('failed');
+    expect(rival.targets.host2?.error).toMatchObject({ code: 'locked' });
+    handle!.continue();
+    const result = await handle!.done;
+    expect(result.status).toBe('succeeded');
+    for (const t of targets) {
+      expect(readHost(t.deployPath).current).toBe('fresh1');
+      expect(readHost(t.deployPath).lock).toBeNull();
+    }
+  });
 });

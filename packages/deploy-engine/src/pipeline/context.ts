@@ -15,6 +15,8 @@ export interface RunContext {
   signal: AbortSignal | undefined;
   pool: ConnectionPool;
   results: Map<string, TargetResult>;
+  /** Targets whose stages are running right now; their lock is theirs to manage until they finish. */
+  active: Set<string>;
   commandTimeoutMs: number;
 }
 

@@ -47,7 +47,8 @@ export async function runRollout(ctx: RunContext, o: RolloutOptions): Promise<Ro
         if (ctx.signal?.aborted || failures > o.tolerate) return;
         const result = ctx.results.get(target.id);
         if (!result) continue;
-        const failure = await o.deploy(target);
+        ctx.active.add(target.id);
+        const failure = await o.deploy(target).finally(() => ctx.active.delete(target.id));
         if (!failure) {
           result.state = 'succeeded';
           continue;
@@ -79,7 +80,8 @@ async function rollbackBatch(ctx: RunContext, o: RolloutOptions, index: number, 
   const failed: string[] = [];
   await Promise.all(
     switched.map(async (target) => {
-      const step = await runStage(ctx, 'rollback', target, () => o.rollback(target));
+      ctx.active.add(target.id);
+      const step = await runStage(ctx, 'rollback', target, () => o.rollback(target)).finally(() => ctx.active.delete(target.id));
       const result = ctx.results.get(target.id);
       if (!result) return;
       if (step.ok) result.state = 'rolled_back';

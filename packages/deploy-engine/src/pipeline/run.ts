@@ -7,7 +7,7 @@ import type { Artifact, PlanCommon, Target } from '../types.js';
 import { Semaphore } from '../semaphore.js';
 import { remote, runStage, type RunContext, type Step } from './context.js';
 import { readCurrent } from './deploy-target.js';
-import { lockOwner, releaseLock, settleLock } from './lock.js';
+import { keepLocksFresh, lockOwner, releaseLock, settleLock } from './lock.js';
 import { currentToId } from './current.js';
 import { PauseGate } from './pause-gate.js';
 import { ConnectionPool } from './pool.js';
@@ -52,6 +52,7 @@ export function startRun(
     signal: options.signal,
     pool: new ConnectionPool(options.transport, events, options.signal),
     results,
+    active: new Set(),
     commandTimeoutMs: plan.commandTimeoutMs ?? 10 * 60_000,
   };
 
@@ -62,12 +63,18 @@ export function startRun(
     if (problems.length) {
       outcome = { error: engineError('invalid-plan', problems.join('; ')) };
     } else {
+      // Waiting and finished-but-failed targets keep their locks fresh; running ones are left alone so a refresh
+      // cannot race their cleanup, and succeeded ones gave their lock back already.
+      const stopRefresh = keepLocksFresh(ctx, () =>
+        plan.targets.filter((t) => prepared.locked.has(t.id) && !ctx.active.has(t.id) && results.get(t.id)?.state !== 'succeeded'),
+      );
       try {
         outcome = await body(ctx, gate, prepared);
       } catch (err) {
         // A bug in the engine (or a throwing filesystem call) must still end the run with a result and free locks.
         outcome = { error: engineError('internal', `engine error: ${err instanceof Error ? err.message : String(err)}`) };
       } finally {
+        await stopRefresh();
         await finish(ctx, prepared);
       }
     }

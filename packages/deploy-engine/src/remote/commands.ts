@@ -64,6 +64,12 @@ export function lockTakeoverCommand(deployPath: string, seenJson: string, ownerJ
   return sh`mkdir ${mutex} 2>/dev/null || exit 75; trap ${sh`rmdir ${mutex}`.text} EXIT; [ "$(cat ${l.lock} 2>/dev/null)" = ${seenJson} ] || exit 75; printf '%s\n' ${ownerJson} > ${`${l.lock}.new`} && mv -f ${`${l.lock}.new`} ${l.lock}`;
 }
 
+/** Rewrites the lock with a later expiry, atomically (rename), and only while this release still owns it. */
+export function lockRefreshCommand(deployPath: string, releaseId: string, ownerJson: string): ShellFragment {
+  const l = layout(deployPath);
+  return sh`if grep -qF ${`"releaseId":${JSON.stringify(releaseId)}`} ${l.lock} 2>/dev/null; then printf '%s\n' ${ownerJson} > ${`${l.lock}.refresh`} && mv -f ${`${l.lock}.refresh`} ${l.lock}; fi`;
+}
+
 /** Removes the lock only when this release still owns it (an operator may have force-unlocked and someone else locked). */
 export function lockReleaseCommand(deployPath: string, releaseId: string): ShellFragment {
   const l = layout(deployPath);
