@@ -86,6 +86,19 @@ describe('ssh transport', () => {
     conn.close();
   });
 
+  it('learns the keys of an unpinned jump host and target separately', async () => {
+    const learned: { fingerprint: string; port: number }[] = [];
+    const { hostKeyFingerprint: _a, ...target } = spec(1);
+    const { hostKeyFingerprint: _b, ...jump } = spec(0);
+    const outcome = await createSshTransport().connect({ ...target, jumpHost: jump }, { onHostKeyLearned: (fingerprint, server) => learned.push({ fingerprint, port: server.port }) });
+    expect(outcome.ok).toBe(true);
+    if (outcome.ok) outcome.connection.close();
+    expect(learned).toEqual([
+      { fingerprint: ssh.hosts[0]!.hostKeyFingerprint, port: ssh.hosts[0]!.port },
+      { fingerprint: ssh.hosts[1]!.hostKeyFingerprint, port: ssh.hosts[1]!.port },
+    ]);
+  });
+
   it('a wrong pinned key on the jump host is reported as such', async () => {
     const outcome = await createSshTransport().connect({ ...spec(1), jumpHost: { ...spec(0), hostKeyFingerprint: spec(1).hostKeyFingerprint } });
     expect(outcome.ok).toBe(false);

@@ -32,8 +32,7 @@ export class ConnectionPool {
     }
     if (!pending) {
       pending = this.transport.connect(server, {
-        onHostKeyLearned: (fingerprint) =>
-          this.events.emit({ type: 'hostkey.learned', server: { host: server.host, port: server.port ?? 22 }, fingerprint }),
+        onHostKeyLearned: (fingerprint, learned) => this.events.emit({ type: 'hostkey.learned', server: learned, fingerprint }),
         ...(this.signal && !options.ignoreAbort ? { signal: this.signal } : {}),
       });
       this.#connections.set(key, pending);

@@ -73,7 +73,7 @@ async function connectServer(server: ServerSpec, hooks: ConnectHooks, settings: 
         hostKeyProblem = `host key of ${label(server)} is ${actual}, expected ${server.hostKeyFingerprint}; refusing to connect (the host was replaced or someone is intercepting)`;
         return false;
       }
-      hooks.onHostKeyLearned?.(actual);
+      hooks.onHostKeyLearned?.(actual, { host: server.host, port: server.port ?? 22 });
       return true;
     },
   };

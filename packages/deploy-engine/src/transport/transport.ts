@@ -28,8 +28,11 @@ export interface Connection {
 }
 
 export interface ConnectHooks {
-  /** Called when the server had no pinned fingerprint and its key was accepted on first use. */
-  onHostKeyLearned?: (fingerprint: string) => void;
+  /**
+   * Called when a server had no pinned fingerprint and its key was accepted on first use. `server` says which one:
+   * with a jump host, both the jump host and the target may be learned during one connect.
+   */
+  onHostKeyLearned?: (fingerprint: string, server: { host: string; port: number }) => void;
   signal?: AbortSignal;
 }
 
