@@ -62,6 +62,15 @@ describe('hostile names are rejected before anything runs', () => {
     expect(existsSync(marker)).toBe(false);
   });
 
+  it('lists branches and annotated tags with the commits they point at', async () => {
+    execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.com', 'tag', '-a', 'v1.0', '-m', 'release 1.0', repo.commits[0]!], { cwd: repo.dir });
+    const listed = await listRefs(repo.url);
+    expect(listed.ok && listed.refs.branches).toContainEqual({ name: 'main', sha: repo.commits.at(-1) });
+    expect(listed.ok && listed.refs.tags).toEqual([{ name: 'v1.0', sha: repo.commits[0] }]);
+    expect(await resolveRef(repo.url, 'v1.0')).toEqual({ ok: true, sha: repo.commits[0] });
+    expect(await resolveRef(repo.url, 'no-such-branch')).toMatchObject({ ok: false });
+  });
+
   it('a branch whose name contains shell syntax is listed as data and cannot be resolved', async () => {
     const evil = `evil$(touch${'${IFS}'}${marker})`;
     execFileSync('git', ['branch', evil], { cwd: repo.dir });
