@@ -11,12 +11,12 @@
  * machine, so receive time − emit time is the latency. Exits 1 if any viewer misses, repeats or reorders a line,
  * or the release does not succeed. Uses TEST_DATABASE_URL if set, else a throwaway cluster from scripts/test-pg.sh.
  */
-import { spawnSync } from 'node:child_process';
+import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { Client as SshClient } from 'ssh2';
 import { createSampleAppRepo, startSshHosts, type SshHost } from '@rp/deploy-engine/testing';
@@ -25,8 +25,9 @@ import { createTestDatabase } from '../test/db/test-database.js';
 import { machineBusySeconds, sampleCpu } from './cpu.js';
 import { DONE_PREFIX, emitterScript, parseBenchLine, type EmitterOptions } from './emitter.js';
 import { Histogram } from './histogram.js';
+import { compareInsertPaths, type InsertPathResult } from './insert-paths.js';
 import { startProduct, type ProductProcess } from './processes.js';
-import type { FromThread, ToThread, ViewerStats } from './viewer-thread.js';
+import type { FromViewers, ToViewers, ViewerStats } from './viewer-process.js';
 
 function intEnv(name: string, fallback: number, min: number): number {
   const raw = process.env[name];
@@ -42,7 +43,7 @@ const settings = {
   tickMs: intEnv('BENCH_TICK_MS', 10, 1),
   viewers: intEnv('BENCH_VIEWERS', 200, 1),
   apiProcesses: intEnv('BENCH_API_PROCESSES', 2, 1),
-  viewerThreads: intEnv('BENCH_VIEWER_THREADS', 2, 1),
+  viewerProcesses: intEnv('BENCH_VIEWER_PROCESSES', 2, 1),
   goalP99Ms: intEnv('BENCH_GOAL_P99_MS', 100, 1),
 };
 const emitter: EmitterOptions = { lines: settings.lines, ratePerSecond: settings.rate, tickMs: settings.tickMs };
@@ -170,29 +171,35 @@ async function registerRelease(api: Api, host: SshHost, gitUrl: string): Promise
   return api.call<Release>('POST', '/api/releases', { environmentId: environment.id, ref: 'main', autoStart: false });
 }
 
-/** One viewer thread, driven by request → reply messages. */
-class ViewerThread {
-  #replies: FromThread[] = [];
-  #waiting: ((m: FromThread) => void)[] = [];
-  #failure: Error | null = null;
+/** One viewer process, driven by request → reply messages over its IPC channel. */
+class ViewerProcess {
+  #replies: FromViewers[] = [];
+  #waiting: ((m: FromViewers) => void)[] = [];
+  #exited = false;
 
-  private constructor(private readonly worker: Worker) {
-    worker.on('message', (m: FromThread) => {
+  private constructor(readonly child: ChildProcess) {
+    child.on('message', (m: FromViewers) => {
       const waiter = this.#waiting.shift();
       if (waiter) waiter(m);
       else this.#replies.push(m);
     });
-    worker.on('error', (error) => {
-      this.#failure = error;
-      for (const w of this.#waiting.splice(0)) w({ kind: 'failed', message: error.message });
+    child.once('exit', (code) => {
+      this.#exited = true;
+      for (const w of this.#waiting.splice(0)) w({ kind: 'failed', message: `viewer process exited with ${code}` });
     });
   }
 
-  static async start(urls: string[]): Promise<ViewerThread> {
-    const thread = new ViewerThread(new Worker(new URL('./viewer-thread.ts', import.meta.url), { workerData: { urls } }));
-    const first = await thread.#next();
-    if (first.kind !== 'ready') throw new Error(`viewer thread: ${first.kind === 'failed' ? first.message : first.kind}`);
-    return thread;
+  static async start(urls: string[]): Promise<ViewerProcess> {
+    const child = fork(fileURLToPath(new URL('./viewer-process.ts', import.meta.url)), {
+      execArgv: ['--conditions=source', '--import', 'tsx'],
+      // Structured clone, so the latency histogram's Uint32Array arrives as one.
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const viewers = new ViewerProcess(child);
+    const first = await viewers.#ask({ cmd: 'connect', urls });
+    if (first.kind !== 'ready') throw new Error(`viewer process: ${first.kind === 'failed' ? first.message : first.kind}`);
+    return viewers;
   }
 
   async waitFor(seq: number, timeoutMs: number): Promise<boolean> {
@@ -200,26 +207,25 @@ class ViewerThread {
     return reply.kind === 'caughtUp' && reply.ok;
   }
 
-  async report(): Promise<Extract<FromThread, { kind: 'report' }>> {
+  async report(): Promise<Extract<FromViewers, { kind: 'report' }>> {
     const reply = await this.#ask({ cmd: 'report' });
-    if (reply.kind !== 'report') throw new Error(`viewer thread: ${reply.kind === 'failed' ? reply.message : reply.kind}`);
+    if (reply.kind !== 'report') throw new Error(`viewer process: ${reply.kind === 'failed' ? reply.message : reply.kind}`);
     return reply;
   }
 
-  async terminate(): Promise<void> {
-    await this.worker.terminate();
+  stop(): void {
+    if (!this.#exited) this.child.kill('SIGKILL');
   }
 
-  #ask(message: ToThread): Promise<FromThread> {
-    this.worker.postMessage(message);
-    return this.#next();
-  }
-
-  #next(): Promise<FromThread> {
-    if (this.#failure) return Promise.resolve({ kind: 'failed', message: this.#failure.message });
-    const queued = this.#replies.shift();
-    if (queued) return Promise.resolve(queued);
-    return new Promise((resolve) => this.#waiting.push(resolve));
+  #ask(message: ToViewers): Promise<FromViewers> {
+    if (this.#exited) return Promise.resolve({ kind: 'failed', message: 'viewer process has exited' });
+    const reply = new Promise<FromViewers>((resolve) => {
+      const queued = this.#replies.shift();
+      if (queued) resolve(queued);
+      else this.#waiting.push(resolve);
+    });
+    this.child.send(message);
+    return reply;
   }
 }
 
@@ -276,6 +282,8 @@ interface Stored {
   lastEmittedAt: number;
   batches: number;
   doneLine: string;
+  /** Median emit → stored latency of the lines emitted in each second of the run: growth means a backlog. */
+  medianBySecond: number[];
 }
 
 /** What reached the database, and when each line's transaction was announced by NOTIFY. */
@@ -288,6 +296,7 @@ async function storedLines(db: pg.Client, releaseId: string, notices: { at: numb
   let first: { storedAt: number; emittedAt: number } | null = null;
   let last = { storedAt: Number.NaN, emittedAt: Number.NaN };
   const batchesSeen = new Set<number>();
+  const bySecond: number[][] = [];
   let doneLine = '';
   for (const row of rows) {
     if (row.text.startsWith(DONE_PREFIX)) doneLine = row.text;
@@ -301,7 +310,10 @@ async function storedLines(db: pg.Client, releaseId: string, notices: { at: numb
     latency.add(storedAt - line[1]);
     last = { storedAt, emittedAt: line[1] };
     first ??= last;
+    const second = Math.floor((line[1] - first.emittedAt) / 1000);
+    (bySecond[second] ??= []).push(storedAt - line[1]);
   }
+  const medianBySecond = [...bySecond].map((xs = []) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN);
   return {
     latency,
     lines: expected - 1,
@@ -312,6 +324,7 @@ async function storedLines(db: pg.Client, releaseId: string, notices: { at: numb
     lastEmittedAt: last.emittedAt,
     batches: batchesSeen.size,
     doneLine,
+    medianBySecond,
   };
 }
 
@@ -391,11 +404,11 @@ async function main(): Promise<number> {
 
   const c0 = Date.now();
   const urls = Array.from({ length: settings.viewers }, (_, i) => `${apis[i % apis.length]!.baseUrl.replace(/^http/, 'ws')}/ws/releases/${release.id}?since=0&token=${encodeURIComponent(api.token)}`);
-  const threads = await Promise.all(
-    Array.from({ length: Math.min(settings.viewerThreads, urls.length) }, (_, t) => ViewerThread.start(urls.filter((_u, i) => i % settings.viewerThreads === t))),
-  );
-  undo.push({ what: 'stop viewer threads', run: () => Promise.all(threads.map((t) => t.terminate())) });
-  console.log(`${settings.viewers} viewers in ${threads.length} thread(s) connected and snapshotted in ${((Date.now() - c0) / 1000).toFixed(1)} s`);
+  const shares = Math.min(settings.viewerProcesses, urls.length);
+  const viewerProcesses: ViewerProcess[] = [];
+  undo.push({ what: 'stop viewer processes', run: () => viewerProcesses.forEach((v) => v.stop()) });
+  viewerProcesses.push(...(await Promise.all(Array.from({ length: shares }, (_, t) => ViewerProcess.start(urls.filter((_u, i) => i % shares === t))))));
+  console.log(`${settings.viewers} viewers in ${shares} process(es) connected and snapshotted in ${((Date.now() - c0) / 1000).toFixed(1)} s`);
 
   // CPU is counted per part from just before the start to the moment the last viewer has the last event.
   const sshdPids = pidsWithCmdline(path.join(host.dir, 'sshd_config'));
@@ -406,6 +419,7 @@ async function main(): Promise<number> {
     'worker process': [worker.pid],
     'PostgreSQL backends (bench db)': pgBackends,
     'sshd + emitter': sshdPids,
+    'viewer processes': viewerProcesses.map((v) => v.child.pid ?? 0),
   });
   const pgAtStart = await pgPids();
   const cpuBefore = sampleCpu(groups(pgAtStart));
@@ -428,7 +442,7 @@ async function main(): Promise<number> {
     250,
   );
   const releaseDone = now();
-  const caughtUp = (await Promise.all(threads.map((t) => t.waitFor(release.lastSeq, 60_000)))).every(Boolean);
+  const caughtUp = (await Promise.all(viewerProcesses.map((t) => t.waitFor(release.lastSeq, 60_000)))).every(Boolean);
   const runEnd = now();
   loop.disable();
   const pgAtEnd = await pgPids();
@@ -437,7 +451,7 @@ async function main(): Promise<number> {
   const busy = machineBusySeconds() - busyBefore;
   const windowS = (runEnd - runStart) / 1000;
 
-  const reports = await Promise.all(threads.map((t) => t.report()));
+  const reports = await Promise.all(viewerProcesses.map((t) => t.report()));
   const latency = new Histogram();
   for (const r of reports) latency.merge(Histogram.from(r.latency));
   const viewers = reports.flatMap((r) => r.viewers);
@@ -446,13 +460,20 @@ async function main(): Promise<number> {
   console.log('baseline: the same emitter over one plain ssh2 exec channel …');
   const base = await baseline(host);
 
+  let insertPaths: InsertPathResult[] = [];
+  if (process.env.BENCH_INSERT_COMPARE === '1') {
+    console.log('comparing ways to write log batches (BENCH_INSERT_COMPARE=1) …');
+    const target = (await db.query<{ target: string | null }>('SELECT target FROM release_events WHERE release_id = $1 AND target IS NOT NULL LIMIT 1', [release.id])).rows[0]?.target ?? null;
+    insertPaths = await compareInsertPaths(database.url, release.id, target, release.lastSeq + 1_000);
+  }
+
   // -------------------------------------------------------------------------------------------------------------
   // Report
 
   const ms = (x: number) => `${x.toFixed(1)} ms`;
+  const problems = (v: ViewerStats) => v.lineGaps + v.lineDuplicates + v.seqGaps + v.seqDuplicates;
   const perViewer = viewers.map((v) => v.linesReceived);
   const complete = viewers.filter((v) => v.linesReceived === settings.lines && problems(v) === 0);
-  const problems = (v: ViewerStats) => v.lineGaps + v.lineDuplicates + v.seqGaps + v.seqDuplicates;
   const broken = viewers.filter((v) => problems(v) > 0 || v.linesReceived !== settings.lines);
   const closedEarly = viewers.filter((v) => v.closeCode !== null && v.closeCode !== 1000 && v.closeCode !== 1005);
   const emitSeconds = (stored.lastEmittedAt - stored.firstEmittedAt) / 1000;
@@ -482,21 +503,26 @@ async function main(): Promise<number> {
   console.log(`WebSocket traffic:       ${(messages / viewers.length).toFixed(0)} messages and ${(bytes / viewers.length / 1024 / 1024).toFixed(1)} MiB per viewer, ${(bytes / Math.max(1, stored.lines * viewers.length)).toFixed(0)} bytes per line per viewer, ${((bytes / windowS) / 1024 / 1024).toFixed(1)} MiB/s to all viewers`);
   console.log('');
   console.log(`latency remote line → committed + NOTIFY:    ${stored.latency.summary()}`);
+  console.log(`  median by second of emission: ${stored.medianBySecond.map((m, i) => `${i + 1}s ${m.toFixed(0)}`).join(', ')} ms`);
   console.log(`latency remote line → WebSocket viewer:      ${latency.summary()}`);
   console.log(`baseline remote line → plain ssh2 reader:    ${base.latency.summary()}${base.lines === settings.lines && base.problems === 0 ? '' : `  (LOST/REORDERED: ${base.lines} lines, ${base.problems} problems)`}`);
   const p99 = latency.quantile(0.99);
   const baseP99 = base.latency.quantile(0.99);
   console.log(`p99 ratio platform/baseline: ${(p99 / baseP99).toFixed(1)}×   goal p99 ≤ ${settings.goalP99Ms} ms: ${p99 <= settings.goalP99Ms ? 'MET' : 'NOT MET'} (${ms(p99)})`);
   console.log('');
-  console.log(`CPU during the live run (${windowS.toFixed(1)} s window; main-thread event-loop delay p99 ${ms(loop.percentile(99) / 1e6)}, max ${ms(loop.max / 1e6)}):`);
+  const viewerLoop = reports.map((r) => `${ms(r.loopDelayP99Ms)}/${ms(r.loopDelayMaxMs)}`).join(', ');
+  console.log(`CPU during the live run (${windowS.toFixed(1)} s window; event-loop delay p99/max: bench main ${ms(loop.percentile(99) / 1e6)}/${ms(loop.max / 1e6)}, viewer processes ${viewerLoop}):`);
   for (const name of Object.keys(cpuAfter)) {
     const used = (cpuAfter[name] ?? 0) - (cpuBefore[name] ?? 0);
     console.log(`  ${name.padEnd(32)} ${used.toFixed(1).padStart(6)} CPU s  (${((used / windowS) * 100).toFixed(0)}% of one core)`);
   }
   const benchS = (benchCpu.user + benchCpu.system) / 1e6;
-  const threadLoop = reports.map((r) => `${ms(r.loopDelayP99Ms)}/${ms(r.loopDelayMaxMs)}`).join(', ');
-  console.log(`  ${'bench process (viewers)'.padEnd(32)} ${benchS.toFixed(1).padStart(6)} CPU s  (${((benchS / windowS) * 100).toFixed(0)}% of one core; viewer-thread event-loop delay p99/max ${threadLoop})`);
+  console.log(`  ${'bench main process'.padEnd(32)} ${benchS.toFixed(1).padStart(6)} CPU s  (${((benchS / windowS) * 100).toFixed(0)}% of one core)`);
   console.log(`  ${'whole machine'.padEnd(32)} ${busy.toFixed(1).padStart(6)} CPU s  (${((busy / windowS) * 100).toFixed(0)}% of one core; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
+  if (insertPaths.length) {
+    console.log('writing 20 batches of 500 log rows, each with its release update and NOTIFY, from this process:');
+    for (const r of insertPaths) console.log(`  ${r.name.padEnd(40)} ${r.rowsPerSecond.toFixed(0).padStart(7)} rows/s  ${r.cpuMsPerRow.toFixed(3)} ms CPU per row`);
+  }
   if (profileDir) console.log(`CPU profiles of the API and worker processes: ${profileDir}`);
   console.log(`total wall time ${((Date.now() - wallStart) / 1000).toFixed(0)} s`);
 

@@ -1,14 +1,14 @@
 /**
- * A worker thread holding a share of the viewers. Parsing ~200 MB/s of JSON for 200 viewers would otherwise starve
- * the main thread, whose timestamps of NOTIFY arrivals and whose polling must stay accurate; real viewers are
- * browsers on other machines, so their parsing should not sit in front of our measurements either.
+ * A child process holding a share of the viewers (forked by live-logs.ts with the viewer URLs as its message
+ * channel's first message). Parsing ~200 MB/s of JSON for 200 viewers would otherwise starve the bench's main
+ * process, whose timestamps of NOTIFY arrivals must stay accurate; real viewers are browsers on other machines,
+ * so their parsing should not sit in front of our other measurements either.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { parentPort, workerData } from 'node:worker_threads';
 import { Histogram, type HistogramData } from './histogram.js';
 import { Viewer } from './viewer.js';
 
-export type ToThread = { cmd: 'wait'; seq: number; timeoutMs: number } | { cmd: 'report' };
+export type ToViewers = { cmd: 'connect'; urls: string[] } | { cmd: 'wait'; seq: number; timeoutMs: number } | { cmd: 'report' };
 
 export interface ViewerStats {
   linesReceived: number;
@@ -22,35 +22,44 @@ export interface ViewerStats {
   bytes: number;
 }
 
-export type FromThread =
+export type FromViewers =
   | { kind: 'ready' }
   | { kind: 'failed'; message: string }
   | { kind: 'caughtUp'; ok: boolean }
   | { kind: 'report'; latency: HistogramData; viewers: ViewerStats[]; loopDelayP99Ms: number; loopDelayMaxMs: number };
 
-const port = parentPort;
-if (!port) throw new Error('viewer-thread.ts runs as a worker thread');
-const { urls } = workerData as { urls: string[] };
-const send = (message: FromThread) => port.postMessage(message);
+const send = (message: FromViewers) => {
+  if (!process.send) throw new Error('viewer-process.ts runs as a forked child with an IPC channel');
+  process.send(message);
+};
 
 const latency = new Histogram();
 const viewers: Viewer[] = [];
 const loop = monitorEventLoopDelay({ resolution: 10 });
 
-try {
-  // A few at a time: 200 simultaneous upgrades would each wait on the same authentication queries.
-  for (let i = 0; i < urls.length; i += 25) {
-    const batch = urls.slice(i, i + 25).map((url) => new Viewer(url, latency));
-    viewers.push(...batch);
-    await Promise.all(batch.map(async (v) => (await v.opened, await v.snapshot)));
+async function connect(urls: string[]): Promise<void> {
+  try {
+    // A few at a time: 200 simultaneous upgrades would each wait on the same authentication queries.
+    for (let i = 0; i < urls.length; i += 25) {
+      const batch = urls.slice(i, i + 25).map((url) => new Viewer(url, latency));
+      viewers.push(...batch);
+      await Promise.all(batch.map(async (v) => (await v.opened, await v.snapshot)));
+    }
+    loop.enable();
+    send({ kind: 'ready' });
+  } catch (error) {
+    send({ kind: 'failed', message: (error as Error).message });
   }
-  loop.enable();
-  send({ kind: 'ready' });
-} catch (error) {
-  send({ kind: 'failed', message: (error as Error).message });
 }
 
-port.on('message', (message: ToThread) => {
+// The parent going away (bench killed) must not leave viewers behind.
+process.on('disconnect', () => process.exit(0));
+
+process.on('message', (message: ToViewers) => {
+  if (message.cmd === 'connect') {
+    void connect(message.urls);
+    return;
+  }
   if (message.cmd === 'wait') {
     const deadline = Date.now() + message.timeoutMs;
     const check = () => {
@@ -80,5 +89,4 @@ port.on('message', (message: ToThread) => {
     loopDelayP99Ms: loop.percentile(99) / 1e6,
     loopDelayMaxMs: loop.max / 1e6,
   });
-  port.close();
 });
