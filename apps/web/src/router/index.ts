@@ -11,6 +11,8 @@ declare module 'vue-router' {
     /** i18n key for the menu entry and the document title. */
     titleKey?: string;
     icon?: Component;
+    /** The menu entry a page without its own entry highlights (a release's page lights up "Releases"). */
+    menu?: string;
   }
 }
 

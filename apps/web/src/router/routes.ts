@@ -1,7 +1,7 @@
 import type { RouteRecordRaw } from 'vue-router';
 import { DataAnalysis, Files, FolderOpened, Key, Monitor, Tickets } from '@element-plus/icons-vue';
 
-/** Pages inside the sidebar shell; the sidebar menu is built from this list in this order. */
+/** Pages inside the sidebar shell; the sidebar menu is built from the entries with an icon, in this order. */
 export const shellRoutes: RouteRecordRaw[] = [
   {
     path: 'dashboard',
@@ -15,6 +15,13 @@ export const shellRoutes: RouteRecordRaw[] = [
     component: () => import('@/views/placeholder/index.vue'),
     meta: { titleKey: 'menu.releases', icon: Tickets },
   },
+  {
+    path: 'releases/:id',
+    name: 'release-detail',
+    component: () => import('@/views/releases/detail.vue'),
+    meta: { titleKey: 'releases.detailTitle', menu: '/releases' },
+  },
+
   {
     path: 'projects',
     name: 'projects',

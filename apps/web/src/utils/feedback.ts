@@ -1,0 +1,39 @@
+import { i18n } from '@/locales';
+
+/**
+ * Toasts and confirmation dialogs for views. Element Plus' service functions are auto-imported here, in a
+ * TypeScript module, so templates and their styles stay on-demand.
+ */
+export function notifySuccess(message: string): void {
+  ElMessage.success(message);
+}
+
+export function notifyError(err: unknown): void {
+  ElMessage.error(err instanceof Error ? err.message : String(err));
+}
+
+const dialogButtons = () => ({
+  title: i18n.global.t('releases.confirm.title'),
+  confirmButtonText: i18n.global.t('releases.confirm.ok'),
+  cancelButtonText: i18n.global.t('releases.confirm.cancel'),
+});
+
+/** True when the user confirmed; closing or cancelling the dialog is a plain no. */
+export async function confirmWarning(message: string): Promise<boolean> {
+  try {
+    await ElMessageBox.confirm(message, { ...dialogButtons(), type: 'warning' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The text the user entered (possibly empty), or null when they backed out. */
+export async function promptText(label: string): Promise<string | null> {
+  try {
+    const { value } = await ElMessageBox.prompt(label, { ...dialogButtons(), inputType: 'textarea', inputValue: '' });
+    return value ?? '';
+  } catch {
+    return null;
+  }
+}

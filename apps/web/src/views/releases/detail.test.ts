@@ -1,0 +1,159 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils';
+import { createPinia, setActivePinia } from 'pinia';
+import type { Release, ReleaseEvent } from '@/api/releases';
+import { i18n, setLocale } from '@/locales';
+import { router } from '@/router';
+import { useAuthStore } from '@/stores/auth';
+import { adminUser, json, stubFetch } from '@/test/fetch-stub';
+import DetailView from './detail.vue';
+
+const RELEASE_ID = '00000000-0000-4000-8000-000000000001';
+const SERVER_A = '00000000-0000-4000-8000-00000000000a';
+
+/** The browser WebSocket is the network edge; the test plays the server through the last socket opened. */
+class FakeWebSocket {
+  static opened: FakeWebSocket[] = [];
+  onopen: ((ev: Event) => void) | null = null;
+  onmessage: ((ev: MessageEvent) => void) | null = null;
+  onclose: ((ev: CloseEvent) => void) | null = null;
+
+  constructor(readonly url: string) {
+    FakeWebSocket.opened.push(this);
+  }
+
+  close(): void {}
+
+  send(message: unknown): void {
+    this.onmessage?.(new MessageEvent('message', { data: JSON.stringify(message) }));
+  }
+}
+
+function release(overrides: Partial<Release> = {}): Release {
+  return {
+    id: RELEASE_ID,
+    kind: 'release',
+    state: 'running',
+    projectId: 'p',
+    projectName: 'shop',
+    groupId: 'g',
+    environmentId: 'e',
+    environmentName: 'prod',
+    ref: 'main',
+    commit: '0123456789abcdef0123456789abcdef01234567',
+    description: '',
+    rollout: { strategy: 'parallel' },
+    rollbackToId: null,
+    createdBy: 'alice',
+    approvedBy: 'bob',
+    approvedAt: null,
+    reviewComment: '',
+    abortRequested: false,
+    queuedAt: null,
+    scheduledAt: null,
+    startedAt: null,
+    finishedAt: null,
+    createdAt: '2026-11-23T10:00:00.000Z',
+    error: null,
+    lastSeq: 0,
+    targets: [
+      { serverId: SERVER_A, serverName: 'web-1', host: '10.0.0.1', state: 'running', stage: 'upload', previous: null, current: null, error: null, startedAt: null, finishedAt: null },
+    ],
+    progress: { percent: 40, etaSeconds: 125 },
+    ...overrides,
+  };
+}
+
+const logLines = (count: number): ReleaseEvent[] =>
+  Array.from({ length: count }, (_, i) => ({
+    seq: i + 1,
+    at: '2026-11-23T10:00:00.000Z',
+    type: 'log',
+    stage: 'build',
+    target: i % 2 ? SERVER_A : null,
+    stream: 'stdout',
+    text: `line ${i + 1}`,
+    data: null,
+  }));
+
+async function mountDetail() {
+  const pinia = createPinia();
+  setActivePinia(pinia);
+  const auth = useAuthStore();
+  auth.token = 'tok-1';
+  auth.user = adminUser;
+  await router.replace(`/releases/${RELEASE_ID}`);
+  const wrapper = mount(DetailView, { global: { plugins: [pinia, i18n, router] }, attachTo: document.body });
+  await flushPromises();
+  return wrapper;
+}
+
+const socket = () => FakeWebSocket.opened[FakeWebSocket.opened.length - 1] as FakeWebSocket;
+
+beforeEach(() => {
+  FakeWebSocket.opened = [];
+  localStorage.clear();
+  setLocale('zh-CN');
+  vi.stubGlobal('WebSocket', FakeWebSocket);
+});
+
+enableAutoUnmount(afterEach);
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+describe('release detail view', () => {
+  it('shows the header, progress and the actions the state allows', async () => {
+    stubFetch({});
+    const wrapper = await mountDetail();
+    expect(new URL(socket().url).pathname).toBe(`/ws/releases/${RELEASE_ID}`);
+
+    socket().send({ type: 'snapshot', release: release(), events: [], more: false });
+    await flushPromises();
+
+    expect(wrapper.get('[data-testid="release-title"]').text()).toBe('shop / prod');
+    expect(wrapper.text()).toContain('发布中');
+    expect(wrapper.text()).toContain('01234567');
+    expect(wrapper.text()).toContain('bob');
+    expect(wrapper.text()).toContain('预计剩余 2 分 5 秒');
+    expect(wrapper.find('[data-testid="action-abort"]').exists()).toBe(true);
+    expect(wrapper.find('[data-testid="action-approve"]').exists()).toBe(false);
+    expect(wrapper.find('[data-testid="action-retry"]').exists()).toBe(false);
+
+    socket().send({ type: 'release', release: release({ state: 'failed', lastSeq: 1 }) });
+    await flushPromises();
+    expect(wrapper.find('[data-testid="action-abort"]').exists()).toBe(false);
+    expect(wrapper.find('[data-testid="action-retry"]').exists()).toBe(true);
+  });
+
+  it('retry calls the API and shows the new state', async () => {
+    const calls = stubFetch({ [`POST /api/releases/${RELEASE_ID}/retry`]: () => json(200, release({ state: 'queued', lastSeq: 5 })) });
+    const wrapper = await mountDetail();
+    socket().send({ type: 'snapshot', release: release({ state: 'failed', lastSeq: 5 }), events: [], more: false });
+    await flushPromises();
+
+    await wrapper.get('[data-testid="action-retry"]').trigger('click');
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(wrapper.text()).toContain('排队中');
+    });
+    expect(calls[0]).toMatchObject({ method: 'POST', url: `/api/releases/${RELEASE_ID}/retry` });
+    expect(calls[0]?.headers.get('Authorization')).toBe('Bearer tok-1');
+  });
+
+  it('renders only a window of a 10,000-line log and filters by server and text', async () => {
+    stubFetch({});
+    const wrapper = await mountDetail();
+    socket().send({ type: 'snapshot', release: release(), events: logLines(10_000), more: false });
+    await flushPromises();
+
+    expect(wrapper.text()).toContain('10000 / 10000');
+    expect(wrapper.findAll('[data-testid="log-line"]').length).toBeLessThan(200);
+
+    await wrapper.get('.console__search input').setValue('line 9999');
+    await flushPromises();
+    expect(wrapper.findAll('[data-testid="log-line"]').map((l) => l.text())).toEqual([expect.stringContaining('line 9999')]);
+    expect(wrapper.text()).toContain('1 / 10000');
+  });
+});
