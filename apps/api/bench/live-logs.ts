@@ -57,23 +57,25 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const undo: { what: string; run: () => Promise<unknown> | unknown }[] = [];
 const children: ProductProcess[] = [];
-let tornDown = false;
+let tearingDown: Promise<void> | null = null;
 
-async function teardown(): Promise<void> {
-  if (tornDown) return;
-  tornDown = true;
-  for (const step of undo.reverse()) {
-    try {
-      await step.run();
-    } catch (error) {
-      console.error(`cleanup: ${step.what} failed: ${(error as Error).message}`);
+/** Runs once; a second Ctrl-C (or pnpm's SIGTERM after it) waits for the same cleanup instead of cutting it short. */
+function teardown(): Promise<void> {
+  tearingDown ??= (async () => {
+    for (const step of undo.reverse()) {
+      try {
+        await step.run();
+      } catch (error) {
+        console.error(`cleanup: ${step.what} failed: ${(error as Error).message}`);
+      }
     }
-  }
+  })();
+  return tearingDown;
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    console.error(`\n${signal}: cleaning up`);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    if (!tearingDown) console.error(`\n${signal}: cleaning up`);
     void teardown().finally(() => process.exit(130));
   });
 }

@@ -1,6 +1,7 @@
 import { renameSync, symlinkSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from './helpers/test-app.js';
 import { releaseFixture, waitForState, type ReleaseFixture } from './helpers/release-fixture.js';
@@ -182,5 +183,12 @@ describe('the release path over HTTP and WebSocket, against real sshd hosts', ()
     expect(log).not.toContain(secret);
     const dump = JSON.stringify(await t.db.releaseEvent.findMany({ where: { releaseId: release.id } }));
     expect(dump).not.toContain(secret);
+  });
+
+  it('closes the live channel of a release that does not exist with 4404', async () => {
+    const admin = await t.createUser({ isAdmin: true });
+    const socket = new WebSocket(`${baseUrl.replace('http', 'ws')}/ws/releases/00000000-0000-4000-8000-000000000000?token=${encodeURIComponent(admin.token)}`);
+    const code = await new Promise<number>((resolve) => socket.once('close', (c) => resolve(c)));
+    expect(code).toBe(4404);
   });
 });

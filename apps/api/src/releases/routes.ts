@@ -47,6 +47,7 @@ import {
 /** A viewer that cannot keep up is dropped rather than buffered without bound or allowed to slow the release. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 export const CLOSE_TOO_SLOW = 4008;
+export const CLOSE_NOT_FOUND = 4404;
 
 export const releaseRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const groupOfRelease = (request: FastifyRequest) => releaseGroup(app.db, (request.params as { id: string }).id);
@@ -197,8 +198,12 @@ export const releaseRoutes: FastifyPluginAsyncTypebox = async (app) => {
         querystring: Type.Object({ since: Type.Optional(Type.Integer({ minimum: 0 })), token: Type.Optional(Type.String({ maxLength: 4096 })) }, { additionalProperties: false }),
       },
     },
-    (socket, request) => {
+    async (socket, request) => {
       const { id } = request.params as { id: string };
+      if (!(await app.db.release.findUnique({ where: { id }, select: { id: true } }))) {
+        socket.close(CLOSE_NOT_FOUND, 'release not found');
+        return;
+      }
       const since = (request.query as { since?: number }).since ?? 0;
       const leave = feed.join(id, {
         send: (payload) => {
