@@ -12,7 +12,7 @@ export const shellRoutes: RouteRecordRaw[] = [
   {
     path: 'releases',
     name: 'releases',
-    component: () => import('@/views/placeholder/index.vue'),
+    component: () => import('@/views/releases/index.vue'),
     meta: { titleKey: 'menu.releases', icon: Tickets },
   },
   {
