@@ -38,6 +38,14 @@ async function release(t: TestApp, groupId: string, state: ReleaseState) {
   });
 }
 
+/** An environment whose owner has issued a trigger token. */
+async function withTrigger(t: TestApp, groupId: string, gitUrl: string) {
+  const { env } = await environment(t, groupId, gitUrl);
+  const owner = await t.createUser({ groupId, role: 'owner' });
+  const issued = await t.call(owner.token, { method: 'POST', url: `/api/environments/${env.id}/trigger-token`, payload: { defaultRef: 'main' } });
+  return { envId: env.id, token: issued.json().token as string };
+}
+
 const on = (state: ReleaseState, path = '') => async ({ t, groupId }: { t: TestApp; groupId: string }) => ({
   url: `/api/releases/${(await release(t, groupId, state)).id}${path}`,
 });
@@ -75,36 +83,12 @@ export const releaseRows = (gitUrl: () => string): Record<string, Case> => ({
   'GET /api/releases/:id/logs.txt': { allowed: readers, request: on('running', '/logs.txt') },
   'GET /ws/releases/:id': { allowed: readers, request: on('running'), send: handshake },
   'GET /api/environments/:id/versions': { allowed: readers, request: async ({ t, groupId }) => ({ url: `/api/environments/${(await environment(t, groupId, gitUrl())).env.id}/versions` }) },
-  'GET /api/environments/:id/trigger-token': {
-    allowed: managers,
-    request: async ({ t, groupId }) => {
-      const { env } = await environment(t, groupId, gitUrl());
-      const owner = await t.createUser({ groupId, role: 'owner' });
-      await t.call(owner.token, { method: 'POST', url: `/api/environments/${env.id}/trigger-token`, payload: { defaultRef: 'main' } });
-      return { url: `/api/environments/${env.id}/trigger-token` };
-    },
-  },
+  'GET /api/environments/:id/trigger-token': { allowed: managers, request: async ({ t, groupId }) => ({ url: `/api/environments/${(await withTrigger(t, groupId, gitUrl())).envId}/trigger-token` }) },
   'POST /api/environments/:id/trigger-token': {
     allowed: managers,
     request: async ({ t, groupId }) => ({ url: `/api/environments/${(await environment(t, groupId, gitUrl())).env.id}/trigger-token`, payload: { defaultRef: 'main' } }),
   },
-  'DELETE /api/environments/:id/trigger-token': {
-    allowed: managers,
-    request: async ({ t, groupId }) => {
-      const { env } = await environment(t, groupId, gitUrl());
-      const owner = await t.createUser({ groupId, role: 'owner' });
-      await t.call(owner.token, { method: 'POST', url: `/api/environments/${env.id}/trigger-token`, payload: { defaultRef: 'main' } });
-      return { url: `/api/environments/${env.id}/trigger-token` };
-    },
-  },
+  'DELETE /api/environments/:id/trigger-token': { allowed: managers, request: async ({ t, groupId }) => ({ url: `/api/environments/${(await withTrigger(t, groupId, gitUrl())).envId}/trigger-token` }) },
   // Public: the trigger token is the credential, and it works for every caller (or none) alike.
-  'POST /api/trigger/:token': {
-    allowed: everyone,
-    request: async ({ t, groupId }) => {
-      const { env } = await environment(t, groupId, gitUrl());
-      const owner = await t.createUser({ groupId, role: 'owner' });
-      const issued = await t.call(owner.token, { method: 'POST', url: `/api/environments/${env.id}/trigger-token`, payload: { defaultRef: 'main' } });
-      return { url: `/api/trigger/${issued.json().token}`, payload: {} };
-    },
-  },
+  'POST /api/trigger/:token': { allowed: everyone, request: async ({ t, groupId }) => ({ url: `/api/trigger/${(await withTrigger(t, groupId, gitUrl())).token}`, payload: {} }) },
 });
