@@ -5,7 +5,12 @@
  * plain ssh2 exec channel to one reader in this process: that baseline is what SSH and the machine cost by
  * themselves, so the ratio is what the platform (batching, storage, NOTIFY, fan-out) adds.
  *
- *   BENCH_LINES=50000 BENCH_RATE=5000 BENCH_VIEWERS=200 BENCH_API_PROCESSES=2 pnpm bench:live-logs
+ *   BENCH_LINES=50000 BENCH_RATE=5000 BENCH_VIEWERS=200 BENCH_API_PROCESSES=2 BENCH_VIEWER_PROCESSES=2 pnpm bench:live-logs
+ *   BENCH_CPU_PROF=/tmp/prof      V8 CPU profiles of the API and worker processes
+ *   BENCH_INSERT_COMPARE=1        also time EventRecorder's Prisma createMany against one unnest() INSERT
+ *
+ * Run through node with tsx as a loader, not the tsx CLI: on Ctrl-C the CLI ended the bench before its cleanup
+ * (processes, sshd, temp dirs, the database) had finished.
  *
  * Every line carries its emit time (performance.timeOrigin + performance.now() on the host); everything runs on one
  * machine, so receive time − emit time is the latency. Exits 1 if any viewer misses, repeats or reorders a line,
@@ -544,8 +549,9 @@ let code = 1;
 try {
   code = await main();
 } catch (error) {
-  console.error(`bench failed: ${(error as Error).stack ?? String(error)}`);
-  for (const c of children) {
+  // After Ctrl-C the run fails because its processes are being stopped; that is not news.
+  if (!tearingDown) console.error(`bench failed: ${(error as Error).stack ?? String(error)}`);
+  for (const c of tearingDown ? [] : children) {
     const out = c.output().trim();
     if (out) console.error(`--- output of ${c.pid} ---\n${out.slice(-3000)}`);
   }
