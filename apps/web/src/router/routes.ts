@@ -21,6 +21,12 @@ export const shellRoutes: RouteRecordRaw[] = [
     component: () => import('@/views/releases/detail.vue'),
     meta: { titleKey: 'releases.detailTitle', menu: '/releases' },
   },
+  {
+    path: 'release/new',
+    name: 'release-new',
+    component: () => import('@/views/releases/new.vue'),
+    meta: { titleKey: 'releases.newTitle', menu: '/releases' },
+  },
 
   {
     path: 'projects',
