@@ -19,14 +19,25 @@ const targetStateOf: Record<ReleaseResult['targets'][string]['state'], TargetSta
   skipped: 'skipped',
 };
 
-function toRow(releaseId: string, seq: number, event: EngineEvent): Prisma.ReleaseEventCreateManyInput {
-  const { type, at } = event;
-  const base = { releaseId, seq, at: new Date(at), type };
-  if (event.type === 'log') return { ...base, stage: event.stage, target: event.target ?? null, stream: event.stream, text: event.text };
+interface Row {
+  seq: number;
+  at: string;
+  type: string;
+  stage: string | null;
+  target: string | null;
+  stream: string | null;
+  text: string | null;
+  /** The event minus its envelope, as JSON; null for log lines, whose text is the payload. */
+  data: string | null;
+}
+
+function toRow(seq: number, event: EngineEvent): Row {
+  const base = { seq, at: event.at, type: event.type };
+  if (event.type === 'log') return { ...base, stage: event.stage, target: event.target ?? null, stream: event.stream, text: event.text, data: null };
   const { seq: _seq, at: _at, releaseId: _id, type: _type, ...data } = event;
   const stage = 'stage' in event ? event.stage : null;
   const target = 'target' in event && typeof event.target === 'string' ? event.target : null;
-  return { ...base, stage, target, data: data as Prisma.InputJsonValue };
+  return { ...base, stage, target, stream: null, text: null, data: JSON.stringify(data) };
 }
 
 /**
@@ -37,7 +48,7 @@ function toRow(releaseId: string, seq: number, event: EngineEvent): Prisma.Relea
 export class EventRecorder {
   #queue: EngineEvent[] = [];
   #timer: NodeJS.Timeout | null = null;
-  #chain: Promise<void> = Promise.resolve();
+  #writing: Promise<void> | null = null;
   #failure: Error | null = null;
   /** Targets of each batch, from batch.started, so batch.finished can mark the ones that made it. */
   #batches = new Map<number, string[]>();
@@ -52,14 +63,18 @@ export class EventRecorder {
 
   push = (event: EngineEvent): void => {
     this.#queue.push(event);
-    if (this.#queue.length >= MAX_BATCH || event.type !== 'log') this.#schedule(0);
-    else this.#schedule(FLUSH_DELAY_MS);
+    // While a write is in flight everything queues behind it and goes out as one batch when it ends, so batches
+    // grow as the database slows down instead of piling up as many small transactions.
+    if (this.#writing) return;
+    this.#schedule(event.type !== 'log' || this.#queue.length >= MAX_BATCH ? 0 : FLUSH_DELAY_MS);
   };
 
   /** Resolves when everything pushed so far is stored; rejects with the first storage error. */
   async drain(): Promise<void> {
-    this.#schedule(0);
-    await this.#chain;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#write();
+    while (this.#writing) await this.#writing;
     if (this.#failure) throw this.#failure;
   }
 
@@ -68,27 +83,52 @@ export class EventRecorder {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
       this.#timer = null;
-      const batch = this.#queue.splice(0);
-      if (batch.length) this.#chain = this.#chain.then(() => this.#store(batch)).catch((error: Error) => void (this.#failure ??= error));
+      this.#write();
     }, delay);
   }
 
+  #write(): void {
+    if (this.#writing || this.#queue.length === 0) return;
+    this.#writing = (async () => {
+      while (this.#queue.length > 0) {
+        const batch = this.#queue.splice(0, MAX_BATCH);
+        try {
+          await this.#store(batch);
+        } catch (error) {
+          this.#failure ??= error as Error;
+        }
+      }
+    })().finally(() => {
+      this.#writing = null;
+    });
+  }
+
   /** A build script that echoes a secret variable, or git repeating its URL, must not put the secret in the log. */
-  #mask(row: Prisma.ReleaseEventCreateManyInput): Prisma.ReleaseEventCreateManyInput {
-    if (this.redact.length === 0) return row;
-    const hide = (text: string) => this.redact.reduce((out, secret) => out.split(secret).join('******'), text);
-    return {
-      ...row,
-      ...(row.text ? { text: hide(row.text) } : {}),
-      ...(row.data ? { data: JSON.parse(hide(JSON.stringify(row.data))) as Prisma.InputJsonValue } : {}),
-    };
+  #mask(text: string): string {
+    return this.redact.reduce((out, secret) => out.split(secret).join('******'), text);
   }
 
   async #store(batch: EngineEvent[]): Promise<void> {
-    const rows = batch.map((event) => this.#mask(toRow(this.releaseId, this.seqBase + event.seq, event)));
+    const rows = batch.map((event) => toRow(this.seqBase + event.seq, event));
     const lastSeq = rows[rows.length - 1]?.seq ?? this.seqBase;
     await this.db.$transaction(async (tx) => {
-      await tx.releaseEvent.createMany({ data: rows });
+      // One INSERT over unnest()ed column arrays: an order of magnitude less CPU per line than createMany, which
+      // is what lets one worker store thousands of log lines a second.
+      await tx.$executeRawUnsafe(
+        `INSERT INTO release_events (release_id, seq, at, type, stage, target, stream, text, data)
+         SELECT $1::uuid, s, a, ty, st, tg, sm, tx, d
+           FROM unnest($2::int[], $3::timestamptz[], $4::text[], $5::text[], $6::uuid[], $7::text[], $8::text[], $9::jsonb[])
+             AS u(s, a, ty, st, tg, sm, tx, d)`,
+        this.releaseId,
+        rows.map((r) => r.seq),
+        rows.map((r) => r.at),
+        rows.map((r) => r.type),
+        rows.map((r) => r.stage),
+        rows.map((r) => r.target),
+        rows.map((r) => r.stream),
+        rows.map((r) => (r.text === null ? null : this.#mask(r.text))),
+        rows.map((r) => (r.data === null ? null : this.#mask(r.data))),
+      );
       for (const event of batch) {
         if (event.type === 'batch.started') this.#batches.set(event.index, event.targets);
         await applyEvent(tx, this.releaseId, event, this.#batches);
