@@ -58,7 +58,7 @@ e2e_db="rp_e2e_$(date +%s)"
 psql -q "$TEST_DATABASE_URL" -c "CREATE DATABASE $e2e_db" >/dev/null
 export E2E_DATABASE_URL="${TEST_DATABASE_URL%/*}/$e2e_db"
 e2e_status=0
-PLAYWRIGHT_JSON_OUTPUT_NAME=.tmp/playwright.json pnpm exec playwright test -c e2e/playwright.config.ts --reporter=list,json || e2e_status=$?
+PLAYWRIGHT_JSON_OUTPUT_NAME="$root/.tmp/playwright.json" pnpm exec playwright test -c e2e/playwright.config.ts --reporter=list,json || e2e_status=$?
 
 # One closing line for CI: totals over both runners.
 node scripts/test-summary.mjs .tmp/vitest.json .tmp/playwright.json
