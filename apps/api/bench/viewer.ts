@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import type { LineGroup } from '../src/releases/feed-format.js';
 import { parseBenchLine } from './emitter.js';
 import type { Histogram } from './histogram.js';
 
@@ -11,10 +12,18 @@ interface FeedEvent {
 interface FeedMessage {
   type: 'snapshot' | 'events' | 'release';
   events?: FeedEvent[];
+  lines?: LineGroup[];
   release?: { state: string; lastSeq: number };
 }
 
 const now = () => performance.timeOrigin + performance.now();
+
+/** Events and grouped log rows in seq order, with only what the checks need (as lean as a real viewer's store). */
+function flatten(message: FeedMessage): FeedEvent[] {
+  const out: FeedEvent[] = [...(message.events ?? [])];
+  for (const group of message.lines ?? []) for (const [seq, , text] of group.rows) out.push({ seq, type: 'log', text });
+  return message.events?.length && message.lines?.length ? out.sort((a, b) => a.seq - b.seq) : out;
+}
 
 /**
  * One WebSocket viewer of a release, as the SPA is: it parses every message, and checks that release seqs arrive
@@ -68,7 +77,7 @@ export class Viewer {
     this.bytes += raw.length;
     const message = JSON.parse(raw.toString()) as FeedMessage;
     if (message.release) this.state = message.release.state;
-    for (const e of message.events ?? []) {
+    for (const e of flatten(message)) {
       if (e.seq <= this.lastSeq) {
         this.seqDuplicates++;
         this.#problem(`seq ${e.seq} again after ${this.lastSeq}`);

@@ -1,11 +1,12 @@
 import type { Db } from '../shared/db.js';
 import { RESYNC, type Subscriber } from '../shared/pubsub.js';
 import { EVENTS_CHANNEL } from './event-recorder.js';
+import { encodeEvents, type EncodedEvents } from './feed-format.js';
 import { getRelease, toEventView } from './service.js';
 
 export type FeedMessage =
-  | { type: 'snapshot'; release: Awaited<ReturnType<typeof getRelease>>; events: ReturnType<typeof toEventView>[]; more: boolean }
-  | { type: 'events'; events: ReturnType<typeof toEventView>[] }
+  | ({ type: 'snapshot'; release: Awaited<ReturnType<typeof getRelease>>; more: boolean } & EncodedEvents)
+  | ({ type: 'events' } & EncodedEvents)
   | { type: 'release'; release: Awaited<ReturnType<typeof getRelease>> };
 
 export interface FeedClient {
@@ -62,7 +63,7 @@ export class LiveFeed {
         const rows = await this.db.releaseEvent.findMany({ where: { releaseId, seq: { gt: state.lastSeq } }, orderBy: { seq: 'asc' }, take: SNAPSHOT_CHUNK + 1 });
         const more = rows.length > SNAPSHOT_CHUNK;
         const events = rows.slice(0, SNAPSHOT_CHUNK).map(toEventView);
-        client.send(JSON.stringify(first ? ({ type: 'snapshot', release, events, more } satisfies FeedMessage) : ({ type: 'events', events } satisfies FeedMessage)));
+        client.send(JSON.stringify(first ? ({ type: 'snapshot', release, more, ...encodeEvents(events) } satisfies FeedMessage) : ({ type: 'events', ...encodeEvents(events) } satisfies FeedMessage)));
         first = false;
         state.lastSeq = events.at(-1)?.seq ?? state.lastSeq;
         if (!more) break;
@@ -100,11 +101,11 @@ export class LiveFeed {
       const changesState = stateChanged || events.some((e) => e.type !== 'log');
       const release = changesState ? JSON.stringify({ type: 'release', release: await getRelease(this.db, id) } satisfies FeedMessage) : null;
       // Serialised once for every viewer that is exactly at the room's cursor, which is nearly all of them.
-      const shared = events.length ? JSON.stringify({ type: 'events', events } satisfies FeedMessage) : null;
+      const shared = events.length ? JSON.stringify({ type: 'events', ...encodeEvents(events) } satisfies FeedMessage) : null;
       for (const [client, state] of room.clients) {
         const fresh = state.lastSeq === before ? events : events.filter((e) => e.seq > state.lastSeq);
         if (fresh.length) {
-          client.send(fresh === events && shared ? shared : JSON.stringify({ type: 'events', events: fresh } satisfies FeedMessage));
+          client.send(fresh === events && shared ? shared : JSON.stringify({ type: 'events', ...encodeEvents(fresh) } satisfies FeedMessage));
           state.lastSeq = fresh.at(-1)?.seq ?? state.lastSeq;
         }
         if (release) client.send(release);

@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { decodeEvents } from '../../src/releases/feed-format.js';
 
 export interface FeedEvent {
   seq: number;
@@ -14,7 +15,7 @@ export function watch(baseUrl: string, token: string, id: string, since = 0) {
   socket.on('message', (raw) => {
     const message = JSON.parse(raw.toString());
     if (message.type === 'snapshot' || message.type === 'release') state = message.release.state;
-    if (message.events) events.push(...message.events);
+    if (message.type === 'snapshot' || message.type === 'events') events.push(...decodeEvents(message));
   });
   const opened = new Promise((resolve, reject) => {
     socket.once('open', resolve);
