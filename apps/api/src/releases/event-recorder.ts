@@ -8,7 +8,7 @@ import { transition } from './state-machine.js';
 export const EVENTS_CHANNEL = 'release_events';
 
 /** How long log lines may wait to be written together: a few ms of latency buys one INSERT per hundreds of lines. */
-const FLUSH_DELAY_MS = 15;
+const FLUSH_DELAY_MS = 5;
 const MAX_BATCH = 2_000;
 
 const targetStateOf: Record<ReleaseResult['targets'][string]['state'], TargetState> = {
