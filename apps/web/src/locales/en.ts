@@ -134,7 +134,7 @@ const en: MessageSchema = {
       ok: 'OK',
       cancel: 'Cancel',
       abort: 'Abort this release? Servers in progress stop at the next safe point.',
-      cancel: 'This release has not started. Cancel it?',
+      cancelWaiting: 'This release has not started. Cancel it?',
       rollback: 'Roll {env} back to this release ({ref} · {commit})? A rollback release will be created.',
       approveComment: 'Comment (optional)',
       rejectComment: 'Reason (optional)',

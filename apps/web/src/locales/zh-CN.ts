@@ -132,7 +132,7 @@ export default {
       ok: '确定',
       cancel: '取消',
       abort: '确定要中止发布单吗？正在执行的服务器会在下一个安全点停止。',
-      cancel: '该发布单尚未开始，确定要取消吗？',
+      cancelWaiting: '该发布单尚未开始，确定要取消吗？',
       rollback: '确定要将 {env} 回滚到此发布单（{ref} · {commit}）吗？将创建一个回滚发布单。',
       approveComment: '审批意见（可选）',
       rejectComment: '驳回原因（可选）',
