@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,6 +77,8 @@ describe('API and worker processes on one database', () => {
     const byState = interrupted.targets.map((x: { state: string }) => x.state).sort();
     expect(byState).toEqual(['pending', 'succeeded']);
     await until(() => viewer.state() === 'interrupted', 'the viewer to see the interruption');
+    // The dead run still holds web-2's host lock (taken at prepare); its retry is the same release, so it may.
+    expect(f.host(1).lock).toMatchObject({ releaseId: release.id });
 
     await post(api2.baseUrl, `/api/releases/${release.id}/retry`);
     await until(() => viewer.state() === 'paused' || viewer.state() === 'succeeded', 'the retry to run', 60_000);
@@ -94,6 +96,12 @@ describe('API and worker processes on one database', () => {
     await t.call(f.owner.token, { method: 'PATCH', url: `/api/environments/${f.environmentId}`, payload: { rollout: { strategy: 'parallel', concurrency: 4 } } });
     const api = await start('server');
     f.repo.addCommit({ message: 'for the queue test' });
+    // A lock left behind by a release whose worker died and that nobody retried: it must not block the hosts until
+    // it expires. (The state a kill -9 leaves: an interrupted release, its lock still on the host.)
+    const dead = await t.db.release.create({
+      data: { projectId: f.projectId, environmentId: f.environmentId, state: 'interrupted', ref: 'main', commit: f.repo.commits[0] as string, rollout: {}, createdById: f.developer.id, targets: { create: [{ serverId: f.serverIds[1] as string, state: 'interrupted' }] } },
+    });
+    writeFileSync(path.join(f.hosts.hosts[1]?.deployRoot ?? '', 'app/.platform/lock'), `${JSON.stringify({ releaseId: dead.id, instance: 'dead-worker', expiresAt: new Date(Date.now() + 3600_000).toISOString() })}\n`);
     const [a, b] = await Promise.all([
       post(api.baseUrl, '/api/releases', { environmentId: f.environmentId, ref: 'main', description: 'A' }),
       post(api.baseUrl, '/api/releases', { environmentId: f.environmentId, ref: 'main', description: 'B' }),

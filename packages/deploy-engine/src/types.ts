@@ -72,6 +72,11 @@ export interface PlanCommon {
   /** Which platform process runs it; recorded in host locks. */
   instance?: string;
   lockTtlMs?: number;
+  /**
+   * Release ids the caller knows have ended (e.g. a run whose worker was killed). A lock still held by one of them
+   * is taken over like an expired one, instead of blocking the hosts until its expiry.
+   */
+  staleLockOwners?: string[];
   commandTimeoutMs?: number;
 }
 

@@ -180,4 +180,13 @@ describe('failures are values and change nothing they should not', () => {
       expect(readHost(t.deployPath).lock).toBeNull();
     }
   });
+
+  it('a live-looking lock whose owner the caller says has ended is taken over and reported', async () => {
+    writeLock(targets[1]!, { releaseId: 'killed-run', instance: 'dead-worker', createdAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 600_000).toISOString() });
+    const rec = recorder();
+    const result = await startRelease(plan('s1', { staleLockOwners: ['killed-run'] }), { transport, onEvent: rec.onEvent }).done;
+    expect(result.status, JSON.stringify(result)).toBe('succeeded');
+    expect(rec.of('lock.takenOver')).toEqual([expect.objectContaining({ target: 'host2', previousOwner: expect.objectContaining({ releaseId: 'killed-run' }) })]);
+    for (const t of targets) expect(readHost(t.deployPath)).toMatchObject({ current: 's1', lock: null });
+  });
 });

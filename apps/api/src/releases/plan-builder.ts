@@ -79,6 +79,18 @@ export async function buildRunInput(ctx: PlanContext, releaseId: string): Promis
   }
 
   const { rollout, failurePolicy } = toEngineRollout(release.rollout as unknown as RolloutSpec);
+  // Locks left on these hosts by runs that are over (a killed worker's release that nobody retried) must not block
+  // this one until they expire. Locks live an hour, so two hours of history covers every one that could remain.
+  const ended = await ctx.db.release.findMany({
+    where: {
+      id: { not: release.id },
+      state: { notIn: ['running', 'paused'] },
+      updatedAt: { gte: new Date(Date.now() - 2 * 3600_000) },
+      targets: { some: { serverId: { in: pending.map((t) => t.serverId) } } },
+    },
+    select: { id: true },
+    take: 500,
+  });
   const healthcheck = healthCheckOf(project.healthCheck);
   const common = {
     releaseId: release.id,
@@ -89,6 +101,7 @@ export async function buildRunInput(ctx: PlanContext, releaseId: string): Promis
     failurePolicy,
     actor: release.createdBy.username,
     instance: ctx.instance,
+    staleLockOwners: ended.map((r) => r.id),
     ...(project.restartCommand ? { restartCommand: project.restartCommand } : {}),
     ...(healthcheck ? { healthcheck } : {}),
   };

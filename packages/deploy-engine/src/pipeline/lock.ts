@@ -22,8 +22,8 @@ export function lockOwner(ctx: RunContext): LockOwner {
 
 /**
  * Decides on the `lock=` line of the prepare command, which already tried to create the lock. A lock of the same
- * release id is ours (a crashed or retried run of this release); an expired foreign lock is taken over and
- * reported; a live foreign lock fails fast naming its owner.
+ * release id is ours (a crashed or retried run of this release); an expired foreign lock, or one whose owner the
+ * caller says has ended, is taken over and reported; a live foreign lock fails fast naming its owner.
  */
 export async function settleLock(ctx: RunContext, target: Target, lockLine: string | undefined, ownerJson: string): Promise<Step> {
   if (lockLine === 'acquired') return OK;
@@ -36,7 +36,8 @@ export async function settleLock(ctx: RunContext, target: Target, lockLine: stri
   }
   if (holder.releaseId === ctx.plan.releaseId) return OK;
   const expires = holder.expiresAt ? Date.parse(holder.expiresAt) : Number.NaN;
-  if (!Number.isNaN(expires) && expires < Date.now()) {
+  const ended = holder.releaseId !== undefined && (ctx.plan.staleLockOwners ?? []).includes(holder.releaseId);
+  if (ended || (!Number.isNaN(expires) && expires < Date.now())) {
     const takeover = await remote(ctx, target, 'prepare', lockTakeoverCommand(target.deployPath, seen, ownerJson).text, { quiet: true });
     if (takeover.ok) {
       ctx.events.emit({ type: 'lock.takenOver', target: target.id, previousOwner: holder });
