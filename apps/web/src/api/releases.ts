@@ -76,6 +76,38 @@ export interface ReleaseEvent {
   data: unknown;
 }
 
+/**
+ * How log lines travel on the live channel: grouped by (stage, target, stream) as `[seq, epochMs, text]` rows,
+ * a quarter of the bytes of one object per line. Other events travel whole.
+ */
+export interface FeedLineGroup {
+  stage: string | null;
+  target: string | null;
+  stream: string | null;
+  rows: [seq: number, atMs: number, text: string][];
+}
+
+export interface FeedEvents {
+  events: ReleaseEvent[];
+  lines: FeedLineGroup[];
+}
+
+export type FeedMessage =
+  | ({ type: 'snapshot'; release: Release; more: boolean } & FeedEvents)
+  | ({ type: 'events' } & FeedEvents)
+  | { type: 'release'; release: Release };
+
+/** One list ordered by seq, log lines back in the shape `GET /logs` returns them. */
+export function decodeFeedEvents({ events, lines }: FeedEvents): ReleaseEvent[] {
+  const out = [...events];
+  for (const group of lines) {
+    for (const [seq, atMs, text] of group.rows) {
+      out.push({ seq, at: new Date(atMs).toISOString(), type: 'log', stage: group.stage, target: group.target, stream: group.stream, text, data: null });
+    }
+  }
+  return out.sort((a, b) => a.seq - b.seq);
+}
+
 export interface ReleaseQuery extends PageQuery {
   projectId?: string;
   environmentId?: string;

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import type { Release, ReleaseEvent } from '@/api/releases';
+import { encodeFeed } from '@/test/feed';
 import { CLOSE_TOO_SLOW, useReleaseLiveStore, type LiveSocket } from './release-live';
 
 /** Stands in for the browser WebSocket: records the URL it was opened with and lets the test play the server. */
@@ -125,7 +126,9 @@ describe('release live store', () => {
     latest().serverSends({
       type: 'snapshot',
       release: release({ lastSeq: 3 }),
-      events: [stage(1, 'stage.started', 'build', null), log(2, 'npm ci'), stage(3, 'stage.finished', 'build', null, { status: 'succeeded', durationMs: 1234 })],
+      // The wire form: log lines grouped per stage/target/stream as [seq, epochMs, text], other events whole.
+      events: [stage(1, 'stage.started', 'build', null), stage(3, 'stage.finished', 'build', null, { status: 'succeeded', durationMs: 1234 })],
+      lines: [{ stage: 'build', target: null, stream: 'stdout', rows: [[2, Date.parse('2026-11-23T10:00:00.000Z'), 'npm ci']] }],
       more: false,
     });
 
@@ -136,7 +139,7 @@ describe('release live store', () => {
     expect(live.logs.map((e) => e.text)).toEqual(['npm ci']);
     expect(live.stageStatus('build')).toMatchObject({ status: 'succeeded', durationMs: 1234 });
 
-    latest().serverSends({ type: 'events', events: [stage(4, 'stage.started', 'upload', SERVER_A), log(5, 'sent 3 MB', SERVER_A)] });
+    latest().serverSends({ type: 'events', ...encodeFeed([stage(4, 'stage.started', 'upload', SERVER_A), log(5, 'sent 3 MB', SERVER_A)]) });
     latest().serverSends({ type: 'release', release: release({ lastSeq: 5, state: 'paused', progress: { percent: 60, etaSeconds: 30 } }) });
 
     expect(live.logs.map((e) => e.seq)).toEqual([2, 5]);
@@ -151,11 +154,11 @@ describe('release live store', () => {
   it('ignores duplicate and overlapping events and keeps the log ordered by seq', () => {
     const live = useReleaseLiveStore();
     live.connect(RELEASE_ID, factory);
-    latest().serverSends({ type: 'snapshot', release: release(), events: [log(1, 'a'), log(2, 'b')], more: true });
+    latest().serverSends({ type: 'snapshot', release: release(), ...encodeFeed([log(1, 'a'), log(2, 'b')]), more: true });
 
-    latest().serverSends({ type: 'events', events: [log(2, 'b'), log(4, 'd'), log(3, 'c')] });
-    latest().serverSends({ type: 'events', events: [log(1, 'a'), log(3, 'c'), log(4, 'd')] });
-    latest().serverSends({ type: 'events', events: [log(5, 'e')] });
+    latest().serverSends({ type: 'events', ...encodeFeed([log(2, 'b'), log(4, 'd'), log(3, 'c')]) });
+    latest().serverSends({ type: 'events', ...encodeFeed([log(1, 'a'), log(3, 'c'), log(4, 'd')]) });
+    latest().serverSends({ type: 'events', ...encodeFeed([log(5, 'e')]) });
 
     expect(live.logs.map((e) => e.text)).toEqual(['a', 'b', 'c', 'd', 'e']);
     expect(live.lastSeq).toBe(5);
@@ -167,11 +170,11 @@ describe('release live store', () => {
     latest().serverSends({
       type: 'snapshot',
       release: release(),
-      events: [
+      ...encodeFeed([
         stage(1, 'stage.finished', 'hook:before-checkout', null, { status: 'skipped', durationMs: 0 }),
         stage(2, 'stage.started', 'healthcheck', SERVER_A),
         stage(3, 'stage.finished', 'healthcheck', SERVER_A, { status: 'failed', durationMs: 5000 }),
-      ],
+      ]),
       more: false,
     });
 
@@ -182,8 +185,8 @@ describe('release live store', () => {
   it('reconnects with back-off after a drop, resuming after the last seq it applied', () => {
     const live = useReleaseLiveStore();
     live.connect(RELEASE_ID, factory);
-    latest().serverSends({ type: 'snapshot', release: release(), events: [log(1, 'a'), log(2, 'b')], more: false });
-    latest().serverSends({ type: 'events', events: [log(3, 'c')] });
+    latest().serverSends({ type: 'snapshot', release: release(), ...encodeFeed([log(1, 'a'), log(2, 'b')]), more: false });
+    latest().serverSends({ type: 'events', ...encodeFeed([log(3, 'c')]) });
 
     latest().serverCloses(1006);
     expect(live.connection).toBe('reconnecting');
@@ -196,7 +199,7 @@ describe('release live store', () => {
     expect(new URL(latest().url).searchParams.get('since')).toBe('3');
 
     // The server replays from `since`; an overlap with what we already have must not show twice.
-    latest().serverSends({ type: 'snapshot', release: release(), events: [log(3, 'c'), log(4, 'd')], more: false });
+    latest().serverSends({ type: 'snapshot', release: release(), ...encodeFeed([log(3, 'c'), log(4, 'd')]), more: false });
     expect(live.logs.map((e) => e.text)).toEqual(['a', 'b', 'c', 'd']);
 
     // A second drop without any message in between waits longer.
@@ -215,7 +218,7 @@ describe('release live store', () => {
   it('comes straight back after a too-slow close', () => {
     const live = useReleaseLiveStore();
     live.connect(RELEASE_ID, factory);
-    latest().serverSends({ type: 'snapshot', release: release(), events: [log(7, 'x')], more: false });
+    latest().serverSends({ type: 'snapshot', release: release(), ...encodeFeed([log(7, 'x')]), more: false });
 
     latest().serverCloses(CLOSE_TOO_SLOW);
     vi.advanceTimersByTime(0);
@@ -227,7 +230,7 @@ describe('release live store', () => {
   it('does not reconnect after disconnect, and a new release starts from scratch', () => {
     const live = useReleaseLiveStore();
     live.connect(RELEASE_ID, factory);
-    latest().serverSends({ type: 'snapshot', release: release(), events: [log(1, 'a')], more: false });
+    latest().serverSends({ type: 'snapshot', release: release(), ...encodeFeed([log(1, 'a')]), more: false });
     const first = latest();
 
     live.disconnect();

@@ -1,6 +1,6 @@
 import { computed, ref, shallowRef, triggerRef } from 'vue';
 import { defineStore } from 'pinia';
-import { releaseSocketUrl, type Release, type ReleaseEvent } from '@/api/releases';
+import { decodeFeedEvents, releaseSocketUrl, type FeedMessage, type Release, type ReleaseEvent } from '@/api/releases';
 import { useAuthStore } from './auth';
 
 /** The part of the browser WebSocket the store uses, so tests can hand in a fake. */
@@ -12,11 +12,6 @@ export interface LiveSocket {
 }
 
 export type SocketFactory = (url: string) => LiveSocket;
-
-type FeedMessage =
-  | { type: 'snapshot'; release: Release; events: ReleaseEvent[]; more: boolean }
-  | { type: 'events'; events: ReleaseEvent[] }
-  | { type: 'release'; release: Release };
 
 export type StageStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'aborted';
 
@@ -93,8 +88,7 @@ export const useReleaseLiveStore = defineStore('release-live', () => {
     if (!list.value.includes(stage)) list.value.push(stage);
   }
 
-  function applyEvents(incoming: ReleaseEvent[]): void {
-    const fresh = [...incoming].sort((a, b) => a.seq - b.seq);
+  function applyEvents(fresh: ReleaseEvent[]): void {
     let logsChanged = false;
     let cellsChanged = false;
     for (const event of fresh) {
@@ -136,10 +130,10 @@ export const useReleaseLiveStore = defineStore('release-live', () => {
     }
     if (message.type === 'snapshot') {
       attempt = 0;
-      applyEvents(message.events);
+      applyEvents(decodeFeedEvents(message));
       release.value = message.release;
     } else if (message.type === 'events') {
-      applyEvents(message.events);
+      applyEvents(decodeFeedEvents(message));
     } else if (message.type === 'release') {
       applyRelease(message.release);
     }

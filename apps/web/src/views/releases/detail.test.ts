@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import type { Release, ReleaseEvent } from '@/api/releases';
+import { encodeFeed } from '@/test/feed';
 import { i18n, setLocale } from '@/locales';
 import { router } from '@/router';
 import { useAuthStore } from '@/stores/auth';
@@ -109,7 +110,7 @@ describe('release detail view', () => {
     const wrapper = await mountDetail();
     expect(new URL(socket().url).pathname).toBe(`/ws/releases/${RELEASE_ID}`);
 
-    socket().send({ type: 'snapshot', release: release(), events: [], more: false });
+    socket().send({ type: 'snapshot', release: release(), ...encodeFeed([]), more: false });
     await flushPromises();
 
     expect(wrapper.get('[data-testid="release-title"]').text()).toBe('shop / prod');
@@ -130,7 +131,7 @@ describe('release detail view', () => {
   it('retry calls the API and shows the new state', async () => {
     const calls = stubFetch({ [`POST /api/releases/${RELEASE_ID}/retry`]: () => json(200, release({ state: 'queued', lastSeq: 5 })) });
     const wrapper = await mountDetail();
-    socket().send({ type: 'snapshot', release: release({ state: 'failed', lastSeq: 5 }), events: [], more: false });
+    socket().send({ type: 'snapshot', release: release({ state: 'failed', lastSeq: 5 }), ...encodeFeed([]), more: false });
     await flushPromises();
 
     await wrapper.get('[data-testid="action-retry"]').trigger('click');
@@ -145,7 +146,7 @@ describe('release detail view', () => {
   it('renders only a window of a 10,000-line log and filters by server and text', async () => {
     stubFetch({});
     const wrapper = await mountDetail();
-    socket().send({ type: 'snapshot', release: release(), events: logLines(10_000), more: false });
+    socket().send({ type: 'snapshot', release: release(), ...encodeFeed(logLines(10_000)), more: false });
     await flushPromises();
 
     expect(wrapper.text()).toContain('10000 / 10000');
