@@ -151,6 +151,7 @@ const en: MessageSchema = {
     abortRequested: 'Abort requested; stopping at the next safe point',
     eta: 'About {time} left',
     noTargets: 'No target servers',
+    notFound: 'This release does not exist or was deleted',
     connection: {
       connecting: 'Connecting to live logs…',
       reconnecting: 'Live connection lost, reconnecting…',

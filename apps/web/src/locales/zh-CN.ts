@@ -149,6 +149,7 @@ export default {
     abortRequested: '已请求中止，将在下一个安全点停止',
     eta: '预计剩余 {time}',
     noTargets: '暂无目标服务器',
+    notFound: '发布单不存在或已被删除',
     connection: {
       connecting: '正在连接实时日志…',
       reconnecting: '实时连接已断开，正在重连…',

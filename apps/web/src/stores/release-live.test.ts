@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import type { Release, ReleaseEvent } from '@/api/releases';
 import { encodeFeed } from '@/test/feed';
-import { CLOSE_TOO_SLOW, useReleaseLiveStore, type LiveSocket } from './release-live';
+import { CLOSE_NOT_FOUND, CLOSE_TOO_SLOW, useReleaseLiveStore, type LiveSocket } from './release-live';
 
 /** Stands in for the browser WebSocket: records the URL it was opened with and lets the test play the server. */
 class FakeSocket implements LiveSocket {
@@ -225,6 +225,18 @@ describe('release live store', () => {
 
     expect(sockets).toHaveLength(2);
     expect(new URL(latest().url).searchParams.get('since')).toBe('7');
+  });
+
+  it('gives up on a release that does not exist', () => {
+    const live = useReleaseLiveStore();
+    live.connect(RELEASE_ID, factory);
+
+    latest().serverCloses(CLOSE_NOT_FOUND);
+    vi.advanceTimersByTime(60_000);
+
+    expect(sockets).toHaveLength(1);
+    expect(live.missing).toBe(true);
+    expect(live.connection).toBe('idle');
   });
 
   it('does not reconnect after disconnect, and a new release starts from scratch', () => {

@@ -31,6 +31,8 @@ const ROLLBACK_TARGET_STAGES = ['switch'];
 
 /** The server closes a viewer whose socket buffer overflows; it should come straight back with `since`. */
 export const CLOSE_TOO_SLOW = 4008;
+/** The release does not exist (or was deleted): asking again cannot help. */
+export const CLOSE_NOT_FOUND = 4404;
 const BACKOFF_MS = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
 
 const PENDING: StageCell = Object.freeze({ status: 'pending', durationMs: null, startedAt: null });
@@ -58,6 +60,7 @@ export const useReleaseLiveStore = defineStore('release-live', () => {
   const release = ref<Release | null>(null);
   const connection = ref<ConnectionState>('idle');
   const lastSeq = ref(0);
+  const missing = ref(false);
   // Thousands of log lines: kept out of deep reactivity and re-announced once per message.
   const logs = shallowRef<ReleaseEvent[]>([]);
   const cells = shallowRef(new Map<string, StageCell>());
@@ -154,6 +157,11 @@ export const useReleaseLiveStore = defineStore('release-live', () => {
     ws.onclose = (ev) => {
       if (socket !== ws) return;
       socket = null;
+      if (ev.code === CLOSE_NOT_FOUND) {
+        missing.value = true;
+        connection.value = 'idle';
+        return;
+      }
       scheduleReconnect(ev.code === CLOSE_TOO_SLOW ? 0 : (BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)] ?? 30_000));
     };
   }
@@ -183,6 +191,7 @@ export const useReleaseLiveStore = defineStore('release-live', () => {
     releaseId.value = id;
     release.value = null;
     lastSeq.value = 0;
+    missing.value = false;
     logs.value = [];
     cells.value = new Map();
     seenGlobal.value = [];
@@ -196,6 +205,7 @@ export const useReleaseLiveStore = defineStore('release-live', () => {
     release,
     connection,
     lastSeq,
+    missing,
     state,
     targets,
     progress,

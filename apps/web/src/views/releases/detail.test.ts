@@ -28,6 +28,10 @@ class FakeWebSocket {
   send(message: unknown): void {
     this.onmessage?.(new MessageEvent('message', { data: JSON.stringify(message) }));
   }
+
+  serverCloses(code: number): void {
+    this.onclose?.(new CloseEvent('close', { code }));
+  }
 }
 
 function release(overrides: Partial<Release> = {}): Release {
@@ -126,6 +130,17 @@ describe('release detail view', () => {
     await flushPromises();
     expect(wrapper.find('[data-testid="action-abort"]').exists()).toBe(false);
     expect(wrapper.find('[data-testid="action-retry"]').exists()).toBe(true);
+  });
+
+  it('says so when the release does not exist', async () => {
+    stubFetch({});
+    const wrapper = await mountDetail();
+
+    socket().serverCloses(4404);
+    await flushPromises();
+
+    expect(wrapper.get('[data-testid="release-missing"]').text()).toContain('发布单不存在或已被删除');
+    expect(FakeWebSocket.opened).toHaveLength(1);
   });
 
   it('retry calls the API and shows the new state', async () => {
