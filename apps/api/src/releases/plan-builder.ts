@@ -51,7 +51,8 @@ export async function buildRunInput(ctx: PlanContext, releaseId: string): Promis
       project: true,
       environment: true,
       createdBy: { select: { username: true } },
-      targets: { include: { server: true } },
+      // Batches take targets in this order: by server name, so a gray rollout's first batch is predictable.
+      targets: { include: { server: true }, orderBy: { server: { name: 'asc' } } },
     },
   });
   const { project, environment } = release;
