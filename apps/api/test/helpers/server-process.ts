@@ -23,10 +23,13 @@ export interface ServerProcess {
 }
 
 /** Runs a real entry point (src/server.ts or src/worker.ts) through tsx, as `pnpm dev` does. */
-export async function startServer(env: Record<string, string>, opts: { expectFailure?: boolean; entry?: 'server' | 'worker' } = {}): Promise<ServerProcess> {
+export async function startServer(
+  env: Record<string, string>,
+  opts: { expectFailure?: boolean; entry?: 'server' | 'worker'; nodeFlags?: string[] } = {},
+): Promise<ServerProcess> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
   // tsx as a loader inside one node process (not the tsx CLI, which forks a child): a SIGKILL must hit the real thing.
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', path.join(repoRoot, `apps/api/src/${opts.entry ?? 'server'}.ts`)], {
+  const child = spawn(process.execPath, [...(opts.nodeFlags ?? []), '--conditions=source', '--import', 'tsx', path.join(repoRoot, `apps/api/src/${opts.entry ?? 'server'}.ts`)], {
     cwd: path.join(repoRoot, 'apps/api'),
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HOST: '127.0.0.1', PORT: String(port), PASSWORD_HASH_ROUNDS: '4', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
