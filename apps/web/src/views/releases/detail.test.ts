@@ -1,12 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils';
-import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { flushPromises } from '@vue/test-utils';
 import type { Release, ReleaseEvent } from '@/api/releases';
 import { encodeFeed } from '@/test/feed';
-import { i18n, setLocale } from '@/locales';
-import { router } from '@/router';
-import { useAuthStore } from '@/stores/auth';
-import { adminUser, json, stubFetch } from '@/test/fetch-stub';
+import { json, stubFetch } from '@/test/fetch-stub';
+import { isolateViewTests, mountSignedIn } from '@/test/mount-view';
 import DetailView from './detail.vue';
 
 const RELEASE_ID = '00000000-0000-4000-8000-000000000001';
@@ -81,31 +78,15 @@ const logLines = (count: number): ReleaseEvent[] =>
     data: null,
   }));
 
-async function mountDetail() {
-  const pinia = createPinia();
-  setActivePinia(pinia);
-  const auth = useAuthStore();
-  auth.token = 'tok-1';
-  auth.user = adminUser;
-  await router.replace(`/releases/${RELEASE_ID}`);
-  const wrapper = mount(DetailView, { global: { plugins: [pinia, i18n, router] }, attachTo: document.body });
-  await flushPromises();
-  return wrapper;
-}
+const mountDetail = () => mountSignedIn(DetailView, `/releases/${RELEASE_ID}`);
 
 const socket = () => FakeWebSocket.opened[FakeWebSocket.opened.length - 1] as FakeWebSocket;
 
+isolateViewTests();
+
 beforeEach(() => {
   FakeWebSocket.opened = [];
-  localStorage.clear();
-  setLocale('zh-CN');
   vi.stubGlobal('WebSocket', FakeWebSocket);
-});
-
-enableAutoUnmount(afterEach);
-
-afterEach(() => {
-  vi.unstubAllGlobals();
 });
 
 describe('release detail view', () => {

@@ -1,10 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils';
-import { createPinia, setActivePinia } from 'pinia';
-import { i18n, setLocale } from '@/locales';
+import { describe, expect, it, vi } from 'vitest';
 import { router } from '@/router';
-import { useAuthStore } from '@/stores/auth';
-import { adminUser, json, stubFetch } from '@/test/fetch-stub';
+import { json, stubFetch } from '@/test/fetch-stub';
+import { isolateViewTests, mountSignedIn } from '@/test/mount-view';
 import ListView from './index.vue';
 
 const PROJECT = '00000000-0000-4000-8000-0000000000a1';
@@ -38,28 +35,9 @@ const summary = {
   lastSeq: 0,
 };
 
-async function mountList(path: string) {
-  const pinia = createPinia();
-  setActivePinia(pinia);
-  const auth = useAuthStore();
-  auth.token = 'tok-1';
-  auth.user = adminUser;
-  await router.replace(path);
-  const wrapper = mount(ListView, { global: { plugins: [pinia, i18n, router] }, attachTo: document.body });
-  await flushPromises();
-  return wrapper;
-}
+const mountList = (path: string) => mountSignedIn(ListView, path);
 
-beforeEach(() => {
-  localStorage.clear();
-  setLocale('zh-CN');
-});
-
-enableAutoUnmount(afterEach);
-
-afterEach(() => {
-  vi.unstubAllGlobals();
-});
+isolateViewTests();
 
 describe('release list view', () => {
   it('loads the page the URL describes and opens a release on row click', async () => {

@@ -1,10 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils';
-import { createPinia, setActivePinia } from 'pinia';
-import { i18n, setLocale } from '@/locales';
+import { describe, expect, it, vi } from 'vitest';
+import { flushPromises } from '@vue/test-utils';
 import { router } from '@/router';
-import { useAuthStore } from '@/stores/auth';
-import { adminUser, json, stubFetch } from '@/test/fetch-stub';
+import { json, stubFetch } from '@/test/fetch-stub';
+import { isolateViewTests, mountSignedIn } from '@/test/mount-view';
 import NewView from './new.vue';
 
 const PROJECT = '00000000-0000-4000-8000-0000000000a1';
@@ -40,28 +38,9 @@ function routes() {
   };
 }
 
-async function mountNew(path: string) {
-  const pinia = createPinia();
-  setActivePinia(pinia);
-  const auth = useAuthStore();
-  auth.token = 'tok-1';
-  auth.user = adminUser;
-  await router.replace(path);
-  const wrapper = mount(NewView, { global: { plugins: [pinia, i18n, router] }, attachTo: document.body });
-  await flushPromises();
-  return wrapper;
-}
+const mountNew = (path: string) => mountSignedIn(NewView, path);
 
-beforeEach(() => {
-  localStorage.clear();
-  setLocale('zh-CN');
-});
-
-enableAutoUnmount(afterEach);
-
-afterEach(() => {
-  vi.unstubAllGlobals();
-});
+isolateViewTests();
 
 describe('new release view', () => {
   it('pre-fills from the URL, warns about approval and windows, and submits a batched rollout', async () => {
