@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
-import type { Release, ReleaseEvent } from '@/api/releases';
+import type { ReleaseEvent } from '@/api/releases';
 import { encodeFeed } from '@/test/feed';
+import { release, RELEASE_ID, SERVER_A } from '@/test/releases';
 import { CLOSE_NOT_FOUND, CLOSE_TOO_SLOW, useReleaseLiveStore, type LiveSocket } from './release-live';
 
 /** Stands in for the browser WebSocket: records the URL it was opened with and lets the test play the server. */
@@ -38,43 +39,7 @@ const factory = (url: string) => {
 };
 const latest = () => sockets[sockets.length - 1] as FakeSocket;
 
-const RELEASE_ID = '00000000-0000-4000-8000-000000000001';
-const SERVER_A = '00000000-0000-4000-8000-00000000000a';
 
-function release(overrides: Partial<Release> = {}): Release {
-  return {
-    id: RELEASE_ID,
-    kind: 'release',
-    state: 'running',
-    projectId: 'p',
-    projectName: 'shop',
-    groupId: 'g',
-    environmentId: 'e',
-    environmentName: 'prod',
-    ref: 'main',
-    commit: 'a'.repeat(40),
-    description: '',
-    rollout: { strategy: 'parallel' },
-    rollbackToId: null,
-    createdBy: 'alice',
-    approvedBy: null,
-    approvedAt: null,
-    reviewComment: '',
-    abortRequested: false,
-    queuedAt: null,
-    scheduledAt: null,
-    startedAt: null,
-    finishedAt: null,
-    createdAt: '2026-11-23T10:00:00.000Z',
-    error: null,
-    lastSeq: 0,
-    targets: [
-      { serverId: SERVER_A, serverName: 'web-1', host: '10.0.0.1', state: 'running', stage: 'upload', previous: null, current: null, error: null, startedAt: null, finishedAt: null },
-    ],
-    progress: { percent: 10, etaSeconds: 90 },
-    ...overrides,
-  };
-}
 
 const log = (seq: number, text: string, target: string | null = null): ReleaseEvent => ({
   seq,

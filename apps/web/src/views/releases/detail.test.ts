@@ -4,10 +4,9 @@ import type { Release, ReleaseEvent } from '@/api/releases';
 import { encodeFeed } from '@/test/feed';
 import { json, stubFetch } from '@/test/fetch-stub';
 import { isolateViewTests, mountSignedIn } from '@/test/mount-view';
+import { release as releaseFixture, RELEASE_ID, SERVER_A } from '@/test/releases';
 import DetailView from './detail.vue';
 
-const RELEASE_ID = '00000000-0000-4000-8000-000000000001';
-const SERVER_A = '00000000-0000-4000-8000-00000000000a';
 
 /** The browser WebSocket is the network edge; the test plays the server through the last socket opened. */
 class FakeWebSocket {
@@ -31,40 +30,9 @@ class FakeWebSocket {
   }
 }
 
-function release(overrides: Partial<Release> = {}): Release {
-  return {
-    id: RELEASE_ID,
-    kind: 'release',
-    state: 'running',
-    projectId: 'p',
-    projectName: 'shop',
-    groupId: 'g',
-    environmentId: 'e',
-    environmentName: 'prod',
-    ref: 'main',
-    commit: '0123456789abcdef0123456789abcdef01234567',
-    description: '',
-    rollout: { strategy: 'parallel' },
-    rollbackToId: null,
-    createdBy: 'alice',
-    approvedBy: 'bob',
-    approvedAt: null,
-    reviewComment: '',
-    abortRequested: false,
-    queuedAt: null,
-    scheduledAt: null,
-    startedAt: null,
-    finishedAt: null,
-    createdAt: '2026-11-23T10:00:00.000Z',
-    error: null,
-    lastSeq: 0,
-    targets: [
-      { serverId: SERVER_A, serverName: 'web-1', host: '10.0.0.1', state: 'running', stage: 'upload', previous: null, current: null, error: null, startedAt: null, finishedAt: null },
-    ],
-    progress: { percent: 40, etaSeconds: 125 },
-    ...overrides,
-  };
-}
+/** The release this page shows: approved by bob, 40 % done. */
+const release = (overrides: Partial<Release> = {}): Release =>
+  releaseFixture({ commit: '0123456789abcdef0123456789abcdef01234567', approvedBy: 'bob', progress: { percent: 40, etaSeconds: 125 }, ...overrides });
 
 const logLines = (count: number): ReleaseEvent[] =>
   Array.from({ length: count }, (_, i) => ({

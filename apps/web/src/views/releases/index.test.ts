@@ -2,38 +2,20 @@ import { describe, expect, it, vi } from 'vitest';
 import { router } from '@/router';
 import { json, stubFetch } from '@/test/fetch-stub';
 import { isolateViewTests, mountSignedIn } from '@/test/mount-view';
+import { RELEASE_ID, releaseSummary } from '@/test/releases';
 import ListView from './index.vue';
 
 const PROJECT = '00000000-0000-4000-8000-0000000000a1';
-const RELEASE = '00000000-0000-4000-8000-000000000001';
+const RELEASE = RELEASE_ID;
 
-const summary = {
+const summary = releaseSummary({
   id: RELEASE,
-  kind: 'release',
   state: 'succeeded',
   projectId: PROJECT,
-  projectName: 'shop',
-  groupId: 'g',
-  environmentId: 'e',
-  environmentName: 'prod',
   ref: 'v1.2.0',
   commit: 'abcdef0123456789abcdef0123456789abcdef01',
   description: 'spring sale',
-  rollout: { strategy: 'parallel' },
-  rollbackToId: null,
-  createdBy: 'alice',
-  approvedBy: null,
-  approvedAt: null,
-  reviewComment: '',
-  abortRequested: false,
-  queuedAt: null,
-  scheduledAt: null,
-  startedAt: null,
-  finishedAt: null,
-  createdAt: '2026-11-23T10:00:00.000Z',
-  error: null,
-  lastSeq: 0,
-};
+});
 
 const mountList = (path: string) => mountSignedIn(ListView, path);
 
