@@ -1,4 +1,16 @@
 import type { MessageSchema } from './index';
+import groups from './pages/groups';
+import users from './pages/users';
+import tokens from './pages/tokens';
+import audit from './pages/audit';
+import credentials from './pages/credentials';
+import servers from './pages/servers';
+import hookTemplates from './pages/hook-templates';
+import projects from './pages/projects';
+import environments from './pages/environments';
+import approvals from './pages/approvals';
+import queue from './pages/queue';
+import versions from './pages/versions';
 
 const en: MessageSchema = {
   app: {
@@ -9,10 +21,54 @@ const en: MessageSchema = {
   menu: {
     dashboard: 'Dashboard',
     releases: 'Releases',
+    approvals: 'Approvals',
+    queue: 'Queue',
+    versions: 'Versions',
     projects: 'Projects',
     servers: 'Servers',
     credentials: 'Credentials',
-    audit: 'Audit',
+    hookTemplates: 'Hook templates',
+    groups: 'Groups',
+    users: 'Users',
+    tokens: 'API tokens',
+    audit: 'Audit log',
+  },
+  menuSections: {
+    release: 'Releases',
+    resources: 'Resources',
+    system: 'System',
+  },
+  common: {
+    create: 'Create',
+    edit: 'Edit',
+    delete: 'Delete',
+    save: 'Save',
+    cancel: 'Cancel',
+    confirm: 'OK',
+    search: 'Search',
+    searchPlaceholder: 'Search by name',
+    reset: 'Reset',
+    refresh: 'Refresh',
+    actions: 'Actions',
+    name: 'Name',
+    description: 'Description',
+    group: 'Group',
+    createdAt: 'Created',
+    updatedAt: 'Updated',
+    yes: 'Yes',
+    no: 'No',
+    all: 'All',
+    none: 'None',
+    copy: 'Copy',
+    copied: 'Copied to the clipboard',
+    copyFailed: 'The clipboard is not available here; select the text and copy it by hand',
+    confirmDelete: 'Delete "{name}"? This cannot be undone.',
+    created: 'Created',
+    saved: 'Saved',
+    deleted: 'Deleted',
+    required: 'Required',
+    noData: 'No data',
+    loading: 'Loading…',
   },
   login: {
     title: 'Sign in',
@@ -205,6 +261,18 @@ const en: MessageSchema = {
     },
     durations: { ms: '{n} ms', s: '{n} s', m: '{m} min {s} s', h: '{h} h {m} min' },
   },
+  groups: groups.en,
+  users: users.en,
+  tokens: tokens.en,
+  audit: audit.en,
+  credentials: credentials.en,
+  servers: servers.en,
+  hookTemplates: hookTemplates.en,
+  projects: projects.en,
+  environments: environments.en,
+  approvals: approvals.en,
+  queue: queue.en,
+  versions: versions.en,
   placeholder: {
     title: 'Coming soon',
     description: 'This module arrives in a later version.',

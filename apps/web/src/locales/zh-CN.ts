@@ -1,3 +1,16 @@
+import groups from './pages/groups';
+import users from './pages/users';
+import tokens from './pages/tokens';
+import audit from './pages/audit';
+import credentials from './pages/credentials';
+import servers from './pages/servers';
+import hookTemplates from './pages/hook-templates';
+import projects from './pages/projects';
+import environments from './pages/environments';
+import approvals from './pages/approvals';
+import queue from './pages/queue';
+import versions from './pages/versions';
+
 export default {
   app: {
     name: '发布平台',
@@ -7,10 +20,54 @@ export default {
   menu: {
     dashboard: '仪表盘',
     releases: '发布单',
+    approvals: '待我审批',
+    queue: '发布队列',
+    versions: '版本矩阵',
     projects: '项目',
     servers: '服务器',
     credentials: '凭据',
-    audit: '审计',
+    hookTemplates: '钩子模板',
+    groups: '分组',
+    users: '用户',
+    tokens: 'API 令牌',
+    audit: '审计日志',
+  },
+  menuSections: {
+    release: '发布',
+    resources: '资源',
+    system: '系统',
+  },
+  common: {
+    create: '新建',
+    edit: '编辑',
+    delete: '删除',
+    save: '保存',
+    cancel: '取消',
+    confirm: '确定',
+    search: '搜索',
+    searchPlaceholder: '按名称搜索',
+    reset: '重置',
+    refresh: '刷新',
+    actions: '操作',
+    name: '名称',
+    description: '描述',
+    group: '分组',
+    createdAt: '创建时间',
+    updatedAt: '更新时间',
+    yes: '是',
+    no: '否',
+    all: '全部',
+    none: '无',
+    copy: '复制',
+    copied: '已复制到剪贴板',
+    copyFailed: '无法访问剪贴板，请手动选择并复制',
+    confirmDelete: '确定删除“{name}”吗？此操作无法撤销。',
+    created: '已创建',
+    saved: '已保存',
+    deleted: '已删除',
+    required: '必填',
+    noData: '暂无数据',
+    loading: '加载中…',
   },
   login: {
     title: '登录',
@@ -203,6 +260,18 @@ export default {
     },
     durations: { ms: '{n} 毫秒', s: '{n} 秒', m: '{m} 分 {s} 秒', h: '{h} 小时 {m} 分' },
   },
+  groups: groups['zh-CN'],
+  users: users['zh-CN'],
+  tokens: tokens['zh-CN'],
+  audit: audit['zh-CN'],
+  credentials: credentials['zh-CN'],
+  servers: servers['zh-CN'],
+  hookTemplates: hookTemplates['zh-CN'],
+  projects: projects['zh-CN'],
+  environments: environments['zh-CN'],
+  approvals: approvals['zh-CN'],
+  queue: queue['zh-CN'],
+  versions: versions['zh-CN'],
   placeholder: {
     title: '功能建设中',
     description: '该模块将在后续版本提供。',

@@ -13,6 +13,10 @@ declare module 'vue-router' {
     icon?: Component;
     /** The menu entry a page without its own entry highlights (a release's page lights up "Releases"). */
     menu?: string;
+    /** The sidebar heading the menu entry sits under; entries without one sit above all headings. */
+    section?: 'release' | 'resources' | 'system';
+    /** Shown in the menu and reachable for global administrators only. */
+    adminOnly?: boolean;
   }
 }
 
@@ -50,5 +54,6 @@ router.beforeEach(async (to) => {
       throw err;
     }
   }
+  if (to.meta.adminOnly && !auth.user?.isAdmin) return { name: 'dashboard' };
   return true;
 });

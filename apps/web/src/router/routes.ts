@@ -1,7 +1,24 @@
 import type { RouteRecordRaw } from 'vue-router';
-import { DataAnalysis, Files, FolderOpened, Key, Monitor, Tickets } from '@element-plus/icons-vue';
+import {
+  Checked,
+  Connection,
+  DataAnalysis,
+  Files,
+  FolderOpened,
+  Grid,
+  Key,
+  List,
+  Monitor,
+  Tickets,
+  Ticket,
+  User,
+  UserFilled,
+} from '@element-plus/icons-vue';
 
-/** Pages inside the sidebar shell; the sidebar menu is built from the entries with an icon, in this order. */
+/**
+ * Pages inside the sidebar shell; the sidebar menu is built from the entries with an icon, in this order, under
+ * their section's heading.
+ */
 export const shellRoutes: RouteRecordRaw[] = [
   {
     path: 'dashboard',
@@ -13,7 +30,7 @@ export const shellRoutes: RouteRecordRaw[] = [
     path: 'releases',
     name: 'releases',
     component: () => import('@/views/releases/index.vue'),
-    meta: { titleKey: 'menu.releases', icon: Tickets },
+    meta: { titleKey: 'menu.releases', icon: Tickets, section: 'release' },
   },
   {
     path: 'releases/:id',
@@ -27,30 +44,79 @@ export const shellRoutes: RouteRecordRaw[] = [
     component: () => import('@/views/releases/new.vue'),
     meta: { titleKey: 'releases.newTitle', menu: '/releases' },
   },
+  {
+    path: 'approvals',
+    name: 'approvals',
+    component: () => import('@/views/approvals/index.vue'),
+    meta: { titleKey: 'menu.approvals', icon: Checked, section: 'release' },
+  },
+  {
+    path: 'queue',
+    name: 'queue',
+    component: () => import('@/views/queue/index.vue'),
+    meta: { titleKey: 'menu.queue', icon: List, section: 'release' },
+  },
+  {
+    path: 'versions',
+    name: 'versions',
+    component: () => import('@/views/versions/index.vue'),
+    meta: { titleKey: 'menu.versions', icon: Grid, section: 'release' },
+  },
 
   {
     path: 'projects',
     name: 'projects',
-    component: () => import('@/views/placeholder/index.vue'),
-    meta: { titleKey: 'menu.projects', icon: FolderOpened },
+    component: () => import('@/views/projects/index.vue'),
+    meta: { titleKey: 'menu.projects', icon: FolderOpened, section: 'resources' },
+  },
+  {
+    path: 'projects/:id',
+    name: 'project-detail',
+    component: () => import('@/views/projects/detail.vue'),
+    meta: { titleKey: 'projects.title', menu: '/projects' },
   },
   {
     path: 'servers',
     name: 'servers',
-    component: () => import('@/views/placeholder/index.vue'),
-    meta: { titleKey: 'menu.servers', icon: Monitor },
+    component: () => import('@/views/servers/index.vue'),
+    meta: { titleKey: 'menu.servers', icon: Monitor, section: 'resources' },
   },
   {
     path: 'credentials',
     name: 'credentials',
-    component: () => import('@/views/placeholder/index.vue'),
-    meta: { titleKey: 'menu.credentials', icon: Key },
+    component: () => import('@/views/credentials/index.vue'),
+    meta: { titleKey: 'menu.credentials', icon: Key, section: 'resources' },
+  },
+  {
+    path: 'hook-templates',
+    name: 'hook-templates',
+    component: () => import('@/views/hook-templates/index.vue'),
+    meta: { titleKey: 'menu.hookTemplates', icon: Connection, section: 'resources' },
+  },
+
+  {
+    path: 'groups',
+    name: 'groups',
+    component: () => import('@/views/groups/index.vue'),
+    meta: { titleKey: 'menu.groups', icon: UserFilled, section: 'system' },
+  },
+  {
+    path: 'users',
+    name: 'users',
+    component: () => import('@/views/users/index.vue'),
+    meta: { titleKey: 'menu.users', icon: User, section: 'system', adminOnly: true },
+  },
+  {
+    path: 'tokens',
+    name: 'tokens',
+    component: () => import('@/views/tokens/index.vue'),
+    meta: { titleKey: 'menu.tokens', icon: Ticket, section: 'system' },
   },
   {
     path: 'audit',
     name: 'audit',
-    component: () => import('@/views/placeholder/index.vue'),
-    meta: { titleKey: 'menu.audit', icon: Files },
+    component: () => import('@/views/audit/index.vue'),
+    meta: { titleKey: 'menu.audit', icon: Files, section: 'system' },
   },
 ];
 

@@ -23,7 +23,38 @@ describe('sidebar', () => {
     await flushPromises();
 
     const entries = wrapper.findAll('[data-testid^="menu-"]').map((w) => w.attributes('data-testid'));
-    expect(entries).toEqual(['menu-dashboard', 'menu-releases', 'menu-projects', 'menu-servers', 'menu-credentials', 'menu-audit']);
+    expect(entries).toEqual([
+      'menu-dashboard',
+      'menu-releases',
+      'menu-approvals',
+      'menu-queue',
+      'menu-versions',
+      'menu-projects',
+      'menu-servers',
+      'menu-credentials',
+      'menu-hook-templates',
+      'menu-groups',
+      'menu-users',
+      'menu-tokens',
+      'menu-audit',
+    ]);
     expect(wrapper.get('[data-testid="menu-releases"]').classes()).toContain('is-active');
+    expect(wrapper.text()).toContain('资源');
+  });
+
+  it('hides administrator pages from a member', async () => {
+    localStorage.clear();
+    setLocale('zh-CN');
+    const pinia = createPinia();
+    setActivePinia(pinia);
+    const auth = useAuthStore();
+    auth.token = 'tok-1';
+    auth.user = { ...adminUser, isAdmin: false };
+    await router.replace('/dashboard');
+    const wrapper = mount(AppSidebar, { props: { collapsed: false }, global: { plugins: [pinia, i18n, router] } });
+    await flushPromises();
+
+    expect(wrapper.find('[data-testid="menu-users"]').exists()).toBe(false);
+    expect(wrapper.find('[data-testid="menu-groups"]').exists()).toBe(true);
   });
 });
