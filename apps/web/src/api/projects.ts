@@ -85,6 +85,22 @@ export interface GitRef {
   sha: string;
 }
 
+export interface GitCommit {
+  sha: string;
+  /** The first line of the commit message. */
+  message: string;
+  author: string;
+  /** ISO time the commit was made (committer date). */
+  date: string;
+}
+
+export interface ProjectCommits {
+  /** The branch or tag the commits were listed from (the default branch when none was asked for). */
+  ref: string;
+  commits: GitCommit[];
+  fetchedAt: string;
+}
+
 export interface ProjectRefs {
   branches: GitRef[];
   tags: GitRef[];
@@ -124,4 +140,9 @@ export function applyHookTemplate(id: string, stage: HookStage, templateId: stri
 /** Branches and tags of the repository; the API caches them for 30 s unless `refresh`. */
 export function listProjectRefs(id: string, refresh = false): Promise<ProjectRefs> {
   return http.get(`${one(id)}/refs${query({ refresh: refresh || undefined })}`);
+}
+
+/** The newest commits of a branch or tag (default: the repository's default branch), newest first. */
+export function listProjectCommits(id: string, params: { ref?: string; limit?: number; refresh?: boolean } = {}): Promise<ProjectCommits> {
+  return http.get(`${one(id)}/commits${query({ ref: params.ref, limit: params.limit, refresh: params.refresh || undefined })}`);
 }

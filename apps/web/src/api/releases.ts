@@ -113,6 +113,9 @@ export interface ReleaseQuery extends PageQuery {
   environmentId?: string;
   state?: ReleaseState;
   createdBy?: string;
+  /** ISO date-time bounds on when the release was created (inclusive from, exclusive to). */
+  createdFrom?: string;
+  createdTo?: string;
 }
 
 export interface CreateReleaseBody {
@@ -126,6 +129,22 @@ export interface CreateReleaseBody {
   overrideWindow?: boolean;
 }
 
+export type DryRunBody = Pick<CreateReleaseBody, 'environmentId' | 'ref' | 'rollout' | 'serverIds'>;
+
+export interface PlannedCommand {
+  stage: string;
+  command: string;
+}
+
+/** The exact commands a release would run, without connecting anywhere. */
+export interface DryRunPlan {
+  commit: string;
+  /** Server ids per batch, in rollout order. */
+  batches: string[][];
+  global: PlannedCommand[];
+  targets: { serverId: string; serverName: string; host: string; commands: PlannedCommand[] }[];
+}
+
 export interface LogPage {
   events: ReleaseEvent[];
   lastSeq: number;
@@ -136,6 +155,10 @@ const one = (id: string) => `/releases/${encodeURIComponent(id)}`;
 
 export function listReleases(params: ReleaseQuery = {}): Promise<Page<ReleaseSummary>> {
   return http.get(`/releases${query({ ...params })}`);
+}
+
+export function dryRunRelease(body: DryRunBody): Promise<DryRunPlan> {
+  return http.post('/releases/dry-run', body);
 }
 
 export function createRelease(body: CreateReleaseBody): Promise<Release> {
