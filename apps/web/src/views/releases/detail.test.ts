@@ -118,7 +118,45 @@ describe('release detail view', () => {
 
     await wrapper.get('.console__search input').setValue('line 9999');
     await flushPromises();
+    expect(wrapper.get('[data-testid="log-matches"]').text()).toBe('第 1 / 1 处');
+    expect(wrapper.get('.console__mark.is-current').text()).toBe('line 9999');
+
+    await wrapper.get('[data-testid="log-only-matches"] input').setValue(true);
+    await flushPromises();
     expect(wrapper.findAll('[data-testid="log-line"]').map((l) => l.text())).toEqual([expect.stringContaining('line 9999')]);
     expect(wrapper.text()).toContain('1 / 10000');
+  });
+
+  it('colours ANSI output with classes, never as markup, and steps through search matches', async () => {
+    stubFetch({});
+    const wrapper = await mountDetail();
+    const E = '\u001b';
+    const texts = [`${E}[31mERROR${E}[0m first`, '<b>plain</b>', `${E}[1;32mok${E}[0m`, 'error again'];
+    const events = logLines(texts.length).map((e, i) => ({ ...e, text: texts[i] ?? '' }));
+    socket().send({ type: 'snapshot', release: release(), ...encodeFeed(events), more: false });
+    await flushPromises();
+
+    expect(wrapper.get('.ansi-fg-31').text()).toBe('ERROR');
+    expect(wrapper.get('.ansi-fg-32.ansi-bold').text()).toBe('ok');
+    expect(wrapper.find('[data-testid="log-viewport"] b').exists()).toBe(false);
+    expect(wrapper.text()).toContain('<b>plain</b>');
+    expect(wrapper.text()).not.toContain('[31m');
+
+    await wrapper.get('.console__search input').setValue('ERROR');
+    await flushPromises();
+    const current = () => wrapper.get('.console__line.is-current').text();
+    expect(wrapper.get('[data-testid="log-matches"]').text()).toBe('第 1 / 2 处');
+    expect(current()).toContain('ERROR first');
+    expect(wrapper.findAll('.console__mark')).toHaveLength(2);
+
+    await wrapper.get('[data-testid="log-match-next"]').trigger('click');
+    await flushPromises();
+    expect(wrapper.get('[data-testid="log-matches"]').text()).toBe('第 2 / 2 处');
+    expect(current()).toContain('error again');
+    expect(wrapper.get('[data-testid="log-follow"]').classes()).not.toContain('is-checked');
+
+    await wrapper.get('.console__search input').trigger('keydown', { key: 'Enter', shiftKey: true });
+    await flushPromises();
+    expect(current()).toContain('ERROR first');
   });
 });

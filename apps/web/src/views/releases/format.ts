@@ -34,6 +34,15 @@ export const STAGE_STATUS_COLORS: Record<StageStatus, string> = {
 
 export const shortCommit = (commit: string) => commit.slice(0, 8);
 
+const RELATIVE_UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['year', 365 * 86400],
+  ['month', 30 * 86400],
+  ['day', 86400],
+  ['hour', 3600],
+  ['minute', 60],
+  ['second', 1],
+];
+
 /** Labels and durations in the UI language; stage names the engine adds later fall back to the raw name. */
 export function useReleaseFormat() {
   const { t, te, locale } = useI18n();
@@ -55,5 +64,15 @@ export function useReleaseFormat() {
     return value ? new Date(value).toLocaleString(locale.value, { hour12: false }) : '—';
   }
 
-  return { stageLabel, duration, dateTime };
+  /** "3 小时前" / "3 hours ago": how old a commit is matters more when choosing one than its exact time. */
+  function relativeTime(value: string, now = Date.now()): string {
+    const seconds = Math.round((Date.parse(value) - now) / 1000);
+    const format = new Intl.RelativeTimeFormat(locale.value, { numeric: 'auto' });
+    for (const [unit, size] of RELATIVE_UNITS) {
+      if (Math.abs(seconds) >= size || unit === 'second') return format.format(Math.round(seconds / size), unit);
+    }
+    return '';
+  }
+
+  return { stageLabel, duration, dateTime, relativeTime };
 }

@@ -40,4 +40,27 @@ describe('release list view', () => {
     await wrapper.get('.el-table__row').trigger('click');
     await vi.waitFor(() => expect(router.currentRoute.value.fullPath).toBe(`/releases/${RELEASE}`));
   });
+
+  it('filters by creator and creation days, keeps them in the URL and sends local-day bounds', async () => {
+    const calls = stubFetch({
+      'GET /api/projects': () => json(200, { items: [], total: 0, page: 1, pageSize: 200 }),
+      'GET /api/releases': () => json(200, { items: [], total: 0, page: 1, pageSize: 20 }),
+    });
+    const wrapper = await mountList('/releases?from=2026-11-01&to=2026-11-03&page=3');
+
+    const sent = () => Object.fromEntries(new URL(calls.filter((c) => c.url.startsWith('/api/releases')).at(-1)?.url ?? '', 'http://localhost').searchParams);
+    expect(sent()).toEqual({
+      createdFrom: new Date(2026, 10, 1).toISOString(),
+      createdTo: new Date(2026, 10, 4).toISOString(),
+      page: '3',
+      pageSize: '20',
+    });
+    expect(wrapper.text()).toContain('暂无发布单');
+
+    const creator = wrapper.get('input[data-testid="filter-created-by"]');
+    await creator.setValue(' alice ');
+    await creator.trigger('change');
+    await vi.waitFor(() => expect(router.currentRoute.value.query).toEqual({ by: 'alice', from: '2026-11-01', to: '2026-11-03' }));
+    await vi.waitFor(() => expect(sent()).toMatchObject({ createdBy: 'alice', page: '1' }));
+  });
 });
