@@ -24,6 +24,7 @@ import { releaseRoutes } from './releases/routes.js';
 import { createReleaseWorker, type ReleaseWorker } from './releases/worker.js';
 import { createSubscriber, type Subscriber } from './shared/pubsub.js';
 import { serverRoutes } from './servers/routes.js';
+import { statsRoutes } from './stats/routes.js';
 import { deriveKey } from './shared/master-key.js';
 import { createSecretBox, type SecretBox } from './shared/secret-box.js';
 import { tokenRoutes } from './tokens/routes.js';
@@ -97,6 +98,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(hookTemplateRoutes);
   await app.register(environmentRoutes);
   await app.register(releaseRoutes);
+  await app.register(statsRoutes);
   registerWorker(app, deps);
 
   await registerSpa(app, deps.config.webDist);

@@ -147,6 +147,10 @@ const matrix: Record<string, Case> = {
     allowed: readers,
     request: async ({ t, groupId }) => ({ url: `/api/projects/${(await make.project(t, groupId, sampleRepo.url)).id}/refs` }),
   },
+  'GET /api/projects/:id/commits': {
+    allowed: readers,
+    request: async ({ t, groupId }) => ({ url: `/api/projects/${(await make.project(t, groupId, sampleRepo.url)).id}/commits` }),
+  },
 
   'GET /api/hook-templates': { allowed: everyone, request: async () => ({ url: '/api/hook-templates' }) },
   'POST /api/hook-templates': { allowed: managers, request: async ({ groupId }) => ({ url: '/api/hook-templates', payload: { groupId, name: `t-${rand()}`, script: 'echo' } }) },

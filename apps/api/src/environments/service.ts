@@ -46,6 +46,11 @@ const view = (row: EnvironmentRow) => ({
   updatedAt: row.updatedAt.toISOString(),
 });
 
+/** The variables as a dry run shows them: secrets masked, never decrypted. */
+export function maskedVariables(json: Prisma.JsonValue): Record<string, string> {
+  return Object.fromEntries(storedVariables(json).map((v) => [v.key, v.secret ? SECRET_MASK : v.value]));
+}
+
 /** Plain values for a release's targets (exported to hooks, restart and health check); keep them in memory only. */
 export function environmentVariables(box: SecretBox, json: Prisma.JsonValue): Record<string, string> {
   return Object.fromEntries(storedVariables(json).map((v) => [v.key, v.secret ? box.decrypt(v.value) : v.value]));

@@ -1,4 +1,3 @@
-import { listRefs, type RefList } from '@rp/deploy-engine';
 
 export interface GitAccess {
   gitUrl: string;
@@ -25,37 +24,41 @@ export function scrub(message: string, access: GitAccess): string {
   return forms.filter((f) => f.length > 0).reduce((text, form) => text.split(form).join('***'), message);
 }
 
-interface Entry {
+interface Entry<T> {
   at: number;
-  refs: Promise<RefList & { fetchedAt: string }>;
+  value: Promise<T & { fetchedAt: string }>;
 }
 
+/** What a lookup against the repository answers: the data, or git's message (already scrubbed of the token). */
+export type Lookup<T> = (url: string) => Promise<{ ok: true; value: T } | { ok: false; message: string }>;
+
 /**
- * Branch and tag lists per (URL, credential version), kept 30 seconds so a release form that re-renders does not
- * run `git ls-remote` each time. Concurrent callers share one lookup; failures are not cached.
+ * Answers of `git` lookups (branch and tag lists, recent commits) per key — the URL, the credential's version and
+ * whatever else the lookup depends on — kept 30 seconds so a release form that re-renders does not run git each
+ * time. Concurrent callers share one lookup; failures are not cached.
  */
-export class RefCache {
-  readonly #entries = new Map<string, Entry>();
+export class GitLookupCache {
+  readonly #entries = new Map<string, Entry<unknown>>();
 
   constructor(
     private readonly ttlMs = 30_000,
     private readonly maxEntries = 500,
   ) {}
 
-  get(key: string, access: GitAccess, refresh = false): Promise<RefList & { fetchedAt: string }> {
+  get<T>(key: string, access: GitAccess, lookup: Lookup<T>, refresh = false): Promise<T & { fetchedAt: string }> {
     const now = Date.now();
-    const cached = this.#entries.get(key);
-    if (cached && !refresh && now - cached.at < this.ttlMs) return cached.refs;
-    const refs = listRefs(authenticatedUrl(access), { timeoutMs: 20_000 }).then((outcome) => {
+    const cached = this.#entries.get(key) as Entry<T> | undefined;
+    if (cached && !refresh && now - cached.at < this.ttlMs) return cached.value;
+    const value = lookup(authenticatedUrl(access)).then((outcome) => {
       if (!outcome.ok) throw new RefLookupError(scrub(outcome.message, access));
-      return { ...outcome.refs, fetchedAt: new Date().toISOString() };
+      return { ...outcome.value, fetchedAt: new Date().toISOString() };
     });
     this.#prune(now);
-    this.#entries.set(key, { at: now, refs });
-    refs.catch(() => {
-      if (this.#entries.get(key)?.refs === refs) this.#entries.delete(key);
+    this.#entries.set(key, { at: now, value });
+    value.catch(() => {
+      if (this.#entries.get(key)?.value === value) this.#entries.delete(key);
     });
-    return refs;
+    return value;
   }
 
   #prune(now: number): void {

@@ -5,9 +5,9 @@ import { allow } from '../auth/permissions.js';
 import { actorOf, requestContext } from '../auth/request-context.js';
 import { errorResponses, ErrorBody, IdParams } from '../shared/schemas.js';
 import { PRESET_IDS, PRESETS } from './presets.js';
-import { RefCache } from './refs.js';
-import { ApplyTemplateBody, CreateProjectBody, HookParams, PresetList, ProjectPage, ProjectQuery, ProjectView, RefsQuery, RefsView, UpdateProjectBody } from './schemas.js';
-import { applyHookTemplate, createProject, deleteProject, getProject, listProjects, projectRefs, updateProject } from './service.js';
+import { GitLookupCache } from './refs.js';
+import { ApplyTemplateBody, CommitsQuery, CommitsView, CreateProjectBody, HookParams, PresetList, ProjectPage, ProjectQuery, ProjectView, RefsQuery, RefsView, UpdateProjectBody } from './schemas.js';
+import { applyHookTemplate, createProject, deleteProject, getProject, listProjects, projectCommits, projectRefs, updateProject } from './service.js';
 
 export const projectGroup = (app: FastifyInstance) => async (request: FastifyRequest) => {
   const row = await app.db.project.findUnique({ where: { id: (request.params as { id: string }).id }, select: { groupId: true } });
@@ -18,7 +18,7 @@ const bodyGroup = (request: FastifyRequest) => (request.body as { groupId: strin
 
 export const projectRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['projects'];
-  const refCache = new RefCache();
+  const gitCache = new GitLookupCache();
 
   app.get(
     '/api/project-presets',
@@ -95,6 +95,21 @@ export const projectRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: RefsView, ...errorResponses, 502: ErrorBody },
       },
     },
-    async (request) => projectRefs(app.db, app.secrets, refCache, request.params.id, request.query.refresh ?? false),
+    async (request) => projectRefs(app.db, app.secrets, gitCache, request.params.id, request.query.refresh ?? false),
+  );
+
+  app.get(
+    '/api/projects/:id/commits',
+    {
+      config: { permission: allow.group('viewer', projectGroup(app)) },
+      schema: {
+        tags,
+        summary: 'Newest commits of a branch or tag, newest first (cached 30 s)',
+        params: IdParams,
+        querystring: CommitsQuery,
+        response: { 200: CommitsView, ...errorResponses, 502: ErrorBody },
+      },
+    },
+    async (request) => projectCommits(app.db, app.secrets, gitCache, request.params.id, request.query),
   );
 };

@@ -132,5 +132,18 @@ export const RefsView = Type.Object({
   tags: Type.Array(Type.Object({ name: Type.String(), sha: Type.String() })),
   fetchedAt: Type.String({ format: 'date-time', description: 'refs are cached for 30 seconds' }),
 });
+export const CommitsQuery = Type.Object(
+  {
+    ref: Type.Optional(Str(255, { minLength: 1, description: 'branch or tag; the repository\'s default branch when absent' })),
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+    refresh: Type.Optional(Type.Boolean({ description: 'skip the 30 s cache' })),
+  },
+  { additionalProperties: false },
+);
+export const CommitsView = Type.Object({
+  ref: Type.String(),
+  commits: Type.Array(Type.Object({ sha: Type.String(), message: Type.String(), author: Type.String(), date: Type.String() })),
+  fetchedAt: Type.String({ format: 'date-time', description: 'commits are cached for 30 seconds' }),
+});
 export const RefsQuery = Type.Object({ refresh: Type.Optional(Type.Boolean({ description: 'skip the 30 s cache' })) }, { additionalProperties: false });
 

@@ -1,3 +1,4 @@
+import { listCommits, listRefs, PlanValidationError } from '@rp/deploy-engine';
 import type { Static } from 'typebox';
 import { Prisma, type Project } from '../generated/prisma/client.js';
 import { recordAudit } from '../audit/service.js';
@@ -8,7 +9,7 @@ import { BadGateway, Conflict, Invalid, NotFound } from '../shared/errors.js';
 import { pageArgs } from '../shared/schemas.js';
 import type { SecretBox } from '../shared/secret-box.js';
 import { PRESETS, type HealthCheckConfig } from './presets.js';
-import { RefLookupError, type GitAccess, type RefCache } from './refs.js';
+import { RefLookupError, type GitAccess, type GitLookupCache } from './refs.js';
 import { HOOK_STAGES, type CreateProjectBody, type HealthCheckInput, type HookStage, type ProjectQuery, type UpdateProjectBody } from './schemas.js';
 import { gitUrlProblem, relativePathProblem } from './validation.js';
 
@@ -217,14 +218,40 @@ export async function projectGitAccess(db: DbTx, box: SecretBox, project: { gitU
 }
 
 /** Branches and tags via `git ls-remote` with the project's token; Git's failures become a 502 without secrets. */
-export async function projectRefs(db: Db, box: SecretBox, cache: RefCache, id: string, refresh: boolean) {
+async function lookupFor(db: Db, box: SecretBox, id: string) {
   const project = await db.project.findUnique({ where: { id } });
   if (!project) throw new NotFound('Project');
   const { access, version } = await projectGitAccess(db, box, project);
-  try {
-    return await cache.get(`${project.gitUrl}\n${version}`, access, refresh);
-  } catch (error) {
-    if (error instanceof RefLookupError) throw new BadGateway(`Cannot list branches and tags of ${project.gitUrl}: ${error.message}`);
-    throw error;
-  }
+  return { project, access, key: `${project.gitUrl}\n${version}` };
+}
+
+function gitUnreachable(what: string, gitUrl: string, error: unknown): never {
+  if (error instanceof RefLookupError) throw new BadGateway(`Cannot list ${what} of ${gitUrl}: ${error.message}`);
+  throw error;
+}
+
+export async function projectRefs(db: Db, box: SecretBox, cache: GitLookupCache, id: string, refresh: boolean) {
+  const { project, access, key } = await lookupFor(db, box, id);
+  const lookup = async (url: string) => {
+    const out = await listRefs(url, { timeoutMs: 20_000 });
+    return out.ok ? { ok: true as const, value: out.refs } : out;
+  };
+  return cache.get(`refs\n${key}`, access, lookup, refresh).catch((error: unknown) => gitUnreachable('branches and tags', project.gitUrl, error));
+}
+
+export async function projectCommits(db: Db, box: SecretBox, cache: GitLookupCache, id: string, query: { ref?: string; limit: number; refresh?: boolean }) {
+  const { project, access, key } = await lookupFor(db, box, id);
+  const lookup = async (url: string) => {
+    let out;
+    try {
+      out = await listCommits(url, { timeoutMs: 30_000, limit: query.limit, ...(query.ref !== undefined ? { ref: query.ref } : {}) });
+    } catch (error) {
+      if (error instanceof PlanValidationError) throw new Invalid('ref', error.message);
+      throw error;
+    }
+    if (!out.ok && out.notFound) throw new Invalid('ref', out.message);
+    return out.ok ? { ok: true as const, value: { ref: out.ref, commits: out.commits } } : out;
+  };
+  const cacheKey = `commits\n${query.ref ?? ''}\n${query.limit}\n${key}`;
+  return cache.get(cacheKey, access, lookup, query.refresh ?? false).catch((error: unknown) => gitUnreachable('commits', project.gitUrl, error));
 }

@@ -3,6 +3,7 @@ import { revealSecret } from '../credentials/service.js';
 import { environmentVariables } from '../environments/service.js';
 import { authenticatedUrl } from '../projects/refs.js';
 import { projectGitAccess } from '../projects/service.js';
+import type { Project } from '../generated/prisma/client.js';
 import type { Db } from '../shared/db.js';
 import type { SecretBox } from '../shared/secret-box.js';
 import { toEngineRollout, type RolloutSpec } from './rollout.js';
@@ -22,6 +23,62 @@ function healthCheckOf(stored: unknown): HealthCheck | undefined {
   if (check.type === 'http' && check.url) return { url: check.url, ...common };
   if (check.type === 'command' && check.command) return { command: check.command, ...common };
   return undefined;
+}
+
+interface CommonPlanInput {
+  project: Pick<Project, 'id' | 'healthCheck' | 'restartCommand'>;
+  releaseId: string;
+  targets: Target[];
+  rollout: RolloutSpec;
+  actor: string;
+  instance: string;
+  staleLockOwners: string[];
+}
+
+export interface ReleasePlanInput extends CommonPlanInput {
+  project: CommonPlanInput['project'] & Pick<Project, 'hooks' | 'buildCommand' | 'artifactPaths' | 'sharedDirs' | 'sharedFiles' | 'keepReleases'>;
+  commit: string;
+  gitUrl: string;
+  workDir: string;
+  env: Record<string, string>;
+}
+
+function commonPlanOf(input: CommonPlanInput) {
+  const { rollout, failurePolicy } = toEngineRollout(input.rollout);
+  const healthcheck = healthCheckOf(input.project.healthCheck);
+  return {
+    releaseId: input.releaseId,
+    // The engine keeps one workspace (mirror, artifacts) per project name; the id never changes when a project is renamed.
+    project: input.project.id,
+    targets: input.targets,
+    rollout,
+    failurePolicy,
+    actor: input.actor,
+    instance: input.instance,
+    staleLockOwners: input.staleLockOwners,
+    ...(input.project.restartCommand ? { restartCommand: input.project.restartCommand } : {}),
+    ...(healthcheck ? { healthcheck } : {}),
+  };
+}
+
+/** The engine plan of a release from its project's settings; the worker runs it and the dry run lists its commands. */
+export function releasePlanOf(input: ReleasePlanInput): ReleasePlan {
+  const { project } = input;
+  const hooks = Object.fromEntries(Object.entries((project.hooks ?? {}) as Record<string, string>).filter(([, script]) => script.trim() !== '')) as Partial<Record<HookName, string>>;
+  return {
+    ...commonPlanOf(input),
+    workDir: input.workDir,
+    source: { gitUrl: input.gitUrl, commit: input.commit },
+    build: {
+      ...(project.buildCommand ? { command: project.buildCommand } : {}),
+      env: input.env,
+      ...(project.artifactPaths.length ? { artifactPaths: project.artifactPaths } : {}),
+    },
+    hooks,
+    sharedDirs: project.sharedDirs,
+    sharedFiles: project.sharedFiles,
+    keepReleases: project.keepReleases,
+  };
 }
 
 export type RunInput = (
@@ -79,7 +136,6 @@ export async function buildRunInput(ctx: PlanContext, releaseId: string): Promis
     });
   }
 
-  const { rollout, failurePolicy } = toEngineRollout(release.rollout as unknown as RolloutSpec);
   // Locks left on these hosts by runs that are over (a killed worker's release that nobody retried) must not block
   // this one until they expire. Locks live an hour, so two hours of history covers every one that could remain.
   const ended = await ctx.db.release.findMany({
@@ -92,41 +148,22 @@ export async function buildRunInput(ctx: PlanContext, releaseId: string): Promis
     select: { id: true },
     take: 500,
   });
-  const healthcheck = healthCheckOf(project.healthCheck);
   const common = {
+    project,
     releaseId: release.id,
-    // The engine keeps one workspace (mirror, artifacts) per project name; the id never changes when a project is renamed.
-    project: project.id,
     targets,
-    rollout,
-    failurePolicy,
+    rollout: release.rollout as unknown as RolloutSpec,
     actor: release.createdBy.username,
     instance: ctx.instance,
     staleLockOwners: ended.map((r) => r.id),
-    ...(project.restartCommand ? { restartCommand: project.restartCommand } : {}),
-    ...(healthcheck ? { healthcheck } : {}),
   };
-
   if (release.kind === 'rollback') {
     if (!release.rollbackToId) throw new Error(`rollback release ${release.id} names no release to return to`);
-    return { kind: 'rollback', plan: { ...common, toReleaseId: release.rollbackToId }, redact };
+    const plan: RollbackPlan = { ...commonPlanOf(common), toReleaseId: release.rollbackToId };
+    return { kind: 'rollback', plan, redact };
   }
 
-  const hooks = Object.fromEntries(Object.entries((project.hooks ?? {}) as Record<string, string>).filter(([, script]) => script.trim() !== '')) as Partial<Record<HookName, string>>;
-  const plan: ReleasePlan = {
-    ...common,
-    workDir: ctx.workDir,
-    source: { gitUrl: authenticatedUrl(access), commit: release.commit },
-    build: {
-      ...(project.buildCommand ? { command: project.buildCommand } : {}),
-      env,
-      ...(project.artifactPaths.length ? { artifactPaths: project.artifactPaths } : {}),
-    },
-    hooks,
-    sharedDirs: project.sharedDirs,
-    sharedFiles: project.sharedFiles,
-    keepReleases: project.keepReleases,
-  };
+  const plan = releasePlanOf({ ...common, commit: release.commit, gitUrl: authenticatedUrl(access), workDir: ctx.workDir, env });
   const artifact = release.artifact as unknown as Artifact | null;
   return artifact ? { kind: 'release', plan, artifact, redact } : { kind: 'release', plan, redact };
 }

@@ -5,11 +5,14 @@ import { allow } from '../auth/permissions.js';
 import { actorOf, requestContext } from '../auth/request-context.js';
 import { errorResponses } from '../shared/schemas.js';
 import { createSshTransport } from '@rp/deploy-engine';
+import { planPreview } from './dry-run.js';
 import { LiveFeed } from './live-feed.js';
 import { fireTrigger, getTrigger, issueTrigger, revokeTrigger } from './triggers.js';
 import { versionMatrix } from './versions.js';
 import {
   CreateReleaseBody,
+  DryRunBody,
+  DryRunPlan,
   EnvironmentIdParams,
   FireTriggerBody,
   IssuedTrigger,
@@ -71,6 +74,20 @@ export const releaseRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags: ['releases'], summary: 'Create a release (发布单) of a branch, tag or commit', body: CreateReleaseBody, response: { 201: ReleaseView, ...errorResponses, 502: errorResponses[400] } },
     },
     async (request, reply) => reply.code(201).send(await createRelease(app.db, app.secrets, actorOf(request), request.body, requestContext(request))),
+  );
+
+  app.post(
+    '/api/releases/dry-run',
+    {
+      config: { permission: allow.group('developer', groupOfEnvironment, 'release') },
+      schema: {
+        tags: ['releases'],
+        summary: 'The exact commands a release would run, per target, without creating it or connecting anywhere',
+        body: DryRunBody,
+        response: { 200: DryRunPlan, ...errorResponses, 502: errorResponses[400] },
+      },
+    },
+    async (request) => planPreview(app.db, app.secrets, actorOf(request), request.body, { workDir: app.config.workDir }),
   );
 
   app.get('/api/releases/:id', { config: { permission: allow.group('viewer', groupOfRelease) }, schema: { tags: ['releases'], summary: 'One release with its targets', ...one } }, async (request) =>

@@ -1,8 +1,7 @@
 import { Type } from 'typebox';
-import { Page, PageQuery, Str, Uuid } from '../shared/schemas.js';
+import { Page, PageQuery, Str, Uuid, Nullable } from '../shared/schemas.js';
 import { RolloutSpec } from './rollout.js';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Timestamp = Nullable(Type.String({ format: 'date-time' }));
 
 export const ReleaseStateSchema = Type.Union([
@@ -70,6 +69,8 @@ export const ReleaseQuery = Type.Object(
     environmentId: Type.Optional(Uuid),
     state: Type.Optional(ReleaseStateSchema),
     createdBy: Type.Optional(Str(64)),
+    createdFrom: Type.Optional(Type.String({ format: 'date-time', maxLength: 40, description: 'created at or after' })),
+    createdTo: Type.Optional(Type.String({ format: 'date-time', maxLength: 40, description: 'created before' })),
   },
   { additionalProperties: false },
 );
@@ -87,6 +88,30 @@ export const CreateReleaseBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+export const DryRunBody = Type.Object(
+  {
+    environmentId: CreateReleaseBody.properties.environmentId,
+    ref: CreateReleaseBody.properties.ref,
+    rollout: CreateReleaseBody.properties.rollout,
+    serverIds: CreateReleaseBody.properties.serverIds,
+  },
+  { additionalProperties: false },
+);
+
+const PlannedCommand = Type.Object({
+  stage: Type.String(),
+  command: Type.String(),
+  stdin: Type.Optional(Type.String({ description: 'what the command reads on its standard input' })),
+});
+
+export const DryRunPlan = Type.Object({
+  commit: Type.String({ description: 'the full SHA the ref names now' }),
+  releaseIdPlaceholder: Type.String({ description: 'stands in for the id the release gets when it is created' }),
+  batches: Type.Array(Type.Array(Uuid), { description: 'server ids per batch, in rollout order' }),
+  global: Type.Array(PlannedCommand, { description: 'on the platform host: hooks, checkout, build, package' }),
+  targets: Type.Array(Type.Object({ serverId: Uuid, serverName: Type.String(), host: Type.String(), commands: Type.Array(PlannedCommand) })),
+});
 
 export const ReviewBody = Type.Object({ comment: Type.Optional(Str(2000)) }, { additionalProperties: false });
 export const RollbackBody = Type.Object({ description: Type.Optional(Str(2000)) }, { additionalProperties: false });

@@ -88,6 +88,7 @@ export async function listReleases(db: Db, actor: Actor, query: Static<typeof Re
     environmentId: query.environmentId,
     state: query.state,
     createdBy: query.createdBy ? { username: query.createdBy } : undefined,
+    createdAt: query.createdFrom || query.createdTo ? { gte: query.createdFrom, lt: query.createdTo } : undefined,
     project: actor.isAdmin ? undefined : { groupId: { in: [...actor.roles.keys()] } },
   };
   const [rows, total] = await Promise.all([
@@ -98,7 +99,7 @@ export async function listReleases(db: Db, actor: Actor, query: Static<typeof Re
 }
 
 /** Branch or tag → the commit it names now: a release always ships one exact commit, whatever the branch does later. */
-async function resolveCommit(access: GitAccess, ref: string): Promise<string> {
+export async function resolveCommit(access: GitAccess, ref: string): Promise<string> {
   let outcome;
   try {
     outcome = await resolveRef(authenticatedUrl(access), ref, { timeoutMs: 20_000 });
@@ -167,14 +168,20 @@ async function insertRelease(db: Db, actor: Actor, input: NewRelease, requireApp
   });
 }
 
-export async function createRelease(db: Db, box: SecretBox, actor: Actor, input: Static<typeof CreateReleaseBody>, ctx: RequestContext) {
-  const environment = await db.environment.findUnique({ where: { id: input.environmentId }, include: { project: true, servers: true } });
-  if (!environment) throw new NotFound('Environment');
+/** The servers a release targets: the subset asked for, which must belong to the environment, or all of them. */
+export function chooseServers(environment: { name: string; servers: { serverId: string }[] }, subset: string[] | undefined): string[] {
   const all = environment.servers.map((s) => s.serverId);
-  const serverIds = input.serverIds ?? all;
+  const serverIds = subset ?? all;
   const foreign = serverIds.filter((id) => !all.includes(id));
   if (foreign.length) throw new Invalid('serverIds', `not servers of environment ${environment.name}: ${foreign.join(', ')}`);
   if (serverIds.length === 0) throw new Invalid('environmentId', `environment ${environment.name} has no servers`);
+  return serverIds;
+}
+
+export async function createRelease(db: Db, box: SecretBox, actor: Actor, input: Static<typeof CreateReleaseBody>, ctx: RequestContext) {
+  const environment = await db.environment.findUnique({ where: { id: input.environmentId }, include: { project: true, servers: true } });
+  if (!environment) throw new NotFound('Environment');
+  const serverIds = chooseServers(environment, input.serverIds);
   const scheduledAt = input.scheduledAt ? new Date(input.scheduledAt) : undefined;
   if (scheduledAt && scheduledAt.getTime() < Date.now() - 60_000) throw new Invalid('scheduledAt', 'is in the past');
   const windows = environment.releaseWindows as unknown as ReleaseWindow[];

@@ -4,6 +4,9 @@ import { Type, type TSchema } from 'typebox';
 export const Str = (maxLength: number, opts: { minLength?: number; pattern?: string; description?: string } = {}) =>
   Type.String({ maxLength, ...opts });
 
+/** A value or JSON null (rather than an absent field), for columns that are empty until something happens. */
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
 export const Uuid = Type.String({ format: 'uuid', maxLength: 36 });
 
 export const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });

@@ -69,6 +69,10 @@ export const releaseRows = (gitUrl: () => string): Record<string, Case> => ({
     allowed: developers,
     request: async ({ t, groupId }) => ({ url: '/api/releases', payload: { environmentId: (await environment(t, groupId, gitUrl())).env.id, ref: 'main' } }),
   },
+  'POST /api/releases/dry-run': {
+    allowed: developers,
+    request: async ({ t, groupId }) => ({ url: '/api/releases/dry-run', payload: { environmentId: (await environment(t, groupId, gitUrl())).env.id, ref: 'main' } }),
+  },
   'GET /api/releases/:id': { allowed: readers, request: on('queued') },
   'POST /api/releases/:id/approve': { allowed: managers, request: async (ctx) => ({ ...(await on('pending_approval', '/approve')(ctx)), payload: {} }) },
   'POST /api/releases/:id/reject': { allowed: managers, request: async (ctx) => ({ ...(await on('pending_approval', '/reject')(ctx)), payload: { comment: 'no' } }) },
@@ -82,6 +86,7 @@ export const releaseRows = (gitUrl: () => string): Record<string, Case> => ({
   'GET /api/releases/:id/logs': { allowed: readers, request: on('running', '/logs') },
   'GET /api/releases/:id/logs.txt': { allowed: readers, request: on('running', '/logs.txt') },
   'GET /ws/releases/:id': { allowed: readers, request: on('running'), send: handshake },
+  'GET /api/stats/releases': { allowed: everyone, request: async () => ({ url: '/api/stats/releases' }) },
   'GET /api/environments/:id/versions': { allowed: readers, request: async ({ t, groupId }) => ({ url: `/api/environments/${(await environment(t, groupId, gitUrl())).env.id}/versions` }) },
   'GET /api/environments/:id/trigger-token': { allowed: managers, request: async ({ t, groupId }) => ({ url: `/api/environments/${(await withTrigger(t, groupId, gitUrl())).envId}/trigger-token` }) },
   'POST /api/environments/:id/trigger-token': {

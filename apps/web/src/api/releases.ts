@@ -134,11 +134,15 @@ export type DryRunBody = Pick<CreateReleaseBody, 'environmentId' | 'ref' | 'roll
 export interface PlannedCommand {
   stage: string;
   command: string;
+  /** What the command reads on its standard input (the artifact, a hook script). */
+  stdin?: string;
 }
 
 /** The exact commands a release would run, without connecting anywhere. */
 export interface DryRunPlan {
   commit: string;
+  /** Stands in for the id the release gets when it is created (it appears in paths). */
+  releaseIdPlaceholder: string;
   /** Server ids per batch, in rollout order. */
   batches: string[][];
   global: PlannedCommand[];

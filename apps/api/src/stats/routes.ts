@@ -1,0 +1,22 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { allow } from '../auth/permissions.js';
+import { actorOf } from '../auth/request-context.js';
+import { errorResponses } from '../shared/schemas.js';
+import { ReleaseStats, StatsQuery } from './schemas.js';
+import { releaseStats } from './service.js';
+
+export const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/api/stats/releases',
+    {
+      config: { permission: allow.user() },
+      schema: {
+        tags: ['stats'],
+        summary: 'Releases per day, success rate and median duration per project, and what is running now — for the groups you can see',
+        querystring: StatsQuery,
+        response: { 200: ReleaseStats, ...errorResponses },
+      },
+    },
+    async (request) => releaseStats(app.db, actorOf(request), request.query),
+  );
+};
