@@ -1,13 +1,18 @@
 import { describe, expect, it, vi } from 'vitest';
 import { flushPromises } from '@vue/test-utils';
 import { router } from '@/router';
-import { json, stubFetch } from '@/test/fetch-stub';
+import { json, stubFetch, type RecordedRequest } from '@/test/fetch-stub';
+import { useAuthStore } from '@/stores/auth';
 import { isolateViewTests, mountSignedIn } from '@/test/mount-view';
 import NewView from './new.vue';
 
 const PROJECT = '00000000-0000-4000-8000-0000000000a1';
 const ENV = '00000000-0000-4000-8000-0000000000e1';
 const CREATED = '00000000-0000-4000-8000-000000000009';
+const GROUP = '00000000-0000-4000-8000-0000000000c1';
+const WEB1 = '00000000-0000-4000-8000-0000000000b1';
+const WEB2 = '00000000-0000-4000-8000-0000000000b2';
+const SHA = 'c0ffee0123456789abcdef0123456789abcdef01';
 
 const page = <T>(items: T[]) => ({ items, total: items.length, page: 1, pageSize: 200 });
 
@@ -16,7 +21,10 @@ const environment = {
   projectId: PROJECT,
   name: 'prod',
   deployPath: '/srv/shop',
-  servers: [],
+  servers: [
+    { id: WEB1, name: 'web-1', host: '10.0.0.1' },
+    { id: WEB2, name: 'web-2', host: '10.0.0.2' },
+  ],
   variables: [],
   rollout: { strategy: 'parallel', concurrency: 4, batches: [], betweenBatches: { mode: 'manual' }, failure: { tolerate: 0 }, autoRollback: true },
   requireApproval: true,
@@ -28,7 +36,13 @@ const environment = {
 
 function routes() {
   return {
-    'GET /api/projects': () => json(200, page([{ id: PROJECT, name: 'shop' }])),
+    'GET /api/projects': () => json(200, page([{ id: PROJECT, groupId: GROUP, name: 'shop' }])),
+    [`GET /api/projects/${PROJECT}/commits`]: (req: RecordedRequest) =>
+      json(200, {
+        ref: new URL(req.url, 'http://localhost').searchParams.get('ref') ?? 'main',
+        commits: [{ sha: SHA, message: 'fix: 订单金额取整', author: 'alice', date: new Date(Date.now() - 3 * 3600_000).toISOString() }],
+        fetchedAt: '2026-11-23T10:00:00.000Z',
+      }),
     [`GET /api/projects/${PROJECT}/environments`]: () => json(200, page([environment])),
     [`GET /api/projects/${PROJECT}/refs`]: () =>
       json(200, { branches: [{ name: 'main', sha: 'a'.repeat(40) }], tags: [{ name: 'v1.0.0', sha: 'b'.repeat(40) }], fetchedAt: '2026-11-23T10:00:00.000Z' }),
@@ -89,5 +103,113 @@ describe('new release view', () => {
       expect(wrapper.text()).toContain('请选择或输入要发布的版本');
     });
     expect(calls.some((c) => c.method === 'POST')).toBe(false);
+  });
+
+  it('offers recent commits of the chosen branch and releases the picked commit', async () => {
+    const calls = stubFetch(routes());
+    const wrapper = await mountNew(`/release/new?project=${PROJECT}&env=${ENV}&ref=main`);
+
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(document.body.querySelector('.new__commit')?.textContent).toContain('c0ffee01');
+    });
+    expect(calls.some((c) => c.url === `/api/projects/${PROJECT}/commits?ref=main&limit=20`)).toBe(true);
+    const option = document.body.querySelector('.new__commit') as HTMLElement;
+    expect(option.textContent).toContain('fix: 订单金额取整');
+    expect(option.textContent).toContain('alice · 3小时前');
+
+    option.click();
+    await flushPromises();
+    expect(router.currentRoute.value.query.ref).toBe(SHA);
+    // Picking a commit keeps the branch's list instead of asking for the commits of the SHA.
+    expect(calls.some((c) => c.url.includes(`ref=${SHA}`))).toBe(false);
+
+    await wrapper.get('form').trigger('submit');
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ environmentId: ENV, ref: SHA });
+    });
+  });
+
+  it('releases to a chosen subset of servers at a scheduled time, refusing an empty subset and a past time', async () => {
+    const calls = stubFetch(routes());
+    const wrapper = await mountNew(`/release/new?project=${PROJECT}&env=${ENV}&ref=main`);
+    await flushPromises();
+
+    await wrapper.get('[data-testid="form-hosts"] input[value="some"]').setValue(true);
+    await wrapper.get('[data-testid="form-schedule"] input').setValue(true);
+    await wrapper.get('form').trigger('submit');
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(wrapper.text()).toContain('请至少选择一台服务器');
+      expect(wrapper.text()).toContain('请选择一个将来的时间');
+    });
+    expect(calls.some((c) => c.method === 'POST')).toBe(false);
+
+    const [web2] = [...document.body.querySelectorAll('.el-select-dropdown__item')].filter((o) => o.textContent?.includes('web-2')) as HTMLElement[];
+    web2?.click();
+    const when = new Date(Date.now() + 2 * 86400_000);
+    when.setSeconds(0, 0);
+    const picker = wrapper.getComponent({ name: 'ElDatePicker' });
+    picker.vm.$emit('update:modelValue', when);
+    await flushPromises();
+    await wrapper.get('form').trigger('submit');
+
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ environmentId: ENV, ref: 'main', serverIds: [WEB2], scheduledAt: when.toISOString() });
+    });
+  });
+
+  it('previews the plan: global commands first, then each batch and server, dropped when the choices change', async () => {
+    const plan = {
+      commit: SHA,
+      batches: [[WEB1], [WEB2]],
+      global: [{ stage: 'build', command: 'npm ci && npm run build' }],
+      targets: [
+        { serverId: WEB1, serverName: 'web-1', host: '10.0.0.1', commands: [{ stage: 'release', command: 'ln -sfn /srv/shop/releases/x /srv/shop/current' }] },
+        { serverId: WEB2, serverName: 'web-2', host: '10.0.0.2', commands: [{ stage: 'release', command: 'ln -sfn /srv/shop/releases/y /srv/shop/current' }] },
+      ],
+    };
+    const calls = stubFetch({ ...routes(), 'POST /api/releases/dry-run': () => json(200, plan) });
+    const wrapper = await mountNew(`/release/new?project=${PROJECT}&env=${ENV}&ref=main`);
+    await flushPromises();
+
+    await wrapper.get('[data-testid="form-rollout"] input[value="batches"]').setValue(true);
+    await wrapper.get('.new__batches input').setValue('1, 100%');
+    await wrapper.get('[data-testid="form-preview"]').trigger('click');
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(wrapper.find('[data-testid="plan-preview"]').exists()).toBe(true);
+    });
+    expect(calls.find((c) => c.url === '/api/releases/dry-run')?.body).toEqual({
+      environmentId: ENV,
+      ref: 'main',
+      rollout: expect.objectContaining({ strategy: 'batches', batches: [1, '100%'] }),
+    });
+    expect(calls.some((c) => c.url === '/api/releases')).toBe(false);
+
+    const preview = wrapper.get('[data-testid="plan-preview"]');
+    expect(preview.text()).toContain('将发布提交 c0ffee01，共 2 台服务器，分 2 批执行');
+    expect(preview.get('[data-testid="plan-global-command"]').text()).toContain('npm ci && npm run build');
+    expect(preview.text()).toContain('第 1 批 · 1 台服务器');
+    // Only the first server's commands are expanded; the second batch stays folded until opened.
+    expect(preview.findAll('[data-testid="plan-target-command"]').map((c) => c.text())).toEqual([expect.stringContaining('releases/x')]);
+
+    await wrapper.get('.new__batches input').setValue('50%, 100%');
+    await flushPromises();
+    expect(wrapper.find('[data-testid="plan-preview"]').exists()).toBe(false);
+  });
+
+  it('tells a viewer of the project\'s group that they cannot release and disables submitting', async () => {
+    stubFetch(routes());
+    const wrapper = await mountNew(`/release/new?project=${PROJECT}&env=${ENV}&ref=main`);
+    const auth = useAuthStore();
+    auth.user = { ...auth.user!, isAdmin: false, memberships: [{ groupId: GROUP, groupName: 'shop', role: 'viewer' }] };
+    await flushPromises();
+
+    expect(wrapper.find('[data-testid="form-no-right"]').exists()).toBe(true);
+    expect(wrapper.get('[data-testid="form-submit"]').attributes('disabled')).toBeDefined();
+    expect(wrapper.get('[data-testid="form-preview"]').attributes('disabled')).toBeDefined();
   });
 });
