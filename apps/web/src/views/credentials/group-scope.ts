@@ -1,0 +1,53 @@
+import { computed, ref } from 'vue';
+import { listGroups } from '@/api/groups';
+import type { GroupRole } from '@/api/types';
+import { useAuthStore } from '@/stores/auth';
+import { notifyError } from '@/utils/feedback';
+
+export interface GroupOption {
+  id: string;
+  name: string;
+}
+
+/** The filter value that stands for "global only" (no group); group ids are UUIDs, so it cannot clash. */
+export const GLOBAL = 'global';
+
+/**
+ * What the signed-in user may do with group-scoped resources (credentials, servers, hook templates): the API lets
+ * group owners manage their group's ones and administrators everything, including the global ones. The page uses
+ * this to hide actions the API would refuse anyway.
+ */
+export function useGroupScope() {
+  const auth = useAuthStore();
+  const isAdmin = computed(() => auth.user?.isAdmin === true);
+  const memberships = computed(() => auth.user?.memberships ?? []);
+  const adminGroups = ref<GroupOption[]>([]);
+
+  /** Administrators may belong to no group at all, so their list comes from the API; members already carry theirs. */
+  const groups = computed<GroupOption[]>(() =>
+    isAdmin.value ? adminGroups.value : memberships.value.map((m) => ({ id: m.groupId, name: m.groupName })),
+  );
+
+  async function loadGroups(): Promise<void> {
+    if (!isAdmin.value) return;
+    try {
+      adminGroups.value = (await listGroups({ pageSize: 200 })).items.map((g) => ({ id: g.id, name: g.name }));
+    } catch (err) {
+      notifyError(err);
+    }
+  }
+
+  const roleIn = (groupId: string): GroupRole | undefined => memberships.value.find((m) => m.groupId === groupId)?.role;
+
+  /** Owners of the group, or administrators; a global resource (null) is for administrators only. */
+  const canManage = (groupId: string | null): boolean => isAdmin.value || (groupId !== null && roleIn(groupId) === 'owner');
+
+  /** Groups the user may create resources in. */
+  const ownedGroups = computed(() => groups.value.filter((g) => canManage(g.id)));
+  const canCreate = computed(() => isAdmin.value || ownedGroups.value.length > 0);
+
+  /** The group's name, or its id while the names are still loading; '' for a global resource. */
+  const groupName = (groupId: string | null): string => (groupId === null ? '' : (groups.value.find((g) => g.id === groupId)?.name ?? groupId));
+
+  return { isAdmin, groups, ownedGroups, canCreate, canManage, groupName, loadGroups };
+}
