@@ -146,3 +146,49 @@ export function listProjectRefs(id: string, refresh = false): Promise<ProjectRef
 export function listProjectCommits(id: string, params: { ref?: string; limit?: number; refresh?: boolean } = {}): Promise<ProjectCommits> {
   return http.get(`${one(id)}/commits${query({ ref: params.ref, limit: params.limit, refresh: params.refresh || undefined })}`);
 }
+
+/** A group as the project pickers show it. */
+export interface GroupOption {
+  id: string;
+  name: string;
+}
+
+/** Groups the user belongs to (every group, for administrators): the project form's group picker and the list's filter. */
+export function listGroupOptions(): Promise<Page<GroupOption>> {
+  return http.get(`/groups${query({ pageSize: 200 })}`);
+}
+
+/** What the Git credential picker needs of a credential; secrets never leave the API. */
+export interface CredentialOption {
+  id: string;
+  groupId: string | null;
+  name: string;
+  kind: 'ssh_key' | 'git_token';
+  username: string | null;
+}
+
+/** `global: true` lists only global credentials, `groupId` only that group's. */
+export function listCredentialOptions(params: { groupId?: string; global?: boolean; kind?: CredentialOption['kind'] }): Promise<Page<CredentialOption>> {
+  return http.get(`/credentials${query({ ...params, pageSize: 200 })}`);
+}
+
+export interface HookTemplate {
+  id: string;
+  /** null: a global template. */
+  groupId: string | null;
+  name: string;
+  description: string;
+  script: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** `global: true` lists only global templates, `groupId` only that group's. */
+export function listHookTemplateOptions(params: { groupId?: string; global?: boolean; q?: string }): Promise<Page<HookTemplate>> {
+  return http.get(`/hook-templates${query({ ...params, pageSize: 200 })}`);
+}
+
+/** "Save as template" from the project form: the script as it is in the editor, saved or not. */
+export function saveHookTemplate(body: { groupId: string; name: string; description?: string; script: string }): Promise<HookTemplate> {
+  return http.post('/hook-templates', body);
+}

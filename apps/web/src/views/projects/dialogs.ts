@@ -1,0 +1,81 @@
+import { ApiError } from '@/api/http';
+import { i18n } from '@/locales';
+
+/**
+ * Message boxes of the project pages that need more than yes/no. Element Plus' service functions are
+ * auto-imported in TypeScript modules as in `utils/feedback.ts`.
+ */
+const t = (key: string, values: Record<string, unknown> = {}) => i18n.global.t(key, values);
+
+/** True only when the user typed `name` exactly: deleting a project takes its environments and history with it. */
+export async function confirmTypedName(message: string, name: string): Promise<boolean> {
+  try {
+    await ElMessageBox.prompt(message, {
+      title: t('projects.delete.title'),
+      type: 'warning',
+      confirmButtonText: t('common.delete'),
+      cancelButtonText: t('common.cancel'),
+      confirmButtonClass: 'el-button--danger',
+      inputPlaceholder: name,
+      inputValidator: (value: string) => value === name || t('projects.delete.mismatch'),
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A one-line name (no leading or trailing spaces, as the API's names), or null when the user backed out. */
+export async function askName(label: string, title: string): Promise<string | null> {
+  try {
+    const { value } = await ElMessageBox.prompt(label, {
+      title,
+      confirmButtonText: t('common.save'),
+      cancelButtonText: t('common.cancel'),
+      inputValidator: (v: string) => (v.trim() !== '' && v.trim().length <= 100) || t('projects.hooks.templateNameInvalid'),
+    });
+    return value.trim();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Two ways forward and a way out: the confirm button picks `first`, the cancel button `second`, closing the box
+ * (× or Esc) picks nothing.
+ */
+export async function chooseBetween<A extends string, B extends string>(
+  message: string,
+  title: string,
+  first: { value: A; label: string },
+  second: { value: B; label: string },
+): Promise<A | B | null> {
+  try {
+    await ElMessageBox.confirm(message, {
+      title,
+      type: 'warning',
+      distinguishCancelAndClose: true,
+      confirmButtonText: first.label,
+      cancelButtonText: second.label,
+    });
+    return first.value;
+  } catch (action) {
+    return action === 'cancel' ? second.value : null;
+  }
+}
+
+/**
+ * Field errors of an API 400/409 (`details[{field,message}]`) by form prop: `body.artifactPaths.2` → `artifactPaths`,
+ * `body.rollout.batches` → `rollout`.
+ */
+export function fieldErrors(err: unknown): Record<string, string> {
+  if (!(err instanceof ApiError) || !Array.isArray(err.details)) return {};
+  const errors: Record<string, string> = {};
+  for (const detail of err.details as unknown[]) {
+    const { field, message } = (detail ?? {}) as { field?: unknown; message?: unknown };
+    if (typeof field !== 'string' || typeof message !== 'string') continue;
+    const prop = field.replace(/^\/?body[./]/, '').split(/[./]/)[0];
+    if (prop && !(prop in errors)) errors[prop] = message;
+  }
+  return errors;
+}

@@ -1,0 +1,165 @@
+import type { CreateEnvironmentBody, Environment, ReleaseWindow, VariableInput } from '@/api/environments';
+import type { RolloutSpec } from '@/api/types';
+import { parseBatches } from '@/views/releases/rollout';
+
+/** Limits of the API's environment schemas, so the form refuses what the API would. */
+export const ENV_LIMITS = {
+  name: 64,
+  deployPath: 1024,
+  servers: 500,
+  variables: 200,
+  key: 128,
+  value: 16_384,
+  concurrency: { min: 1, max: 500 },
+  seconds: { min: 0, max: 86_400 },
+  tolerate: { min: 0, max: 10_000 },
+  windows: 50,
+} as const;
+
+export const DEPLOY_PATH = /^\/[A-Za-z0-9._@+=:,/-]+$/;
+export const VARIABLE_KEY = /^[A-Z_][A-Z0-9_]*$/;
+export const TIME = /^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$/;
+
+export type Strategy = RolloutSpec['strategy'];
+
+export interface VariableRow {
+  key: string;
+  /** What the user typed; for a stored secret '' means "keep the stored value". */
+  value: string;
+  secret: boolean;
+  /** The key a stored secret had when the form opened; only that secret can be kept without retyping it. */
+  storedSecretKey: string | null;
+}
+
+export interface WindowRow {
+  days: number[];
+  start: string;
+  end: string;
+}
+
+export interface EnvironmentForm {
+  name: string;
+  deployPath: string;
+  serverIds: string[];
+  variables: VariableRow[];
+  strategy: Strategy;
+  concurrency: number;
+  batches: string;
+  between: 'auto' | 'manual';
+  seconds: number;
+  tolerate: number;
+  autoRollback: boolean;
+  requireApproval: boolean;
+  releaseWindows: WindowRow[];
+  timezone: string;
+}
+
+export function emptyEnvironmentForm(timezone = 'Asia/Shanghai'): EnvironmentForm {
+  return {
+    name: '',
+    deployPath: '',
+    serverIds: [],
+    variables: [],
+    strategy: 'parallel',
+    concurrency: 5,
+    batches: '1, 25%, 100%',
+    between: 'manual',
+    seconds: 60,
+    tolerate: 0,
+    autoRollback: true,
+    requireApproval: false,
+    releaseWindows: [],
+    timezone,
+  };
+}
+
+export function environmentFormOf(env: Environment): EnvironmentForm {
+  const rollout = env.rollout;
+  const between = rollout.betweenBatches;
+  return {
+    name: env.name,
+    deployPath: env.deployPath,
+    serverIds: env.servers.map((s) => s.id),
+    // A secret's value never reaches the browser: the row starts empty and the field shows it is set.
+    variables: env.variables.map((v) => ({ key: v.key, value: v.secret ? '' : v.value, secret: v.secret, storedSecretKey: v.secret ? v.key : null })),
+    strategy: (['parallel', 'serial', 'batches'] as const).find((s) => s === rollout.strategy) ?? 'parallel',
+    concurrency: rollout.concurrency,
+    batches: rollout.batches.length ? rollout.batches.join(', ') : '1, 25%, 100%',
+    between: between.mode,
+    seconds: between.mode === 'auto' ? between.seconds : 60,
+    tolerate: rollout.failure.tolerate,
+    autoRollback: rollout.autoRollback,
+    requireApproval: env.requireApproval,
+    releaseWindows: env.releaseWindows.map((w) => ({ days: [...w.days], start: w.start, end: w.end })),
+    timezone: env.timezone,
+  };
+}
+
+/** Whether the row keeps a stored secret it does not resend. */
+export const keepsStoredSecret = (row: VariableRow) => row.secret && row.value === '' && row.storedSecretKey !== null && row.storedSecretKey === row.key;
+
+export function variableInput(row: VariableRow): VariableInput {
+  const key = row.key.trim();
+  if (keepsStoredSecret(row)) return { key, secret: true };
+  return { key, value: row.value, secret: row.secret };
+}
+
+export function rolloutSpec(form: EnvironmentForm): RolloutSpec {
+  const common = { failure: { tolerate: form.tolerate }, autoRollback: form.autoRollback };
+  if (form.strategy === 'serial') return { strategy: 'serial', ...common };
+  if (form.strategy === 'parallel') return { strategy: 'parallel', concurrency: form.concurrency, ...common };
+  return {
+    strategy: 'batches',
+    concurrency: form.concurrency,
+    batches: parseBatches(form.batches) ?? [],
+    betweenBatches: form.between === 'manual' ? { mode: 'manual' } : { mode: 'auto', seconds: form.seconds },
+    ...common,
+  };
+}
+
+const sortedDays = (days: number[]) => [...days].sort((a, b) => a - b);
+
+/** Create and update send the same whole body: lists are replaced as a whole by the API anyway. */
+export function environmentBody(form: EnvironmentForm): CreateEnvironmentBody {
+  return {
+    name: form.name.trim(),
+    deployPath: form.deployPath.trim(),
+    serverIds: form.serverIds,
+    variables: form.variables.map(variableInput),
+    rollout: rolloutSpec(form),
+    requireApproval: form.requireApproval,
+    releaseWindows: form.releaseWindows.map((w): ReleaseWindow => ({ days: sortedDays(w.days), start: w.start.trim(), end: w.end.trim() })),
+    timezone: form.timezone,
+  };
+}
+
+/** The API's deploy path checks: absolute, not "/", no "." / ".." / empty segments, none starting with "-". */
+export function deployPathOk(raw: string): boolean {
+  const path = raw.trim();
+  if (path.length < 2 || path.length > ENV_LIMITS.deployPath || !DEPLOY_PATH.test(path)) return false;
+  const rest = path.slice(1).replace(/\/+$/, '');
+  if (rest === '') return false;
+  return !rest.split('/').some((s) => s === '' || s === '.' || s === '..' || s.startsWith('-'));
+}
+
+/** Monday first, as Chinese calendars show the week; values stay JavaScript's 0 = Sunday. */
+export const WEEK = [1, 2, 3, 4, 5, 6, 0] as const;
+
+/** "Mon–Fri" style runs of consecutive days (Monday first), given the short names of days 0–6. */
+export function daysText(days: readonly number[], names: readonly string[], separator: string, rangeMark = '–'): string {
+  const ordered = WEEK.filter((d) => days.includes(d));
+  const runs: number[][] = [];
+  for (const day of ordered) {
+    const last = runs.at(-1);
+    const prev = last?.at(-1);
+    if (last && prev !== undefined && WEEK.indexOf(day as (typeof WEEK)[number]) === WEEK.indexOf(prev as (typeof WEEK)[number]) + 1) last.push(day);
+    else runs.push([day]);
+  }
+  return runs
+    .map((run) => {
+      const first = names[run[0] ?? 0] ?? '';
+      const end = names[run.at(-1) ?? 0] ?? '';
+      return run.length > 2 ? `${first}${rangeMark}${end}` : run.map((d) => names[d] ?? '').join(separator);
+    })
+    .join(separator);
+}
