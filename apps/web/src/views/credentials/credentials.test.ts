@@ -42,7 +42,9 @@ function routes(extra: Record<string, (req: RecordedRequest) => Response> = {}) 
 const mountList = (path = '/credentials') => mountSignedIn(CredentialsView, path);
 
 function messageBoxButton(kind: 'primary' | 'cancel'): HTMLElement {
-  const buttons = [...document.querySelectorAll<HTMLElement>('.el-message-box__btns .el-button')];
+  // Boxes from earlier steps may still be fading out; the newest one is last in the document.
+  const box = [...document.querySelectorAll<HTMLElement>('.el-message-box__btns')].at(-1);
+  const buttons = [...(box?.querySelectorAll<HTMLElement>('.el-button') ?? [])];
   const button = kind === 'primary' ? buttons.find((b) => b.classList.contains('el-button--primary')) : buttons.find((b) => !b.classList.contains('el-button--primary'));
   if (!button) throw new Error('no message box open');
   return button;
