@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 
 /** Repository root: src/ and dist/ sit at the same depth under apps/api, so one relative URL serves both. */
@@ -22,6 +23,7 @@ export interface Config {
   workerConcurrency: number;
   workerHeartbeatSeconds: number;
   workerStaleSeconds: number;
+  sshThreads: number;
   workDir: string;
   logRetentionDays: number;
 }
@@ -63,6 +65,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerConcurrency: int(env, 'WORKER_CONCURRENCY', 4, 1, 64),
     workerHeartbeatSeconds: int(env, 'WORKER_HEARTBEAT_SECONDS', 5, 1, 300),
     workerStaleSeconds: int(env, 'WORKER_STALE_SECONDS', 30, 2, 3600),
+    // Encrypting uploads to many servers is CPU work; one thread per core spreads it (0 keeps SSH in the main thread).
+    sshThreads: int(env, 'SSH_THREADS', Math.min(availableParallelism(), 8), 0, 64),
     logRetentionDays: int(env, 'LOG_RETENTION_DAYS', 30, 1, 3650),
     workDir: path.resolve(repoRoot, env.WORK_DIR || path.join(env.DATA_DIR || 'data', 'work')),
   };

@@ -2,7 +2,7 @@
  * Fan-out benchmark: ship one S MB artifact to N throwaway sshd hosts with the engine, and with the plain baseline
  * `ssh host 'tar -xz && ln -sfn …' < artifact` at the same concurrency, in the same process, and print the ratio.
  *
- *   BENCH_SIZE_MB=100 BENCH_HOSTS=20 BENCH_CONCURRENCY=10 BENCH_ROUNDS=2 [BENCH_REAL_HOME=1] pnpm bench:fanout
+ *   BENCH_SIZE_MB=100 BENCH_HOSTS=20 BENCH_CONCURRENCY=10 BENCH_ROUNDS=2 BENCH_SSH_THREADS=<cores> [BENCH_REAL_HOME=1] pnpm bench:fanout
  *
  * The engine side uses a prebuilt artifact (no checkout/build) and no restart or health check, so both sides do
  * the same work: move the bytes, unpack, switch. The engine additionally verifies the checksum on each host, takes
@@ -11,7 +11,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, createReadStream, readFileSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSshTransport, startRelease, type Artifact, type ReleasePlan, type Target } from '../src/index.js';
 import { startSshHosts, type SshHost } from '../test/harness/index.js';
@@ -20,6 +20,8 @@ const sizeMb = Number(process.env.BENCH_SIZE_MB ?? 100);
 const hostCount = Number(process.env.BENCH_HOSTS ?? 20);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 10);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+// The API's default (SSH_THREADS): one SSH thread per core.
+const sshThreads = Number(process.env.BENCH_SSH_THREADS ?? Math.min(availableParallelism(), 8));
 // 1 = run commands with the login user's real ~/.bashrc (see startSshHosts' isolateHome).
 const realHome = process.env.BENCH_REAL_HOME === '1';
 
@@ -81,7 +83,7 @@ function baselineOne(host: SshHost, keyPath: string, artifactPath: string, relea
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'rp-bench-'));
-  console.log(`fan-out bench: ${sizeMb} MB artifact → ${hostCount} hosts, concurrency ${concurrency}, ${rounds} round(s), ${realHome ? 'real' : 'isolated'} HOME on hosts`);
+  console.log(`fan-out bench: ${sizeMb} MB artifact → ${hostCount} hosts, concurrency ${concurrency}, ${rounds} round(s), ${sshThreads} SSH thread(s), ${realHome ? 'real' : 'isolated'} HOME on hosts`);
   const ssh = await startSshHosts(hostCount, { isolateHome: !realHome });
   try {
     const t0 = Date.now();
@@ -92,7 +94,7 @@ async function main(): Promise<void> {
       server: { host: h.host, port: h.port, username: h.username, privateKey: h.privateKey, hostKeyFingerprint: h.hostKeyFingerprint },
       deployPath: `${h.deployRoot}/engine`,
     }));
-    const transport = createSshTransport();
+    const transport = createSshTransport({ threads: sshThreads });
     const engineTimes: number[] = [];
     const baselineTimes: number[] = [];
     const keepTimes: number[] = [];

@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSshTransport, type Connection, type ServerSpec } from '../src/index.js';
+import { createReadStream, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createSshTransport, type Connection, type ServerSpec, type SshTransportOptions } from '../src/index.js';
 import { startSshHosts, type SshHosts } from './harness/index.js';
 import { tempDir } from './helpers.js';
 
@@ -19,7 +21,7 @@ afterAll(async () => {
   await ssh?.stopAll();
 });
 
-async function connect(server: ServerSpec, options = {}): Promise<Connection> {
+async function connect(server: ServerSpec, options: SshTransportOptions = {}): Promise<Connection> {
   const outcome = await createSshTransport(options).connect(server);
   if (!outcome.ok) throw new Error(outcome.error.message);
   return outcome.connection;
@@ -34,16 +36,23 @@ function running(pattern: string): boolean {
   }
 }
 
-describe('ssh transport', () => {
+// Every behaviour holds whether the connections live in the calling thread or in worker threads.
+describe.each([
+  { where: 'in the calling thread', threads: 0 },
+  { where: 'in worker threads', threads: 2 },
+])('ssh transport $where', ({ threads }) => {
+  const transport = (options: SshTransportOptions = {}) => createSshTransport({ ...options, threads });
+  const open = (server: ServerSpec, options: SshTransportOptions = {}) => connect(server, { ...options, threads });
+
   it('returns exit code, stdout and stderr separately, and feeds stdin', async () => {
-    const conn = await connect(spec(0));
+    const conn = await open(spec(0));
     const out = await conn.exec('cat; echo oops >&2; exit 3', { stdin: 'hello' });
     expect(out).toMatchObject({ exitCode: 3, stdout: 'hello', stderrTail: 'oops\n' });
     conn.close();
   });
 
   it('multiplexes many commands over one connection, at most 8 channels at a time', async () => {
-    const conn = await connect(spec(0));
+    const conn = await open(spec(0));
     const dir = tempDir('rp-chan-');
     // Each command records how many siblings are running (entries in dir) while it holds a channel.
     const cmd = (i: number) => `touch ${dir}/${i}; sleep 0.3; ls ${dir} | wc -l; rm ${dir}/${i}`;
@@ -56,7 +65,7 @@ describe('ssh transport', () => {
   });
 
   it('a command timeout kills the remote process group, not just the channel', async () => {
-    const conn = await connect(spec(0));
+    const conn = await open(spec(0));
     const marker = `rp-timeout-${process.pid}`;
     const out = await conn.exec(`sleep 30 & sleep 31; echo ${marker}`, { timeoutMs: 300 });
     expect(out).toMatchObject({ exitCode: null, reason: 'timeout' });
@@ -66,7 +75,7 @@ describe('ssh transport', () => {
   });
 
   it('an abort signal stops a running command the same way', async () => {
-    const conn = await connect(spec(0));
+    const conn = await open(spec(0));
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 200);
     const started = Date.now();
@@ -80,7 +89,7 @@ describe('ssh transport', () => {
 
   it('reaches a server through a jump host', async () => {
     // The target's address is only used from the jump host's side of the forwarded channel.
-    const conn = await connect({ ...spec(1), jumpHost: spec(0) });
+    const conn = await open({ ...spec(1), jumpHost: spec(0) });
     const out = await conn.exec('echo via-jump');
     expect(out).toMatchObject({ exitCode: 0, stdout: 'via-jump\n' });
     conn.close();
@@ -90,7 +99,7 @@ describe('ssh transport', () => {
     const learned: { fingerprint: string; port: number }[] = [];
     const { hostKeyFingerprint: _a, ...target } = spec(1);
     const { hostKeyFingerprint: _b, ...jump } = spec(0);
-    const outcome = await createSshTransport().connect({ ...target, jumpHost: jump }, { onHostKeyLearned: (fingerprint, server) => learned.push({ fingerprint, port: server.port }) });
+    const outcome = await transport().connect({ ...target, jumpHost: jump }, { onHostKeyLearned: (fingerprint, server) => learned.push({ fingerprint, port: server.port }) });
     expect(outcome.ok).toBe(true);
     if (outcome.ok) outcome.connection.close();
     expect(learned).toEqual([
@@ -100,7 +109,7 @@ describe('ssh transport', () => {
   });
 
   it('a wrong pinned key on the jump host is reported as such', async () => {
-    const outcome = await createSshTransport().connect({ ...spec(1), jumpHost: { ...spec(0), hostKeyFingerprint: spec(1).hostKeyFingerprint } });
+    const outcome = await transport().connect({ ...spec(1), jumpHost: { ...spec(0), hostKeyFingerprint: spec(1).hostKeyFingerprint } });
     expect(outcome.ok).toBe(false);
     if (!outcome.ok) expect(outcome.error).toMatchObject({ code: 'host-key-mismatch', message: expect.stringMatching(/^jump host: /) });
   });
@@ -111,7 +120,7 @@ describe('ssh transport', () => {
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     const port = (silent.address() as { port: number }).port;
     const started = Date.now();
-    const outcome = await createSshTransport({ connectTimeoutMs: 500 }).connect({ ...spec(0), port });
+    const outcome = await transport({ connectTimeoutMs: 500 }).connect({ ...spec(0), port });
     expect(outcome.ok).toBe(false);
     if (!outcome.ok) expect(outcome.error.code).toBe('connect-failed');
     expect(Date.now() - started).toBeLessThan(3000);
@@ -120,12 +129,35 @@ describe('ssh transport', () => {
   });
 
   it('reports a connection lost mid-command as a value', async () => {
-    const conn = await connect(spec(0));
+    const conn = await open(spec(0));
     const pending = conn.exec('sleep 5');
     await new Promise((r) => setTimeout(r, 200));
     conn.close();
     const out = await pending;
     expect(out.exitCode).toBeNull();
     expect(out.reason).toBeDefined();
+  });
+
+  it('streams stdin from a file or a stream and output through callbacks', async () => {
+    const conn = await open(spec(0));
+    const dir = tempDir('rp-stdin-');
+    const file = join(dir, 'input.bin');
+    const payload = Buffer.alloc(5 * 1024 * 1024 + 7, 'x');
+    writeFileSync(file, payload);
+    const fromFile = await conn.exec('wc -c', { stdin: { file } });
+    expect(fromFile).toMatchObject({ exitCode: 0, stdout: `${payload.length}\n` });
+    const fromStream = await conn.exec('sha256sum | cut -c1-8', { stdin: createReadStream(file) });
+    expect(fromStream.stdout.trim()).toBe(execFileSync('sha256sum', [file], { encoding: 'utf8' }).slice(0, 8));
+    const seen: string[] = [];
+    const lines = await conn.exec('for i in 1 2 3; do echo out$i; echo err$i >&2; done', {
+      onStdout: (chunk) => seen.push(chunk.toString()),
+      onStderr: (chunk) => seen.push(chunk.toString()),
+    });
+    expect(lines.exitCode).toBe(0);
+    expect(seen.join('').split('\n').filter(Boolean).sort()).toEqual(['err1', 'err2', 'err3', 'out1', 'out2', 'out3']);
+    const missing = await conn.exec('cat >/dev/null', { stdin: { file: join(dir, 'nope') } });
+    expect(missing.exitCode).toBeNull();
+    expect(missing.stderrTail).toContain('ENOENT');
+    conn.close();
   });
 });

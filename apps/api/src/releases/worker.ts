@@ -196,7 +196,7 @@ export class ReleaseWorker {
 export function createReleaseWorker(config: Config, deps: Pick<WorkerOptions, 'db' | 'subscriber' | 'secrets' | 'log'>): ReleaseWorker {
   return new ReleaseWorker({
     ...deps,
-    transport: createSshTransport({ connectTimeoutMs: 15_000 }),
+    transport: createSshTransport({ connectTimeoutMs: 15_000, threads: config.sshThreads }),
     workDir: config.workDir,
     concurrency: config.workerConcurrency,
     heartbeatMs: config.workerHeartbeatSeconds * 1000,

@@ -13,7 +13,6 @@ import {
 } from '../remote/commands.js';
 import type { TargetResult } from '../result.js';
 import type { Artifact, ReleasePlan, Target } from '../types.js';
-import { artifactStream } from './package.js';
 import { OK, remote, runStage, type RunContext, type Step } from './context.js';
 import { currentToId } from './current.js';
 import { healthcheck } from './healthcheck.js';
@@ -76,7 +75,7 @@ async function upload(ctx: RunContext, target: Target, artifact: Artifact, prep:
   if (prep.freeBytes !== undefined && prep.freeBytes < 2 * artifact.size) {
     return { ok: false, error: engineError('disk-space', `${target.deployPath} has ${prep.freeBytes} bytes free, needs ${2 * artifact.size} (2× artifact)`, target.id) };
   }
-  const sent = await remote(ctx, target, 'upload', uploadCommand(target.deployPath, artifact.sha256, ctx.plan.releaseId).text, { stdin: artifactStream(artifact) });
+  const sent = await remote(ctx, target, 'upload', uploadCommand(target.deployPath, artifact.sha256, ctx.plan.releaseId).text, { stdin: { file: artifact.path } });
   if (sent.ok) return OK;
   if (sent.error.kind === 'exec' && sent.error.exitCode === 65) {
     return { ok: false, error: engineError('checksum-mismatch', `artifact checksum mismatch on host: ${sent.error.stderrTail.trim()}`, target.id) };

@@ -31,7 +31,3 @@ export async function packageArtifact(plan: ReleasePlan, o: Omit<LocalStepOption
   rmSync(ws.checkout, { recursive: true, force: true });
   return { ok: true, artifact: { path: final, sha256, size, commit: plan.source.commit } };
 }
-
-export function artifactStream(artifact: Artifact) {
-  return createReadStream(artifact.path, { highWaterMark: 1024 * 1024 });
-}

@@ -1,5 +1,6 @@
 import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
-import type { Duplex } from 'node:stream';
+import { createReadStream } from 'node:fs';
+import type { Duplex, Readable } from 'node:stream';
 import { engineError } from '../errors.js';
 import { Semaphore } from '../semaphore.js';
 import type { ServerSpec } from '../types.js';
@@ -21,22 +22,32 @@ export interface SshTransportOptions {
   commandTimeoutMs?: number;
   /** OpenSSH's default MaxSessions is 10; staying below it leaves room for an operator's own session. */
   maxChannels?: number;
+  /**
+   * Worker threads that hold the connections (0: all in this thread). Encrypting and writing an artifact to many
+   * hosts is CPU work one JavaScript thread cannot spread over cores; threads let a release use them all.
+   */
+  threads?: number;
 }
 
 // AES-GCM first: OpenSSL does it in hardware, which matters when one Node thread feeds many uploads.
 const CIPHERS = ['aes128-gcm@openssh.com', 'aes256-gcm@openssh.com', 'chacha20-poly1305@openssh.com', 'aes128-ctr', 'aes256-ctr'];
 
-export function createSshTransport(options: SshTransportOptions = {}): Transport {
-  const settings = {
+export type Settings = Required<Omit<SshTransportOptions, 'threads'>>;
+
+export function sshSettings(options: SshTransportOptions): Settings {
+  return {
     connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
     keepaliveIntervalMs: options.keepaliveIntervalMs ?? 10_000,
     commandTimeoutMs: options.commandTimeoutMs ?? 10 * 60_000,
     maxChannels: options.maxChannels ?? 8,
   };
-  return { connect: (server, hooks) => connectServer(server, hooks ?? {}, settings) };
 }
 
-type Settings = Required<SshTransportOptions>;
+/** SSH connections held in this thread. */
+export function createInThreadSshTransport(options: SshTransportOptions = {}): Transport {
+  const settings = sshSettings(options);
+  return { connect: (server, hooks) => connectServer(server, hooks ?? {}, settings) };
+}
 
 const label = (server: ServerSpec) => `${server.username}@${server.host}:${server.port ?? 22}`;
 
@@ -163,14 +174,17 @@ class SshConnection implements Connection {
       let settled = false;
       let remotePid: number | undefined;
       let pidLine = '';
+      let piped: Readable | undefined;
       const timeoutMs = options.timeoutMs ?? this.settings.commandTimeoutMs;
 
       const stop = (reason: NonNullable<ExecOutcome['reason']>) => {
         if (stopReason) return;
         stopReason = reason;
-        if (typeof options.stdin === 'object' && 'unpipe' in options.stdin) {
-          if (channel) options.stdin.unpipe(channel);
-          options.stdin.destroy();
+        // A caller's stream is released even if the channel never opened, so its file is closed.
+        const source = piped ?? (typeof options.stdin === 'object' && 'pipe' in options.stdin ? options.stdin : undefined);
+        if (source) {
+          if (channel) source.unpipe(channel);
+          source.destroy();
         }
         // sshd ignores channel signal requests and keeps a command running after its channel closes, so the
         // command's process group (its shell is a session leader under sshd) is killed through a second channel.
@@ -206,7 +220,8 @@ class SshConnection implements Connection {
         }
         channel = ch;
         this.#open.add(ch);
-        if (stopReason) stop(stopReason);
+        // Stopped while the channel was opening: the pid line below still gets the command killed.
+        if (stopReason) ch.close();
         ch.on('data', (chunk: Buffer) => {
           output.addStdout(chunk);
           options.onStdout?.(chunk);
@@ -231,11 +246,15 @@ class SshConnection implements Connection {
         });
         ch.on('close', done);
         const stdin = options.stdin;
-        if (stdin === undefined) ch.end();
+        if (stdin === undefined || stopReason) ch.end();
         else if (typeof stdin === 'string' || Buffer.isBuffer(stdin)) ch.end(stdin);
         else {
-          stdin.on('error', () => stop('aborted'));
-          stdin.pipe(ch);
+          piped = 'file' in stdin ? createReadStream(stdin.file, { highWaterMark: 1024 * 1024 }) : stdin;
+          piped.on('error', (err: Error) => {
+            output.addStderr(Buffer.from(`reading stdin: ${err.message}\n`));
+            stop('aborted');
+          });
+          piped.pipe(ch);
         }
       });
     });

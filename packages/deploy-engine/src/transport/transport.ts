@@ -2,9 +2,14 @@ import type { Readable } from 'node:stream';
 import type { EngineError } from '../errors.js';
 import type { ServerSpec } from '../types.js';
 
+/**
+ * What a command reads on stdin, then EOF. A stream is piped with back-pressure; a `file` is read by whoever holds
+ * the connection, which for a threaded transport is the thread that encrypts (artifact uploads).
+ */
+export type ExecInput = Buffer | string | Readable | { file: string };
+
 export interface ExecOptions {
-  /** Sent to the command's stdin, then EOF. A stream is piped with back-pressure (artifact uploads). */
-  stdin?: Buffer | string | Readable;
+  stdin?: ExecInput;
   timeoutMs?: number;
   signal?: AbortSignal;
   onStdout?: (chunk: Buffer) => void;
