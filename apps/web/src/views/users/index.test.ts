@@ -1,0 +1,167 @@
+import { describe, expect, it, vi } from 'vitest';
+import { flushPromises } from '@vue/test-utils';
+import type { UserAccount } from '@/api/users';
+import { adminUser, json, stubFetch, type RecordedRequest } from '@/test/fetch-stub';
+import { isolateViewTests, mountSignedIn } from '@/test/mount-view';
+import UsersView from './index.vue';
+
+const BOB = '00000000-0000-4000-8000-000000000b0b';
+
+const account = (over: Partial<UserAccount> = {}): UserAccount => ({
+  id: BOB,
+  username: 'bob',
+  displayName: 'Bob',
+  email: 'bob@example.com',
+  isAdmin: false,
+  disabled: false,
+  lastLoginAt: null,
+  createdAt: '2026-11-20T08:00:00.000Z',
+  memberships: [{ groupId: '00000000-0000-4000-8000-0000000000a1', groupName: 'payments', role: 'developer' }],
+  ...over,
+});
+
+const me = account({ ...adminUser, disabled: false, lastLoginAt: '2026-11-23T01:00:00.000Z', createdAt: '2026-11-01T00:00:00.000Z' });
+const page = <T>(items: T[]) => ({ items, total: items.length, page: 1, pageSize: 20 });
+const requests = (calls: RecordedRequest[], method: string) => calls.filter((c) => c.method === method);
+
+isolateViewTests();
+
+async function settle(): Promise<void> {
+  await flushPromises();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  await flushPromises();
+}
+
+async function answerMessageBox(button: 'ok' | 'cancel'): Promise<void> {
+  await vi.waitFor(() => expect(document.querySelector('.el-message-box')).not.toBeNull());
+  const buttons = document.querySelectorAll<HTMLButtonElement>('.el-message-box__btns .el-button');
+  (button === 'ok' ? buttons[buttons.length - 1] : buttons[0])?.click();
+  await settle();
+}
+
+describe('users view', () => {
+  it('lists users with their groups and state, and sends the search term', async () => {
+    const calls = stubFetch({ 'GET /api/users': () => json(200, page([me, account({ disabled: true })])) });
+    const wrapper = await mountSignedIn(UsersView, '/users');
+
+    expect(wrapper.text()).toContain('bob@example.com');
+    expect(wrapper.text()).toContain('payments');
+    expect(wrapper.text()).toContain('已禁用');
+    expect(wrapper.text()).toContain('从未登录');
+    // Nobody disables or deletes themselves (the API refuses it too).
+    expect(wrapper.find('[data-testid="user-delete-admin"]').exists()).toBe(false);
+    expect(wrapper.find('[data-testid="user-toggle-admin"]').exists()).toBe(false);
+    expect(wrapper.find('[data-testid="user-delete-bob"]').exists()).toBe(true);
+
+    await wrapper.get('[data-testid="user-search"]').setValue('bo');
+    await wrapper.get('[data-testid="user-search"]').trigger('keyup', { key: 'Enter' });
+    await settle();
+    const last = calls.filter((c) => c.url.startsWith('/api/users')).at(-1);
+    expect(Object.fromEntries(new URL(last?.url ?? '', 'http://localhost').searchParams)).toEqual({ page: '1', pageSize: '20', q: 'bo' });
+  });
+
+  it('refuses an invalid username or a short password without calling the API, then creates the user', async () => {
+    const calls = stubFetch({
+      'GET /api/users': () => json(200, page([me])),
+      'POST /api/users': () => json(201, account()),
+    });
+    const wrapper = await mountSignedIn(UsersView, '/users');
+
+    await wrapper.get('[data-testid="user-create"]').trigger('click');
+    await settle();
+    await wrapper.get('[data-testid="user-username"]').setValue('-bob');
+    await wrapper.get('[data-testid="user-password"]').setValue('short');
+    await wrapper.get('[data-testid="user-confirm-password"]').setValue('short');
+    await wrapper.get('[data-testid="user-save"]').trigger('click');
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(wrapper.text()).toContain('用户名为 2–64 个字符');
+      expect(wrapper.text()).toContain('密码长度为 8–72 个字符');
+    });
+    expect(requests(calls, 'POST')).toHaveLength(0);
+
+    await wrapper.get('[data-testid="user-username"]').setValue('bob');
+    await wrapper.get('[data-testid="user-display-name"]').setValue('Bob');
+    await wrapper.get('[data-testid="user-email"]').setValue('bob@example.com');
+    await wrapper.get('[data-testid="user-password"]').setValue('correct horse');
+    await wrapper.get('[data-testid="user-confirm-password"]').setValue('correct horse');
+    await wrapper.get('[data-testid="user-save"]').trigger('click');
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(requests(calls, 'POST')).toHaveLength(1);
+    });
+    expect(requests(calls, 'POST')[0]?.body).toEqual({
+      username: 'bob',
+      displayName: 'Bob',
+      email: 'bob@example.com',
+      password: 'correct horse',
+      isAdmin: false,
+    });
+  });
+
+  it('saves only the fields an edit changed', async () => {
+    const calls = stubFetch({
+      'GET /api/users': () => json(200, page([account()])),
+      [`PATCH /api/users/${BOB}`]: () => json(200, account({ email: null })),
+    });
+    const wrapper = await mountSignedIn(UsersView, '/users');
+
+    await wrapper.get('[data-testid="user-edit-bob"]').trigger('click');
+    await settle();
+    await wrapper.get('[data-testid="user-email"]').setValue('');
+    await wrapper.get('[data-testid="user-save"]').trigger('click');
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(requests(calls, 'PATCH')).toHaveLength(1);
+    });
+    expect(requests(calls, 'PATCH')[0]?.body).toEqual({ email: null });
+  });
+
+  it('resets a password only when both entries match', async () => {
+    const calls = stubFetch({
+      'GET /api/users': () => json(200, page([account()])),
+      [`PATCH /api/users/${BOB}`]: () => json(200, account()),
+    });
+    const wrapper = await mountSignedIn(UsersView, '/users');
+
+    await wrapper.get('[data-testid="user-reset-bob"]').trigger('click');
+    await settle();
+    await wrapper.get('[data-testid="reset-password"]').setValue('new secret 1');
+    await wrapper.get('[data-testid="reset-confirm"]').setValue('new secret 2');
+    await wrapper.get('[data-testid="reset-save"]').trigger('click');
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(wrapper.text()).toContain('两次输入的密码不一致');
+    });
+    expect(requests(calls, 'PATCH')).toHaveLength(0);
+
+    await wrapper.get('[data-testid="reset-confirm"]').setValue('new secret 1');
+    await wrapper.get('[data-testid="reset-save"]').trigger('click');
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(requests(calls, 'PATCH')).toHaveLength(1);
+    });
+    expect(requests(calls, 'PATCH')[0]?.body).toEqual({ password: 'new secret 1' });
+  });
+
+  it('deletes and disables a user only after confirmation', async () => {
+    const calls = stubFetch({
+      'GET /api/users': () => json(200, page([account()])),
+      [`DELETE /api/users/${BOB}`]: () => new Response(null, { status: 204 }),
+      [`PATCH /api/users/${BOB}`]: () => json(200, account({ disabled: true })),
+    });
+    const wrapper = await mountSignedIn(UsersView, '/users');
+
+    await wrapper.get('[data-testid="user-delete-bob"]').trigger('click');
+    await answerMessageBox('cancel');
+    expect(requests(calls, 'DELETE')).toHaveLength(0);
+    await wrapper.get('[data-testid="user-delete-bob"]').trigger('click');
+    await answerMessageBox('ok');
+    await vi.waitFor(() => expect(requests(calls, 'DELETE')).toHaveLength(1));
+
+    await wrapper.get('[data-testid="user-toggle-bob"]').trigger('click');
+    await answerMessageBox('ok');
+    await vi.waitFor(() => expect(requests(calls, 'PATCH')).toHaveLength(1));
+    expect(requests(calls, 'PATCH')[0]?.body).toEqual({ disabled: true });
+  });
+});

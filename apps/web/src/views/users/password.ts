@@ -1,0 +1,35 @@
+import type { FormItemRule } from 'element-plus';
+import { i18n } from '@/locales';
+import { PASSWORD_MAX, PASSWORD_MIN } from '@/api/users';
+
+const { t } = i18n.global;
+const limits = { min: PASSWORD_MIN, max: PASSWORD_MAX };
+
+/** The API's rule for a new password, checked before submitting so the user never sees a bare 400. */
+export function newPasswordRules(): FormItemRule[] {
+  return [
+    { required: true, message: t('users.password.required'), trigger: 'blur' },
+    { min: PASSWORD_MIN, max: PASSWORD_MAX, message: t('users.password.length', limits), trigger: 'blur' },
+  ];
+}
+
+export function confirmPasswordRules(password: () => string): FormItemRule[] {
+  return [
+    { required: true, message: t('users.password.required'), trigger: 'blur' },
+    {
+      validator: (_rule, value: string, callback) => (value === password() ? callback() : callback(new Error(t('users.password.mismatch')))),
+      trigger: 'blur',
+    },
+  ];
+}
+
+export const passwordHint = () => t('users.password.hint', limits);
+
+// No look-alikes (0/O, 1/l/I): an initial password is often read out or typed from a chat message.
+const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789!@#%^*-_=+';
+
+/** A random password from the browser's CSPRNG. */
+export function generatePassword(length = 16): string {
+  const bytes = crypto.getRandomValues(new Uint32Array(length));
+  return Array.from(bytes, (n) => ALPHABET[n % ALPHABET.length]).join('');
+}
