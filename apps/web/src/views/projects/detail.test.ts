@@ -1,0 +1,208 @@
+import { describe, expect, it, vi } from 'vitest';
+import { flushPromises } from '@vue/test-utils';
+import { useAuthStore } from '@/stores/auth';
+import { json, stubFetch, type RecordedRequest } from '@/test/fetch-stub';
+import { isolateViewTests, mountSignedIn } from '@/test/mount-view';
+import DetailView from './detail.vue';
+
+const GROUP = '00000000-0000-4000-8000-0000000000a1';
+const PROJECT = '00000000-0000-4000-8000-0000000000c1';
+const ENV = '00000000-0000-4000-8000-0000000000e1';
+const SERVER = '00000000-0000-4000-8000-0000000000f1';
+
+const page = <T>(items: T[]) => ({ items, total: items.length, page: 1, pageSize: 20 });
+
+const project = {
+  id: PROJECT,
+  groupId: GROUP,
+  name: 'shop-api',
+  description: '',
+  gitUrl: 'https://git.example.com/shop/api.git',
+  gitCredentialId: null,
+  preset: 'java-jar',
+  buildCommand: 'mvn package',
+  artifactPaths: ['target/app.jar'],
+  sharedDirs: [],
+  sharedFiles: [],
+  keepReleases: 5,
+  restartCommand: '',
+  healthCheck: null,
+  hooks: {},
+  environmentCount: 1,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-02T00:00:00.000Z',
+};
+
+const environment = {
+  id: ENV,
+  projectId: PROJECT,
+  name: 'prod',
+  deployPath: '/data/shop',
+  servers: [{ id: SERVER, name: 'web-1', host: '10.0.0.1' }],
+  variables: [
+    { key: 'PORT', value: '8080', secret: false },
+    { key: 'DB_PASSWORD', value: '******', secret: true },
+  ],
+  rollout: { strategy: 'batches', concurrency: 2, batches: [1, '100%'], betweenBatches: { mode: 'manual' }, failure: { tolerate: 0 }, autoRollback: true },
+  requireApproval: true,
+  releaseWindows: [{ days: [1, 2, 3, 4, 5], start: '22:00', end: '06:00' }],
+  timezone: 'Asia/Shanghai',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+};
+
+const notFound = () => json(404, { error: { code: 'NOT_FOUND', message: 'Trigger token not found' } });
+
+function routes(extra: Record<string, (req: RecordedRequest) => Response> = {}) {
+  return {
+    [`GET /api/projects/${PROJECT}`]: () => json(200, project),
+    [`GET /api/projects/${PROJECT}/environments`]: () => json(200, page([environment])),
+    'GET /api/groups': () => json(200, page([{ id: GROUP, name: '商城' }])),
+    'GET /api/project-presets': () => json(200, { items: [] }),
+    'GET /api/servers': () => json(200, page([{ id: SERVER, name: 'web-1', host: '10.0.0.1', port: 22, labels: [] }])),
+    [`GET /api/environments/${ENV}/trigger-token`]: notFound,
+    ...extra,
+  };
+}
+
+const settle = async () => {
+  await flushPromises();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  await flushPromises();
+};
+
+function messageBoxButton(kind: 'primary' | 'cancel'): HTMLElement {
+  const buttons = [...document.querySelectorAll<HTMLElement>('.el-message-box__btns .el-button')];
+  const button = kind === 'primary' ? buttons.find((b) => b.classList.contains('el-button--primary')) : buttons.find((b) => !b.classList.contains('el-button--primary'));
+  if (!button) throw new Error('no message box open');
+  return button;
+}
+
+const byTestId = (id: string) => {
+  const el = document.querySelector<HTMLElement>(`[data-testid="${id}"]`);
+  if (!el) throw new Error(`no ${id}`);
+  return el;
+};
+
+async function openMenu(item: string): Promise<void> {
+  byTestId('env-more-prod').click();
+  await settle();
+  byTestId(item).click();
+  await settle();
+}
+
+isolateViewTests();
+
+describe('project page', () => {
+  it('lists environments with their servers, approval, strategy and windows, and links to release, versions and history', async () => {
+    stubFetch(routes());
+    const wrapper = await mountSignedIn(DetailView, `/projects/${PROJECT}`);
+    await settle();
+
+    expect(wrapper.get('[data-testid="project-name"]').text()).toBe('shop-api');
+    const text = wrapper.get('[data-testid="env-table"]').text();
+    expect(text).toContain('prod');
+    expect(text).toContain('/data/shop');
+    expect(text).toContain('分批 1, 100% · 人工确认后继续');
+    expect(text).toContain('周一–周五 22:00–06:00');
+
+    await wrapper.get('[data-testid="env-release-prod"]').trigger('click');
+    await vi.waitFor(() => expect(wrapper.vm.$route.fullPath).toBe(`/release/new?project=${PROJECT}&env=${ENV}`));
+  });
+
+  it('editing keeps a secret it was not given a new value for', async () => {
+    const calls = stubFetch(routes({ [`PATCH /api/environments/${ENV}`]: () => json(200, environment) }));
+    await mountSignedIn(DetailView, `/projects/${PROJECT}`);
+    await settle();
+
+    await openMenu('env-edit-prod');
+    const secret = byTestId('env-var-value-1') as HTMLInputElement;
+    expect(secret.value).toBe('');
+    expect(secret.placeholder).toBe('••••••');
+    byTestId('env-form-save').click();
+
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(calls.some((c) => c.method === 'PATCH')).toBe(true);
+    });
+    expect(calls.find((c) => c.method === 'PATCH')?.body).toMatchObject({
+      serverIds: [SERVER],
+      variables: [
+        { key: 'PORT', value: '8080', secret: false },
+        { key: 'DB_PASSWORD', secret: true },
+      ],
+      rollout: { strategy: 'batches', batches: [1, '100%'], betweenBatches: { mode: 'manual' } },
+      requireApproval: true,
+    });
+  });
+
+  it('a new environment without a deploy path is refused before reaching the API', async () => {
+    const calls = stubFetch(routes());
+    const wrapper = await mountSignedIn(DetailView, `/projects/${PROJECT}`);
+    await settle();
+
+    await wrapper.get('[data-testid="env-create"]').trigger('click');
+    await settle();
+    const name = byTestId('env-form-name') as HTMLInputElement;
+    name.value = 'staging';
+    name.dispatchEvent(new Event('input'));
+    byTestId('env-form-save').click();
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(document.body.textContent).toContain('请输入部署目录');
+    });
+    expect(calls.some((c) => c.method === 'POST')).toBe(false);
+  });
+
+  it('issues a trigger token once, with a ready curl line', async () => {
+    const calls = stubFetch(
+      routes({
+        [`POST /api/environments/${ENV}/trigger-token`]: () =>
+          json(201, { token: 'trg_secret123', trigger: { prefix: 'trg_secret', defaultRef: 'main', createdBy: 'admin', createdAt: '2026-01-01T00:00:00.000Z', lastUsedAt: null } }),
+      }),
+    );
+    await mountSignedIn(DetailView, `/projects/${PROJECT}`);
+    await settle();
+
+    await openMenu('env-trigger-open-prod');
+    expect(byTestId('trigger-none').textContent).toContain('尚未签发触发令牌');
+    byTestId('trigger-issue').click();
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(byTestId('trigger-curl').textContent).toBe(`curl -X POST ${window.location.origin}/api/trigger/trg_secret123`);
+    });
+    expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ defaultRef: 'main' });
+  });
+
+  it('deletes an environment only after confirmation', async () => {
+    const calls = stubFetch(routes({ [`DELETE /api/environments/${ENV}`]: () => new Response(null, { status: 204 }) }));
+    await mountSignedIn(DetailView, `/projects/${PROJECT}`);
+    await settle();
+
+    await openMenu('env-delete-prod');
+    messageBoxButton('cancel').click();
+    await settle();
+    expect(calls.some((c) => c.method === 'DELETE')).toBe(false);
+
+    await openMenu('env-delete-prod');
+    messageBoxButton('primary').click();
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(calls.some((c) => c.method === 'DELETE' && c.url === `/api/environments/${ENV}`)).toBe(true);
+    });
+  });
+
+  it('a viewer may look but not change or release', async () => {
+    stubFetch(routes());
+    const wrapper = await mountSignedIn(DetailView, `/projects/${PROJECT}`);
+    useAuthStore().user = { id: 'u2', username: 'v', displayName: 'V', email: null, isAdmin: false, memberships: [{ groupId: GROUP, groupName: '商城', role: 'viewer' }] };
+    await settle();
+
+    expect(wrapper.find('[data-testid="project-edit"]').exists()).toBe(false);
+    expect(wrapper.find('[data-testid="env-create"]').exists()).toBe(false);
+    expect(wrapper.find('[data-testid="env-more-prod"]').exists()).toBe(false);
+    expect(wrapper.find('[data-testid="env-release-prod"]').exists()).toBe(false);
+    expect(wrapper.find('[data-testid="env-versions-prod"]').exists()).toBe(true);
+    expect(wrapper.find('[data-testid="env-history-prod"]').exists()).toBe(true);
+  });
+});

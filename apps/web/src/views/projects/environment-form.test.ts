@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import type { Environment } from '@/api/environments';
+import { daysText, deployPathOk, environmentBody, environmentFormOf } from './environment-form';
+
+const env: Environment = {
+  id: 'e1',
+  projectId: 'p1',
+  name: 'prod',
+  deployPath: '/data/shop',
+  servers: [{ id: 's1', name: 'web-1', host: '10.0.0.1' }],
+  variables: [
+    { key: 'PORT', value: '8080', secret: false },
+    { key: 'DB_PASSWORD', value: '******', secret: true },
+  ],
+  rollout: { strategy: 'batches', concurrency: 4, batches: [1, '50%', '100%'], betweenBatches: { mode: 'auto', seconds: 30 }, failure: { tolerate: 1 }, autoRollback: false },
+  requireApproval: true,
+  releaseWindows: [{ days: [5, 1], start: '22:00', end: '06:00' }],
+  timezone: 'Asia/Shanghai',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+};
+
+describe('environment form', () => {
+  it('round-trips an environment; an untouched secret is sent without a value so the API keeps it', () => {
+    const form = environmentFormOf(env);
+    expect(form.variables[1]?.value).toBe('');
+    expect(environmentBody(form)).toEqual({
+      name: 'prod',
+      deployPath: '/data/shop',
+      serverIds: ['s1'],
+      variables: [
+        { key: 'PORT', value: '8080', secret: false },
+        { key: 'DB_PASSWORD', secret: true },
+      ],
+      rollout: { strategy: 'batches', concurrency: 4, batches: [1, '50%', '100%'], betweenBatches: { mode: 'auto', seconds: 30 }, failure: { tolerate: 1 }, autoRollback: false },
+      requireApproval: true,
+      releaseWindows: [{ days: [1, 5], start: '22:00', end: '06:00' }],
+      timezone: 'Asia/Shanghai',
+    });
+  });
+
+  it('a typed secret replaces the stored one; a renamed secret must be typed again', () => {
+    const form = environmentFormOf(env);
+    const secret = form.variables[1];
+    if (!secret) throw new Error('no secret row');
+    secret.value = 'n3w';
+    expect(environmentBody(form).variables?.[1]).toEqual({ key: 'DB_PASSWORD', value: 'n3w', secret: true });
+    secret.value = '';
+    secret.key = 'DB_PASS';
+    expect(environmentBody(form).variables?.[1]).toEqual({ key: 'DB_PASS', value: '', secret: true });
+  });
+
+  it('serial and parallel rollouts leave out the batch settings the API refuses for them', () => {
+    const form = environmentFormOf(env);
+    form.strategy = 'serial';
+    expect(environmentBody(form).rollout).toEqual({ strategy: 'serial', failure: { tolerate: 1 }, autoRollback: false });
+    form.strategy = 'parallel';
+    expect(environmentBody(form).rollout).toEqual({ strategy: 'parallel', concurrency: 4, failure: { tolerate: 1 }, autoRollback: false });
+  });
+
+  it('deploy paths as the API checks them', () => {
+    expect(deployPathOk('/data/shop')).toBe(true);
+    expect(deployPathOk('/')).toBe(false);
+    expect(deployPathOk('data/shop')).toBe(false);
+    expect(deployPathOk('/data/../etc')).toBe(false);
+  });
+
+  it('weekdays read as ranges, Monday first', () => {
+    const names = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'];
+    expect(daysText([1, 2, 3, 4, 5], names, '、')).toBe('周一–周五');
+    expect(daysText([0, 6], names, '、')).toBe('周六、周日');
+    expect(daysText([5, 1, 3], names, '、')).toBe('周一、周三、周五');
+  });
+});

@@ -1,0 +1,175 @@
+import { describe, expect, it, vi } from 'vitest';
+import { flushPromises } from '@vue/test-utils';
+import { useAuthStore } from '@/stores/auth';
+import { json, stubFetch, type RecordedRequest } from '@/test/fetch-stub';
+import { isolateViewTests, mountSignedIn } from '@/test/mount-view';
+import ProjectsView from './index.vue';
+
+const GROUP = '00000000-0000-4000-8000-0000000000a1';
+const OTHER = '00000000-0000-4000-8000-0000000000b2';
+const PROJECT = '00000000-0000-4000-8000-0000000000c1';
+
+const page = <T>(items: T[]) => ({ items, total: items.length, page: 1, pageSize: 20 });
+
+const project = {
+  id: PROJECT,
+  groupId: GROUP,
+  name: 'shop-api',
+  description: '商城接口',
+  gitUrl: 'https://git.example.com/shop/api.git',
+  gitCredentialId: null,
+  preset: 'java-jar',
+  buildCommand: 'mvn package',
+  artifactPaths: ['target/app.jar'],
+  sharedDirs: ['logs'],
+  sharedFiles: [],
+  keepReleases: 5,
+  restartCommand: 'restart.sh',
+  healthCheck: null,
+  hooks: {},
+  environmentCount: 2,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-02T00:00:00.000Z',
+};
+
+const presets = [
+  { id: 'java-jar', label: 'Java (Spring Boot jar)', description: '', buildCommand: 'mvn -B -q -DskipTests package', artifactPaths: ['target/app.jar'], sharedDirs: ['logs'], sharedFiles: [], restartCommand: 'java -jar', healthCheck: null },
+  { id: 'vue', label: 'Vue', description: '', buildCommand: 'npm ci && npm run build', artifactPaths: ['dist'], sharedDirs: [], sharedFiles: [], restartCommand: '', healthCheck: null },
+];
+
+function routes(extra: Record<string, (req: RecordedRequest) => Response> = {}) {
+  return {
+    'GET /api/projects': () => json(200, page([project])),
+    'GET /api/groups': () => json(200, page([{ id: GROUP, name: '商城' }, { id: OTHER, name: '支付' }])),
+    'GET /api/project-presets': () => json(200, { items: presets }),
+    'GET /api/credentials': () => json(200, page([])),
+    'GET /api/hook-templates': () => json(200, page([])),
+    ...extra,
+  };
+}
+
+const settle = async () => {
+  await flushPromises();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  await flushPromises();
+};
+
+function messageBoxButton(kind: 'primary' | 'cancel'): HTMLElement {
+  const buttons = [...document.querySelectorAll<HTMLElement>('.el-message-box__btns .el-button')];
+  const button = kind === 'primary' ? buttons.find((b) => b.classList.contains('el-button--primary')) : buttons.find((b) => !b.classList.contains('el-button--primary'));
+  if (!button) throw new Error('no message box open');
+  return button;
+}
+
+const byTestId = (id: string) => document.querySelector<HTMLElement>(`[data-testid="${id}"]`);
+
+function typeInto(selector: string, value: string): void {
+  const input = document.querySelector<HTMLInputElement | HTMLTextAreaElement>(selector);
+  if (!input) throw new Error(`no ${selector}`);
+  input.value = value;
+  input.dispatchEvent(new Event('input'));
+}
+
+isolateViewTests();
+
+describe('projects list', () => {
+  it('shows group names and preset labels, and sends the search term and group to the API', async () => {
+    const calls = stubFetch(routes());
+    const wrapper = await mountSignedIn(ProjectsView, '/projects');
+    await settle();
+
+    expect(wrapper.text()).toContain('shop-api');
+    expect(wrapper.text()).toContain('商城');
+    expect(wrapper.get('[data-testid="preset-tag"]').text()).toBe('Java（Spring Boot jar）');
+
+    await wrapper.get('input[data-testid="project-search"]').setValue('shop');
+    await wrapper.get('input[data-testid="project-search"]').trigger('keyup', { key: 'Enter' });
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(calls.some((c) => c.method === 'GET' && c.url.startsWith('/api/projects?') && new URL(c.url, 'http://x').searchParams.get('q') === 'shop')).toBe(true);
+    });
+  });
+
+  it('the create form refuses an empty name without calling the API', async () => {
+    const calls = stubFetch(routes());
+    const wrapper = await mountSignedIn(ProjectsView, '/projects');
+    await settle();
+
+    await wrapper.get('[data-testid="project-create"]').trigger('click');
+    await settle();
+    byTestId('project-form-save')?.click();
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(document.body.textContent).toContain('请输入项目名称');
+    });
+    expect(calls.some((c) => c.method === 'POST')).toBe(false);
+  });
+
+  it('creates a project with the defaults of the chosen type', async () => {
+    const calls = stubFetch(routes({ 'POST /api/projects': () => json(201, { ...project, id: PROJECT }) }));
+    const wrapper = await mountSignedIn(ProjectsView, `/projects?group=${GROUP}`);
+    await settle();
+
+    await wrapper.get('[data-testid="project-create"]').trigger('click');
+    await settle();
+    typeInto('input[data-testid="project-form-name"]', 'shop-web');
+    typeInto('input[data-testid="project-form-git-url"]', 'git@git.example.com:shop/web.git');
+    byTestId('project-form-preset')?.querySelector<HTMLElement>('.el-select__wrapper')?.click();
+    await settle();
+    byTestId('preset-option-vue')?.click();
+    await settle();
+    expect(document.querySelector<HTMLTextAreaElement>('textarea[data-testid="project-form-build-command"]')?.value).toBe('npm ci && npm run build');
+
+    byTestId('project-form-save')?.click();
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(calls.some((c) => c.method === 'POST')).toBe(true);
+    });
+    expect(calls.find((c) => c.method === 'POST')?.body).toMatchObject({
+      groupId: GROUP,
+      name: 'shop-web',
+      gitUrl: 'git@git.example.com:shop/web.git',
+      preset: 'vue',
+      buildCommand: 'npm ci && npm run build',
+      artifactPaths: ['dist'],
+      healthCheck: null,
+      hooks: {},
+    });
+  });
+
+  it('deletes only after the project name is typed, and shows the API refusing', async () => {
+    const calls = stubFetch(
+      routes({ [`DELETE /api/projects/${PROJECT}`]: () => json(409, { error: { code: 'CONFLICT', message: 'A release of this project is running' } }) }),
+    );
+    const wrapper = await mountSignedIn(ProjectsView, '/projects');
+    await settle();
+
+    await wrapper.get('[data-testid="project-delete-shop-api"]').trigger('click');
+    await settle();
+    typeInto('.el-message-box__input input', 'shop');
+    messageBoxButton('primary').click();
+    await settle();
+    expect(calls.some((c) => c.method === 'DELETE')).toBe(false);
+
+    typeInto('.el-message-box__input input', 'shop-api');
+    await settle();
+    messageBoxButton('primary').click();
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(calls.some((c) => c.method === 'DELETE' && c.url === `/api/projects/${PROJECT}`)).toBe(true);
+      expect(document.body.textContent).toContain('A release of this project is running');
+    });
+  });
+
+  it('a viewer of the group sees no create, edit or delete', async () => {
+    stubFetch(routes());
+    const wrapper = await mountSignedIn(ProjectsView, '/projects');
+    useAuthStore().user = { id: 'u2', username: 'dev', displayName: 'Dev', email: null, isAdmin: false, memberships: [{ groupId: GROUP, groupName: '商城', role: 'viewer' }] };
+    await settle();
+
+    expect(wrapper.find('[data-testid="project-create"]').exists()).toBe(false);
+    expect(wrapper.find('[data-testid="project-edit-shop-api"]').exists()).toBe(false);
+    expect(wrapper.find('[data-testid="project-delete-shop-api"]').exists()).toBe(false);
+    expect(wrapper.find('[data-testid="project-link-shop-api"]').exists()).toBe(true);
+  });
+});

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import type { Preset, Project } from '@/api/projects';
+import { applyPreset, badPath, createBody, editedFields, emptyForm, formOf, gitUrlProblem, presetFields, updateBody } from './project-form';
+
+const http = (url: string) => ({ type: 'http' as const, url, expectStatus: 200, timeoutSeconds: 5, retries: 5, intervalSeconds: 2 });
+
+const preset = (id: string, over: Partial<Preset> = {}): Preset => ({
+  id,
+  label: id,
+  description: '',
+  buildCommand: '',
+  artifactPaths: [],
+  sharedDirs: [],
+  sharedFiles: [],
+  restartCommand: '',
+  healthCheck: null,
+  ...over,
+});
+
+const jar = preset('java-jar', { buildCommand: 'mvn package', artifactPaths: ['target/app.jar'], sharedDirs: ['logs'], restartCommand: 'restart.sh', healthCheck: http('http://127.0.0.1:8080/health') });
+const vue = preset('vue', { buildCommand: 'npm ci && npm run build', artifactPaths: ['dist'] });
+
+const project: Project = {
+  id: 'p1',
+  groupId: 'g1',
+  name: 'shop',
+  description: '',
+  gitUrl: 'https://git.example.com/shop.git',
+  gitCredentialId: null,
+  preset: 'java-jar',
+  buildCommand: 'mvn package',
+  artifactPaths: ['target/app.jar'],
+  sharedDirs: ['logs'],
+  sharedFiles: [],
+  keepReleases: 5,
+  restartCommand: 'restart.sh',
+  healthCheck: http('http://127.0.0.1:8080/health'),
+  hooks: { 'before-release': 'echo migrate', 'after-release': 'echo done' },
+  environmentCount: 1,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+};
+
+describe('type presets', () => {
+  it('a form still holding the old preset\'s values has nothing to ask about', () => {
+    const form = emptyForm('g1');
+    applyPreset(form, presetFields(jar));
+    expect(editedFields(form, presetFields(jar), presetFields(vue))).toEqual([]);
+    applyPreset(form, presetFields(vue));
+    expect(form.buildCommand).toBe('npm ci && npm run build');
+    expect(form.artifactPaths).toEqual(['dist']);
+    expect(form.health.type).toBe('none');
+  });
+
+  it('names the fields the user changed and keeps them when asked to', () => {
+    const form = emptyForm('g1');
+    applyPreset(form, presetFields(jar));
+    form.buildCommand = 'mvn -Pprod package';
+    form.health.url = 'http://127.0.0.1:9000/ok';
+    const edited = editedFields(form, presetFields(jar), presetFields(vue));
+    expect(edited).toEqual(['buildCommand', 'health']);
+    applyPreset(form, presetFields(vue), edited);
+    expect(form.buildCommand).toBe('mvn -Pprod package');
+    expect(form.health.url).toBe('http://127.0.0.1:9000/ok');
+    expect(form.artifactPaths).toEqual(['dist']);
+  });
+
+  it('a saved project customised away from its preset counts as edited', () => {
+    const form = formOf({ ...project, restartCommand: 'systemctl restart shop' });
+    expect(editedFields(form, presetFields(jar), presetFields(vue))).toEqual(['restartCommand']);
+  });
+});
+
+describe('request bodies', () => {
+  it('create sends only stages with a script and null for no health check', () => {
+    const form = emptyForm('g1');
+    Object.assign(form, { name: ' shop ', gitUrl: 'git@git.example.com:team/shop.git', preset: 'static' });
+    form.hooks['after-release'] = 'echo hi';
+    form.hooks['before-release'] = '   ';
+    const body = createBody(form);
+    expect(body).toMatchObject({ groupId: 'g1', name: 'shop', preset: 'static', gitCredentialId: null, healthCheck: null, hooks: { 'after-release': 'echo hi' } });
+  });
+
+  it('update removes emptied hooks with null, sends changed ones and leaves the rest out', () => {
+    const form = formOf(project);
+    form.hooks['before-release'] = '';
+    form.hooks['before-checkout'] = 'echo first';
+    const body = updateBody(form, project);
+    expect(body.hooks).toEqual({ 'before-release': null, 'before-checkout': 'echo first' });
+    expect(body).not.toHaveProperty('groupId');
+    expect(body.healthCheck).toEqual({ type: 'http', url: 'http://127.0.0.1:8080/health', expectStatus: 200, timeoutSeconds: 5, retries: 5, intervalSeconds: 2 });
+  });
+});
+
+describe('client-side checks mirror the API', () => {
+  it('Git URLs', () => {
+    expect(gitUrlProblem('https://git.example.com/shop.git')).toBeNull();
+    expect(gitUrlProblem('git@git.example.com:team/shop.git')).toBeNull();
+    expect(gitUrlProblem('https://user:tok@git.example.com/shop.git')).toBe('gitUrlToken');
+    expect(gitUrlProblem('ftp://git.example.com/shop.git')).toBe('gitUrlScheme');
+    expect(gitUrlProblem('-uhttps://x')).toBe('gitUrlDash');
+  });
+
+  it('relative paths', () => {
+    expect(badPath(['target/app.jar', 'dist/'])).toBeNull();
+    expect(badPath(['/etc/passwd'])).toBe('/etc/passwd');
+    expect(badPath(['a/../b'])).toBe('a/../b');
+    expect(badPath(['has space'])).toBe('has space');
+  });
+});
