@@ -1,10 +1,108 @@
 // Strings of the api tokens page, both languages side by side so a key cannot exist in one only.
 const zhCN = {
   title: 'API 令牌',
+  new: '新建令牌',
+  intro: 'API 令牌用于 CI/CD 流水线和脚本调用平台 API，请求时放在 Authorization: Bearer 头中。令牌的权限不会超过其所属用户本身的权限。',
+  showAll: '显示所有用户的令牌',
+  empty: '暂无 API 令牌',
+  fields: {
+    name: '名称',
+    prefix: '令牌前缀',
+    scope: '权限范围',
+    owner: '所属用户',
+    status: '状态',
+    createdAt: '创建时间',
+    lastUsedAt: '最近使用',
+    expiresAt: '过期时间',
+    expiry: '有效期',
+  },
+  scopes: { read: '只读', release: '发布', admin: '完全' },
+  scopeHints: {
+    read: '只能查询（GET 请求），适合监控和报表',
+    release: '可以创建、审批和执行发布单，适合 CI/CD 流水线',
+    admin: '可以执行所属用户能做的所有操作，请谨慎使用',
+  },
+  status: { active: '有效', expired: '已过期', revoked: '已吊销' },
+  never: '从未使用',
+  noExpiry: '永不过期',
+  expiry: {
+    days: '{n} 天',
+    never: '永不过期',
+    custom: '自定义',
+    customDays: '天数',
+    neverWarning: '永不过期的令牌一旦泄露风险较大，建议设置有效期并定期轮换。',
+  },
+  form: {
+    title: '新建 API 令牌',
+    namePlaceholder: '例如：gitlab-ci 生产发布',
+    nameRequired: '请输入令牌名称',
+    nameTooLong: '名称最多 100 个字符',
+    daysInvalid: '天数为 1–3650 之间的整数',
+    submit: '创建令牌',
+  },
+  created: {
+    title: '令牌已创建',
+    warning: '请立即复制并妥善保存此令牌。关闭后将无法再次查看，如遗失只能吊销后重新创建。',
+    done: '我已复制并保存',
+  },
+  revoke: {
+    action: '吊销',
+    confirm: '确定吊销令牌“{name}”吗？使用该令牌的脚本和流水线将立即无法访问。',
+    done: '令牌已吊销',
+  },
 };
 
 const en: typeof zhCN = {
   title: 'API tokens',
+  new: 'New token',
+  intro: 'API tokens let CI/CD pipelines and scripts call the platform API, sent as an Authorization: Bearer header. A token never has more rights than the user it belongs to.',
+  showAll: 'Show every user\'s tokens',
+  empty: 'No API tokens',
+  fields: {
+    name: 'Name',
+    prefix: 'Prefix',
+    scope: 'Scope',
+    owner: 'User',
+    status: 'Status',
+    createdAt: 'Created',
+    lastUsedAt: 'Last used',
+    expiresAt: 'Expires',
+    expiry: 'Expiry',
+  },
+  scopes: { read: 'Read', release: 'Release', admin: 'Admin' },
+  scopeHints: {
+    read: 'Queries only (GET requests); for monitoring and reports',
+    release: 'Creates, approves and runs releases; for CI/CD pipelines',
+    admin: 'Everything the user can do; use with care',
+  },
+  status: { active: 'Active', expired: 'Expired', revoked: 'Revoked' },
+  never: 'Never',
+  noExpiry: 'Never',
+  expiry: {
+    days: '{n} days',
+    never: 'Never expires',
+    custom: 'Custom',
+    customDays: 'Days',
+    neverWarning: 'A token that never expires is a bigger risk when it leaks; prefer an expiry and rotate tokens regularly.',
+  },
+  form: {
+    title: 'New API token',
+    namePlaceholder: 'e.g. gitlab-ci production releases',
+    nameRequired: 'Please enter a token name',
+    nameTooLong: 'A name has at most 100 characters',
+    daysInvalid: 'Enter a whole number of days from 1 to 3650',
+    submit: 'Create token',
+  },
+  created: {
+    title: 'Token created',
+    warning: 'Copy this token now and store it safely. You will not see it again; if it is lost, revoke it and create a new one.',
+    done: 'I have copied it',
+  },
+  revoke: {
+    action: 'Revoke',
+    confirm: 'Revoke token "{name}"? Scripts and pipelines using it lose access at once.',
+    done: 'Token revoked',
+  },
 };
 
 export default { 'zh-CN': zhCN, en };
