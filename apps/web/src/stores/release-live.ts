@@ -94,9 +94,11 @@ export const useReleaseLiveStore = defineStore('release-live', () => {
   function applyEvents(fresh: ReleaseEvent[]): void {
     let logsChanged = false;
     let cellsChanged = false;
+    // A snapshot brings thousands of events: the reactive seq is written once, not once per line.
+    let seen = lastSeq.value;
     for (const event of fresh) {
-      if (event.seq <= lastSeq.value) continue;
-      lastSeq.value = event.seq;
+      if (event.seq <= seen) continue;
+      seen = event.seq;
       if (event.type === 'log') {
         logs.value.push(event);
         logsChanged = true;
@@ -112,6 +114,7 @@ export const useReleaseLiveStore = defineStore('release-live', () => {
         cellsChanged = true;
       }
     }
+    lastSeq.value = seen;
     if (logsChanged) triggerRef(logs);
     if (cellsChanged) triggerRef(cells);
   }
