@@ -10,8 +10,8 @@ export type FeedMessage =
   | { type: 'release'; release: Awaited<ReturnType<typeof getRelease>> };
 
 export interface FeedClient {
-  /** Receives one JSON-serialised FeedMessage. */
-  send(payload: string): void;
+  /** Receives one JSON-serialised FeedMessage, as text or as its UTF-8 bytes (one encoding shared by every viewer). */
+  send(payload: string | Buffer): void;
 }
 
 interface Room {
@@ -19,6 +19,11 @@ interface Room {
   cursor: number;
   /** Everything a room does runs in order, so a snapshot and the notifications around it never interleave. */
   chain: Promise<void>;
+  /**
+   * A refresh is queued and has not started: later notifications ride on it instead of queueing one each, so a
+   * busy release costs one query and one message per viewer per round trip, not per notification.
+   */
+  pending?: { stateChanged: boolean };
 }
 
 const SNAPSHOT_CHUNK = 5_000;
@@ -89,7 +94,16 @@ export class LiveFeed {
   }
 
   #refresh(id: string, stateChanged: boolean): void {
+    const waiting = this.#rooms.get(id)?.pending;
+    if (waiting) {
+      waiting.stateChanged ||= stateChanged;
+      return;
+    }
+    const pending = { stateChanged };
+    const room = this.#rooms.get(id);
+    if (room) room.pending = pending;
     this.#enqueue(id, async (room) => {
+      if (room.pending === pending) room.pending = undefined;
       const before = room.cursor;
       const events: ReturnType<typeof toEventView>[] = [];
       for (;;) {
@@ -98,10 +112,10 @@ export class LiveFeed {
         room.cursor = rows.at(-1)?.seq ?? room.cursor;
         if (rows.length < SNAPSHOT_CHUNK) break;
       }
-      const changesState = stateChanged || events.some((e) => e.type !== 'log');
-      const release = changesState ? JSON.stringify({ type: 'release', release: await getRelease(this.db, id) } satisfies FeedMessage) : null;
-      // Serialised once for every viewer that is exactly at the room's cursor, which is nearly all of them.
-      const shared = events.length ? JSON.stringify({ type: 'events', ...encodeEvents(events) } satisfies FeedMessage) : null;
+      const changesState = pending.stateChanged || events.some((e) => e.type !== 'log');
+      const release = changesState ? Buffer.from(JSON.stringify({ type: 'release', release: await getRelease(this.db, id) } satisfies FeedMessage)) : null;
+      // Serialised and encoded once for every viewer that is exactly at the room's cursor, which is nearly all of them.
+      const shared = events.length ? Buffer.from(JSON.stringify({ type: 'events', ...encodeEvents(events) } satisfies FeedMessage)) : null;
       for (const [client, state] of room.clients) {
         const fresh = state.lastSeq === before ? events : events.filter((e) => e.seq > state.lastSeq);
         if (fresh.length) {

@@ -229,7 +229,8 @@ export const releaseRoutes: FastifyPluginAsyncTypebox = async (app) => {
             socket.close(CLOSE_TOO_SLOW, 'client too slow; reconnect with ?since=<last seq>');
             return;
           }
-          socket.send(payload);
+          // Bytes go out as a text frame too: JSON viewers read strings, and the bytes were encoded once for all.
+          socket.send(payload, { binary: false });
         },
       }, since);
       socket.on('close', leave);
