@@ -1,0 +1,92 @@
+import { describe, expect, it, vi } from 'vitest';
+import { flushPromises, mount } from '@vue/test-utils';
+import { createPinia, setActivePinia } from 'pinia';
+import type { AuditEntry } from '@/api/audit';
+import { i18n } from '@/locales';
+import { router } from '@/router';
+import { useAuthStore } from '@/stores/auth';
+import { adminUser, json, stubFetch } from '@/test/fetch-stub';
+import { isolateViewTests, mountSignedIn } from '@/test/mount-view';
+import AuditView from './index.vue';
+
+const entry = (over: Partial<AuditEntry> = {}): AuditEntry => ({
+  id: '42',
+  at: '2026-11-23T02:00:00.000Z',
+  actorId: '00000000-0000-4000-8000-00000000a11c',
+  actorName: 'alice',
+  action: 'group.member_add',
+  resourceType: 'group',
+  resourceId: '00000000-0000-4000-8000-0000000000a1',
+  ip: '10.0.0.8',
+  userAgent: 'Mozilla/5.0 (X11; Linux x86_64)',
+  success: true,
+  details: { username: 'bob', role: 'developer' },
+  ...over,
+});
+
+const page = (items: AuditEntry[], total = items.length) => ({ items, total, page: 1, pageSize: 20 });
+const params = (url: string) => Object.fromEntries(new URL(url, 'http://localhost').searchParams);
+
+isolateViewTests();
+
+describe('audit log view', () => {
+  it('sends the filters the URL describes and shows actions in the UI language', async () => {
+    const calls = stubFetch({ 'GET /api/audit': () => json(200, page([entry()], 41)) });
+    const from = '2026-11-20T00:00:00.000Z';
+    const to = '2026-11-23T00:00:00.000Z';
+    const wrapper = await mountSignedIn(AuditView, `/audit?actor=alice&action=group.&type=group&result=failure&from=${from}&to=${to}&page=2`);
+
+    expect(params(calls.at(-1)?.url ?? '')).toEqual({
+      actor: 'alice',
+      action: 'group.',
+      resourceType: 'group',
+      success: 'false',
+      from,
+      to,
+      page: '2',
+      pageSize: '20',
+    });
+    expect(wrapper.text()).toContain('添加成员');
+    expect(wrapper.text()).toContain('group.member_add');
+  });
+
+  it('keeps a changed filter in the URL and goes back to the first page', async () => {
+    const calls = stubFetch({ 'GET /api/audit': () => json(200, page([entry()])) });
+    const wrapper = await mountSignedIn(AuditView, '/audit?page=3');
+
+    await wrapper.get('[data-testid="audit-filter-actor"]').setValue('bob');
+    await wrapper.get('[data-testid="audit-filter-actor"]').trigger('change');
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(router.currentRoute.value.query).toEqual({ actor: 'bob' });
+    });
+    expect(params(calls.at(-1)?.url ?? '')).toEqual({ actor: 'bob', page: '1', pageSize: '20' });
+  });
+
+  it('expands a row into its details JSON, IP and user agent', async () => {
+    stubFetch({ 'GET /api/audit': () => json(200, page([entry()])) });
+    const wrapper = await mountSignedIn(AuditView, '/audit');
+
+    await wrapper.get('.el-table__expand-icon').trigger('click');
+    await flushPromises();
+    const detail = wrapper.get('[data-testid="audit-detail-42"]');
+    expect(detail.text()).toContain('10.0.0.8');
+    expect(detail.text()).toContain('Mozilla/5.0 (X11; Linux x86_64)');
+    expect(detail.get('pre').text()).toBe(JSON.stringify({ username: 'bob', role: 'developer' }, null, 2));
+  });
+
+  it('tells a non-administrator the log is for administrators instead of calling the API', async () => {
+    const calls = stubFetch({});
+    const pinia = createPinia();
+    setActivePinia(pinia);
+    const auth = useAuthStore();
+    auth.token = 'tok-1';
+    auth.user = { ...adminUser, isAdmin: false };
+    await router.replace('/audit');
+    const wrapper = mount(AuditView, { global: { plugins: [pinia, i18n, router] } });
+    await flushPromises();
+
+    expect(wrapper.text()).toContain('只有管理员可以查看审计日志');
+    expect(calls).toHaveLength(0);
+  });
+});
