@@ -37,7 +37,7 @@ const zhCN = {
   test: {
     ok: '连接成功 · {ms} ms',
     failed: '连接失败',
-    learned: '已固定主机指纹 {fingerprint}',
+    learned: '已自动固定主机指纹',
     output: '服务器返回：{output}',
   },
   resetConfirm: '确定重置服务器“{name}”的主机指纹吗？重置后，下一次连接会信任服务器出示的任意主机密钥并重新固定。请仅在确认服务器已重装或更换了主机密钥时操作，否则可能让冒充该服务器的攻击者获得发布内容和凭据的使用权。',
@@ -96,7 +96,7 @@ const en: typeof zhCN = {
   test: {
     ok: 'Connected · {ms} ms',
     failed: 'Connection failed',
-    learned: 'Pinned host key {fingerprint}',
+    learned: 'Host key pinned',
     output: 'Server says: {output}',
   },
   resetConfirm: 'Reset the host key of server "{name}"? The next connection will trust whatever host key the server presents and pin it. Only do this when you know the server was reinstalled or its host key changed; otherwise an attacker posing as the server could receive releases and use the credential.',

@@ -191,6 +191,23 @@ describe('credentials view', () => {
     expect(wrapper.find('[data-testid="credential-public-key"]').exists()).toBe(false);
   });
 
+  it('edits a Git token credential without resending the token unless a new one is typed', async () => {
+    const calls = stubFetch(routes({ [`PATCH /api/credentials/${TOKEN_ID}`]: () => json(200, credential({ id: TOKEN_ID, kind: 'git_token' })) }));
+    const wrapper = await mountList();
+
+    await rowOf(wrapper, 'gitlab').get('[data-testid="credential-edit"]').trigger('click');
+    await settle();
+    expect(wrapper.get<HTMLInputElement>('[data-testid="credential-username"]').element.value).toBe('oauth2');
+    expect(wrapper.get<HTMLInputElement>('[data-testid="credential-token"]').element.value).toBe('');
+    await wrapper.get('[data-testid="credential-name"]').setValue('gitlab-main');
+    await wrapper.get('[data-testid="credential-save"]').trigger('click');
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(calls.some((c) => c.method === 'PATCH')).toBe(true);
+    });
+    expect(calls.find((c) => c.method === 'PATCH')?.body).toEqual({ name: 'gitlab-main', description: '', username: 'oauth2' });
+  });
+
   it('deletes only after confirmation and explains a credential still in use', async () => {
     let status = 204;
     const calls = stubFetch(
