@@ -1,7 +1,6 @@
-import { i18n } from '@/locales';
-import { useAuthStore } from '@/stores/auth';
-import { ApiError, http, query } from './http';
+import { http, query } from './http';
 import type { GroupRole, Page, PageQuery } from './types';
+import { sendDirect } from './users';
 
 export const GROUP_ROLES: readonly GroupRole[] = ['owner', 'developer', 'viewer'];
 
@@ -38,37 +37,6 @@ export interface Member {
 const one = (id: string) => `/groups/${encodeURIComponent(id)}`;
 const member = (groupId: string, userId: string) => `${one(groupId)}/members/${encodeURIComponent(userId)}`;
 
-/**
- * The members endpoint is the API's only PUT and the shared client sends none, so this sends it with the same
- * session header and error mapping: a refused change still shows the API's own message.
- */
-async function put<T>(path: string, body: unknown): Promise<T> {
-  const token = useAuthStore().token;
-  const headers: Record<string, string> = { Accept: 'application/json', 'Content-Type': 'application/json' };
-  if (token) headers.Authorization = `Bearer ${token}`;
-  let res: Response;
-  try {
-    res = await fetch(`/api${path}`, { method: 'PUT', headers, body: JSON.stringify(body) });
-  } catch {
-    throw new ApiError(0, 'NETWORK', i18n.global.t('errors.network'));
-  }
-  const text = await res.text();
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  if (res.ok) return parsed as T;
-  // An expired session: the shared client's own 401 handling signs out and sends the user to the login page.
-  if (res.status === 401 && token) await http.get('/auth/me');
-  const error = (parsed as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
-  if (error && typeof error.code === 'string' && typeof error.message === 'string') {
-    throw new ApiError(res.status, error.code, error.message, error.details);
-  }
-  throw new ApiError(res.status, 'HTTP_ERROR', i18n.global.t('errors.unexpected', { status: res.status }));
-}
-
 /** Groups the user belongs to; administrators see every group. */
 export function listGroups(params: GroupQuery = {}): Promise<Page<Group>> {
   return http.get(`/groups${query({ ...params })}`);
@@ -94,9 +62,9 @@ export function listMembers(groupId: string, params: PageQuery = {}): Promise<Pa
   return http.get(`${one(groupId)}/members${query({ ...params })}`);
 }
 
-/** Adds the user, or changes the role of a member. */
+/** Adds the user, or changes the role of a member (the API's only PUT, which the shared client does not send). */
 export function setMember(groupId: string, userId: string, role: GroupRole): Promise<Member> {
-  return put(member(groupId, userId), { role });
+  return sendDirect('PUT', member(groupId, userId), { role }, true);
 }
 
 export function removeMember(groupId: string, userId: string): Promise<void> {

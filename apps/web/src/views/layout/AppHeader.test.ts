@@ -1,0 +1,90 @@
+import { describe, expect, it, vi } from 'vitest';
+import { flushPromises, mount } from '@vue/test-utils';
+import { createPinia, setActivePinia } from 'pinia';
+import { i18n } from '@/locales';
+import { router } from '@/router';
+import { useAuthStore } from '@/stores/auth';
+import { adminUser, json, stubFetch } from '@/test/fetch-stub';
+import { isolateViewTests } from '@/test/mount-view';
+import AppHeader from './AppHeader.vue';
+
+isolateViewTests();
+
+async function mountHeader() {
+  const pinia = createPinia();
+  setActivePinia(pinia);
+  const auth = useAuthStore();
+  auth.token = 'tok-1';
+  auth.user = adminUser;
+  await router.replace('/dashboard');
+  const wrapper = mount(AppHeader, { props: { collapsed: false }, global: { plugins: [pinia, i18n, router] }, attachTo: document.body });
+  await flushPromises();
+  return { wrapper, auth };
+}
+
+async function choose(testId: string): Promise<void> {
+  document.querySelector<HTMLElement>('.header__user')?.click();
+  await vi.waitFor(() => expect(document.querySelector(`[data-testid="${testId}"]`)).not.toBeNull());
+  document.querySelector<HTMLElement>(`[data-testid="${testId}"]`)?.click();
+  await flushPromises();
+}
+
+function type(testId: string, value: string): void {
+  const input = document.querySelector<HTMLInputElement>(`[data-testid="${testId}"]`);
+  if (!input) throw new Error(`no ${testId}`);
+  input.value = value;
+  input.dispatchEvent(new Event('input'));
+}
+
+async function fillAndSave(current: string, next: string, confirm = next): Promise<void> {
+  type('change-password-current', current);
+  type('change-password-new', next);
+  type('change-password-confirm', confirm);
+  await flushPromises();
+  document.querySelector<HTMLButtonElement>('[data-testid="change-password-save"]')?.click();
+}
+
+describe('header user menu', () => {
+  it('opens the API tokens page', async () => {
+    stubFetch({});
+    await mountHeader();
+    await choose('user-menu-tokens');
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('tokens'));
+  });
+
+  it('keeps the session when the current password is wrong, and signs out after a successful change', async () => {
+    let currentIsRight = false;
+    const calls = stubFetch({
+      'POST /api/auth/password': () =>
+        currentIsRight
+          ? new Response(null, { status: 204 })
+          : json(401, { error: { code: 'UNAUTHORIZED', message: 'Current password is wrong' } }),
+    });
+    const { auth } = await mountHeader();
+    await choose('user-menu-password');
+    await vi.waitFor(() => expect(document.querySelector('[data-testid="change-password-dialog"]')).not.toBeNull());
+
+    await fillAndSave('old secret', 'new secret 1', 'new secret 2');
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(document.body.textContent).toContain('两次输入的密码不一致');
+    });
+    expect(calls).toHaveLength(0);
+
+    await fillAndSave('wrong', 'new secret 1');
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(document.body.textContent).toContain('当前密码不正确');
+    });
+    expect(calls[0]?.body).toEqual({ currentPassword: 'wrong', newPassword: 'new secret 1' });
+    expect(auth.token).toBe('tok-1');
+
+    currentIsRight = true;
+    await fillAndSave('old secret', 'new secret 1');
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(router.currentRoute.value.name).toBe('login');
+    });
+    expect(auth.token).toBeNull();
+  });
+});
