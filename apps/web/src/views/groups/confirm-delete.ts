@@ -9,7 +9,7 @@ export async function confirmGroupDelete(name: string): Promise<boolean> {
   const { t } = i18n.global;
   try {
     await ElMessageBox.prompt(
-      h('div', [h('p', t('groups.delete.warning', { name })), h('p', { class: 'group-delete__type' }, t('groups.delete.typeName', { name }))]),
+      h('div', [h('p', t('groups.delete.warning', { name })), h('p', t('groups.delete.typeName', { name }))]),
       t('groups.delete.title'),
       {
         type: 'warning',
