@@ -136,17 +136,3 @@ export function issueTrigger(environmentId: string, defaultRef: string): Promise
 export function revokeTrigger(environmentId: string): Promise<void> {
   return http.delete(`${one(environmentId)}/trigger-token`);
 }
-
-/** A server as the environment form's picker shows it. */
-export interface ServerOption {
-  id: string;
-  name: string;
-  host: string;
-  port: number;
-  labels: string[];
-}
-
-/** One page of the group's servers (the API caps pages at 200). */
-export function listServerOptions(groupId: string, page = 1): Promise<Page<ServerOption>> {
-  return http.get(`/servers${query({ groupId, page, pageSize: 200 })}`);
-}
