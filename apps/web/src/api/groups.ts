@@ -1,6 +1,5 @@
 import { http, query } from './http';
 import type { GroupRole, Page, PageQuery } from './types';
-import { sendDirect } from './users';
 
 export const GROUP_ROLES: readonly GroupRole[] = ['owner', 'developer', 'viewer'];
 
@@ -64,7 +63,7 @@ export function listMembers(groupId: string, params: PageQuery = {}): Promise<Pa
 
 /** Adds the user, or changes the role of a member (the API's only PUT, which the shared client does not send). */
 export function setMember(groupId: string, userId: string, role: GroupRole): Promise<Member> {
-  return sendDirect('PUT', member(groupId, userId), { role }, true);
+  return http.put(member(groupId, userId), { role });
 }
 
 export function removeMember(groupId: string, userId: string): Promise<void> {

@@ -24,10 +24,12 @@ export class ApiError extends Error {
 }
 
 interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
   /** Read the answer as a file instead of JSON (log downloads). */
   blob?: boolean;
+  /** A 401 answers the request itself (a wrong current password), not "your session ended". */
+  unauthorizedIsAnswer?: boolean;
 }
 
 const BASE = '/api';
@@ -85,13 +87,14 @@ async function request<T>(path: string, options: RequestOptions = {}): Promise<T
   if (res.ok) return body as T;
 
   // A 401 without a token is an answer (e.g. wrong password), not an expired session.
-  if (res.status === 401 && token && auth.token === token) await handleExpiredSession();
+  if (res.status === 401 && token && auth.token === token && !options.unauthorizedIsAnswer) await handleExpiredSession();
   throw toApiError(res.status, body);
 }
 
 export const http = {
   get: <T>(path: string) => request<T>(path, { method: 'GET' }),
-  post: <T>(path: string, body?: unknown) => request<T>(path, { method: 'POST', body }),
+  post: <T>(path: string, body?: unknown, extra: Pick<RequestOptions, 'unauthorizedIsAnswer'> = {}) => request<T>(path, { method: 'POST', body, ...extra }),
+  put: <T>(path: string, body: unknown) => request<T>(path, { method: 'PUT', body }),
   patch: <T>(path: string, body: unknown) => request<T>(path, { method: 'PATCH', body }),
   delete: <T = void>(path: string) => request<T>(path, { method: 'DELETE' }),
   blob: (path: string) => request<Blob>(path, { method: 'GET', blob: true }),

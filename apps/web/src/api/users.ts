@@ -1,6 +1,4 @@
-import { i18n } from '@/locales';
-import { useAuthStore } from '@/stores/auth';
-import { ApiError, http, query } from './http';
+import { http, query } from './http';
 import type { Page, PageQuery, User } from './types';
 
 /** A user as the administrators' endpoints return it. */
@@ -46,38 +44,6 @@ export interface ChangePasswordBody {
 
 const one = (id: string) => `/users/${encodeURIComponent(id)}`;
 
-/**
- * For the two calls the shared client cannot make as needed: a PUT (it sends none) and the password change, whose
- * 401 means "wrong current password" — the shared client would read it as a dead session and sign the user out.
- * Same session header and error mapping as the shared client; `signOutOn401` hands a 401 to its session handling.
- */
-export async function sendDirect<T>(method: 'PUT' | 'POST', path: string, body: unknown, signOutOn401: boolean): Promise<T> {
-  const token = useAuthStore().token;
-  const headers: Record<string, string> = { Accept: 'application/json', 'Content-Type': 'application/json' };
-  if (token) headers.Authorization = `Bearer ${token}`;
-  let res: Response;
-  try {
-    res = await fetch(`/api${path}`, { method, headers, body: JSON.stringify(body) });
-  } catch {
-    throw new ApiError(0, 'NETWORK', i18n.global.t('errors.network'));
-  }
-  const text = await res.text();
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  if (res.ok) return parsed as T;
-  // The shared client's own request meets the same 401, then signs out and sends the user to the login page.
-  if (res.status === 401 && token && signOutOn401) await http.get('/auth/me');
-  const error = (parsed as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
-  if (error && typeof error.code === 'string' && typeof error.message === 'string') {
-    throw new ApiError(res.status, error.code, error.message, error.details);
-  }
-  throw new ApiError(res.status, 'HTTP_ERROR', i18n.global.t('errors.unexpected', { status: res.status }));
-}
-
 export function listUsers(params: UserQuery = {}): Promise<Page<UserAccount>> {
   return http.get(`/users${query({ ...params })}`);
 }
@@ -103,5 +69,5 @@ export function deleteUser(id: string): Promise<void> {
  * password is a 401 (`ApiError` status 401), which here stays an answer instead of ending the session.
  */
 export function changeOwnPassword(body: ChangePasswordBody): Promise<void> {
-  return sendDirect('POST', '/auth/password', body, false);
+  return http.post('/auth/password', body, { unauthorizedIsAnswer: true });
 }

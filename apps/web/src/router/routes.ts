@@ -116,7 +116,7 @@ export const shellRoutes: RouteRecordRaw[] = [
     path: 'audit',
     name: 'audit',
     component: () => import('@/views/audit/index.vue'),
-    meta: { titleKey: 'menu.audit', icon: Files, section: 'system' },
+    meta: { titleKey: 'menu.audit', icon: Files, section: 'system', adminOnly: true },
   },
 ];
 

@@ -1,4 +1,3 @@
-import { ApiError } from '@/api/http';
 import { i18n } from '@/locales';
 
 /**
@@ -62,20 +61,4 @@ export async function chooseBetween<A extends string, B extends string>(
   } catch (action) {
     return action === 'cancel' ? second.value : null;
   }
-}
-
-/**
- * Field errors of an API 400/409 (`details[{field,message}]`) by form prop: `body.artifactPaths.2` → `artifactPaths`,
- * `body.rollout.batches` → `rollout`.
- */
-export function fieldErrors(err: unknown): Record<string, string> {
-  if (!(err instanceof ApiError) || !Array.isArray(err.details)) return {};
-  const errors: Record<string, string> = {};
-  for (const detail of err.details as unknown[]) {
-    const { field, message } = (detail ?? {}) as { field?: unknown; message?: unknown };
-    if (typeof field !== 'string' || typeof message !== 'string') continue;
-    const prop = field.replace(/^\/?body[./]/, '').split(/[./]/)[0];
-    if (prop && !(prop in errors)) errors[prop] = message;
-  }
-  return errors;
 }

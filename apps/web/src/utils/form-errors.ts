@@ -3,17 +3,17 @@ import { i18n } from '@/locales';
 
 /**
  * The API's validation and conflict details (`[{ field: 'body.name', message }]`) keyed by form field, so a dialog
- * can show them under the field they concern; fields the form does not have are left to the toast.
+ * can show them under the field they concern; with `fields`, those the form does not have are left to the toast.
  */
-export function fieldErrorsOf(err: unknown, fields: readonly string[]): Record<string, string> {
+export function fieldErrorsOf(err: unknown, fields?: readonly string[]): Record<string, string> {
   if (!(err instanceof ApiError) || !Array.isArray(err.details)) return {};
   const out: Record<string, string> = {};
   for (const detail of err.details as unknown[]) {
     if (typeof detail !== 'object' || detail === null) continue;
     const { field, message } = detail as { field?: unknown; message?: unknown };
     if (typeof field !== 'string' || typeof message !== 'string') continue;
-    const name = field.replace(/^body[./]/, '').split(/[./]/)[0] ?? '';
-    if (fields.includes(name) && !out[name]) out[name] = message;
+    const name = field.replace(/^\/?body[./]/, '').split(/[./]/)[0] ?? '';
+    if (name && (!fields || fields.includes(name)) && !out[name]) out[name] = message;
   }
   return out;
 }
