@@ -97,6 +97,7 @@ describe('new release view', () => {
     const calls = stubFetch(routes());
     const wrapper = await mountNew(`/release/new?project=${PROJECT}&env=${ENV}`);
 
+    await wrapper.get('[data-testid="form-preview"]').trigger('click');
     await wrapper.get('form').trigger('submit');
     await vi.waitFor(async () => {
       await flushPromises();
@@ -177,6 +178,8 @@ describe('new release view', () => {
 
     await wrapper.get('[data-testid="form-rollout"] input[value="batches"]').setValue(true);
     await wrapper.get('.new__batches input').setValue('1, 100%');
+    // The start time is not part of the plan: an unfinished schedule does not block the preview.
+    await wrapper.get('[data-testid="form-schedule"] input').setValue(true);
     await wrapper.get('[data-testid="form-preview"]').trigger('click');
     await vi.waitFor(async () => {
       await flushPromises();
