@@ -41,6 +41,20 @@ describe('users, groups and the audit trail', () => {
     expect(JSON.stringify(trail.json())).not.toContain('reset-pass-22');
   });
 
+  it('refuses to delete a user the release history names, and says to disable the account instead', async () => {
+    const group = await t.createGroup();
+    const dev = await t.createUser({ groupId: group.id, role: 'developer' });
+    const project = await t.db.project.create({ data: { groupId: group.id, name: 'history', gitUrl: 'file:///x', preset: 'shell' } });
+    const environment = await t.db.environment.create({ data: { projectId: project.id, name: 'prod', deployPath: '/srv/h', rollout: { strategy: 'parallel' } } });
+    await t.db.release.create({
+      data: { projectId: project.id, environmentId: environment.id, state: 'succeeded', ref: 'main', commit: 'a'.repeat(40), rollout: { strategy: 'parallel' }, createdById: dev.id },
+    });
+    const refused = await t.call(admin.token, { method: 'DELETE', url: `/api/users/${dev.id}` });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.message).toContain('disable the account instead');
+    expect((await t.call(admin.token, { method: 'GET', url: `/api/users/${dev.id}` })).statusCode).toBe(200);
+  });
+
   it('nobody can disable themselves, and two administrators demoting each other at once leave one administrator', async () => {
     const self = await t.call(admin.token, { method: 'PATCH', url: `/api/users/${admin.id}`, payload: { disabled: true } });
     expect(self.statusCode).toBe(400);

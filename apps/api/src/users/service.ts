@@ -93,6 +93,9 @@ export async function deleteUser(db: Db, id: string, ctx: RequestContext) {
     const user = await tx.user.findUnique({ where: { id } });
     if (!user) throw new NotFound('User');
     if (user.isAdmin) await assertAnotherAdmin(tx, id);
+    // Release history names who created and approved each release; it must outlive the account, so refuse.
+    const releases = await tx.release.count({ where: { OR: [{ createdById: id }, { approvedById: id }] } });
+    if (releases > 0) throw new Conflict(`${user.username} created or approved ${releases} release(s); the history must keep naming them, so disable the account instead`, { releases });
     await tx.user.delete({ where: { id } });
     await recordAudit(tx, ctx, { action: 'user.delete', resourceType: 'user', resourceId: id, details: { username: user.username } });
   });
