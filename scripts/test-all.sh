@@ -42,6 +42,8 @@ step "type checks"
 pnpm typecheck
 step "build"
 pnpm build >/dev/null
+step "SPA size budget"
+node scripts/web-budget.mjs
 
 # --- PostgreSQL for integration and e2e tests
 step "start PostgreSQL"

@@ -37,6 +37,7 @@ export default defineConfig(({ mode }) => {
         '/healthz': apiTarget,
       },
     },
-    build: { outDir: 'dist', emptyOutDir: true },
+    // The manifest maps each page to its chunks, so scripts/web-budget.mjs can weigh what a page really loads.
+    build: { outDir: 'dist', emptyOutDir: true, manifest: true },
   };
 });
