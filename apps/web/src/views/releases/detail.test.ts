@@ -159,4 +159,37 @@ describe('release detail view', () => {
     await flushPromises();
     expect(current()).toContain('ERROR first');
   });
+
+  it('colours the stage grid by status and shows finished durations and how long a running stage has run', async () => {
+    stubFetch({});
+    const wrapper = await mountDetail();
+    const event = (seq: number, type: string, stage: string, data: unknown, at: Date): ReleaseEvent => ({
+      seq,
+      at: at.toISOString(),
+      type,
+      stage,
+      target: null,
+      stream: null,
+      text: null,
+      data,
+    });
+    const started = new Date(Date.now() - 5_000);
+    socket().send({
+      type: 'snapshot',
+      release: release(),
+      ...encodeFeed([
+        event(1, 'stage.started', 'prepare', null, started),
+        event(2, 'stage.finished', 'prepare', { status: 'succeeded', durationMs: 1_500 }, started),
+        event(3, 'stage.started', 'build', null, started),
+      ]),
+      more: false,
+    });
+    await flushPromises();
+
+    expect(wrapper.get('[data-testid="stage-prepare"]').text()).toMatch(/成功\s*· 2 秒/);
+    expect(wrapper.get('[data-testid="stage-prepare"]').classes()).toContain('is-succeeded');
+    expect(wrapper.get('[data-testid="stage-build"]').text()).toMatch(/进行中\s*· [5-9] 秒/);
+    expect(wrapper.get('[data-testid="stage-build"]').classes()).toContain('is-running');
+    expect(wrapper.get('[data-testid="stage-checkout"]').text()).toMatch(/^检出代码\s*等待$/);
+  });
 });
