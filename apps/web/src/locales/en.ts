@@ -229,6 +229,7 @@ const en: MessageSchema = {
       previousMatch: 'Previous match (Shift+Enter)',
       nextMatch: 'Next match (Enter)',
       onlyMatches: 'Matching lines only',
+      newLines: '{n} new lines',
     },
     list: {
       filterProject: 'All projects',

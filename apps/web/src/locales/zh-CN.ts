@@ -228,6 +228,7 @@ export default {
       previousMatch: '上一处匹配（Shift+Enter）',
       nextMatch: '下一处匹配（Enter）',
       onlyMatches: '只看匹配行',
+      newLines: '{n} 行新日志',
     },
     list: {
       filterProject: '全部项目',

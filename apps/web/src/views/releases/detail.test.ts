@@ -192,4 +192,22 @@ describe('release detail view', () => {
     expect(wrapper.get('[data-testid="stage-build"]').classes()).toContain('is-running');
     expect(wrapper.get('[data-testid="stage-checkout"]').text()).toMatch(/^检出代码\s*等待$/);
   });
+
+  it('while paused, counts the lines that arrive and offers to jump back to following them', async () => {
+    stubFetch({});
+    const wrapper = await mountDetail();
+    const lines = logLines(30);
+    socket().send({ type: 'snapshot', release: release(), ...encodeFeed(lines.slice(0, 27)), more: false });
+    await flushPromises();
+
+    await wrapper.get('[data-testid="log-follow"]').trigger('click');
+    socket().send({ type: 'events', ...encodeFeed(lines.slice(27)) });
+    await flushPromises();
+    expect(wrapper.get('[data-testid="log-new-lines"]').text()).toBe('3 行新日志');
+
+    await wrapper.get('[data-testid="log-new-lines"]').trigger('click');
+    await flushPromises();
+    expect(wrapper.get('[data-testid="log-follow"]').classes()).toContain('is-checked');
+    expect(wrapper.find('[data-testid="log-new-lines"]').exists()).toBe(false);
+  });
 });
