@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProjectStats } from '@/api/stats';
-import { compactSeconds, successRateOption, type ChartLabels } from './charts';
+import { compactSeconds, durationOption, successRateOption, type ChartLabels } from './charts';
 
 const labels: ChartLabels = { succeeded: 'ok', failed: 'failed', other: 'other', rate: 'rate', duration: 'duration', releases: 'releases' };
 
@@ -27,5 +27,12 @@ describe('dashboard charts', () => {
 
   it('keeps duration ticks short', () => {
     expect([compactSeconds(42), compactSeconds(90), compactSeconds(5400)]).toEqual(['42s', '1.5m', '1.5h']);
+  });
+
+  it('counts the duration axis in minutes once a median passes two minutes', () => {
+    const option = durationOption([project({ medianDurationSeconds: 600 }), project({ projectName: 'api', medianDurationSeconds: 90 })], labels, String);
+    const series = (option.series as { data: number[] }[])[0]!;
+    expect(series.data).toEqual([10, 1.5]);
+    expect((option.xAxis as { axisLabel: { formatter: string } }).axisLabel.formatter).toBe('{value}m');
   });
 });

@@ -80,15 +80,23 @@ export function successRateOption(projects: ProjectStats[], labels: ChartLabels)
   };
 }
 
-/** Axis ticks stay short in every language; the tooltip says it in words. */
+/** Bar labels stay short in every language; the tooltip says it in words. */
 export function compactSeconds(seconds: number): string {
   if (seconds < 60) return `${Math.round(seconds)}s`;
   if (seconds < 3600) return `${Math.round(seconds / 6) / 10}m`;
   return `${Math.round(seconds / 360) / 10}h`;
 }
 
+/** The axis counts in the unit of the longest bar, so ticks land on round minutes or hours instead of 100 s steps. */
+function durationUnit(maxSeconds: number): { seconds: number; suffix: string } {
+  if (maxSeconds >= 7200) return { seconds: 3600, suffix: 'h' };
+  if (maxSeconds >= 120) return { seconds: 60, suffix: 'm' };
+  return { seconds: 1, suffix: 's' };
+}
+
 export function durationOption(projects: ProjectStats[], labels: ChartLabels, spell: (seconds: number) => string): ChartOption {
   const rows = timed(projects);
+  const unit = durationUnit(Math.max(0, ...rows.map((p) => p.medianDurationSeconds ?? 0)));
   return {
     grid: { ...GRID, top: 8 },
     tooltip: {
@@ -99,7 +107,7 @@ export function durationOption(projects: ProjectStats[], labels: ChartLabels, sp
         return `${escapeHtml(p.projectName)}<br/>${escapeHtml(labels.duration)}: ${escapeHtml(spell(p.medianDurationSeconds ?? 0))}`;
       },
     },
-    xAxis: { type: 'value', axisLabel: { formatter: (value: number) => compactSeconds(value) } },
+    xAxis: { type: 'value', axisLabel: { formatter: `{value}${unit.suffix}` } },
     yAxis: { type: 'category', inverse: true, data: rows.map((p) => p.projectName), axisLabel: { width: 120, overflow: 'truncate' } },
     series: [
       {
@@ -107,8 +115,8 @@ export function durationOption(projects: ProjectStats[], labels: ChartLabels, sp
         name: labels.duration,
         barMaxWidth: 18,
         itemStyle: { color: CHART_COLORS.primary },
-        label: { show: true, position: 'right', formatter: (params) => compactSeconds(Number((params as { value: unknown }).value)) },
-        data: rows.map((p) => p.medianDurationSeconds ?? 0),
+        label: { show: true, position: 'right', formatter: (params) => compactSeconds(rows[(params as { dataIndex: number }).dataIndex]?.medianDurationSeconds ?? 0) },
+        data: rows.map((p) => Math.round(((p.medianDurationSeconds ?? 0) / unit.seconds) * 100) / 100),
       },
     ],
   };

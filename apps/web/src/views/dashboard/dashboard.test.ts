@@ -128,6 +128,7 @@ describe('dashboard', () => {
     // A project with nothing finished has no rate and no bar.
     expect(rate!.yAxis.data).toEqual(['shop']);
     expect(rate!.series[0]!.data).toEqual([expect.objectContaining({ value: 83.3 })]);
+    // 95 s is plotted in seconds; longer medians switch the axis to minutes or hours.
     expect(duration!.series[0]!.data).toEqual([95]);
   });
 

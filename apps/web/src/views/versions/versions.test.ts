@@ -79,7 +79,7 @@ describe('version matrix view', () => {
     const rows = wrapper.findAll('.el-table__body-wrapper .el-table__row');
     expect(rows.map((r) => r.classes('versions__row--drift'))).toEqual([false, true, true, false]);
     expect(rows[0]!.find('[data-testid="versions-status-inSync"]').exists()).toBe(true);
-    expect(rows[1]!.get('[data-testid="versions-detail"]').text()).toBe(`主机 current 指向 ${R0}，平台记录为 v1.4.0 · c0ffee01`);
+    expect(rows[1]!.get('[data-testid="versions-detail"]').text()).toBe(`主机 current 指向 #${R0.slice(0, 8)}，平台记录为 v1.4.0 · c0ffee01`);
     expect(rows[2]!.get('[data-testid="versions-detail"]').text()).toContain('connect ETIMEDOUT 10.0.0.3:22');
     expect(wrapper.get('[data-testid="versions-summary"]').text()).toContain('2 台一致，1 台漂移，1 台无法连接');
   });
