@@ -111,7 +111,6 @@ const en: MessageSchema = {
       all: 'View all',
       startedAt: 'started {time}',
       queuedAt: 'queued {time}',
-      progress: 'Progress',
     },
     failures: {
       title: 'Recent failures',

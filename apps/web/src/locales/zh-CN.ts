@@ -110,7 +110,6 @@ export default {
       all: '查看全部',
       startedAt: '开始于 {time}',
       queuedAt: '排队于 {time}',
-      progress: '进度',
     },
     failures: {
       title: '最近失败',
