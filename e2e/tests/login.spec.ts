@@ -30,7 +30,7 @@ test('admin signs in, switches language and theme, survives a reload and signs o
   await page.getByTestId('locale-en').click();
   await expect(page.getByTestId('menu-dashboard')).toHaveText('Dashboard');
   await expect(page.getByTestId('menu-releases')).toHaveText('Releases');
-  await expect(page.getByTestId('menu-audit')).toHaveText('Audit');
+  await expect(page.getByTestId('menu-audit')).toHaveText('Audit log');
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
 
   await page.getByTestId('theme-switch').click();

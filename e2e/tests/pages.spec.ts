@@ -5,7 +5,6 @@ import { ADMIN, expect, signIn, test } from '../fixtures.js';
 import { adminApi } from '../helpers/api.js';
 import { choose, expectNoErrorToast, radio, snap } from '../helpers/element.js';
 import { chineseTexts, hasChinese, rawKeys, visibleTexts } from '../helpers/i18n.js';
-import { allowMissingTriggerToken } from '../helpers/known-issues.js';
 
 /**
  * Every page of the SPA in both languages, with data on it: each route renders its content without an error toast,
@@ -142,9 +141,8 @@ async function switchToEnglish(page: Page): Promise<void> {
   await expect(page.getByTestId('menu-dashboard')).toHaveText('Dashboard');
 }
 
-test('every page in Chinese shows its content and no untranslated key', async ({ page, consoleGuard }, testInfo) => {
+test('every page in Chinese shows its content and no untranslated key', async ({ page }, testInfo) => {
   test.setTimeout(120_000);
-  allowMissingTriggerToken(consoleGuard);
   await page.goto('/login');
   await expect(page.getByTestId('login-submit')).toBeVisible();
   await expectTranslated(page, 'zh-CN', '/login');
@@ -154,9 +152,8 @@ test('every page in Chinese shows its content and no untranslated key', async ({
   for (const route of ROUTES) await visit(page, route, 'zh-CN', testInfo);
 });
 
-test('every page in English shows its content, no untranslated key and no Chinese', async ({ page, consoleGuard }, testInfo) => {
+test('every page in English shows its content, no untranslated key and no Chinese', async ({ page }, testInfo) => {
   test.setTimeout(120_000);
-  allowMissingTriggerToken(consoleGuard);
   await page.goto('/login');
   await signIn(page, ADMIN.username, ADMIN.password);
   await expect(page).toHaveURL(/\/dashboard$/);
@@ -174,9 +171,8 @@ test('every page in English shows its content, no untranslated key and no Chines
   await expectTranslated(page, 'en', '/login (signed out)');
 });
 
-test('the create dialogs are English in English', async ({ page, consoleGuard }, testInfo) => {
+test('the create dialogs are English in English', async ({ page }, testInfo) => {
   test.setTimeout(90_000);
-  allowMissingTriggerToken(consoleGuard);
   await page.goto('/login');
   await signIn(page, ADMIN.username, ADMIN.password);
   await expect(page).toHaveURL(/\/dashboard$/);

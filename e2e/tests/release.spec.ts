@@ -4,7 +4,6 @@ import path from 'node:path';
 import { createSampleAppRepo, freePort, readHost, startSshHosts, type SampleAppRepo, type SshHosts } from '@rp/deploy-engine/testing';
 import type { Page, TestInfo } from '@playwright/test';
 import { ADMIN, expect, signIn, test } from '../fixtures.js';
-import { allowMissingTriggerToken } from '../helpers/known-issues.js';
 import { choose, confirmMessageBox, expectNoErrorToast, fillNumber, radio, rowWith, snap } from '../helpers/element.js';
 
 /**
@@ -192,9 +191,8 @@ async function continueToSuccess(page: Page): Promise<void> {
   await expect(web2.locator('.el-tag')).toHaveText('成功');
 }
 
-test('an operator sets everything up in the browser, releases in gray batches, and rolls back from the history', async ({ page, consoleGuard }, testInfo) => {
+test('an operator sets everything up in the browser, releases in gray batches, and rolls back from the history', async ({ page }, testInfo) => {
   test.setTimeout(240_000);
-  allowMissingTriggerToken(consoleGuard);
 
   await page.goto('/');
   await signIn(page, ADMIN.username, ADMIN.password);

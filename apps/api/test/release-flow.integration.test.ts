@@ -114,7 +114,9 @@ describe('the release path over HTTP and WebSocket, against real sshd hosts', ()
     expect(issued.statusCode).toBe(201);
     const { token } = issued.json();
     expect(token).toMatch(/^trg_/);
-    expect((await t.call(f.owner.token, { method: 'GET', url: `/api/environments/${f.environmentId}/trigger-token` })).body).not.toContain(token);
+    const status = await t.call(f.owner.token, { method: 'GET', url: `/api/environments/${f.environmentId}/trigger-token` });
+    expect(status.json().trigger).toMatchObject({ defaultRef: 'main', createdBy: f.owner.username });
+    expect(status.body).not.toContain(token);
 
     const fired = await t.app.inject({ method: 'POST', url: `/api/trigger/${token}`, payload: { description: 'from CI' } });
     expect(fired.statusCode, fired.body).toBe(201);
@@ -124,6 +126,7 @@ describe('the release path over HTTP and WebSocket, against real sshd hosts', ()
     expect((await t.app.inject({ method: 'POST', url: '/api/trigger/trg_not-a-real-token', payload: {} })).statusCode).toBe(401);
     expect((await t.call(f.owner.token, { method: 'DELETE', url: `/api/environments/${f.environmentId}/trigger-token` })).statusCode).toBe(204);
     expect((await t.app.inject({ method: 'POST', url: `/api/trigger/${token}`, payload: {} })).statusCode).toBe(401);
+    expect((await t.call(f.owner.token, { method: 'GET', url: `/api/environments/${f.environmentId}/trigger-token` })).json()).toEqual({ trigger: null });
   });
 
   it('version matrix: what the platform recorded per server, and drift when a host was switched by hand', async () => {

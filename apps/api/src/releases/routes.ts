@@ -27,6 +27,7 @@ import {
   ReviewBody,
   RollbackBody,
   TriggerParams,
+  TriggerStatus,
   TriggerView,
   VersionMatrix,
   VersionQuery,
@@ -173,7 +174,7 @@ export const releaseRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/api/environments/:id/trigger-token',
-    { config: { permission: allow.group('owner', groupOfEnvironmentParam) }, schema: { tags: ['triggers'], summary: 'The environment\'s trigger token (without the token)', params: EnvironmentIdParams, response: { 200: TriggerView, ...errorResponses } } },
+    { config: { permission: allow.group('owner', groupOfEnvironmentParam) }, schema: { tags: ['triggers'], summary: 'Whether the environment has a trigger token, and its details (never the token)', params: EnvironmentIdParams, response: { 200: TriggerStatus, ...errorResponses } } },
     async (request) => getTrigger(app.db, request.params.id),
   );
   app.post(

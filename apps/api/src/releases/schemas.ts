@@ -166,6 +166,8 @@ export const TriggerView = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
   lastUsedAt: Timestamp,
 });
+/** `trigger: null` is the ordinary "no token issued", not an error. */
+export const TriggerStatus = Type.Object({ trigger: Nullable(TriggerView) });
 export const IssueTriggerBody = Type.Object({ defaultRef: Str(255, { minLength: 1 }) }, { additionalProperties: false });
 export const IssuedTrigger = Type.Object({ token: Type.String({ description: 'shown once' }), trigger: TriggerView });
 export const TriggerParams = Type.Object({ token: Str(128, { minLength: 1 }) }, { additionalProperties: false });

@@ -19,9 +19,9 @@ const view = (row: { prefix: string; defaultRef: string; createdAt: Date; lastUs
 });
 
 export async function getTrigger(db: Db, environmentId: string) {
+  if (!(await db.environment.findUnique({ where: { id: environmentId }, select: { id: true } }))) throw new NotFound('Environment');
   const row = await db.triggerToken.findUnique({ where: { environmentId }, include: { createdBy: { select: { username: true } } } });
-  if (!row) throw new NotFound('Trigger token');
-  return view(row);
+  return { trigger: row ? view(row) : null };
 }
 
 /** Issues (or replaces) the environment's trigger token; the token itself is returned this once only. */

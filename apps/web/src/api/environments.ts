@@ -125,8 +125,9 @@ export function getVersionMatrix(environmentId: string, check = false): Promise<
   return http.get(`${one(environmentId)}/versions${query({ check: check || undefined })}`);
 }
 
-export function getTrigger(environmentId: string): Promise<TriggerView> {
-  return http.get(`${one(environmentId)}/trigger-token`);
+/** The environment's trigger token details, or null when none is issued. */
+export function getTrigger(environmentId: string): Promise<TriggerView | null> {
+  return http.get<{ trigger: TriggerView | null }>(`${one(environmentId)}/trigger-token`).then((r) => r.trigger);
 }
 
 export function issueTrigger(environmentId: string, defaultRef: string): Promise<{ token: string; trigger: TriggerView }> {

@@ -51,7 +51,6 @@ const environment = {
   updatedAt: '2026-01-01T00:00:00.000Z',
 };
 
-const notFound = () => json(404, { error: { code: 'NOT_FOUND', message: 'Trigger token not found' } });
 
 function routes(extra: Record<string, (req: RecordedRequest) => Response> = {}) {
   return {
@@ -60,7 +59,7 @@ function routes(extra: Record<string, (req: RecordedRequest) => Response> = {}) 
     'GET /api/groups': () => json(200, page([{ id: GROUP, name: '商城' }])),
     'GET /api/project-presets': () => json(200, { items: [] }),
     'GET /api/servers': () => json(200, page([{ id: SERVER, name: 'web-1', host: '10.0.0.1', port: 22, labels: [] }])),
-    [`GET /api/environments/${ENV}/trigger-token`]: notFound,
+    [`GET /api/environments/${ENV}/trigger-token`]: () => json(200, { trigger: null }),
     ...extra,
   };
 }
