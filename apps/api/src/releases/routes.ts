@@ -28,7 +28,6 @@ import {
   RollbackBody,
   TriggerParams,
   TriggerStatus,
-  TriggerView,
   VersionMatrix,
   VersionQuery,
 } from './schemas.js';

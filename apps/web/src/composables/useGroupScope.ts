@@ -1,6 +1,5 @@
 import { computed, ref } from 'vue';
 import { listGroups } from '@/api/groups';
-import type { GroupRole } from '@/api/types';
 import { useAuthStore } from '@/stores/auth';
 import { notifyError } from '@/utils/feedback';
 
@@ -37,10 +36,8 @@ export function useGroupScope() {
     }
   }
 
-  const roleIn = (groupId: string): GroupRole | undefined => memberships.value.find((m) => m.groupId === groupId)?.role;
-
   /** Owners of the group, or administrators; a global resource (null) is for administrators only. */
-  const canManage = (groupId: string | null): boolean => isAdmin.value || (groupId !== null && roleIn(groupId) === 'owner');
+  const canManage = (groupId: string | null): boolean => isAdmin.value || (groupId !== null && auth.hasGroupRole(groupId, 'owner'));
 
   /** Groups the user may create resources in. */
   const ownedGroups = computed(() => groups.value.filter((g) => canManage(g.id)));

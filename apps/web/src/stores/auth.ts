@@ -1,7 +1,9 @@
 import { computed, ref } from 'vue';
 import { defineStore } from 'pinia';
 import * as authApi from '@/api/auth';
-import type { User } from '@/api/types';
+import type { GroupRole, User } from '@/api/types';
+
+const RANK: Record<GroupRole, number> = { viewer: 1, developer: 2, owner: 3 };
 
 const TOKEN_KEY = 'rp.token';
 const EXPIRES_KEY = 'rp.tokenExpiresAt';
@@ -55,5 +57,17 @@ export const useAuthStore = defineStore('auth', () => {
     }
   }
 
-  return { token, user, isLoggedIn, login, fetchMe, logout, clearSession };
+  /**
+   * The API's rule for group resources: administrators may do everything, members what their role or a higher one
+   * allows (owner ⊃ developer ⊃ viewer). Views use it to hide actions the API would refuse.
+   */
+  function hasGroupRole(groupId: string | null | undefined, role: GroupRole): boolean {
+    const u = user.value;
+    if (!u) return false;
+    if (u.isAdmin) return true;
+    const held = u.memberships.find((m) => m.groupId === groupId)?.role;
+    return held !== undefined && RANK[held] >= RANK[role];
+  }
+
+  return { token, user, isLoggedIn, login, fetchMe, logout, clearSession, hasGroupRole };
 });

@@ -1,21 +1,11 @@
-import type { GroupRole } from '@/api/types';
 import type { ReleaseSummary } from '@/api/releases';
 import { useAuthStore } from '@/stores/auth';
-
-const RANK: Record<GroupRole, number> = { viewer: 1, developer: 2, owner: 3 };
 
 /** What the signed-in user may do to a release, mirroring the API's checks so buttons never promise a 403. */
 export function useReleaseRights() {
   const auth = useAuthStore();
 
-  function has(groupId: string, role: GroupRole): boolean {
-    const user = auth.user;
-    if (!user) return false;
-    if (user.isAdmin) return true;
-    const held = user.memberships.find((m) => m.groupId === groupId)?.role;
-    return held !== undefined && RANK[held] >= RANK[role];
-  }
-
+  const has = auth.hasGroupRole;
   const isOwnRelease = (release: ReleaseSummary) => release.createdBy === auth.user?.username;
 
   return {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { defineComponent, h } from 'vue';
 import { mount } from '@vue/test-utils';
-import { usePolling } from './usePolling';
+import { usePolling } from '@/composables/usePolling';
 
 let visibility: DocumentVisibilityState = 'visible';
 
