@@ -52,6 +52,25 @@ function busyCpuSeconds(): number {
   return (fields.reduce((a, b) => a + b, 0) - idle) / 100;
 }
 
+/**
+ * CPU seconds of the sending side: this process (all its threads) plus its finished children (the baseline's ssh
+ * clients), from /proc/self/stat. The rest of the machine's busy time is the hosts' sshd, tar, tee and hashing.
+ */
+function senderCpuSeconds(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+  // utime, stime, cutime, cstime are fields 14–17 of the line; after the command name they start at index 11.
+  return ((fields[11] ?? 0) + (fields[12] ?? 0) + (fields[13] ?? 0) + (fields[14] ?? 0)) / 100;
+}
+
+/**
+ * Flushes what earlier phases left in the page cache before a phase starts, so no phase pays for the disk writes
+ * of the one before it (each writes 2–4 GB; the engine phase follows the tarball-keeping one).
+ */
+function settle(): void {
+  execFileSync('sync');
+}
+
 async function limited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   const queue = [...items];
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
@@ -99,12 +118,16 @@ async function main(): Promise<void> {
     const baselineTimes: number[] = [];
     const keepTimes: number[] = [];
     for (let round = 1; round <= rounds; round++) {
+      settle();
       const b0 = Date.now();
       const bCpu = busyCpuSeconds();
+      const bSend = senderCpuSeconds();
       await limited(ssh.hosts, concurrency, (h) => baselineOne(h, ssh.clientKeyPath, artifact.path, `b${round}`));
       baselineTimes.push(Date.now() - b0);
       const baselineCpu = busyCpuSeconds() - bCpu;
+      const baselineSend = senderCpuSeconds() - bSend;
       for (const h of ssh.hosts) rmSync(join(h.deployRoot, 'baseline'), { recursive: true, force: true });
+      settle();
       const k0 = Date.now();
       const kCpu = busyCpuSeconds();
       await limited(ssh.hosts, concurrency, (h) => baselineOne(h, ssh.clientKeyPath, artifact.path, `k${round}`, true));
@@ -122,8 +145,10 @@ async function main(): Promise<void> {
         rollout: { kind: 'parallel', concurrency },
         keepReleases: 1,
       };
+      settle();
       const e0 = Date.now();
       const eCpu = busyCpuSeconds();
+      const eSend = senderCpuSeconds();
       const stageTimes = new Map<string, number[]>();
       const result = await startRelease(plan, {
         transport,
@@ -135,11 +160,12 @@ async function main(): Promise<void> {
       for (const [stage, times] of stageTimes) console.log(`  ${stage}: max ${Math.max(...times)} ms, avg ${Math.round(times.reduce((a, b) => a + b, 0) / times.length)} ms`);
       engineTimes.push(Date.now() - e0);
       const engineCpu = busyCpuSeconds() - eCpu;
+      const engineSend = senderCpuSeconds() - eSend;
       if (result.status !== 'succeeded') throw new Error(`engine run failed: ${JSON.stringify(result.error ?? result.targets)}`);
       console.log(
-        `round ${round}: baseline ${(baselineTimes.at(-1)! / 1000).toFixed(2)} s (${baselineCpu.toFixed(1)} CPU s), ` +
+        `round ${round}: baseline ${(baselineTimes.at(-1)! / 1000).toFixed(2)} s (${baselineCpu.toFixed(1)} CPU s, ${baselineSend.toFixed(1)} sending), ` +
           `baseline+keep tarball ${(keepTimes.at(-1)! / 1000).toFixed(2)} s (${keepCpu.toFixed(1)} CPU s), ` +
-          `engine ${(engineTimes.at(-1)! / 1000).toFixed(2)} s (${engineCpu.toFixed(1)} CPU s)`,
+          `engine ${(engineTimes.at(-1)! / 1000).toFixed(2)} s (${engineCpu.toFixed(1)} CPU s, ${engineSend.toFixed(1)} sending)`,
       );
       for (const h of ssh.hosts) rmSync(join(h.deployRoot, 'baseline'), { recursive: true, force: true });
     }
