@@ -172,7 +172,10 @@ async function startRelease(page: Page, projectUrl: string, description: string)
   await expect(page.getByTestId('release-form')).toBeVisible();
   await choose(page, page.getByTestId('form-ref'), /^main\b/);
   await page.getByTestId('release-form').locator('textarea').fill(description);
+  // The first press shows the dry-run plan: the commands each server will run, before anything is created.
   await page.getByTestId('form-submit').click();
+  await expect(page.getByTestId('plan-preview')).toContainText('web-1');
+  await page.getByTestId('plan-submit').click();
   await expect(page).toHaveURL(/\/releases\/[0-9a-f-]{36}$/);
   return page.url().split('/').at(-1) as string;
 }

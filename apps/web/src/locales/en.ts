@@ -315,6 +315,7 @@ const en: MessageSchema = {
       scheduleOff: 'Off: once approved, the release is queued right away',
       scheduleInPast: 'Please choose a time in the future',
       preview: 'Preview plan',
+      reviewAndSubmit: 'Review plan and create',
       noRight: 'You have read-only access to this project\'s group and cannot create releases',
     },
     plan: {

@@ -314,6 +314,7 @@ export default {
       scheduleOff: '关闭时，审批通过后立即排队执行',
       scheduleInPast: '请选择一个将来的时间',
       preview: '预览执行计划',
+      reviewAndSubmit: '预览计划并提交',
       noRight: '你在该项目所属的组中只有只读权限，不能创建发布单',
     },
     plan: {

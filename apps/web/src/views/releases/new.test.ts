@@ -48,9 +48,22 @@ function routes() {
       json(200, { branches: [{ name: 'main', sha: 'a'.repeat(40) }], tags: [{ name: 'v1.0.0', sha: 'b'.repeat(40) }], fetchedAt: '2026-11-23T10:00:00.000Z' }),
     [`GET /api/environments/${ENV}/window-status`]: () =>
       json(200, { inside: false, restricted: true, timezone: 'Asia/Shanghai', now: '2026-11-23T10:00:00.000Z', localTime: '2026-11-23 18:00 Mon', windows: [] }),
+    'POST /api/releases/dry-run': () => json(200, { commit: SHA, releaseIdPlaceholder: 'NEW-RELEASE', batches: [[WEB1, WEB2]], global: [], targets: [] }),
     'POST /api/releases': () => json(201, { id: CREATED }),
   };
 }
+
+/** The form's button first shows the plan; the release is created from the button under it. */
+async function submitThroughPlan(wrapper: Awaited<ReturnType<typeof mountNew>>): Promise<void> {
+  await wrapper.get('form').trigger('submit');
+  await vi.waitFor(async () => {
+    await flushPromises();
+    expect(wrapper.find('[data-testid="plan-submit"]').exists()).toBe(true);
+  });
+  await wrapper.get('[data-testid="plan-submit"]').trigger('click');
+}
+
+const created = (calls: RecordedRequest[]) => calls.find((c) => c.method === 'POST' && c.url === '/api/releases');
 
 const mountNew = (path: string) => mountSignedIn(NewView, path);
 
@@ -72,12 +85,20 @@ describe('new release view', () => {
     await wrapper.get('[data-testid="form-rollout"] input[value="batches"]').setValue(true);
     await wrapper.get('.new__batches input').setValue('1, 25%, 100%');
     await wrapper.get('form').trigger('submit');
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(wrapper.find('[data-testid="plan-preview"]').exists()).toBe(true);
+    });
+    // The first press only showed the plan; nothing is created until the operator confirms under it.
+    expect(created(calls)).toBeUndefined();
+    expect(wrapper.get('[data-testid="form-submit"]').text()).toBe('提交发布单');
+    await wrapper.get('[data-testid="plan-submit"]').trigger('click');
 
     await vi.waitFor(async () => {
       await flushPromises();
       expect(router.currentRoute.value.fullPath).toBe(`/releases/${CREATED}`);
     });
-    const post = calls.find((c) => c.method === 'POST');
+    const post = created(calls);
     expect(post?.body).toEqual({
       environmentId: ENV,
       ref: 'v1.0.0',
@@ -125,10 +146,10 @@ describe('new release view', () => {
     // Picking a commit keeps the branch's list instead of asking for the commits of the SHA.
     expect(calls.some((c) => c.url.includes(`ref=${SHA}`))).toBe(false);
 
-    await wrapper.get('form').trigger('submit');
+    await submitThroughPlan(wrapper);
     await vi.waitFor(async () => {
       await flushPromises();
-      expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ environmentId: ENV, ref: SHA });
+      expect(created(calls)?.body).toEqual({ environmentId: ENV, ref: SHA });
     });
   });
 
@@ -154,11 +175,11 @@ describe('new release view', () => {
     const picker = wrapper.getComponent({ name: 'ElDatePicker' });
     picker.vm.$emit('update:modelValue', when);
     await flushPromises();
-    await wrapper.get('form').trigger('submit');
+    await submitThroughPlan(wrapper);
 
     await vi.waitFor(async () => {
       await flushPromises();
-      expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ environmentId: ENV, ref: 'main', serverIds: [WEB2], scheduledAt: when.toISOString() });
+      expect(created(calls)?.body).toEqual({ environmentId: ENV, ref: 'main', serverIds: [WEB2], scheduledAt: when.toISOString() });
     });
   });
 
