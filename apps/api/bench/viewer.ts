@@ -21,7 +21,13 @@ const now = () => performance.timeOrigin + performance.now();
 /** Events and grouped log rows in seq order, with only what the checks need (as lean as a real viewer's store). */
 function flatten(message: FeedMessage): FeedEvent[] {
   const out: FeedEvent[] = [...(message.events ?? [])];
-  for (const group of message.lines ?? []) for (const [seq, , text] of group.rows) out.push({ seq, type: 'log', text });
+  for (const group of message.lines ?? []) {
+    let seq = 0;
+    group.text.forEach((text, i) => {
+      seq = i === 0 ? (group.seq[0] ?? 0) : seq + (group.seq[i] ?? 0);
+      out.push({ seq, type: 'log', text });
+    });
+  }
   return message.events?.length && message.lines?.length ? out.sort((a, b) => a.seq - b.seq) : out;
 }
 

@@ -29,16 +29,17 @@ describe('live feed wire format', () => {
   it('groups consecutive lines of one stream and keeps other events whole', () => {
     const encoded = encodeEvents(events);
     expect(encoded.events.map((e) => e.seq)).toEqual([1, 5]);
-    expect(encoded.lines.map((g) => [g.stage, g.target, g.rows.map((r) => r[0])])).toEqual([
-      ['build', null, [2, 3]],
-      ['upload', 't1', [4]],
-      ['build', null, [6]],
+    expect(encoded.lines.map((g) => [g.stage, g.target, g.seq, g.text])).toEqual([
+      ['build', null, [2, 1], ['npm ci', 'done']],
+      ['upload', 't1', [4], ['sent']],
+      ['build', null, [6], ['late line, new group']],
     ]);
+    expect(encoded.lines[0]?.at).toEqual([1_700_000_000_002, 1]);
   });
 
   it('is much smaller than one object per line', () => {
     const many = Array.from({ length: 1000 }, (_, i) => log(i + 1, 'hook:before-release', '7b1c9f0e-2f43-4a8e-9d55-0d6c3b1f2a77', `BENCH ${i + 1} 1763904443123.456`));
     const ratio = JSON.stringify(encodeEvents(many)).length / JSON.stringify(many).length;
-    expect(ratio).toBeLessThan(0.35);
+    expect(ratio).toBeLessThan(0.25);
   });
 });

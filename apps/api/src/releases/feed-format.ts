@@ -1,7 +1,8 @@
 /**
  * The live channel's wire format. Log lines are the bulk of it (thousands a second, to every viewer), so they
- * travel grouped by (stage, target, stream) as `[seq, epochMs, text]` rows instead of one object per line: about a
- * quarter of the bytes, and of the JSON every viewer has to parse. Other events travel as they are stored.
+ * travel grouped by (stage, target, stream) in columns: `seq` and `at` (epoch ms) as a first value followed by
+ * differences (mostly `1` and a few ms), and `text`. That is about a fifth of the bytes of one object per line and
+ * no object or array per line for the viewer's JSON parser to build. Other events travel as they are stored.
  */
 export interface EventView {
   seq: number;
@@ -18,7 +19,11 @@ export interface LineGroup {
   stage: string | null;
   target: string | null;
   stream: string | null;
-  rows: [seq: number, atMs: number, text: string][];
+  /** First seq, then each line's difference from the one before. */
+  seq: number[];
+  /** First epoch ms, then differences. */
+  at: number[];
+  text: string[];
 }
 
 export interface EncodedEvents {
@@ -30,16 +35,24 @@ export function encodeEvents(all: readonly EventView[]): EncodedEvents {
   const events: EventView[] = [];
   const lines: LineGroup[] = [];
   let group: LineGroup | null = null;
+  let lastSeq = 0;
+  let lastAt = 0;
   for (const e of all) {
     if (e.type !== 'log') {
       events.push(e);
       continue;
     }
+    const atMs = Date.parse(e.at);
     if (!group || group.stage !== e.stage || group.target !== e.target || group.stream !== e.stream) {
-      group = { stage: e.stage, target: e.target, stream: e.stream, rows: [] };
+      group = { stage: e.stage, target: e.target, stream: e.stream, seq: [e.seq], at: [atMs], text: [] };
       lines.push(group);
+    } else {
+      group.seq.push(e.seq - lastSeq);
+      group.at.push(atMs - lastAt);
     }
-    group.rows.push([e.seq, Date.parse(e.at), e.text ?? '']);
+    group.text.push(e.text ?? '');
+    lastSeq = e.seq;
+    lastAt = atMs;
   }
   return { events, lines };
 }
@@ -48,9 +61,13 @@ export function encodeEvents(all: readonly EventView[]): EncodedEvents {
 export function decodeEvents(encoded: EncodedEvents): EventView[] {
   const out: EventView[] = [...encoded.events];
   for (const g of encoded.lines) {
-    for (const [seq, atMs, text] of g.rows) {
+    let seq = 0;
+    let atMs = 0;
+    g.text.forEach((text, i) => {
+      seq = i === 0 ? (g.seq[0] ?? 0) : seq + (g.seq[i] ?? 0);
+      atMs = i === 0 ? (g.at[0] ?? 0) : atMs + (g.at[i] ?? 0);
       out.push({ seq, at: new Date(atMs).toISOString(), type: 'log', stage: g.stage, target: g.target, stream: g.stream, text, data: null });
-    }
+    });
   }
   return out.sort((a, b) => a.seq - b.seq);
 }

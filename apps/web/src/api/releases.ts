@@ -84,7 +84,11 @@ export interface FeedLineGroup {
   stage: string | null;
   target: string | null;
   stream: string | null;
-  rows: [seq: number, atMs: number, text: string][];
+  /** First seq, then each line's difference from the one before. */
+  seq: number[];
+  /** First epoch ms, then differences. */
+  at: number[];
+  text: string[];
 }
 
 export interface FeedEvents {
@@ -101,9 +105,13 @@ export type FeedMessage =
 export function decodeFeedEvents({ events, lines }: FeedEvents): ReleaseEvent[] {
   const out = [...events];
   for (const group of lines) {
-    for (const [seq, atMs, text] of group.rows) {
+    let seq = 0;
+    let atMs = 0;
+    group.text.forEach((text, i) => {
+      seq = i === 0 ? (group.seq[0] ?? 0) : seq + (group.seq[i] ?? 0);
+      atMs = i === 0 ? (group.at[0] ?? 0) : atMs + (group.at[i] ?? 0);
       out.push({ seq, at: new Date(atMs).toISOString(), type: 'log', stage: group.stage, target: group.target, stream: group.stream, text, data: null });
-    }
+    });
   }
   return out.sort((a, b) => a.seq - b.seq);
 }

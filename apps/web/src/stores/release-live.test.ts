@@ -91,9 +91,10 @@ describe('release live store', () => {
     latest().serverSends({
       type: 'snapshot',
       release: release({ lastSeq: 3 }),
-      // The wire form: log lines grouped per stage/target/stream as [seq, epochMs, text], other events whole.
+      // The wire form: log lines grouped per stage/target/stream in columns (first seq and time, then differences),
+      // other events whole.
       events: [stage(1, 'stage.started', 'build', null), stage(3, 'stage.finished', 'build', null, { status: 'succeeded', durationMs: 1234 })],
-      lines: [{ stage: 'build', target: null, stream: 'stdout', rows: [[2, Date.parse('2026-11-23T10:00:00.000Z'), 'npm ci']] }],
+      lines: [{ stage: 'build', target: null, stream: 'stdout', seq: [2], at: [Date.parse('2026-11-23T10:00:00.000Z')], text: ['npm ci'] }],
       more: false,
     });
 
