@@ -15,6 +15,9 @@ export interface EventView {
   data: unknown;
 }
 
+/** An event as stored (`at` straight from the database), before it is put on the wire. */
+export type StoredEvent = Omit<EventView, 'at'> & { at: Date };
+
 export interface LineGroup {
   stage: string | null;
   target: string | null;
@@ -31,7 +34,7 @@ export interface EncodedEvents {
   lines: LineGroup[];
 }
 
-export function encodeEvents(all: readonly EventView[]): EncodedEvents {
+export function encodeEvents(all: readonly StoredEvent[]): EncodedEvents {
   const events: EventView[] = [];
   const lines: LineGroup[] = [];
   let group: LineGroup | null = null;
@@ -39,10 +42,10 @@ export function encodeEvents(all: readonly EventView[]): EncodedEvents {
   let lastAt = 0;
   for (const e of all) {
     if (e.type !== 'log') {
-      events.push(e);
+      events.push({ ...e, at: e.at.toISOString() });
       continue;
     }
-    const atMs = Date.parse(e.at);
+    const atMs = e.at.getTime();
     if (!group || group.stage !== e.stage || group.target !== e.target || group.stream !== e.stream) {
       group = { stage: e.stage, target: e.target, stream: e.stream, seq: [e.seq], at: [atMs], text: [] };
       lines.push(group);

@@ -1,8 +1,8 @@
 import type { Db } from '../shared/db.js';
 import { RESYNC, type Subscriber } from '../shared/pubsub.js';
 import { EVENTS_CHANNEL } from './event-recorder.js';
-import { encodeEvents, type EncodedEvents } from './feed-format.js';
-import { getRelease, toEventView } from './service.js';
+import { encodeEvents, type EncodedEvents, type StoredEvent } from './feed-format.js';
+import { getRelease } from './service.js';
 
 export type FeedMessage =
   | ({ type: 'snapshot'; release: Awaited<ReturnType<typeof getRelease>>; more: boolean } & EncodedEvents)
@@ -28,15 +28,13 @@ interface Room {
 
 const SNAPSHOT_CHUNK = 5_000;
 
-type EventRow = Parameters<typeof toEventView>[0];
-
 /**
  * Events after `afterSeq`, oldest first. Plain SQL rather than the ORM's model query: this runs for every
  * notification of a busy release in every API process, and mapping thousands of rows a second through the query
  * compiler cost more CPU than everything else the feed does.
  */
-function eventsAfter(db: Db, releaseId: string, afterSeq: number, limit: number): Promise<EventRow[]> {
-  return db.$queryRaw<EventRow[]>`
+function eventsAfter(db: Db, releaseId: string, afterSeq: number, limit: number): Promise<StoredEvent[]> {
+  return db.$queryRaw<StoredEvent[]>`
     SELECT seq, at, type, stage, target::text AS target, stream, text, data
       FROM release_events
      WHERE release_id = ${releaseId}::uuid AND seq > ${afterSeq}
@@ -83,7 +81,7 @@ export class LiveFeed {
       for (;;) {
         const rows = await eventsAfter(this.db, releaseId, state.lastSeq, SNAPSHOT_CHUNK + 1);
         const more = rows.length > SNAPSHOT_CHUNK;
-        const events = rows.slice(0, SNAPSHOT_CHUNK).map(toEventView);
+        const events = rows.slice(0, SNAPSHOT_CHUNK);
         client.send(JSON.stringify(first ? ({ type: 'snapshot', release, more, ...encodeEvents(events) } satisfies FeedMessage) : ({ type: 'events', ...encodeEvents(events) } satisfies FeedMessage)));
         first = false;
         state.lastSeq = events.at(-1)?.seq ?? state.lastSeq;
@@ -121,10 +119,10 @@ export class LiveFeed {
     this.#enqueue(id, async (room) => {
       if (room.pending === pending) room.pending = undefined;
       const before = room.cursor;
-      const events: ReturnType<typeof toEventView>[] = [];
+      const events: StoredEvent[] = [];
       for (;;) {
         const rows = await eventsAfter(this.db, id, room.cursor, SNAPSHOT_CHUNK);
-        events.push(...rows.map(toEventView));
+        events.push(...rows);
         room.cursor = rows.at(-1)?.seq ?? room.cursor;
         if (rows.length < SNAPSHOT_CHUNK) break;
       }

@@ -1,4 +1,5 @@
 import type { Static } from 'typebox';
+import { Prisma } from '../generated/prisma/client.js';
 import type { Actor } from '../auth/actor.js';
 import type { Db } from '../shared/db.js';
 import type { ReleaseStats, StatsQuery } from './schemas.js';
@@ -17,6 +18,7 @@ export async function releaseStats(db: Db, actor: Actor, query: Static<typeof St
   const everyGroup = actor.isAdmin;
   const groups = [...actor.roles.keys()];
   const projectId = query.projectId ?? null;
+  const scope = Prisma.sql`(${everyGroup} OR p.group_id = ANY(${groups}::uuid[])) AND (${projectId}::uuid IS NULL OR r.project_id = ${projectId}::uuid)`;
 
   const [days, projects, now] = await Promise.all([
     db.$queryRaw<{ day: string; total: number; succeeded: number; failed: number }[]>`
@@ -26,8 +28,7 @@ export async function releaseStats(db: Db, actor: Actor, query: Static<typeof St
              count(*) FILTER (WHERE r.state IN ('failed', 'interrupted'))::int AS failed
         FROM releases r JOIN projects p ON p.id = r.project_id
        WHERE r.created_at >= ${from}
-         AND (${everyGroup} OR p.group_id = ANY(${groups}::uuid[]))
-         AND (${projectId}::uuid IS NULL OR r.project_id = ${projectId}::uuid)
+         AND ${scope}
        GROUP BY 1`,
     db.$queryRaw<{ project_id: string; name: string; total: number; succeeded: number; failed: number; finished: number; median_s: number | null }[]>`
       SELECT p.id AS project_id, p.name,
@@ -39,8 +40,7 @@ export async function releaseStats(db: Db, actor: Actor, query: Static<typeof St
                FILTER (WHERE r.state = 'succeeded' AND r.started_at IS NOT NULL AND r.finished_at IS NOT NULL) AS median_s
         FROM releases r JOIN projects p ON p.id = r.project_id
        WHERE r.created_at >= ${from}
-         AND (${everyGroup} OR p.group_id = ANY(${groups}::uuid[]))
-         AND (${projectId}::uuid IS NULL OR r.project_id = ${projectId}::uuid)
+         AND ${scope}
        GROUP BY p.id, p.name
        ORDER BY count(*) DESC, p.name`,
     db.$queryRaw<{ running: number; queued: number; pending: number }[]>`
@@ -49,8 +49,7 @@ export async function releaseStats(db: Db, actor: Actor, query: Static<typeof St
              count(*) FILTER (WHERE r.state = 'pending_approval')::int AS pending
         FROM releases r JOIN projects p ON p.id = r.project_id
        WHERE r.state IN ('running', 'paused', 'queued', 'pending_approval')
-         AND (${everyGroup} OR p.group_id = ANY(${groups}::uuid[]))
-         AND (${projectId}::uuid IS NULL OR r.project_id = ${projectId}::uuid)`,
+         AND ${scope}`,
   ]);
 
   const byDay = new Map(days.map((d) => [d.day, d]));
