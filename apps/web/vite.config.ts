@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defaultClientConditions, defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
 import AutoImport from 'unplugin-auto-import/vite';
 import Components from 'unplugin-vue-components/vite';
@@ -16,7 +16,11 @@ export default defineConfig(({ mode }) => {
   const dts = (file: string) => (test ? false : file);
   return {
     root,
-    resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
+    resolve: {
+      alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
+      // Workspace packages (the contract) are bundled from their TypeScript sources: no build step before the SPA's.
+      conditions: ['source', ...defaultClientConditions],
+    },
     plugins: [
       vue(),
       // On-demand Element Plus: only the components (and their CSS) a view uses end up in its chunk.

@@ -1,0 +1,27 @@
+/**
+ * The stages a run goes through, in plan order. The engine runs them, the API counts them for progress and the SPA
+ * draws them as the grid's columns: one list, so the three can never disagree about what "all done" means.
+ */
+export const GLOBAL_STAGES = ['prepare', 'hook:before-checkout', 'checkout', 'hook:after-checkout', 'build', 'package'] as const;
+export const TARGET_STAGES = ['upload', 'hook:before-release', 'release', 'healthcheck', 'hook:after-release', 'cleanup'] as const;
+
+/** A rollback only locks and checks the hosts; the release directory already on each host is the artifact. */
+export const ROLLBACK_GLOBAL_STAGES = ['prepare'] as const;
+/** Per target, a rollback switches `current` (with the restart), health-checks it and unlocks. */
+export const ROLLBACK_TARGET_STAGES = ['switch', 'healthcheck', 'cleanup'] as const;
+
+/** `rollback` is the automatic switch back of a batch whose health check failed; it is not part of any plan. */
+export type StageName =
+  | (typeof GLOBAL_STAGES)[number]
+  | (typeof TARGET_STAGES)[number]
+  | (typeof ROLLBACK_TARGET_STAGES)[number]
+  | 'rollback';
+
+export type RunKind = 'release' | 'rollback';
+
+/** The stages a run of this kind plans, globally and per target. */
+export function plannedStages(kind: RunKind): { global: readonly StageName[]; perTarget: readonly StageName[] } {
+  return kind === 'rollback'
+    ? { global: ROLLBACK_GLOBAL_STAGES, perTarget: ROLLBACK_TARGET_STAGES }
+    : { global: GLOBAL_STAGES, perTarget: TARGET_STAGES };
+}
