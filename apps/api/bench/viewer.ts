@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import type { LineGroup } from '../src/releases/feed-format.js';
+import type { FeedMessage } from '@rp/contract/feed';
 import { parseBenchLine } from './emitter.js';
 import type { Histogram } from './histogram.js';
 
@@ -9,26 +9,20 @@ interface FeedEvent {
   text?: string | null;
 }
 
-interface FeedMessage {
-  type: 'snapshot' | 'events' | 'release';
-  events?: FeedEvent[];
-  lines?: LineGroup[];
-  release?: { state: string; lastSeq: number };
-}
-
 const now = () => performance.timeOrigin + performance.now();
 
 /** Events and grouped log rows in seq order, with only what the checks need (as lean as a real viewer's store). */
 function flatten(message: FeedMessage): FeedEvent[] {
-  const out: FeedEvent[] = [...(message.events ?? [])];
-  for (const group of message.lines ?? []) {
+  if (message.type === 'release') return [];
+  const out: FeedEvent[] = [...message.events];
+  for (const group of message.lines) {
     let seq = 0;
     group.text.forEach((text, i) => {
       seq = i === 0 ? (group.seq[0] ?? 0) : seq + (group.seq[i] ?? 0);
       out.push({ seq, type: 'log', text });
     });
   }
-  return message.events?.length && message.lines?.length ? out.sort((a, b) => a.seq - b.seq) : out;
+  return message.events.length && message.lines.length ? out.sort((a, b) => a.seq - b.seq) : out;
 }
 
 /**
@@ -82,7 +76,7 @@ export class Viewer {
     this.messages++;
     this.bytes += raw.length;
     const message = JSON.parse(raw.toString()) as FeedMessage;
-    if (message.release) this.state = message.release.state;
+    if ('release' in message) this.state = message.release.state;
     for (const e of flatten(message)) {
       if (e.seq <= this.lastSeq) {
         this.seqDuplicates++;

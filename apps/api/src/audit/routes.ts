@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { allow } from '../auth/permissions.js';
-import { errorResponses } from '../shared/schemas.js';
-import { AuditPage, AuditQuery } from './schemas.js';
+import { errorResponses } from '@rp/contract/common';
+import { AuditPage, AuditQuery } from '@rp/contract/audit';
 import { listAudit } from './service.js';
 
 export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {

@@ -1,7 +1,7 @@
 import type { Prisma } from '../generated/prisma/client.js';
 import type { RequestContext } from '../auth/actor.js';
 import type { DbTx } from '../shared/db.js';
-import { pageArgs } from '../shared/schemas.js';
+import { pageArgs } from '../shared/pagination.js';
 
 export interface AuditEntry {
   action: string;

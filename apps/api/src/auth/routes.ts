@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { errorResponses } from '../shared/schemas.js';
+import { errorResponses } from '@rp/contract/common';
 import { Unauthorized } from '../shared/errors.js';
 import { toUserView, userInclude } from '../users/view.js';
-import { UserView } from '../users/schemas.js';
+import { UserView } from '@rp/contract/users';
 import { allow } from './permissions.js';
 import { actorOf, requestContext } from './request-context.js';
-import { ChangePasswordBody, LoginBody, SessionView } from './schemas.js';
+import { ChangePasswordBody, LoginBody, SessionView } from '@rp/contract/auth';
 import { changeOwnPassword, login, logout, refresh } from './service.js';
 
 const sessionOnly = (via: string) => {

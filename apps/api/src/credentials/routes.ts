@@ -3,8 +3,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { allow } from '../auth/permissions.js';
 import { actorOf, requestContext } from '../auth/request-context.js';
-import { errorResponses, IdParams } from '../shared/schemas.js';
-import { CreateCredentialBody, CredentialPage, CredentialQuery, CredentialView, UpdateCredentialBody } from './schemas.js';
+import { errorResponses, IdParams } from '@rp/contract/common';
+import { CreateCredentialBody, CredentialPage, CredentialQuery, CredentialView, UpdateCredentialBody } from '@rp/contract/credentials';
 import { createCredential, deleteCredential, getCredential, listCredentials, updateCredential } from './service.js';
 
 /** The credential's group; null (global or unknown) leaves the route to administrators. */

@@ -4,9 +4,9 @@ import { recordAudit } from '../audit/service.js';
 import type { Actor, RequestContext } from '../auth/actor.js';
 import type { Db, DbTx } from '../shared/db.js';
 import { Conflict, Invalid, NotFound } from '../shared/errors.js';
-import { pageArgs } from '../shared/schemas.js';
+import { pageArgs } from '../shared/pagination.js';
 import { SecretBoxError, type SecretBox } from '../shared/secret-box.js';
-import type { CreateCredentialBody, CredentialQuery, UpdateCredentialBody } from './schemas.js';
+import type { CreateCredentialBody, CredentialQuery, UpdateCredentialBody } from '@rp/contract/credentials';
 import { generateEd25519, parsePrivateKey } from './ssh-keys.js';
 
 /** The one place a credential row becomes an API object: `secret` never gets past here. */

@@ -4,8 +4,8 @@ import { Type } from 'typebox';
 import { allow } from '../auth/permissions.js';
 import { requestContext } from '../auth/request-context.js';
 import { projectGroup } from '../projects/routes.js';
-import { errorResponses, IdParams } from '../shared/schemas.js';
-import { CreateEnvironmentBody, EnvironmentPage, EnvironmentQuery, EnvironmentView, UpdateEnvironmentBody, WindowStatus } from './schemas.js';
+import { errorResponses, IdParams } from '@rp/contract/common';
+import { CreateEnvironmentBody, EnvironmentPage, EnvironmentQuery, EnvironmentView, UpdateEnvironmentBody, WindowStatus } from '@rp/contract/environments';
 import { createEnvironment, deleteEnvironment, getEnvironment, listEnvironments, updateEnvironment, windowStatus } from './service.js';
 
 const environmentGroup = (app: FastifyInstance) => async (request: FastifyRequest) => {

@@ -5,9 +5,9 @@ import type { RequestContext } from '../auth/actor.js';
 import { relativePathProblem } from '../projects/validation.js';
 import type { Db, DbTx } from '../shared/db.js';
 import { Conflict, Invalid, NotFound } from '../shared/errors.js';
-import { pageArgs } from '../shared/schemas.js';
+import { pageArgs } from '../shared/pagination.js';
 import type { SecretBox } from '../shared/secret-box.js';
-import { SECRET_MASK, type CreateEnvironmentBody, type EnvironmentQuery, type RolloutInput, type UpdateEnvironmentBody, type VariableInput } from './schemas.js';
+import { SECRET_MASK, type CreateEnvironmentBody, type EnvironmentQuery, type RolloutInput, type UpdateEnvironmentBody, type VariableInput } from '@rp/contract/environments';
 import { isInsideWindow, isValidTimeZone, localClock, type ReleaseWindow } from './windows.js';
 
 /** As stored: a secret variable's value is secret-box ciphertext. */

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { allow } from '../auth/permissions.js';
 import { actorOf, requestContext } from '../auth/request-context.js';
-import { errorResponses } from '../shared/schemas.js';
+import { errorResponses } from '@rp/contract/common';
 import {
   CreateGroupBody,
   GroupIdParams,
@@ -16,7 +16,7 @@ import {
   MemberView,
   SetMemberBody,
   UpdateGroupBody,
-} from './schemas.js';
+} from '@rp/contract/groups';
 import { createGroup, deleteGroup, getGroup, listGroups, listMembers, removeMember, setMember, updateGroup } from './service.js';
 
 const groupParam = (request: FastifyRequest) => (request.params as { groupId: string }).groupId;

@@ -5,8 +5,8 @@ import { recordAudit } from '../audit/service.js';
 import type { Actor, RequestContext } from '../auth/actor.js';
 import type { Db } from '../shared/db.js';
 import { Conflict, NotFound } from '../shared/errors.js';
-import { pageArgs } from '../shared/schemas.js';
-import type { CreateGroupBody, GroupQuery, UpdateGroupBody } from './schemas.js';
+import { pageArgs } from '../shared/pagination.js';
+import type { CreateGroupBody, GroupQuery, UpdateGroupBody } from '@rp/contract/groups';
 
 type GroupRow = Prisma.GroupGetPayload<{ include: { _count: { select: { memberships: true } } } }>;
 

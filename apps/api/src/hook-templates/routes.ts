@@ -3,8 +3,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { allow } from '../auth/permissions.js';
 import { actorOf, requestContext } from '../auth/request-context.js';
-import { errorResponses, IdParams } from '../shared/schemas.js';
-import { CreateHookTemplateBody, HookTemplatePage, HookTemplateQuery, HookTemplateView, UpdateHookTemplateBody } from './schemas.js';
+import { errorResponses, IdParams } from '@rp/contract/common';
+import { CreateHookTemplateBody, HookTemplatePage, HookTemplateQuery, HookTemplateView, UpdateHookTemplateBody } from '@rp/contract/hook-templates';
 import { createHookTemplate, deleteHookTemplate, getHookTemplate, listHookTemplates, updateHookTemplate } from './service.js';
 
 /** The template's group; null (global or unknown) leaves the route to administrators. */

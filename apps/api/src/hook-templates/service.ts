@@ -5,8 +5,8 @@ import type { Actor, RequestContext } from '../auth/actor.js';
 import { hooksOf } from '../projects/service.js';
 import type { Db, DbTx } from '../shared/db.js';
 import { Conflict, Invalid, NotFound } from '../shared/errors.js';
-import { pageArgs } from '../shared/schemas.js';
-import type { CreateHookTemplateBody, HookTemplateQuery, UpdateHookTemplateBody } from './schemas.js';
+import { pageArgs } from '../shared/pagination.js';
+import type { CreateHookTemplateBody, HookTemplateQuery, UpdateHookTemplateBody } from '@rp/contract/hook-templates';
 
 const view = (row: HookTemplate) => ({
   id: row.id,

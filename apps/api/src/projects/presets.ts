@@ -1,3 +1,5 @@
+import type { PresetId } from '@rp/contract/presets';
+
 /**
  * Type presets: starting points the SPA fills project forms from, and the defaults a project created with
  * `preset` gets for every field it leaves out. Commands assume the usual layout of each kind of project; the
@@ -6,9 +8,6 @@
 export type HealthCheckConfig =
   | { type: 'http'; url: string; expectStatus: number; timeoutSeconds: number; retries: number; intervalSeconds: number }
   | { type: 'command'; command: string; timeoutSeconds: number; retries: number; intervalSeconds: number };
-
-export const PRESET_IDS = ['java-jar', 'java-war', 'static', 'vue', 'nodejs', 'python', 'golang', 'php', 'shell'] as const;
-export type PresetId = (typeof PRESET_IDS)[number];
 
 export interface ProjectPreset {
   id: PresetId;

@@ -3,10 +3,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { allow } from '../auth/permissions.js';
 import { actorOf, requestContext } from '../auth/request-context.js';
-import { errorResponses, ErrorBody, IdParams } from '../shared/schemas.js';
-import { PRESET_IDS, PRESETS } from './presets.js';
+import { errorResponses, ErrorBody, IdParams } from '@rp/contract/common';
+import { PRESET_IDS } from '@rp/contract/presets';
+import { PRESETS } from './presets.js';
 import { GitLookupCache } from './refs.js';
-import { ApplyTemplateBody, CommitsQuery, CommitsView, CreateProjectBody, HookParams, PresetList, ProjectPage, ProjectQuery, ProjectView, RefsQuery, RefsView, UpdateProjectBody } from './schemas.js';
+import { ApplyTemplateBody, CommitsQuery, CommitsView, CreateProjectBody, HookParams, PresetList, ProjectPage, ProjectQuery, ProjectView, RefsQuery, RefsView, UpdateProjectBody } from '@rp/contract/projects';
 import { applyHookTemplate, createProject, deleteProject, getProject, listProjects, projectCommits, projectRefs, updateProject } from './service.js';
 
 export const projectGroup = (app: FastifyInstance) => async (request: FastifyRequest) => {

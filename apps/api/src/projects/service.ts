@@ -6,11 +6,11 @@ import type { Actor, RequestContext } from '../auth/actor.js';
 import { revealSecret } from '../credentials/service.js';
 import type { Db, DbTx } from '../shared/db.js';
 import { BadGateway, Conflict, Invalid, NotFound } from '../shared/errors.js';
-import { pageArgs } from '../shared/schemas.js';
+import { pageArgs } from '../shared/pagination.js';
 import type { SecretBox } from '../shared/secret-box.js';
 import { PRESETS, type HealthCheckConfig } from './presets.js';
 import { RefLookupError, type GitAccess, type GitLookupCache } from './refs.js';
-import { HOOK_STAGES, type CreateProjectBody, type HealthCheckInput, type HookStage, type ProjectQuery, type UpdateProjectBody } from './schemas.js';
+import { HOOK_STAGES, type CreateProjectBody, type HealthCheckInput, type HookStage, type ProjectQuery, type UpdateProjectBody } from '@rp/contract/projects';
 import { gitUrlProblem, relativePathProblem } from './validation.js';
 
 type ProjectRow = Project & { _count: { environments: number } };

@@ -7,8 +7,9 @@ import type { Db } from '../shared/db.js';
 import { Invalid, NotFound } from '../shared/errors.js';
 import type { SecretBox } from '../shared/secret-box.js';
 import { releasePlanOf } from './plan-builder.js';
-import { DEFAULT_ROLLOUT, toEngineRollout, type RolloutSpec } from './rollout.js';
-import type { DryRunBody, DryRunPlan } from './schemas.js';
+import type { RolloutSpec } from '@rp/contract/rollout';
+import { DEFAULT_ROLLOUT, toEngineRollout } from './rollout.js';
+import type { DryRunBody, DryRunPlan } from '@rp/contract/releases';
 import { chooseServers, resolveCommit } from './service.js';
 
 /** Stands in for the id the release will get; the engine accepts it as a directory name like a real one. */

@@ -1,13 +1,8 @@
 import type { Db } from '../shared/db.js';
 import { RESYNC, type Subscriber } from '../shared/pubsub.js';
 import { EVENTS_CHANNEL } from './event-recorder.js';
-import { encodeEvents, type EncodedEvents, type StoredEvent } from './feed-format.js';
+import { encodeEvents, type FeedMessage, type StoredEvent } from '@rp/contract/feed';
 import { getRelease } from './service.js';
-
-export type FeedMessage =
-  | ({ type: 'snapshot'; release: Awaited<ReturnType<typeof getRelease>>; more: boolean } & EncodedEvents)
-  | ({ type: 'events' } & EncodedEvents)
-  | { type: 'release'; release: Awaited<ReturnType<typeof getRelease>> };
 
 export interface FeedClient {
   /** Receives one JSON-serialised FeedMessage, as text or as its UTF-8 bytes (one encoding shared by every viewer). */

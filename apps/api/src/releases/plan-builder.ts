@@ -6,7 +6,8 @@ import { projectGitAccess } from '../projects/service.js';
 import type { Project } from '../generated/prisma/client.js';
 import type { Db } from '../shared/db.js';
 import type { SecretBox } from '../shared/secret-box.js';
-import { toEngineRollout, type RolloutSpec } from './rollout.js';
+import type { RolloutSpec } from '@rp/contract/rollout';
+import { toEngineRollout } from './rollout.js';
 
 type StoredHealthCheck =
   | { type: 'http'; url: string; timeoutSeconds?: number; retries?: number; intervalSeconds?: number }

@@ -1,10 +1,8 @@
-import { GLOBAL_STAGES, TARGET_STAGES } from '@rp/deploy-engine';
+import type { RolloutSpec } from '@rp/contract/rollout';
+import { plannedStages, type RunKind } from '@rp/contract/stages';
 import type { DbTx } from '../shared/db.js';
-import type { RolloutSpec } from './rollout.js';
 
 const HISTORY = 10;
-/** A rollback run: prepare, then per target the switch (with restart) and its health check. */
-const ROLLBACK_TARGET_STAGES = 2;
 
 export interface Progress {
   percent: number;
@@ -17,6 +15,24 @@ export interface Progress {
  * environment's last successful runs of the same kind, per stage and per target, divided by the rollout's
  * parallelism for per-target stages.
  */
+/**
+ * Percent of the planned stage units (each global stage once, each per-target stage once per target) that have
+ * finished. Stages outside the plan (an automatic rollback of a batch) do not count, so a run never shows 100 %
+ * before its last planned stage is done.
+ */
+export function percentDone(kind: RunKind, targets: number, finished: readonly { stage: string | null; target: string | null }[]): number {
+  const planned = plannedStages(kind);
+  const global: readonly string[] = planned.global;
+  const perTarget: readonly string[] = planned.perTarget;
+  const done = new Set(
+    finished
+      .filter((f) => f.stage !== null && (f.target ? perTarget.includes(f.stage) : global.includes(f.stage)))
+      .map((f) => `${f.stage}\u0000${f.target ?? ''}`),
+  );
+  const total = global.length + perTarget.length * targets;
+  return Math.min(100, Math.floor((done.size / Math.max(total, 1)) * 100));
+}
+
 export async function releaseProgress(db: DbTx, release: { id: string; kind: 'release' | 'rollback'; state: string; environmentId: string; rollout: unknown }): Promise<Progress> {
   if (release.state === 'succeeded') return { percent: 100, etaSeconds: 0 };
   if (!['running', 'paused'].includes(release.state)) return { percent: 0, etaSeconds: null };
@@ -29,10 +45,8 @@ export async function releaseProgress(db: DbTx, release: { id: string; kind: 're
     select: { stage: true, target: true },
   });
 
-  const globalStages: readonly string[] = release.kind === 'rollback' ? ['prepare'] : GLOBAL_STAGES;
-  const perTarget = release.kind === 'rollback' ? ROLLBACK_TARGET_STAGES : TARGET_STAGES.length;
-  const total = globalStages.length + perTarget * targets;
-  const percent = Math.min(99, Math.floor((finished.length / Math.max(total, 1)) * 100));
+  const globalStages = plannedStages(release.kind).global;
+  const percent = percentDone(release.kind, targets, finished);
   if (release.state === 'paused') return { percent, etaSeconds: null };
 
   const past = await db.release.findMany({

@@ -3,7 +3,8 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { allow } from '../auth/permissions.js';
 import { actorOf, requestContext } from '../auth/request-context.js';
-import { errorResponses } from '../shared/schemas.js';
+import { errorResponses } from '@rp/contract/common';
+import { CLOSE_NOT_FOUND, CLOSE_TOO_SLOW } from '@rp/contract/feed';
 import { createSshTransport } from '@rp/deploy-engine';
 import { planPreview } from './dry-run.js';
 import { LiveFeed } from './live-feed.js';
@@ -30,7 +31,7 @@ import {
   TriggerStatus,
   VersionMatrix,
   VersionQuery,
-} from './schemas.js';
+} from '@rp/contract/releases';
 import {
   abortRelease,
   cancelRelease,
@@ -49,8 +50,6 @@ import {
 
 /** A viewer that cannot keep up is dropped rather than buffered without bound or allowed to slow the release. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
-export const CLOSE_TOO_SLOW = 4008;
-export const CLOSE_NOT_FOUND = 4404;
 
 export const releaseRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const groupOfRelease = (request: FastifyRequest) => releaseGroup(app.db, (request.params as { id: string }).id);

@@ -8,14 +8,16 @@ import { projectGitAccess } from '../projects/service.js';
 import type { Db, DbTx } from '../shared/db.js';
 import { BadGateway, Conflict, Forbidden, Invalid, NotFound } from '../shared/errors.js';
 import { publish } from '../shared/pubsub.js';
-import { pageArgs } from '../shared/schemas.js';
+import { pageArgs } from '../shared/pagination.js';
 import type { SecretBox } from '../shared/secret-box.js';
 import { EVENTS_CHANNEL } from './event-recorder.js';
 import { isInsideWindow, type ReleaseWindow } from '../environments/windows.js';
 import { releaseProgress } from './progress.js';
-import { DEFAULT_ROLLOUT, type RolloutSpec } from './rollout.js';
-import type { CreateReleaseBody, ReleaseQuery } from './schemas.js';
-import { transition, type Transition } from './state-machine.js';
+import type { RolloutSpec } from '@rp/contract/rollout';
+import { DEFAULT_ROLLOUT } from './rollout.js';
+import type { CreateReleaseBody, ReleaseQuery } from '@rp/contract/releases';
+import type { Transition } from '@rp/contract/release-states';
+import { transition } from './state-machine.js';
 import { CONTROL_CHANNEL, QUEUE_CHANNEL } from './worker.js';
 
 const include = {

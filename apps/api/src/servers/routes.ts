@@ -4,8 +4,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { allow } from '../auth/permissions.js';
 import { actorOf, requestContext } from '../auth/request-context.js';
-import { errorResponses, IdParams } from '../shared/schemas.js';
-import { ConnectionTestResult, CreateServerBody, ServerPage, ServerQuery, ServerView, UpdateServerBody } from './schemas.js';
+import { errorResponses, IdParams } from '@rp/contract/common';
+import { ConnectionTestResult, CreateServerBody, ServerPage, ServerQuery, ServerView, UpdateServerBody } from '@rp/contract/servers';
 import { createServer, deleteServer, getServer, listServers, resetHostKey, testConnection, updateServer } from './service.js';
 
 const serverGroup = (app: FastifyInstance) => async (request: FastifyRequest) => {

@@ -6,9 +6,9 @@ import type { Actor, RequestContext } from '../auth/actor.js';
 import { revealSecret } from '../credentials/service.js';
 import type { Db, DbTx } from '../shared/db.js';
 import { Conflict, Invalid, NotFound } from '../shared/errors.js';
-import { pageArgs } from '../shared/schemas.js';
+import { pageArgs } from '../shared/pagination.js';
 import type { SecretBox } from '../shared/secret-box.js';
-import type { CreateServerBody, ServerQuery, UpdateServerBody } from './schemas.js';
+import type { CreateServerBody, ServerQuery, UpdateServerBody } from '@rp/contract/servers';
 
 type ServerRow = Prisma.ServerGetPayload<{ include: { credential: { select: { name: true } } } }>;
 const withCredential = { credential: { select: { name: true } } } as const;

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { allow } from '../auth/permissions.js';
 import { actorOf } from '../auth/request-context.js';
-import { errorResponses } from '../shared/schemas.js';
-import { ReleaseStats, StatsQuery } from './schemas.js';
+import { errorResponses } from '@rp/contract/common';
+import { ReleaseStats, StatsQuery } from '@rp/contract/stats';
 import { releaseStats } from './service.js';
 
 export const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {

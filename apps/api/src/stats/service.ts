@@ -2,7 +2,7 @@ import type { Static } from 'typebox';
 import { Prisma } from '../generated/prisma/client.js';
 import type { Actor } from '../auth/actor.js';
 import type { Db } from '../shared/db.js';
-import type { ReleaseStats, StatsQuery } from './schemas.js';
+import type { ReleaseStats, StatsQuery } from '@rp/contract/stats';
 
 const DAY_MS = 86_400_000;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);

@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { allow } from '../auth/permissions.js';
 import { actorOf, requestContext } from '../auth/request-context.js';
-import { errorResponses } from '../shared/schemas.js';
-import { CreatedToken, CreateTokenBody, TokenIdParams, TokenPage, TokenQuery } from './schemas.js';
+import { errorResponses } from '@rp/contract/common';
+import { CreatedToken, CreateTokenBody, TokenIdParams, TokenPage, TokenQuery } from '@rp/contract/tokens';
 import { createToken, listTokens, revokeToken } from './service.js';
 
 export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {

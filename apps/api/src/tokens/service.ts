@@ -6,8 +6,8 @@ import type { Actor, RequestContext } from '../auth/actor.js';
 import { API_TOKEN_PREFIX, hashToken } from '../auth/authenticate.js';
 import type { Db } from '../shared/db.js';
 import { Forbidden, NotFound } from '../shared/errors.js';
-import { pageArgs } from '../shared/schemas.js';
-import type { CreateTokenBody } from './schemas.js';
+import { pageArgs } from '../shared/pagination.js';
+import type { CreateTokenBody } from '@rp/contract/tokens';
 
 type TokenRow = Prisma.ApiTokenGetPayload<{ include: { user: { select: { username: true } } } }>;
 

@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { allow } from '../auth/permissions.js';
 import { requestContext } from '../auth/request-context.js';
-import { errorResponses, IdParams } from '../shared/schemas.js';
-import { CreateUserBody, UpdateUserBody, UserPage, UserQuery, UserView } from './schemas.js';
+import { errorResponses, IdParams } from '@rp/contract/common';
+import { CreateUserBody, UpdateUserBody, UserPage, UserQuery, UserView } from '@rp/contract/users';
 import { createUser, deleteUser, getUser, listUsers, updateUser } from './service.js';
 
 export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {

@@ -5,8 +5,8 @@ import type { RequestContext } from '../auth/actor.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 import type { Db } from '../shared/db.js';
 import { Conflict, Invalid, NotFound } from '../shared/errors.js';
-import { pageArgs } from '../shared/schemas.js';
-import type { CreateUserBody, UpdateUserBody, UserQuery } from './schemas.js';
+import { pageArgs } from '../shared/pagination.js';
+import type { CreateUserBody, UpdateUserBody, UserQuery } from '@rp/contract/users';
 import { toUserView, userInclude } from './view.js';
 
 export async function listUsers(db: Db, query: Static<typeof UserQuery>) {

@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { decodeEvents } from '../../src/releases/feed-format.js';
+import { decodeEvents } from '@rp/contract/feed';
 
 export interface FeedEvent {
   seq: number;

@@ -1,5 +1,5 @@
-import { Type } from 'typebox';
-import { Page, PageQuery, Str, Uuid } from '../shared/schemas.js';
+import { Type, type Static } from 'typebox';
+import { Page, PageQuery, Str, Uuid } from './common.js';
 
 const Username = Str(64, { minLength: 2, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$', description: 'letters, digits, . _ -' });
 /** bcrypt reads at most 72 bytes; a longer password would silently lose its tail. */
@@ -52,3 +52,11 @@ export const UpdateUserBody = Type.Object(
   },
   { additionalProperties: false, minProperties: 1 },
 );
+
+export type NewPassword = Static<typeof NewPassword>;
+export type MembershipView = Static<typeof MembershipView>;
+export type UserView = Static<typeof UserView>;
+export type UserPage = Static<typeof UserPage>;
+export type UserQuery = Static<typeof UserQuery>;
+export type CreateUserBody = Static<typeof CreateUserBody>;
+export type UpdateUserBody = Static<typeof UpdateUserBody>;

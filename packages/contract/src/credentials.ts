@@ -1,6 +1,6 @@
-import { Type } from 'typebox';
-import { Line, Name, NullableUuid, Timestamps } from '../shared/fields.js';
-import { Page, PageQuery, Str, Uuid } from '../shared/schemas.js';
+import { Type, type Static } from 'typebox';
+import { Line, Name, NullableUuid, Timestamps } from './fields.js';
+import { Page, PageQuery, Str, Uuid } from './common.js';
 
 export const CredentialKind = Type.Union([Type.Literal('ssh_key'), Type.Literal('git_token')]);
 
@@ -56,3 +56,10 @@ export const UpdateCredentialBody = Type.Object(
   },
   { additionalProperties: false, minProperties: 1 },
 );
+
+export type CredentialKind = Static<typeof CredentialKind>;
+export type CredentialView = Static<typeof CredentialView>;
+export type CredentialPage = Static<typeof CredentialPage>;
+export type CredentialQuery = Static<typeof CredentialQuery>;
+export type CreateCredentialBody = Static<typeof CreateCredentialBody>;
+export type UpdateCredentialBody = Static<typeof UpdateCredentialBody>;

@@ -1,5 +1,5 @@
-import { Type } from 'typebox';
-import { Page, PageQuery, Str } from '../shared/schemas.js';
+import { Type, type Static } from 'typebox';
+import { Page, PageQuery, Str } from './common.js';
 
 export const AuditQuery = Type.Object(
   {
@@ -30,3 +30,7 @@ export const AuditEntryView = Type.Object({
 });
 
 export const AuditPage = Page(AuditEntryView);
+
+export type AuditQuery = Static<typeof AuditQuery>;
+export type AuditEntryView = Static<typeof AuditEntryView>;
+export type AuditPage = Static<typeof AuditPage>;

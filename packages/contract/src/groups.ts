@@ -1,5 +1,5 @@
-import { Type } from 'typebox';
-import { Page, PageQuery, Str, Uuid } from '../shared/schemas.js';
+import { Type, type Static } from 'typebox';
+import { Page, PageQuery, Str, Uuid } from './common.js';
 
 export const Role = Type.Union([Type.Literal('owner'), Type.Literal('developer'), Type.Literal('viewer')]);
 
@@ -40,3 +40,16 @@ export const MemberView = Type.Object({
 export const MemberPage = Page(MemberView);
 export const MemberQuery = Type.Object({ ...PageQuery }, { additionalProperties: false });
 export const SetMemberBody = Type.Object({ role: Role }, { additionalProperties: false });
+
+export type Role = Static<typeof Role>;
+export type GroupView = Static<typeof GroupView>;
+export type GroupPage = Static<typeof GroupPage>;
+export type GroupQuery = Static<typeof GroupQuery>;
+export type CreateGroupBody = Static<typeof CreateGroupBody>;
+export type UpdateGroupBody = Static<typeof UpdateGroupBody>;
+export type GroupIdParams = Static<typeof GroupIdParams>;
+export type MemberParams = Static<typeof MemberParams>;
+export type MemberView = Static<typeof MemberView>;
+export type MemberPage = Static<typeof MemberPage>;
+export type MemberQuery = Static<typeof MemberQuery>;
+export type SetMemberBody = Static<typeof SetMemberBody>;

@@ -1,22 +1,11 @@
-import { Type } from 'typebox';
-import { Page, PageQuery, Str, Uuid, Nullable } from '../shared/schemas.js';
+import { Type, type Static } from 'typebox';
+import { Page, PageQuery, Str, Uuid, Nullable } from './common.js';
+import { RELEASE_STATES } from './release-states.js';
 import { RolloutSpec } from './rollout.js';
 
 const Timestamp = Nullable(Type.String({ format: 'date-time' }));
 
-export const ReleaseStateSchema = Type.Union([
-  Type.Literal('pending_approval'),
-  Type.Literal('approved'),
-  Type.Literal('rejected'),
-  Type.Literal('queued'),
-  Type.Literal('running'),
-  Type.Literal('paused'),
-  Type.Literal('succeeded'),
-  Type.Literal('failed'),
-  Type.Literal('aborted'),
-  Type.Literal('interrupted'),
-  Type.Literal('cancelled'),
-]);
+export const ReleaseStateSchema = Type.Enum(RELEASE_STATES);
 
 export const TargetView = Type.Object({
   serverId: Uuid,
@@ -180,3 +169,28 @@ export const MoveBody = Type.Object(
   { before: Type.Optional(Uuid) },
   { additionalProperties: false, description: 'queue this release just before another queued release of the same environment; without `before`, at the end' },
 );
+
+export type ReleaseStateSchema = Static<typeof ReleaseStateSchema>;
+export type TargetView = Static<typeof TargetView>;
+export type ReleaseView = Static<typeof ReleaseView>;
+export type ReleasePage = Static<typeof ReleasePage>;
+export type ReleaseQuery = Static<typeof ReleaseQuery>;
+export type CreateReleaseBody = Static<typeof CreateReleaseBody>;
+export type DryRunBody = Static<typeof DryRunBody>;
+export type DryRunPlan = Static<typeof DryRunPlan>;
+export type ReviewBody = Static<typeof ReviewBody>;
+export type RollbackBody = Static<typeof RollbackBody>;
+export type LogQuery = Static<typeof LogQuery>;
+export type EventView = Static<typeof EventView>;
+export type LogPage = Static<typeof LogPage>;
+export type ReleaseIdParams = Static<typeof ReleaseIdParams>;
+export type EnvironmentIdParams = Static<typeof EnvironmentIdParams>;
+export type VersionQuery = Static<typeof VersionQuery>;
+export type VersionMatrix = Static<typeof VersionMatrix>;
+export type TriggerView = Static<typeof TriggerView>;
+export type TriggerStatus = Static<typeof TriggerStatus>;
+export type IssueTriggerBody = Static<typeof IssueTriggerBody>;
+export type IssuedTrigger = Static<typeof IssuedTrigger>;
+export type TriggerParams = Static<typeof TriggerParams>;
+export type FireTriggerBody = Static<typeof FireTriggerBody>;
+export type MoveBody = Static<typeof MoveBody>;

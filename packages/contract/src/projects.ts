@@ -1,6 +1,6 @@
-import { Type, type TSchema } from 'typebox';
-import { Line, NullableUuid, Script, Slug, Timestamps } from '../shared/fields.js';
-import { Page, PageQuery, Str, Uuid } from '../shared/schemas.js';
+import { Type, type TSchema, type Static } from 'typebox';
+import { Line, NullableUuid, Script, Slug, Timestamps } from './fields.js';
+import { Page, PageQuery, Str, Uuid } from './common.js';
 import { PRESET_IDS } from './presets.js';
 
 export const HOOK_STAGES = ['before-checkout', 'after-checkout', 'before-release', 'after-release'] as const;
@@ -147,3 +147,20 @@ export const CommitsView = Type.Object({
 });
 export const RefsQuery = Type.Object({ refresh: Type.Optional(Type.Boolean({ description: 'skip the 30 s cache' })) }, { additionalProperties: false });
 
+export type Preset = Static<typeof Preset>;
+export type Stage = Static<typeof Stage>;
+export type HealthCheckInput = Static<typeof HealthCheckInput>;
+export type HealthCheck = Static<typeof HealthCheck>;
+export type ProjectView = Static<typeof ProjectView>;
+export type ProjectPage = Static<typeof ProjectPage>;
+export type ProjectQuery = Static<typeof ProjectQuery>;
+export type CreateProjectBody = Static<typeof CreateProjectBody>;
+export type UpdateProjectBody = Static<typeof UpdateProjectBody>;
+export type HookParams = Static<typeof HookParams>;
+export type ApplyTemplateBody = Static<typeof ApplyTemplateBody>;
+export type PresetView = Static<typeof PresetView>;
+export type PresetList = Static<typeof PresetList>;
+export type RefsView = Static<typeof RefsView>;
+export type CommitsQuery = Static<typeof CommitsQuery>;
+export type CommitsView = Static<typeof CommitsView>;
+export type RefsQuery = Static<typeof RefsQuery>;

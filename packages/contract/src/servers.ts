@@ -1,6 +1,6 @@
-import { Type } from 'typebox';
-import { Line, Name, Timestamps } from '../shared/fields.js';
-import { Page, PageQuery, Str, Uuid } from '../shared/schemas.js';
+import { Type, type Static } from 'typebox';
+import { Line, Name, Timestamps } from './fields.js';
+import { Page, PageQuery, Str, Uuid } from './common.js';
 
 const Host = Str(255, { minLength: 1, pattern: '^[A-Za-z0-9]([A-Za-z0-9._:-]*[A-Za-z0-9])?$', description: 'host name, IPv4 or IPv6 address' });
 const Port = Type.Integer({ minimum: 1, maximum: 65_535 });
@@ -68,3 +68,11 @@ export const ConnectionTestResult = Type.Object({
   errorCode: Type.Optional(Type.String()),
   error: Type.Optional(Type.String()),
 });
+
+export type Fingerprint = Static<typeof Fingerprint>;
+export type ServerView = Static<typeof ServerView>;
+export type ServerPage = Static<typeof ServerPage>;
+export type ServerQuery = Static<typeof ServerQuery>;
+export type CreateServerBody = Static<typeof CreateServerBody>;
+export type UpdateServerBody = Static<typeof UpdateServerBody>;
+export type ConnectionTestResult = Static<typeof ConnectionTestResult>;

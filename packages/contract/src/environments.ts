@@ -1,6 +1,6 @@
-import { Type } from 'typebox';
-import { Line, Slug, Timestamps } from '../shared/fields.js';
-import { Page, PageQuery, Str, Uuid } from '../shared/schemas.js';
+import { Type, type Static } from 'typebox';
+import { Line, Slug, Timestamps } from './fields.js';
+import { Page, PageQuery, Str, Uuid } from './common.js';
 
 export const SECRET_MASK = '******';
 
@@ -114,3 +114,15 @@ export const WindowStatus = Type.Object({
   localTime: Type.String({ description: 'the wall clock in the time zone, e.g. 2026-11-23 10:05 Mon' }),
   windows: Type.Array(Type.Object({ days: Type.Array(Type.Integer()), start: Type.String(), end: Type.String() })),
 });
+
+export type VariableInput = Static<typeof VariableInput>;
+export type VariableView = Static<typeof VariableView>;
+export type RolloutInput = Static<typeof RolloutInput>;
+export type RolloutView = Static<typeof RolloutView>;
+export type ReleaseWindowSchema = Static<typeof ReleaseWindowSchema>;
+export type EnvironmentView = Static<typeof EnvironmentView>;
+export type EnvironmentPage = Static<typeof EnvironmentPage>;
+export type EnvironmentQuery = Static<typeof EnvironmentQuery>;
+export type CreateEnvironmentBody = Static<typeof CreateEnvironmentBody>;
+export type UpdateEnvironmentBody = Static<typeof UpdateEnvironmentBody>;
+export type WindowStatus = Static<typeof WindowStatus>;

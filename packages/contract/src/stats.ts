@@ -1,5 +1,5 @@
-import { Type } from 'typebox';
-import { Nullable, Uuid } from '../shared/schemas.js';
+import { Type, type Static } from 'typebox';
+import { Nullable, Uuid } from './common.js';
 
 export const StatsQuery = Type.Object(
   {
@@ -28,3 +28,6 @@ export const ReleaseStats = Type.Object({
   queued: Type.Integer({ description: 'queued now' }),
   pendingApproval: Type.Integer({ description: 'waiting for approval now' }),
 });
+
+export type StatsQuery = Static<typeof StatsQuery>;
+export type ReleaseStats = Static<typeof ReleaseStats>;

@@ -1,5 +1,5 @@
-import { Type } from 'typebox';
-import { Str } from './schemas.js';
+import { Type, type Static } from 'typebox';
+import { Str } from './common.js';
 
 /** A single-line text field: a newline or NUL in a name or path ends up in a log line or a command someday. */
 export const Line = (maxLength: number, opts: { minLength?: number; description?: string } = {}) =>
@@ -22,3 +22,5 @@ export const Timestamps = {
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
 };
+
+export type NullableUuid = Static<typeof NullableUuid>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canTransition, FINAL_STATES, TRANSITIONS } from './state-machine.js';
+import { canTransition, FINAL_STATES, TRANSITIONS } from './release-states.js';
 
 describe('release state machine', () => {
   it('follows pending_approval → approved → queued → running ⇄ paused → final', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeEvents, encodeEvents, type EventView, type StoredEvent } from './feed-format.js';
+import { decodeEvents, encodeEvents, type EventView, type StoredEvent } from './feed.js';
 
 const log = (seq: number, stage: string, target: string | null, text: string): StoredEvent => ({
   seq,

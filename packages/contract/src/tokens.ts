@@ -1,5 +1,5 @@
-import { Type } from 'typebox';
-import { Page, PageQuery, Str, Uuid } from '../shared/schemas.js';
+import { Type, type Static } from 'typebox';
+import { Page, PageQuery, Str, Uuid } from './common.js';
 
 export const Scope = Type.Union([Type.Literal('read'), Type.Literal('release'), Type.Literal('admin')]);
 
@@ -37,3 +37,11 @@ export const CreatedToken = Type.Object({
 });
 
 export const TokenIdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
+
+export type Scope = Static<typeof Scope>;
+export type TokenView = Static<typeof TokenView>;
+export type TokenPage = Static<typeof TokenPage>;
+export type TokenQuery = Static<typeof TokenQuery>;
+export type CreateTokenBody = Static<typeof CreateTokenBody>;
+export type CreatedToken = Static<typeof CreatedToken>;
+export type TokenIdParams = Static<typeof TokenIdParams>;

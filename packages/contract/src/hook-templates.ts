@@ -1,7 +1,7 @@
-import { Type } from 'typebox';
-import { HOOK_SCRIPT_MAX, Stage } from '../projects/schemas.js';
-import { Line, Name, NullableUuid, Script, Timestamps } from '../shared/fields.js';
-import { Page, PageQuery, Uuid } from '../shared/schemas.js';
+import { Type, type Static } from 'typebox';
+import { HOOK_SCRIPT_MAX, Stage } from './projects.js';
+import { Line, Name, NullableUuid, Script, Timestamps } from './fields.js';
+import { Page, PageQuery, Uuid } from './common.js';
 
 export const HookTemplateView = Type.Object({
   id: Uuid,
@@ -35,3 +35,9 @@ export const UpdateHookTemplateBody = Type.Object(
   { name: Type.Optional(Name(100)), description: Type.Optional(Line(500)), script: Type.Optional(Script(HOOK_SCRIPT_MAX)) },
   { additionalProperties: false, minProperties: 1 },
 );
+
+export type HookTemplateView = Static<typeof HookTemplateView>;
+export type HookTemplatePage = Static<typeof HookTemplatePage>;
+export type HookTemplateQuery = Static<typeof HookTemplateQuery>;
+export type CreateHookTemplateBody = Static<typeof CreateHookTemplateBody>;
+export type UpdateHookTemplateBody = Static<typeof UpdateHookTemplateBody>;

@@ -1,19 +1,12 @@
+import type { EventView, ReleaseView } from './releases.js';
+
 /**
  * The live channel's wire format. Log lines are the bulk of it (thousands a second, to every viewer), so they
  * travel grouped by (stage, target, stream) in columns: `seq` and `at` (epoch ms) as a first value followed by
  * differences (mostly `1` and a few ms), and `text`. That is about a fifth of the bytes of one object per line and
  * no object or array per line for the viewer's JSON parser to build. Other events travel as they are stored.
  */
-export interface EventView {
-  seq: number;
-  at: string;
-  type: string;
-  stage: string | null;
-  target: string | null;
-  stream: string | null;
-  text: string | null;
-  data: unknown;
-}
+export type { EventView };
 
 /** An event as stored (`at` straight from the database), before it is put on the wire. */
 export type StoredEvent = Omit<EventView, 'at'> & { at: Date };
@@ -60,7 +53,7 @@ export function encodeEvents(all: readonly StoredEvent[]): EncodedEvents {
   return { events, lines };
 }
 
-/** The inverse, for consumers that want one ordered list (tests, the benchmark; the SPA has its own copy). */
+/** The inverse: one list ordered by seq, log lines back in the shape `GET /api/releases/:id/logs` returns them. */
 export function decodeEvents(encoded: EncodedEvents): EventView[] {
   const out: EventView[] = [...encoded.events];
   for (const g of encoded.lines) {
@@ -74,3 +67,14 @@ export function decodeEvents(encoded: EncodedEvents): EventView[] {
   }
   return out.sort((a, b) => a.seq - b.seq);
 }
+
+/** What `/ws/releases/:id` sends: a snapshot first (`more` while older lines follow), then events and state changes. */
+export type FeedMessage =
+  | ({ type: 'snapshot'; release: ReleaseView; more: boolean } & EncodedEvents)
+  | ({ type: 'events' } & EncodedEvents)
+  | { type: 'release'; release: ReleaseView };
+
+/** The server closes a viewer whose socket buffer overflows; it should come straight back with `?since=`. */
+export const CLOSE_TOO_SLOW = 4008;
+/** The release does not exist (or was deleted): asking again cannot help. */
+export const CLOSE_NOT_FOUND = 4404;

@@ -1,4 +1,4 @@
-import { Type, type TSchema } from 'typebox';
+import { Type, type TSchema, type Static } from 'typebox';
 
 /** Every string field has a bound: an unbounded string is how a 1 MB payload reaches the database. */
 export const Str = (maxLength: number, opts: { minLength?: number; pattern?: string; description?: string } = {}) =>
@@ -41,4 +41,6 @@ export const errorResponses = {
   409: ErrorBody,
 };
 
-export const pageArgs = (page: number, pageSize: number) => ({ skip: (page - 1) * pageSize, take: pageSize });
+export type Uuid = Static<typeof Uuid>;
+export type IdParams = Static<typeof IdParams>;
+export type ErrorBody = Static<typeof ErrorBody>;
