@@ -13,7 +13,7 @@ import { groupRoutes } from './groups/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { hookTemplateRoutes } from './hook-templates/routes.js';
 import { registerErrorHandling } from './plugins/app/error-handler.js';
-import { registerPermissionGuard } from './plugins/app/permission-guard.js';
+import { registerPermissionGuard } from './plugins/app/auth/permission-guard.js';
 import { registerValidation } from './plugins/app/validation.js';
 import { registerOpenApi } from './plugins/external/openapi.js';
 import { registerSecurity } from './plugins/external/security.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashToken } from '../src/auth/authenticate.js';
+import { hashToken } from '../src/plugins/app/auth/authenticate.js';
 import { buildTestApp, type TestApp, type TestUser } from './helpers/test-app.js';
 
 describe('API tokens', () => {

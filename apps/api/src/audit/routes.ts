@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { allow } from '../auth/permissions.js';
+import { allow } from '../plugins/app/auth/permissions.js';
 import { errorResponses } from '@rp/contract/common';
 import { AuditPage, AuditQuery } from '@rp/contract/audit';
 import { listAudit } from './service.js';

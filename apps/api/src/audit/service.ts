@@ -1,5 +1,5 @@
 import type { Prisma } from '../generated/prisma/client.js';
-import type { RequestContext } from '../auth/actor.js';
+import type { RequestContext } from '../plugins/app/auth/actor.js';
 import type { DbTx } from '../shared/db.js';
 import { pageArgs } from '../shared/pagination.js';
 

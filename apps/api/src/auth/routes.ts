@@ -4,8 +4,8 @@ import { errorResponses } from '@rp/contract/common';
 import { Unauthorized } from '../shared/errors.js';
 import { toUserView, userInclude } from '../users/view.js';
 import { UserView } from '@rp/contract/users';
-import { allow } from './permissions.js';
-import { actorOf, requestContext } from './request-context.js';
+import { allow } from '../plugins/app/auth/permissions.js';
+import { actorOf, requestContext } from '../plugins/app/auth/request-context.js';
 import { ChangePasswordBody, LoginBody, SessionView } from '@rp/contract/auth';
 import { changeOwnPassword, login, logout, refresh } from './service.js';
 

@@ -2,7 +2,7 @@ import { recordAudit } from '../audit/service.js';
 import type { Db } from '../shared/db.js';
 import { Unauthorized } from '../shared/errors.js';
 import { toUserView, userInclude } from '../users/view.js';
-import type { RequestContext } from './actor.js';
+import type { RequestContext } from '../plugins/app/auth/actor.js';
 import type { PasswordHasher } from './passwords.js';
 
 export interface AuthDeps {

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { allow } from '../auth/permissions.js';
-import { requestContext } from '../auth/request-context.js';
+import { allow } from '../plugins/app/auth/permissions.js';
+import { requestContext } from '../plugins/app/auth/request-context.js';
 import { projectGroup } from '../projects/routes.js';
 import { errorResponses, IdParams } from '@rp/contract/common';
 import { CreateEnvironmentBody, EnvironmentPage, EnvironmentQuery, EnvironmentView, UpdateEnvironmentBody, WindowStatus } from '@rp/contract/environments';

@@ -1,7 +1,7 @@
 import type { Static } from 'typebox';
 import type { Environment, Prisma } from '../generated/prisma/client.js';
 import { recordAudit } from '../audit/service.js';
-import type { RequestContext } from '../auth/actor.js';
+import type { RequestContext } from '../plugins/app/auth/actor.js';
 import { relativePathProblem } from '../projects/validation.js';
 import type { Db, DbTx } from '../shared/db.js';
 import { Conflict, Invalid, NotFound } from '../shared/errors.js';

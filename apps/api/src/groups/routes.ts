@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { allow } from '../auth/permissions.js';
-import { actorOf, requestContext } from '../auth/request-context.js';
+import { allow } from '../plugins/app/auth/permissions.js';
+import { actorOf, requestContext } from '../plugins/app/auth/request-context.js';
 import { errorResponses } from '@rp/contract/common';
 import {
   CreateGroupBody,

@@ -2,7 +2,7 @@ import type { Static } from 'typebox';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { GroupRole } from '../generated/prisma/enums.js';
 import { recordAudit } from '../audit/service.js';
-import type { Actor, RequestContext } from '../auth/actor.js';
+import type { Actor, RequestContext } from '../plugins/app/auth/actor.js';
 import type { Db } from '../shared/db.js';
 import { Conflict, NotFound } from '../shared/errors.js';
 import { pageArgs } from '../shared/pagination.js';

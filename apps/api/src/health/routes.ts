@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { allow } from '../auth/permissions.js';
+import { allow } from '../plugins/app/auth/permissions.js';
 
 const Status = Type.Object({ status: Type.String(), error: Type.Optional(Type.String()) });
 

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { allow } from '../auth/permissions.js';
-import { actorOf, requestContext } from '../auth/request-context.js';
+import { allow } from '../plugins/app/auth/permissions.js';
+import { actorOf, requestContext } from '../plugins/app/auth/request-context.js';
 import { errorResponses, IdParams } from '@rp/contract/common';
 import { CreateHookTemplateBody, HookTemplatePage, HookTemplateQuery, HookTemplateView, UpdateHookTemplateBody } from '@rp/contract/hook-templates';
 import { createHookTemplate, deleteHookTemplate, getHookTemplate, listHookTemplates, updateHookTemplate } from './service.js';

@@ -1,7 +1,7 @@
 import type { Static } from 'typebox';
 import type { HookTemplate, Prisma } from '../generated/prisma/client.js';
 import { recordAudit } from '../audit/service.js';
-import type { Actor, RequestContext } from '../auth/actor.js';
+import type { Actor, RequestContext } from '../plugins/app/auth/actor.js';
 import { hooksOf } from '../projects/service.js';
 import type { Db, DbTx } from '../shared/db.js';
 import { Conflict, Invalid, NotFound } from '../shared/errors.js';

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { allow } from '../auth/permissions.js';
-import { actorOf, requestContext } from '../auth/request-context.js';
+import { allow } from '../plugins/app/auth/permissions.js';
+import { actorOf, requestContext } from '../plugins/app/auth/request-context.js';
 import { errorResponses, ErrorBody, IdParams } from '@rp/contract/common';
 import { PRESET_IDS } from '@rp/contract/presets';
 import { PRESETS } from './presets.js';

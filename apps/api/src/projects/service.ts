@@ -2,7 +2,7 @@ import { listCommits, listRefs, PlanValidationError } from '@rp/deploy-engine';
 import type { Static } from 'typebox';
 import { Prisma, type Project } from '../generated/prisma/client.js';
 import { recordAudit } from '../audit/service.js';
-import type { Actor, RequestContext } from '../auth/actor.js';
+import type { Actor, RequestContext } from '../plugins/app/auth/actor.js';
 import { revealSecret } from '../credentials/service.js';
 import type { Db, DbTx } from '../shared/db.js';
 import { BadGateway, Conflict, Invalid, NotFound } from '../shared/errors.js';

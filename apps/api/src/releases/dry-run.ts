@@ -1,6 +1,6 @@
 import { dryRun, splitIntoBatches, type Target } from '@rp/deploy-engine';
 import type { Static } from 'typebox';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../plugins/app/auth/actor.js';
 import { maskedVariables } from '../environments/service.js';
 import { projectGitAccess } from '../projects/service.js';
 import type { Db } from '../shared/db.js';

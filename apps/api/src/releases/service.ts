@@ -2,7 +2,7 @@ import { PlanValidationError, resolveRef } from '@rp/deploy-engine';
 import type { Static } from 'typebox';
 import type { Prisma } from '../generated/prisma/client.js';
 import { recordAudit } from '../audit/service.js';
-import type { Actor, RequestContext } from '../auth/actor.js';
+import type { Actor, RequestContext } from '../plugins/app/auth/actor.js';
 import { authenticatedUrl, scrub, type GitAccess } from '../projects/refs.js';
 import { projectGitAccess } from '../projects/service.js';
 import type { Db, DbTx } from '../shared/db.js';

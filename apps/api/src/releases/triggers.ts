@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { recordAudit } from '../audit/service.js';
-import type { Actor, RequestContext } from '../auth/actor.js';
-import { hashToken } from '../auth/authenticate.js';
-import { hasGroupRole } from '../auth/permissions.js';
+import type { Actor, RequestContext } from '../plugins/app/auth/actor.js';
+import { hashToken } from '../plugins/app/auth/authenticate.js';
+import { hasGroupRole } from '../plugins/app/auth/permissions.js';
 import type { Db } from '../shared/db.js';
 import { Forbidden, NotFound, Unauthorized } from '../shared/errors.js';
 import type { SecretBox } from '../shared/secret-box.js';

@@ -2,7 +2,7 @@ import type { Transport } from '@rp/deploy-engine';
 import type { Static } from 'typebox';
 import type { Prisma } from '../generated/prisma/client.js';
 import { recordAudit } from '../audit/service.js';
-import type { Actor, RequestContext } from '../auth/actor.js';
+import type { Actor, RequestContext } from '../plugins/app/auth/actor.js';
 import { revealSecret } from '../credentials/service.js';
 import type { Db, DbTx } from '../shared/db.js';
 import { Conflict, Invalid, NotFound } from '../shared/errors.js';

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { allow } from '../auth/permissions.js';
-import { actorOf } from '../auth/request-context.js';
+import { allow } from '../plugins/app/auth/permissions.js';
+import { actorOf } from '../plugins/app/auth/request-context.js';
 import { errorResponses } from '@rp/contract/common';
 import { ReleaseStats, StatsQuery } from '@rp/contract/stats';
 import { releaseStats } from './service.js';

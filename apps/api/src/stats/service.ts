@@ -1,6 +1,6 @@
 import type { Static } from 'typebox';
 import { Prisma } from '../generated/prisma/client.js';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../plugins/app/auth/actor.js';
 import type { Db } from '../shared/db.js';
 import type { ReleaseStats, StatsQuery } from '@rp/contract/stats';
 

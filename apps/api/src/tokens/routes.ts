@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { allow } from '../auth/permissions.js';
-import { actorOf, requestContext } from '../auth/request-context.js';
+import { allow } from '../plugins/app/auth/permissions.js';
+import { actorOf, requestContext } from '../plugins/app/auth/request-context.js';
 import { errorResponses } from '@rp/contract/common';
 import { CreatedToken, CreateTokenBody, TokenIdParams, TokenPage, TokenQuery } from '@rp/contract/tokens';
 import { createToken, listTokens, revokeToken } from './service.js';

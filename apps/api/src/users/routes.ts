@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { allow } from '../auth/permissions.js';
-import { requestContext } from '../auth/request-context.js';
+import { allow } from '../plugins/app/auth/permissions.js';
+import { requestContext } from '../plugins/app/auth/request-context.js';
 import { errorResponses, IdParams } from '@rp/contract/common';
 import { CreateUserBody, UpdateUserBody, UserPage, UserQuery, UserView } from '@rp/contract/users';
 import { createUser, deleteUser, getUser, listUsers, updateUser } from './service.js';

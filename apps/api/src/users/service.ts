@@ -1,7 +1,7 @@
 import type { Static } from 'typebox';
 import type { Prisma } from '../generated/prisma/client.js';
 import { recordAudit } from '../audit/service.js';
-import type { RequestContext } from '../auth/actor.js';
+import type { RequestContext } from '../plugins/app/auth/actor.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 import type { Db } from '../shared/db.js';
 import { Conflict, Invalid, NotFound } from '../shared/errors.js';

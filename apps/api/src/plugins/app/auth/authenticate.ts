@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { GroupRole } from '../generated/prisma/enums.js';
-import { Unauthorized } from '../shared/errors.js';
+import type { GroupRole } from '../../../generated/prisma/enums.js';
+import { Unauthorized } from '../../../shared/errors.js';
 import type { Actor } from './actor.js';
 
 export const API_TOKEN_PREFIX = 'rpt_';

@@ -1,4 +1,4 @@
-import type { GroupRole, TokenScope } from '../generated/prisma/enums.js';
+import type { GroupRole, TokenScope } from '../../../generated/prisma/enums.js';
 
 /** Who is making a request, resolved once per request from a session JWT or an API token. */
 export interface Actor {

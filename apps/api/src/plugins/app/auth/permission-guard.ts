@@ -1,7 +1,7 @@
 import type { FastifyInstance, HTTPMethods } from 'fastify';
-import type { Actor } from '../../auth/actor.js';
-import { authenticate } from '../../auth/authenticate.js';
-import { checkGroup, checkIdentity, type Permission } from '../../auth/permissions.js';
+import type { Actor } from './actor.js';
+import { authenticate } from './authenticate.js';
+import { checkGroup, checkIdentity, type Permission } from './permissions.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import type { GroupRole, TokenScope } from '../generated/prisma/enums.js';
-import { Forbidden, Unauthorized } from '../shared/errors.js';
+import type { GroupRole, TokenScope } from '../../../generated/prisma/enums.js';
+import { Forbidden, Unauthorized } from '../../../shared/errors.js';
 import type { Actor } from './actor.js';
 
 /**
