@@ -27,4 +27,55 @@ export default tseslint.config(
     files: ['apps/web/src/**'],
     languageOptions: { globals: { ...globals.browser } },
   },
+  // The arrows are web → contract ← api → engine → contract (stage names only). Each rule below forbids an arrow
+  // that would point the other way or skip the contract.
+  {
+    files: ['apps/web/src/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'typebox', message: 'The SPA uses the contract\'s static types, not its schemas.' }],
+          patterns: [
+            { group: ['@rp/api', '@rp/api/*', '@rp/deploy-engine', '@rp/deploy-engine/*', '**/apps/api/**', '**/packages/*/src/**'], message: 'The SPA talks to the API over HTTP; shared shapes come from @rp/contract.' },
+            {
+              // Schema modules would bundle TypeBox: the SPA takes only their types. Plain-value modules are fine.
+              group: ['@rp/contract/*', '!@rp/contract/feed', '!@rp/contract/stages', '!@rp/contract/release-states', '!@rp/contract/rules'],
+              allowTypeImports: true,
+              message: 'Import only types from the contract\'s schema modules (`import type`).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['packages/contract/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@rp/*', 'fastify', '@fastify/*', '@prisma/*', 'ssh2', 'vue', 'pinia', '**/apps/**', '**/deploy-engine/**'], message: 'The contract depends on nothing of ours: every other package depends on it.' }] },
+      ],
+    },
+  },
+  {
+    files: ['packages/deploy-engine/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@rp/api', '@rp/api/*', '@rp/web', '@rp/web/*', 'fastify', '@fastify/*', '@prisma/*', '**/apps/**'], message: 'The engine knows nothing of HTTP, the database or the apps.' },
+            { group: ['@rp/contract/*', '!@rp/contract/stages'], message: 'The engine shares only its stage names with the contract.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['apps/api/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@rp/web', '@rp/web/*', '**/apps/web/**'], message: 'The API never imports the SPA.' }] }],
+    },
+  },
 );

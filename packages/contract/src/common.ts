@@ -16,6 +16,14 @@ export const PageQuery = {
   pageSize: Type.Integer({ minimum: 1, maximum: 200, default: 20 }),
 };
 
+/** One page of a list, as every list route answers. */
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
 export const Page = <T extends TSchema>(item: T) =>
   Type.Object({
     items: Type.Array(item),

@@ -1,8 +1,9 @@
 import { Type, type Static } from 'typebox';
+import { CREDENTIAL_KINDS } from './rules.js';
 import { Line, Name, NullableUuid, Timestamps } from './fields.js';
 import { Page, PageQuery, Str, Uuid } from './common.js';
 
-export const CredentialKind = Type.Union([Type.Literal('ssh_key'), Type.Literal('git_token')]);
+export const CredentialKind = Type.Enum(CREDENTIAL_KINDS);
 
 /** What the API shows of a credential: never the private key or token, which exist only as ciphertext. */
 export const CredentialView = Type.Object({

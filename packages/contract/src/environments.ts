@@ -1,8 +1,10 @@
 import { Type, type Static } from 'typebox';
+import { SECRET_MASK } from './rules.js';
 import { Line, Slug, Timestamps } from './fields.js';
 import { Page, PageQuery, Str, Uuid } from './common.js';
 
-export const SECRET_MASK = '******';
+export { SECRET_MASK };
+
 
 const DeployPath = Str(1024, { minLength: 2, pattern: '^/[A-Za-z0-9._@+=:,/-]+$', description: 'absolute; letters, digits and ._@+=:,/- only' });
 const VariableKey = Str(128, { minLength: 1, pattern: '^[A-Z_][A-Z0-9_]*$' });

@@ -1,7 +1,8 @@
 import { Type, type Static } from 'typebox';
+import { GROUP_ROLES } from './rules.js';
 import { Page, PageQuery, Str, Uuid } from './common.js';
 
-export const Role = Type.Union([Type.Literal('owner'), Type.Literal('developer'), Type.Literal('viewer')]);
+export const Role = Type.Enum(GROUP_ROLES);
 
 export const GroupView = Type.Object({
   id: Uuid,

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
-import { HOOK_SCRIPT_MAX, Stage } from './projects.js';
+import { Stage } from './projects.js';
+import { HOOK_SCRIPT_MAX } from './rules.js';
 import { Line, Name, NullableUuid, Script, Timestamps } from './fields.js';
 import { Page, PageQuery, Uuid } from './common.js';
 

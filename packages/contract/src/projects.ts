@@ -2,11 +2,10 @@ import { Type, type TSchema, type Static } from 'typebox';
 import { Line, NullableUuid, Script, Slug, Timestamps } from './fields.js';
 import { Page, PageQuery, Str, Uuid } from './common.js';
 import { PRESET_IDS } from './presets.js';
+import { HOOK_SCRIPT_MAX, HOOK_STAGES, type HookStage } from './rules.js';
 
-export const HOOK_STAGES = ['before-checkout', 'after-checkout', 'before-release', 'after-release'] as const;
-export type HookStage = (typeof HOOK_STAGES)[number];
+export { HOOK_SCRIPT_MAX, HOOK_STAGES, type HookStage };
 
-export const HOOK_SCRIPT_MAX = 64 * 1024;
 const COMMAND_MAX = 16 * 1024;
 
 export const Preset = Type.Enum(PRESET_IDS);

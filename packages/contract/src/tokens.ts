@@ -1,7 +1,8 @@
 import { Type, type Static } from 'typebox';
+import { TOKEN_SCOPES } from './rules.js';
 import { Page, PageQuery, Str, Uuid } from './common.js';
 
-export const Scope = Type.Union([Type.Literal('read'), Type.Literal('release'), Type.Literal('admin')]);
+export const Scope = Type.Enum(TOKEN_SCOPES);
 
 export const TokenView = Type.Object({
   id: Uuid,

@@ -1,15 +1,16 @@
 import { Type, type Static } from 'typebox';
+import { Role } from './groups.js';
+import { PASSWORD_MAX, PASSWORD_MIN, USERNAME_PATTERN } from './rules.js';
 import { Page, PageQuery, Str, Uuid } from './common.js';
 
-const Username = Str(64, { minLength: 2, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$', description: 'letters, digits, . _ -' });
-/** bcrypt reads at most 72 bytes; a longer password would silently lose its tail. */
-export const NewPassword = Str(72, { minLength: 8 });
+const Username = Str(64, { minLength: 2, pattern: USERNAME_PATTERN, description: 'letters, digits, . _ -' });
+export const NewPassword = Str(PASSWORD_MAX, { minLength: PASSWORD_MIN });
 const Email = Type.String({ format: 'email', maxLength: 254 });
 
 export const MembershipView = Type.Object({
   groupId: Uuid,
   groupName: Type.String(),
-  role: Type.Union([Type.Literal('owner'), Type.Literal('developer'), Type.Literal('viewer')]),
+  role: Role,
 });
 
 export const UserView = Type.Object({

@@ -1,60 +1,15 @@
+import type { CreateCredentialBody, CredentialQuery, CredentialView, UpdateCredentialBody } from '@rp/contract/credentials';
 import { http, query } from './http';
-import type { Page, PageQuery } from './types';
+import type { ListQuery, Page } from './types';
 
-export const CREDENTIAL_KINDS = ['ssh_key', 'git_token'] as const;
-export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
-
+export type { CreateCredentialBody, UpdateCredentialBody } from '@rp/contract/credentials';
+export { CREDENTIAL_KINDS, type CredentialKind } from '@rp/contract/rules';
 /** Metadata only: the API keeps private keys and tokens as ciphertext and never sends them back. */
-export interface Credential {
-  id: string;
-  /** null: a global credential, usable by every group. */
-  groupId: string | null;
-  name: string;
-  description: string;
-  kind: CredentialKind;
-  username: string | null;
-  /** ssh_key: the OpenSSH public key line for `authorized_keys`. */
-  publicKey: string | null;
-  /** ssh_key: SHA256 fingerprint of the public key. */
-  fingerprint: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface CredentialQuery extends PageQuery {
-  q?: string;
-  groupId?: string;
-  /** true: only global credentials; false: only group ones. */
-  global?: boolean;
-  kind?: CredentialKind;
-}
-
-/**
- * ssh_key: either `generate: true` (ed25519) or an unencrypted `privateKey`; git_token: `token` and optionally
- * `username`. The API refuses any other mix.
- */
-export interface CreateCredentialBody {
-  groupId?: string | null;
-  name: string;
-  description?: string;
-  kind: CredentialKind;
-  privateKey?: string;
-  generate?: boolean;
-  username?: string;
-  token?: string;
-}
-
-export interface UpdateCredentialBody {
-  name?: string;
-  description?: string;
-  username?: string | null;
-  privateKey?: string;
-  token?: string;
-}
+export type Credential = CredentialView;
 
 const one = (id: string) => `/credentials/${encodeURIComponent(id)}`;
 
-export function listCredentials(params: CredentialQuery = {}): Promise<Page<Credential>> {
+export function listCredentials(params: ListQuery<CredentialQuery> = {}): Promise<Page<Credential>> {
   return http.get(`/credentials${query({ ...params })}`);
 }
 

@@ -1,43 +1,16 @@
+import type { CreateGroupBody, GroupQuery, GroupView, MemberView, UpdateGroupBody } from '@rp/contract/groups';
 import { http, query } from './http';
-import type { GroupRole, Page, PageQuery } from './types';
+import type { GroupRole, ListQuery, Page, PageQuery } from './types';
 
+export type Group = GroupView;
+export type Member = MemberView;
 export const GROUP_ROLES: readonly GroupRole[] = ['owner', 'developer', 'viewer'];
-
-export interface Group {
-  id: string;
-  name: string;
-  description: string;
-  memberCount: number;
-  /** The signed-in user's role; null for administrators who are not members. */
-  myRole: GroupRole | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface GroupQuery extends PageQuery {
-  q?: string;
-}
-
-export interface CreateGroupBody {
-  name: string;
-  description?: string;
-}
-
-export type UpdateGroupBody = Partial<CreateGroupBody>;
-
-export interface Member {
-  userId: string;
-  username: string;
-  displayName: string;
-  role: GroupRole;
-  createdAt: string;
-}
 
 const one = (id: string) => `/groups/${encodeURIComponent(id)}`;
 const member = (groupId: string, userId: string) => `${one(groupId)}/members/${encodeURIComponent(userId)}`;
 
 /** Groups the user belongs to; administrators see every group. */
-export function listGroups(params: GroupQuery = {}): Promise<Page<Group>> {
+export function listGroups(params: ListQuery<GroupQuery> = {}): Promise<Page<Group>> {
   return http.get(`/groups${query({ ...params })}`);
 }
 

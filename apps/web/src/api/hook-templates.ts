@@ -1,46 +1,13 @@
+import type { CreateHookTemplateBody, HookTemplateQuery, HookTemplateView, UpdateHookTemplateBody } from '@rp/contract/hook-templates';
 import { http, query } from './http';
-import type { HookStage } from './projects';
-import type { Page, PageQuery } from './types';
+import type { ListQuery, Page } from './types';
 
-export interface HookTemplate {
-  id: string;
-  /** null: a global template, visible to every group. */
-  groupId: string | null;
-  name: string;
-  description: string;
-  script: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface HookTemplateQuery extends PageQuery {
-  q?: string;
-  groupId?: string;
-  /** true: only global templates; false: only group ones. */
-  global?: boolean;
-}
-
-/** Either `script` or `fromProject` (save a project's hook as a template), never both. */
-export interface CreateHookTemplateBody {
-  groupId?: string | null;
-  name: string;
-  description?: string;
-  script?: string;
-  fromProject?: { projectId: string; stage: HookStage };
-}
-
-export interface UpdateHookTemplateBody {
-  name?: string;
-  description?: string;
-  script?: string;
-}
-
-/** The API's limit on a hook script, in characters. */
-export const HOOK_SCRIPT_MAX = 64 * 1024;
+export { HOOK_SCRIPT_MAX } from '@rp/contract/rules';
+export type HookTemplate = HookTemplateView;
 
 const one = (id: string) => `/hook-templates/${encodeURIComponent(id)}`;
 
-export function listHookTemplates(params: HookTemplateQuery = {}): Promise<Page<HookTemplate>> {
+export function listHookTemplates(params: ListQuery<HookTemplateQuery> = {}): Promise<Page<HookTemplate>> {
   return http.get(`/hook-templates${query({ ...params })}`);
 }
 

@@ -1,64 +1,13 @@
+import type { ConnectionTestResult, CreateServerBody, ServerQuery, ServerView, UpdateServerBody } from '@rp/contract/servers';
 import { http, query } from './http';
-import type { Page, PageQuery } from './types';
+import type { ListQuery, Page } from './types';
 
-export interface Server {
-  id: string;
-  groupId: string;
-  name: string;
-  description: string;
-  host: string;
-  port: number;
-  username: string;
-  credentialId: string;
-  credentialName: string;
-  labels: string[];
-  /** The pinned host key; null until the first connection pins it (trust on first use). */
-  hostKeyFingerprint: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface ServerQuery extends PageQuery {
-  /** Part of the name or host. */
-  q?: string;
-  groupId?: string;
-  /** One exact label, e.g. `role=web`. */
-  label?: string;
-}
-
-export interface CreateServerBody {
-  groupId: string;
-  name: string;
-  description?: string;
-  host: string;
-  port?: number;
-  username: string;
-  /** An SSH key credential of the server's group or a global one. */
-  credentialId: string;
-  labels?: string[];
-  hostKeyFingerprint?: string;
-}
-
-/** The group and the pinned host key cannot change here; only an administrator resets the key. */
-export type UpdateServerBody = Partial<Omit<CreateServerBody, 'groupId' | 'hostKeyFingerprint'>>;
-
-/** An unreachable host is a result (`ok: false` with `errorCode`/`error`), not an HTTP error. */
-export interface ConnectionTestResult {
-  ok: boolean;
-  latencyMs: number;
-  /** The host key the server presented and was accepted. */
-  fingerprint: string | null;
-  /** true when this test pinned the fingerprint. */
-  learned: boolean;
-  /** `uname -a` on the server. */
-  output?: string;
-  errorCode?: string;
-  error?: string;
-}
+export type { ConnectionTestResult, CreateServerBody, UpdateServerBody } from '@rp/contract/servers';
+export type Server = ServerView;
 
 const one = (id: string) => `/servers/${encodeURIComponent(id)}`;
 
-export function listServers(params: ServerQuery = {}): Promise<Page<Server>> {
+export function listServers(params: ListQuery<ServerQuery> = {}): Promise<Page<Server>> {
   return http.get(`/servers${query({ ...params })}`);
 }
 

@@ -1,41 +1,13 @@
+import type { CreatedToken, CreateTokenBody, TokenQuery, TokenView } from '@rp/contract/tokens';
 import { http, query } from './http';
-import type { Page, PageQuery } from './types';
+import type { ListQuery, Page } from './types';
 
-export type TokenScope = 'read' | 'release' | 'admin';
+export type { CreatedToken } from '@rp/contract/tokens';
+export type ApiToken = TokenView;
+export type TokenScope = TokenView['scope'];
 export const TOKEN_SCOPES: readonly TokenScope[] = ['read', 'release', 'admin'];
 
-export interface ApiToken {
-  id: string;
-  name: string;
-  /** The token's first characters, to recognise it in a config file. */
-  prefix: string;
-  scope: TokenScope;
-  userId: string;
-  username: string;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-  createdAt: string;
-}
-
-export interface TokenQuery extends PageQuery {
-  /** Every user's tokens (administrators only). */
-  all?: boolean;
-}
-
-export interface CreateTokenBody {
-  name: string;
-  scope: TokenScope;
-  expiresInDays?: number;
-}
-
-export interface CreatedToken {
-  /** The secret itself: only its hash is stored, so this is the one time anyone sees it. */
-  token: string;
-  apiToken: ApiToken;
-}
-
-export function listTokens(params: TokenQuery = {}): Promise<Page<ApiToken>> {
+export function listTokens(params: ListQuery<TokenQuery> = {}): Promise<Page<ApiToken>> {
   return http.get(`/tokens${query({ ...params })}`);
 }
 

@@ -1,37 +1,17 @@
-export type GroupRole = 'owner' | 'developer' | 'viewer';
+export type { Page } from '@rp/contract/common';
+export type { RolloutSpec } from '@rp/contract/rollout';
+export type { SessionView as LoginResponse, LoginBody as LoginRequest } from '@rp/contract/auth';
+import type { RolloutSpec } from '@rp/contract/rollout';
+import type { Role } from '@rp/contract/groups';
+import type { UserView } from '@rp/contract/users';
 
-export interface Membership {
-  groupId: string;
-  groupName: string;
-  role: GroupRole;
-}
+export type GroupRole = Role;
 
-export interface User {
-  id: string;
-  username: string;
-  displayName: string;
-  email: string | null;
-  isAdmin: boolean;
-  memberships: Membership[];
-}
+/** What the shell uses of the signed-in user (`/auth/me` sends the whole account). */
+export type User = Pick<UserView, 'id' | 'username' | 'displayName' | 'email' | 'isAdmin' | 'memberships'>;
 
-export interface LoginRequest {
-  username: string;
-  password: string;
-}
-
-export interface LoginResponse {
-  token: string;
-  expiresAt: string;
-  user: User;
-}
-
-export interface Page<T> {
-  items: T[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
+/** What a list call may send: the API fills in the page and page size it leaves out. */
+export type ListQuery<Q> = Partial<Q>;
 
 export interface PageQuery {
   page?: number;
@@ -39,15 +19,6 @@ export interface PageQuery {
 }
 
 /** A batch is a server count or a percentage of the environment ("25%"); sizes are cumulative. */
-export type BatchSize = number | string;
+export type BatchSize = NonNullable<RolloutSpec['batches']>[number];
 
-export type BetweenBatches = { mode: 'auto'; seconds: number } | { mode: 'manual' };
-
-export interface RolloutSpec {
-  strategy: 'parallel' | 'serial' | 'batches';
-  concurrency?: number;
-  batches?: BatchSize[];
-  betweenBatches?: BetweenBatches;
-  failure?: { tolerate: number };
-  autoRollback?: boolean;
-}
+export type BetweenBatches = NonNullable<RolloutSpec['betweenBatches']>;

@@ -1,50 +1,18 @@
+import type { ChangePasswordBody } from '@rp/contract/auth';
+import type { CreateUserBody, UpdateUserBody, UserQuery, UserView } from '@rp/contract/users';
+import { USERNAME_PATTERN as USERNAME_SOURCE } from '@rp/contract/rules';
 import { http, query } from './http';
-import type { Page, PageQuery, User } from './types';
+import type { ListQuery, Page } from './types';
 
+export type { UpdateUserBody } from '@rp/contract/users';
+export { PASSWORD_MAX, PASSWORD_MIN } from '@rp/contract/rules';
 /** A user as the administrators' endpoints return it. */
-export interface UserAccount extends User {
-  disabled: boolean;
-  lastLoginAt: string | null;
-  createdAt: string;
-}
-
-export interface UserQuery extends PageQuery {
-  /** Matches username or display name. */
-  q?: string;
-  disabled?: boolean;
-}
-
-/** The API's password rule (bcrypt reads at most 72 bytes, so longer passwords are refused rather than cut). */
-export const PASSWORD_MIN = 8;
-export const PASSWORD_MAX = 72;
-export const USERNAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-
-export interface CreateUserBody {
-  username: string;
-  displayName?: string;
-  email?: string | null;
-  password: string;
-  isAdmin?: boolean;
-}
-
-export interface UpdateUserBody {
-  displayName?: string;
-  email?: string | null;
-  /** Resets the password and ends the user's sessions. */
-  password?: string;
-  isAdmin?: boolean;
-  /** Disabling ends the user's sessions. */
-  disabled?: boolean;
-}
-
-export interface ChangePasswordBody {
-  currentPassword: string;
-  newPassword: string;
-}
+export type UserAccount = UserView;
+export const USERNAME_PATTERN = new RegExp(USERNAME_SOURCE);
 
 const one = (id: string) => `/users/${encodeURIComponent(id)}`;
 
-export function listUsers(params: UserQuery = {}): Promise<Page<UserAccount>> {
+export function listUsers(params: ListQuery<UserQuery> = {}): Promise<Page<UserAccount>> {
   return http.get(`/users${query({ ...params })}`);
 }
 

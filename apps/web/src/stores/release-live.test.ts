@@ -3,7 +3,8 @@ import { createPinia, setActivePinia } from 'pinia';
 import type { ReleaseEvent } from '@/api/releases';
 import { encodeFeed } from '@/test/feed';
 import { release, RELEASE_ID, SERVER_A } from '@/test/releases';
-import { CLOSE_NOT_FOUND, CLOSE_TOO_SLOW, useReleaseLiveStore, type LiveSocket } from './release-live';
+import { CLOSE_NOT_FOUND, CLOSE_TOO_SLOW } from '@rp/contract/feed';
+import { useReleaseLiveStore, type LiveSocket } from './release-live';
 
 /** Stands in for the browser WebSocket: records the URL it was opened with and lets the test play the server. */
 class FakeSocket implements LiveSocket {
@@ -77,6 +78,17 @@ afterEach(() => {
 });
 
 describe('release live store', () => {
+  it('draws a rollback as the stages it runs: prepare, then switch, health check and cleanup per server', () => {
+    const live = useReleaseLiveStore();
+    live.connect(RELEASE_ID, factory);
+    latest().serverOpens();
+    latest().serverSends({ type: 'snapshot', release: release({ kind: 'rollback' }), ...encodeFeed([stage(1, 'stage.started', 'rollback', SERVER_A)]), more: false });
+
+    expect(live.globalStages).toEqual(['prepare']);
+    // A batch's automatic switch back is not planned; its column appears once it happens.
+    expect(live.targetStages).toEqual(['switch', 'healthcheck', 'cleanup', 'rollback']);
+  });
+
   it('opens the feed with the token and applies the snapshot, then live events and release updates', () => {
     const live = useReleaseLiveStore();
     live.connect(RELEASE_ID, factory);

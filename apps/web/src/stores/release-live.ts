@@ -1,5 +1,7 @@
 import { computed, ref, shallowRef, triggerRef } from 'vue';
 import { defineStore } from 'pinia';
+import { CLOSE_NOT_FOUND, CLOSE_TOO_SLOW } from '@rp/contract/feed';
+import { plannedStages } from '@rp/contract/stages';
 import { decodeFeedEvents, releaseSocketUrl, type FeedMessage, type Release, type ReleaseEvent } from '@/api/releases';
 import { useAuthStore } from './auth';
 
@@ -23,16 +25,6 @@ export interface StageCell {
 
 export type ConnectionState = 'idle' | 'connecting' | 'open' | 'reconnecting';
 
-/** The engine's plan order; stages it adds later (switch, rollback) are appended in the order they are seen. */
-export const GLOBAL_STAGES = ['prepare', 'hook:before-checkout', 'checkout', 'hook:after-checkout', 'build', 'package'];
-export const TARGET_STAGES = ['upload', 'hook:before-release', 'release', 'healthcheck', 'hook:after-release', 'cleanup'];
-/** A rollback release only switches each server's `current` back; it has no build and no upload. */
-const ROLLBACK_TARGET_STAGES = ['switch'];
-
-/** The server closes a viewer whose socket buffer overflows; it should come straight back with `since`. */
-export const CLOSE_TOO_SLOW = 4008;
-/** The release does not exist (or was deleted): asking again cannot help. */
-export const CLOSE_NOT_FOUND = 4404;
 const BACKOFF_MS = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
 
 const PENDING: StageCell = Object.freeze({ status: 'pending', durationMs: null, startedAt: null });
@@ -76,11 +68,11 @@ export const useReleaseLiveStore = defineStore('release-live', () => {
   const targets = computed(() => release.value?.targets ?? []);
   const progress = computed(() => release.value?.progress ?? { percent: 0, etaSeconds: null });
 
-  const globalStages = computed(() => [...GLOBAL_STAGES, ...seenGlobal.value.filter((s) => !GLOBAL_STAGES.includes(s))]);
-  const targetStages = computed(() => {
-    const planned = release.value?.kind === 'rollback' ? ROLLBACK_TARGET_STAGES : TARGET_STAGES;
-    return [...planned, ...seenTarget.value.filter((s) => !planned.includes(s))];
-  });
+  // The plan's order first; stages outside it (an automatic rollback of a batch) follow in the order they are seen.
+  const planned = computed(() => plannedStages(release.value?.kind ?? 'release'));
+  const withSeen = (plan: readonly string[], seen: string[]) => [...plan, ...seen.filter((s) => !plan.includes(s))];
+  const globalStages = computed(() => withSeen(planned.value.global, seenGlobal.value));
+  const targetStages = computed(() => withSeen(planned.value.perTarget, seenTarget.value));
 
   function stageStatus(stage: string, target: string | null = null): StageCell {
     return cells.value.get(cellKey(stage, target)) ?? PENDING;
