@@ -1,8 +1,8 @@
-import type { StageName } from './events.js';
+import type { StageName } from '@rp/contract/stages';
 import { GIT_SAFETY_ARGS } from './git/git.js';
-import { cachedArtifactPath, findCachedArtifact, workspace } from './pipeline/workspace.js';
-import { scriptEnv } from './pipeline/scripts.js';
-import { expandUrl } from './pipeline/healthcheck.js';
+import { cachedArtifactPath, findCachedArtifact, workspace } from './run/workspace.js';
+import { scriptEnv } from './run/scripts.js';
+import { expandUrl } from './stages/healthcheck.js';
 import { validateReleasePlan } from './plan-validation.js';
 import {
   cleanupCommand,
@@ -41,9 +41,9 @@ const shellLine = (argv: string[]) => argv.map((a) => (/^[A-Za-z0-9_./=:@+-]+$/.
 export function dryRun(plan: ReleasePlan): DryRunResult {
   const problems = validateReleasePlan(plan);
   if (problems.length) return { ok: false, problems };
-  const cached = findCachedArtifact(plan);
-  const sha = cached?.sha256 ?? ARTIFACT_PLACEHOLDER;
   const ws = workspace(plan);
+  const cached = findCachedArtifact(plan, ws);
+  const sha = cached?.sha256 ?? ARTIFACT_PLACEHOLDER;
   const git = (args: string[]) => shellLine(['git', ...GIT_SAFETY_ARGS, ...args]);
   const global: PlannedCommand[] = [];
   if (plan.hooks?.['before-checkout'] !== undefined) global.push({ stage: 'hook:before-checkout', command: shellLine(['sh', `${ws.hooks}/before-checkout.sh`]) });
@@ -55,7 +55,7 @@ export function dryRun(plan: ReleasePlan): DryRunResult {
   if (plan.build?.command) global.push({ stage: 'build', command: shellLine(['sh', '-c', plan.build.command]) });
   global.push({
     stage: 'package',
-    command: shellLine(['tar', '-czf', cachedArtifactPath(plan), '-C', ws.checkout, '--', ...(plan.build?.artifactPaths?.length ? plan.build.artifactPaths : ['.'])]),
+    command: shellLine(['tar', '-czf', cachedArtifactPath(plan, ws), '-C', ws.checkout, '--', ...(plan.build?.artifactPaths?.length ? plan.build.artifactPaths : ['.'])]),
   });
 
   const owner = JSON.stringify({ releaseId: plan.releaseId, instance: plan.instance ?? 'engine' });

@@ -1,10 +1,6 @@
+import type { StageName } from '@rp/contract/stages';
 import type { FailureReason } from './errors.js';
 import type { ReleaseResult } from './result.js';
-
-export const GLOBAL_STAGES = ['prepare', 'hook:before-checkout', 'checkout', 'hook:after-checkout', 'build', 'package'] as const;
-export const TARGET_STAGES = ['upload', 'hook:before-release', 'release', 'healthcheck', 'hook:after-release', 'cleanup'] as const;
-/** `switch` is the rollback plan's per-target stage; `rollback` is an automatic switch back after a failed batch. */
-export type StageName = (typeof GLOBAL_STAGES)[number] | (typeof TARGET_STAGES)[number] | 'switch' | 'rollback';
 
 export type StageStatus = 'succeeded' | 'failed' | 'skipped' | 'aborted';
 

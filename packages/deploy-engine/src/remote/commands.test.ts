@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readlinkSync, symlinkSync, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { currentToId } from '../pipeline/current.js';
+import { currentToId } from '../run/current.js';
 import { cleanupCommand, lockAcquireCommand, lockTakeoverCommand, parseKeyValues, switchCommand } from './commands.js';
 
 // These commands are run by a local sh against a temp dir: the same text the engine sends over SSH.

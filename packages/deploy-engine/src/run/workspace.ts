@@ -3,8 +3,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Artifact, ReleasePlan } from '../types.js';
 
+export interface Workspace {
+  root: string;
+  mirror: string;
+  checkout: string;
+  hooks: string;
+  artifacts: string;
+}
+
 /** The per-project workspace on the platform host: mirror, checkouts, hook files and the artifact cache. */
-export function workspace(plan: ReleasePlan) {
+export function workspace(plan: ReleasePlan): Workspace {
   const root = join(plan.workDir, plan.project);
   return {
     root,
@@ -25,15 +33,14 @@ export function buildConfigHash(plan: ReleasePlan): string {
   return createHash('sha256').update(JSON.stringify(relevant)).digest('hex');
 }
 
-export function cachedArtifactPath(plan: ReleasePlan): string {
-  return join(workspace(plan).artifacts, `${plan.source.commit}-${buildConfigHash(plan).slice(0, 16)}.tar.gz`);
+export function cachedArtifactPath(plan: ReleasePlan, ws: Workspace): string {
+  return join(ws.artifacts, `${plan.source.commit}-${buildConfigHash(plan).slice(0, 16)}.tar.gz`);
 }
 
 /** Reads the cache entry's recorded checksum; an entry without its `.json` was never completed. */
-export function findCachedArtifact(plan: ReleasePlan): Artifact | undefined {
-  const path = cachedArtifactPath(plan);
+export function findCachedArtifact(plan: ReleasePlan, ws: Workspace): Artifact | undefined {
+  const path = cachedArtifactPath(plan, ws);
   if (!existsSync(path) || !existsSync(`${path}.json`)) return undefined;
   const meta = JSON.parse(readFileSync(`${path}.json`, 'utf8')) as { sha256: string; size: number };
   return { path, sha256: meta.sha256, size: meta.size, commit: plan.source.commit };
 }
-

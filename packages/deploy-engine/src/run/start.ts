@@ -1,16 +1,15 @@
 import { engineError, type FailureReason } from '../errors.js';
 import { EventSink, type EngineEvent } from '../events.js';
-import { parseKeyValues, prepareCommand } from '../remote/commands.js';
 import type { ReleaseResult, TargetResult } from '../result.js';
-import type { Transport } from '../transport/transport.js';
-import type { Artifact, PlanCommon, Target } from '../types.js';
 import { Semaphore } from '../semaphore.js';
-import { remote, runStage, type RunContext, type Step } from './context.js';
-import { readCurrent } from './deploy-target.js';
-import { keepLocksFresh, lockOwner, releaseLock, settleLock } from './lock.js';
-import { currentToId } from './current.js';
+import type { Transport } from '../transport/transport.js';
+import type { Artifact, PlanCommon } from '../types.js';
+import type { RunContext } from './context.js';
+import { readCurrent } from './current.js';
+import { keepLocksFresh, releaseLock } from './lock.js';
 import { PauseGate } from './pause-gate.js';
 import { ConnectionPool } from './pool.js';
+import type { Prepared } from './prepared.js';
 
 export interface RunOptions {
   transport: Transport;
@@ -92,72 +91,6 @@ export function startRun(
   };
 
   return { done: run(), continue: () => gate.open() };
-}
-
-/** What pre-flight learned about one target. */
-export interface TargetPrep {
-  /** Free bytes on the deploy filesystem, for the 2× artifact size check before upload. */
-  freeBytes: number | undefined;
-  /** Release id `current` pointed at before this run (the lock keeps it from changing under us). */
-  current: string | null;
-  /** Whether the artifact was already on the host; undefined when its checksum was not known yet. */
-  artifactPresent: boolean | undefined;
-}
-
-export interface Prepared {
-  targets: Map<string, TargetPrep>;
-  locked: Set<string>;
-  failed: number;
-}
-
-/** Pre-flight for every target before anything changes: reachable, layout present, disk measured, lock taken. */
-export async function prepare(ctx: RunContext, prepared: Prepared, artifact: { size: number; sha256: string } | undefined): Promise<Step> {
-  // Pre-flight is a barrier before any byte moves, so it reaches many hosts at once; 32 handshakes are cheap.
-  const limit = new Semaphore(32);
-  return runStage(ctx, 'prepare', undefined, async () => {
-    await Promise.all(
-      ctx.plan.targets.map((target) =>
-        limit.run(async () => {
-          const failure = await prepareTarget(ctx, prepared, target, artifact);
-          if (!failure) return;
-          prepared.failed++;
-          const result = ctx.results.get(target.id);
-          if (result) {
-            result.state = 'failed';
-            result.error = failure;
-          }
-          ctx.events.emit({ type: 'target.failed', target: target.id, stage: 'prepare', error: failure });
-        }),
-      ),
-    );
-    if (ctx.signal?.aborted) return { ok: false, error: engineError('aborted', 'run aborted during prepare') };
-    const tolerate = ctx.plan.failurePolicy?.tolerate ?? 0;
-    if (prepared.failed > tolerate) {
-      return { ok: false, error: engineError('skipped', `pre-flight failed on ${prepared.failed} target(s), tolerance is ${tolerate}; nothing was changed`) };
-    }
-    return { ok: true };
-  });
-}
-
-async function prepareTarget(ctx: RunContext, prepared: Prepared, target: Target, artifact: { size: number; sha256: string } | undefined): Promise<FailureReason | undefined> {
-  const owner = JSON.stringify(lockOwner(ctx));
-  const pre = await remote(ctx, target, 'prepare', prepareCommand(target.deployPath, owner, artifact?.sha256).text, { quiet: true, timeoutMs: 30_000 });
-  if (!pre.ok) return pre.error;
-  const values = parseKeyValues(pre.out.stdout);
-  const freeBytes = Number(values.get('free')) * 1024;
-  const present = values.get('artifact');
-  prepared.targets.set(target.id, {
-    freeBytes: Number.isFinite(freeBytes) ? freeBytes : undefined,
-    current: currentToId(values.get('current') ?? ''),
-    artifactPresent: present === undefined ? undefined : present === 'present',
-  });
-  const lock = await settleLock(ctx, target, values.get('lock'), owner);
-  if (!lock.ok) return lock.error;
-  prepared.locked.add(target.id);
-  if (artifact && present !== 'present' && Number.isFinite(freeBytes) && freeBytes < 2 * artifact.size) {
-    return engineError('disk-space', `${target.deployPath} has ${freeBytes} bytes free, needs ${2 * artifact.size} (2× artifact)`, target.id);
-  }
-  return undefined;
 }
 
 /** Releases our locks, reads back `current` on every reachable target, closes connections. Never aborted. */

@@ -3,10 +3,8 @@ import { join } from 'node:path';
 import { engineError } from '../errors.js';
 import { GIT_ENV, GIT_SAFETY_ARGS } from '../git/git.js';
 import { runLocal } from '../local.js';
-import type { ReleasePlan } from '../types.js';
-import { OK, type Step } from './context.js';
-import { local, type LocalStepOptions } from './local-step.js';
-import { workspace } from './workspace.js';
+import { OK, type ReleaseContext, type Step } from '../run/context.js';
+import { local, type LocalStepOptions } from '../run/local-step.js';
 
 const git = (args: string[], o: LocalStepOptions) => local('git', [...GIT_SAFETY_ARGS, ...args], { ...o, env: { ...GIT_ENV, ...o.env } });
 
@@ -14,9 +12,9 @@ const git = (args: string[], o: LocalStepOptions) => local('git', [...GIT_SAFETY
  * Fetches into a bare mirror kept per project, then exports exactly `commit` with `git archive`: the tree is the
  * commit's, never whatever a branch points at now. Commits no branch or tag reaches are fetched by sha as a fallback.
  */
-export async function checkout(plan: ReleasePlan, o: Omit<LocalStepOptions, 'stage'>): Promise<Step> {
-  const ws = workspace(plan);
-  const step = { ...o, stage: 'checkout' as const };
+export async function checkout(ctx: ReleaseContext): Promise<Step> {
+  const { plan, workspace: ws } = ctx;
+  const step = { events: ctx.events, signal: ctx.signal, stage: 'checkout' as const };
   if (!existsSync(join(ws.mirror, 'HEAD'))) {
     mkdirSync(ws.mirror, { recursive: true });
     const init = await git(['init', '--bare', '--quiet', ws.mirror], step);

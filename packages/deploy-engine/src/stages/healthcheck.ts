@@ -2,8 +2,9 @@ import { engineError } from '../errors.js';
 import { sleep } from '../sleep.js';
 import { httpCheckCommand, layout } from '../remote/commands.js';
 import type { HealthCheck, Target } from '../types.js';
-import { OK, remote, type RemoteOutcome, type RunContext, type Step } from './context.js';
-import { runRemoteScript, scriptEnv } from './scripts.js';
+import { OK, type RunContext, type Step } from '../run/context.js';
+import { remote, type RemoteOutcome } from '../run/remote.js';
+import { runRemoteScript, scriptEnv } from '../run/scripts.js';
 
 /** `{{PORT}}` in a URL comes from the target's env, so one plan can check services on different ports per host. */
 export function expandUrl(url: string, env: Record<string, string> = {}): string {

@@ -1,4 +1,5 @@
-import type { EventSink, StageName } from '../events.js';
+import type { StageName } from '@rp/contract/stages';
+import type { EventSink } from '../events.js';
 import { runLocal, type LocalOptions } from '../local.js';
 import type { Step } from './context.js';
 

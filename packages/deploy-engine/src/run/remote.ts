@@ -1,47 +1,8 @@
-import type { EventSink, StageName, StageStatus } from '../events.js';
+import type { StageName } from '@rp/contract/stages';
 import { engineError, type FailureReason } from '../errors.js';
-import type { TargetResult } from '../result.js';
 import type { Connection, ExecOptions, ExecOutcome } from '../transport/transport.js';
-import type { PlanCommon, Target } from '../types.js';
-import type { ConnectionPool } from './pool.js';
-
-export type Step = { ok: true } | { ok: false; error: FailureReason };
-export const OK: Step = { ok: true };
-
-/** Everything one run shares: the plan, the event sink, the abort signal, pooled connections and per-target results. */
-export interface RunContext {
-  plan: PlanCommon;
-  events: EventSink;
-  signal: AbortSignal | undefined;
-  pool: ConnectionPool;
-  results: Map<string, TargetResult>;
-  /** Targets whose stages are running right now; their lock is theirs to manage until they finish. */
-  active: Set<string>;
-  commandTimeoutMs: number;
-}
-
-export function aborted(ctx: RunContext): boolean {
-  return ctx.signal?.aborted === true;
-}
-
-/** Wraps a stage with started/finished events and its duration; the stage's own return decides the status. */
-export async function runStage(
-  ctx: RunContext,
-  stage: StageName,
-  target: Target | undefined,
-  body: () => Promise<Step | 'skipped'>,
-): Promise<Step> {
-  const t = target ? { target: target.id } : {};
-  ctx.events.emit({ type: 'stage.started', stage, ...t });
-  const started = Date.now();
-  const outcome = await body();
-  let status: StageStatus;
-  if (outcome === 'skipped') status = 'skipped';
-  else if (outcome.ok) status = 'succeeded';
-  else status = outcome.error.kind === 'engine' && outcome.error.code === 'aborted' ? 'aborted' : outcome.error.kind === 'exec' && outcome.error.reason === 'aborted' ? 'aborted' : 'failed';
-  ctx.events.emit({ type: 'stage.finished', stage, ...t, status, durationMs: Date.now() - started });
-  return outcome === 'skipped' ? OK : outcome;
-}
+import type { Target } from '../types.js';
+import type { RunContext } from './context.js';
 
 export interface RemoteOptions extends Omit<ExecOptions, 'onStdout' | 'onStderr' | 'signal'> {
   /** Leave out the run's abort signal: for steps that must finish once begun (the switch and its restart). */
@@ -51,6 +12,10 @@ export interface RemoteOptions extends Omit<ExecOptions, 'onStdout' | 'onStderr'
 }
 
 export type RemoteOutcome = { ok: true; out: ExecOutcome } | { ok: false; error: FailureReason; out?: ExecOutcome };
+
+function aborted(ctx: RunContext): boolean {
+  return ctx.signal?.aborted === true;
+}
 
 /** Runs one command on a target's pooled connection; each output line becomes a log event, a non-zero exit an ExecError. */
 export async function remote(ctx: RunContext, target: Target, stage: StageName, command: string, options: RemoteOptions = {}): Promise<RemoteOutcome> {

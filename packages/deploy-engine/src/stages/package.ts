@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import type { Artifact, ReleasePlan } from '../types.js';
-import type { Step } from './context.js';
-import { local, type LocalStepOptions } from './local-step.js';
-import { cachedArtifactPath, workspace } from './workspace.js';
+import type { Artifact } from '../types.js';
+import type { ReleaseContext, Step } from '../run/context.js';
+import { local } from '../run/local-step.js';
+import { cachedArtifactPath } from '../run/workspace.js';
 
 async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
@@ -13,13 +13,13 @@ async function sha256File(path: string): Promise<string> {
 }
 
 /** Packs the artifact paths into the cache under commit + build-config hash and records its sha256 and size. */
-export async function packageArtifact(plan: ReleasePlan, o: Omit<LocalStepOptions, 'stage' | 'cwd'>): Promise<{ ok: true; artifact: Artifact } | { ok: false; error: Step & { ok: false } }> {
-  const ws = workspace(plan);
+export async function packageArtifact(ctx: ReleaseContext): Promise<{ ok: true; artifact: Artifact } | { ok: false; error: Step & { ok: false } }> {
+  const { plan, workspace: ws } = ctx;
   mkdirSync(ws.artifacts, { recursive: true });
-  const final = cachedArtifactPath(plan);
+  const final = cachedArtifactPath(plan, ws);
   const tmp = `${final}.${process.pid}.tmp`;
   const paths = plan.build?.artifactPaths?.length ? plan.build.artifactPaths : ['.'];
-  const tar = await local('tar', ['-czf', tmp, '-C', ws.checkout, '--', ...paths], { ...o, stage: 'package' });
+  const tar = await local('tar', ['-czf', tmp, '-C', ws.checkout, '--', ...paths], { events: ctx.events, signal: ctx.signal, stage: 'package' });
   if (!tar.ok) {
     rmSync(tmp, { force: true });
     return { ok: false, error: tar };

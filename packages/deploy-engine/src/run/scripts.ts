@@ -1,7 +1,8 @@
+import type { StageName } from '@rp/contract/stages';
 import { layout, runScriptCommand, writeScriptCommand } from '../remote/commands.js';
-import type { StageName } from '../events.js';
 import type { Target } from '../types.js';
-import { remote, type RemoteOutcome, type RunContext } from './context.js';
+import type { RunContext } from './context.js';
+import { remote, type RemoteOutcome } from './remote.js';
 
 /** Variables every remote script sees, then the target's own env (which may override nothing of ours). */
 export function scriptEnv(project: string, target: Target, releaseId: string, extra: Record<string, string> = {}): Record<string, string> {

@@ -1,9 +1,10 @@
-import type { Batch } from '../batches.js';
+import { splitIntoBatches, type Batch } from '../batches.js';
 import { sleep } from '../sleep.js';
-import type { BetweenBatches, Target } from '../types.js';
+import type { BetweenBatches, PlanCommon, Target } from '../types.js';
 import { runStage, type RunContext, type Step } from './context.js';
-import type { TargetFailure } from './deploy-target.js';
 import type { PauseGate } from './pause-gate.js';
+import type { Prepared } from './prepared.js';
+import type { TargetFailure } from './target-stages.js';
 
 export interface RolloutOptions {
   batches: Batch<Target>[];
@@ -19,6 +20,21 @@ export interface RolloutOptions {
 }
 
 export type RolloutEnd = 'completed' | 'stopped' | 'aborted';
+
+/**
+ * What the plan asks of the rollout, over the targets pre-flight locked; release and rollback add only what they
+ * run per target and how a target is switched back.
+ */
+export function rolloutPolicy(plan: PlanCommon, prepared: Prepared, gate: PauseGate): Omit<RolloutOptions, 'deploy' | 'rollback'> {
+  return {
+    batches: splitIntoBatches(plan.targets.filter((t) => prepared.locked.has(t.id)), plan.rollout),
+    between: plan.rollout.kind === 'batches' ? plan.rollout.between : undefined,
+    tolerate: plan.failurePolicy?.tolerate ?? 0,
+    autoRollback: plan.failurePolicy?.autoRollback ?? true,
+    failuresSoFar: prepared.failed,
+    gate,
+  };
+}
 
 /**
  * Runs batches in order with a concurrency cap inside each. A failure beyond the tolerance stops new targets from

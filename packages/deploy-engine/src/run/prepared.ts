@@ -1,0 +1,16 @@
+/** What pre-flight learned about one target. */
+export interface TargetPrep {
+  /** Free bytes on the deploy filesystem, for the 2× artifact size check before upload. */
+  freeBytes: number | undefined;
+  /** Release id `current` pointed at before this run (the lock keeps it from changing under us). */
+  current: string | null;
+  /** Whether the artifact was already on the host; undefined when its checksum was not known yet. */
+  artifactPresent: boolean | undefined;
+}
+
+/** Filled by the prepare stage; the run frame reads `locked` to refresh and finally free exactly the locks it took. */
+export interface Prepared {
+  targets: Map<string, TargetPrep>;
+  locked: Set<string>;
+  failed: number;
+}
