@@ -25,6 +25,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pg from 'pg';
 import { Client as SshClient } from 'ssh2';
 import { createSampleAppRepo, startSshHosts, type SshHost } from '@rp/deploy-engine/testing';
+import { EVENTS_CHANNEL, parseEventsNotice } from '../src/channels.js';
 import { repoRoot } from '../src/config.js';
 import { createTestDatabase } from '../test/db/test-database.js';
 import { machineBusySeconds, sampleCpu } from './cpu.js';
@@ -402,12 +403,10 @@ async function main(): Promise<number> {
   undo.push({ what: 'close the LISTEN connection', run: () => db.end() });
   const notices: { at: number; seq: number }[] = [];
   db.on('notification', (n) => {
-    const payload = n.payload ?? '';
-    if (n.channel !== 'release_events' || !payload.startsWith(`${release.id}:`)) return;
-    const seq = Number(payload.slice(release.id.length + 1));
-    if (Number.isInteger(seq)) notices.push({ at: now(), seq });
+    const notice = n.channel === EVENTS_CHANNEL ? parseEventsNotice(n.payload ?? '') : null;
+    if (notice?.kind === 'events' && notice.releaseId === release.id) notices.push({ at: now(), seq: notice.lastSeq });
   });
-  await db.query('LISTEN release_events');
+  await db.query(`LISTEN ${EVENTS_CHANNEL}`);
 
   const c0 = Date.now();
   const urls = Array.from({ length: settings.viewers }, (_, i) => `${apis[i % apis.length]!.baseUrl.replace(/^http/, 'ws')}/ws/releases/${release.id}?since=0&token=${encodeURIComponent(api.token)}`);

@@ -1,7 +1,7 @@
 import closeWithGrace from 'close-with-grace';
 import { pino } from 'pino';
 import { buildApp } from './app.js';
-import { createPasswordHasher } from './auth/passwords.js';
+import { createPasswordHasher } from './shared/passwords.js';
 import { ensureAdmin } from './bootstrap/admin.js';
 import { ConfigError, loadConfig } from './config.js';
 import { resolveDatabase } from './db/database-url.js';
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     await database.stop();
   });
 
-  await ensureAdmin(db, hasher, config.adminPassword, app.log);
+  await ensureAdmin({ db, hasher, log: app.log }, { password: config.adminPassword });
   await app.listen({ host: config.host, port: config.port });
 
   closeWithGrace({ delay: 15_000 }, async ({ signal, err }) => {

@@ -3,7 +3,8 @@ import { pino } from 'pino';
 import { loadConfig } from './config.js';
 import { resolveDatabase } from './db/database-url.js';
 import { applyMigrations } from './db/migrate.js';
-import { createReleaseWorker } from './releases/worker.js';
+import { createPlatformTransport } from './plugins/app/ssh.js';
+import { createReleaseWorker } from './runs/worker.js';
 import { createDb } from './shared/db.js';
 import { deriveKey, loadMasterKey } from './shared/master-key.js';
 import { createSubscriber } from './shared/pubsub.js';
@@ -22,7 +23,9 @@ async function main(): Promise<void> {
   const db = createDb(database.url);
   const masterKey = await loadMasterKey({ secretKey: config.secretKey, dataDir: config.dataDir });
   const subscriber = await createSubscriber(database.url, logger);
-  const worker = createReleaseWorker(config, { db, subscriber, secrets: createSecretBox(deriveKey(masterKey, 'credentials')), log: logger });
+  // No Fastify app here to own `app.ssh`: this process builds the same transport itself.
+  const transport = createPlatformTransport(config);
+  const worker = createReleaseWorker({ config, db, subscriber, secrets: createSecretBox(deriveKey(masterKey, 'credentials')), transport, log: logger });
   await worker.start();
   logger.info(`worker ${worker.id} started`);
 

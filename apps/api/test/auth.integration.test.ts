@@ -67,7 +67,7 @@ describe('login, sessions and passwords', () => {
   it('an expired JWT is refused', async () => {
     const user = await t.createUser();
     const session = await t.db.session.create({ data: { userId: user.id, expiresAt: new Date(Date.now() + 60_000) } });
-    const token = t.app.authDeps.sign({ sid: session.id }, user.id, 1);
+    const token = t.app.sessions.sign({ sid: session.id }, user.id, 1);
     expect((await t.call(token, { method: 'GET', url: '/api/auth/me' })).statusCode).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 2100));
     expect((await t.call(token, { method: 'GET', url: '/api/auth/me' })).statusCode).toBe(401);

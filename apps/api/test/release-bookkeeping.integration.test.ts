@@ -2,9 +2,9 @@ import { GLOBAL_STAGES, TARGET_STAGES } from '@rp/deploy-engine';
 import { createSampleAppRepo } from '@rp/deploy-engine/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReleaseState } from '../src/generated/prisma/enums.js';
-import { claimNext } from '../src/releases/claim.js';
 import { releaseProgress } from '../src/releases/progress.js';
-import { purgeOldLogs } from '../src/releases/retention.js';
+import { claimNext } from '../src/runs/claim.js';
+import { purgeOldLogs } from '../src/runs/retention.js';
 import { buildTestApp, type TestApp } from './helpers/test-app.js';
 
 describe('release bookkeeping: ETA from history, log retention, queue order, release windows', () => {
@@ -49,7 +49,7 @@ describe('release bookkeeping: ETA from history, log retention, queue order, rel
     const current = await release('running');
     // Every global stage is done; no target stage has finished yet.
     await run(current.id, [a, b], GLOBAL_STAGES.map((stage) => ({ stage, ms: 1_000 })));
-    const progress = await releaseProgress(t.db, current);
+    const progress = await releaseProgress({ db: t.db }, current);
     expect(progress.percent).toBe(Math.floor((6 / 18) * 100));
     // 6 target stages × 2 targets × 2 s, two at a time.
     expect(progress.etaSeconds).toBe(12);
@@ -65,7 +65,7 @@ describe('release bookkeeping: ETA from history, log retention, queue order, rel
         { releaseId: r.id, seq: 3, at: new Date(), type: 'log', text: 'new line' },
       ],
     });
-    expect(await purgeOldLogs(t.db, 30)).toBe(1);
+    expect(await purgeOldLogs({ db: t.db }, { retentionDays: 30 })).toBe(1);
     const left = await t.db.releaseEvent.findMany({ where: { releaseId: r.id }, orderBy: { seq: 'asc' } });
     expect(left.map((e) => e.seq)).toEqual([2, 3]);
   });
@@ -120,9 +120,9 @@ describe('release bookkeeping: ETA from history, log retention, queue order, rel
     await t.db.release.updateMany({ where: { state: { in: ['queued', 'running'] } }, data: { state: 'cancelled' } });
     const later = await release('queued');
     await t.db.release.update({ where: { id: later.id }, data: { queuedAt: new Date(Date.now() - 5000), scheduledAt: new Date(Date.now() + 3_600_000) } });
-    expect(await claimNext(t.db, 'test-worker')).toBeNull();
+    expect(await claimNext({ db: t.db }, { workerId: 'test-worker' })).toBeNull();
     await t.db.release.update({ where: { id: later.id }, data: { scheduledAt: new Date(Date.now() - 1000) } });
-    expect(await claimNext(t.db, 'test-worker')).toBe(later.id);
+    expect(await claimNext({ db: t.db }, { workerId: 'test-worker' })).toBe(later.id);
     expect((await t.db.release.findUniqueOrThrow({ where: { id: later.id } })).state).toBe('running');
   });
 });

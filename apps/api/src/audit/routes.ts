@@ -11,6 +11,6 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { permission: allow.admin() },
       schema: { tags: ['audit'], summary: 'Search the audit log', querystring: AuditQuery, response: { 200: AuditPage, ...errorResponses } },
     },
-    async (request) => listAudit(app.db, request.query),
+    async (request) => listAudit({ db: app.db }, request.query),
   );
 };

@@ -39,7 +39,7 @@ export interface AuditFilter {
   to?: string;
 }
 
-export async function listAudit(db: DbTx, filter: AuditFilter) {
+export async function listAudit({ db }: { db: DbTx }, filter: AuditFilter) {
   const where: Prisma.AuditLogWhereInput = {
     actorName: filter.actor,
     action: filter.action ? { startsWith: filter.action } : undefined,

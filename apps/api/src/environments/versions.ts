@@ -11,7 +11,10 @@ const READ_TIMEOUT_MS = 10_000;
  * finished on it), and, with `check`, what its `current` link really points at: a difference is drift (someone
  * switched or deployed by hand, or a run was cut off before it could report).
  */
-export async function versionMatrix(db: Db, secrets: SecretBox, transport: Transport, environmentId: string, check: boolean) {
+export async function versionMatrix(
+  { db, secrets, transport }: { db: Db; secrets: SecretBox; transport: Transport },
+  { environmentId, check }: { environmentId: string; check: boolean },
+) {
   const environment = await db.environment.findUnique({
     where: { id: environmentId },
     include: { servers: { include: { server: true }, orderBy: { server: { name: 'asc' } } } },
@@ -37,7 +40,7 @@ export async function versionMatrix(db: Db, secrets: SecretBox, transport: Trans
         error: null as string | null,
       };
       if (!check) return row;
-      const read = await readCurrent(db, secrets, transport, server, environment.deployPath);
+      const read = await readCurrent({ db, secrets, transport }, { server, deployPath: environment.deployPath });
       if ('error' in read) return { ...row, error: read.error };
       return { ...row, actual: read.current, drift: read.current !== (recorded?.id ?? null) };
     }),
@@ -46,11 +49,8 @@ export async function versionMatrix(db: Db, secrets: SecretBox, transport: Trans
 }
 
 async function readCurrent(
-  db: Db,
-  secrets: SecretBox,
-  transport: Transport,
-  server: { host: string; port: number; username: string; credentialId: string; hostKeyFingerprint: string | null },
-  deployPath: string,
+  { db, secrets, transport }: { db: Db; secrets: SecretBox; transport: Transport },
+  { server, deployPath }: { server: { host: string; port: number; username: string; credentialId: string; hostKeyFingerprint: string | null }; deployPath: string },
 ): Promise<{ current: string | null } | { error: string }> {
   const { secret } = await revealSecret(db, secrets, server.credentialId);
   const connected = await transport.connect({

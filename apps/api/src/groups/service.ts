@@ -22,8 +22,17 @@ const view = (group: GroupRow, actor: Actor) => ({
 
 const withCount = { _count: { select: { memberships: true } } } as const;
 
+interface ReadDeps {
+  db: Db;
+  actor: Actor;
+}
+interface WriteDeps {
+  db: Db;
+  ctx: RequestContext;
+}
+
 /** Administrators see every group; everyone else sees the groups they belong to. */
-export async function listGroups(db: Db, actor: Actor, query: Static<typeof GroupQuery>) {
+export async function listGroups({ db, actor }: ReadDeps, query: Static<typeof GroupQuery>) {
   const where: Prisma.GroupWhereInput = {
     id: actor.isAdmin ? undefined : { in: [...actor.roles.keys()] },
     name: query.q ? { contains: query.q, mode: 'insensitive' } : undefined,
@@ -35,7 +44,7 @@ export async function listGroups(db: Db, actor: Actor, query: Static<typeof Grou
   return { items: rows.map((row) => view(row, actor)), total, page: query.page, pageSize: query.pageSize };
 }
 
-export async function getGroup(db: Db, actor: Actor, id: string) {
+export async function getGroup({ db, actor }: ReadDeps, { id }: { id: string }) {
   const group = await db.group.findUnique({ where: { id }, include: withCount });
   if (!group) throw new NotFound('Group');
   return view(group, actor);
@@ -46,7 +55,7 @@ async function assertNameFree(db: Prisma.TransactionClient | Db, name: string, e
   if (clash && clash.id !== exceptId) throw new Conflict(`Group "${name}" already exists`, [{ field: 'name', message: 'already exists' }]);
 }
 
-export async function createGroup(db: Db, actor: Actor, input: Static<typeof CreateGroupBody>, ctx: RequestContext) {
+export async function createGroup({ db, actor, ctx }: ReadDeps & WriteDeps, input: Static<typeof CreateGroupBody>) {
   return db.$transaction(async (tx) => {
     await assertNameFree(tx, input.name);
     const group = await tx.group.create({ data: { name: input.name, description: input.description ?? '' }, include: withCount });
@@ -55,17 +64,17 @@ export async function createGroup(db: Db, actor: Actor, input: Static<typeof Cre
   });
 }
 
-export async function updateGroup(db: Db, actor: Actor, id: string, input: Static<typeof UpdateGroupBody>, ctx: RequestContext) {
+export async function updateGroup({ db, actor, ctx }: ReadDeps & WriteDeps, { id, changes }: { id: string; changes: Static<typeof UpdateGroupBody> }) {
   return db.$transaction(async (tx) => {
     if (!(await tx.group.findUnique({ where: { id } }))) throw new NotFound('Group');
-    if (input.name) await assertNameFree(tx, input.name, id);
-    const group = await tx.group.update({ where: { id }, data: input, include: withCount });
-    await recordAudit(tx, ctx, { action: 'group.update', resourceType: 'group', resourceId: id, details: { ...input } });
+    if (changes.name) await assertNameFree(tx, changes.name, id);
+    const group = await tx.group.update({ where: { id }, data: changes, include: withCount });
+    await recordAudit(tx, ctx, { action: 'group.update', resourceType: 'group', resourceId: id, details: { ...changes } });
     return view(group, actor);
   });
 }
 
-export async function deleteGroup(db: Db, id: string, ctx: RequestContext) {
+export async function deleteGroup({ db, ctx }: WriteDeps, { id }: { id: string }) {
   await db.$transaction(async (tx) => {
     const group = await tx.group.findUnique({ where: { id } });
     if (!group) throw new NotFound('Group');
@@ -74,7 +83,7 @@ export async function deleteGroup(db: Db, id: string, ctx: RequestContext) {
   });
 }
 
-export async function listMembers(db: Db, groupId: string, page: number, pageSize: number) {
+export async function listMembers({ db }: { db: Db }, { groupId, page, pageSize }: { groupId: string; page: number; pageSize: number }) {
   if (!(await db.group.findUnique({ where: { id: groupId } }))) throw new NotFound('Group');
   const where = { groupId };
   const [rows, total] = await Promise.all([
@@ -101,7 +110,7 @@ async function assertAnotherOwner(tx: Prisma.TransactionClient, groupId: string,
   if (owners === 0) throw new Conflict('A group must keep at least one owner');
 }
 
-export async function setMember(db: Db, groupId: string, userId: string, role: GroupRole, ctx: RequestContext) {
+export async function setMember({ db, ctx }: WriteDeps, { groupId, userId, role }: { groupId: string; userId: string; role: GroupRole }) {
   return db.$transaction(async (tx) => {
     if (!(await tx.group.findUnique({ where: { id: groupId } }))) throw new NotFound('Group');
     const user = await tx.user.findUnique({ where: { id: userId } });
@@ -123,7 +132,7 @@ export async function setMember(db: Db, groupId: string, userId: string, role: G
   });
 }
 
-export async function removeMember(db: Db, groupId: string, userId: string, ctx: RequestContext) {
+export async function removeMember({ db, ctx }: WriteDeps, { groupId, userId }: { groupId: string; userId: string }) {
   await db.$transaction(async (tx) => {
     const member = await tx.membership.findUnique({ where: { groupId_userId: { groupId, userId } }, include: { user: true } });
     if (!member) throw new NotFound('Membership');

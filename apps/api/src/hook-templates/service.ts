@@ -18,7 +18,12 @@ const view = (row: HookTemplate) => ({
   updatedAt: row.updatedAt.toISOString(),
 });
 
-export async function listHookTemplates(db: Db, actor: Actor, query: Static<typeof HookTemplateQuery>) {
+interface WriteDeps {
+  db: Db;
+  ctx: RequestContext;
+}
+
+export async function listHookTemplates({ db, actor }: { db: Db; actor: Actor }, query: Static<typeof HookTemplateQuery>) {
   const visible: Prisma.HookTemplateWhereInput = actor.isAdmin ? {} : { OR: [{ groupId: { in: [...actor.roles.keys()] } }, { groupId: null }] };
   const filter: Prisma.HookTemplateWhereInput = { name: query.q ? { contains: query.q, mode: 'insensitive' } : undefined };
   if (query.global === true) filter.groupId = null;
@@ -32,7 +37,7 @@ export async function listHookTemplates(db: Db, actor: Actor, query: Static<type
   return { items: rows.map(view), total, page: query.page, pageSize: query.pageSize };
 }
 
-export async function getHookTemplate(db: Db, id: string) {
+export async function getHookTemplate({ db }: { db: Db }, { id }: { id: string }) {
   const row = await db.hookTemplate.findUnique({ where: { id } });
   if (!row) throw new NotFound('Hook template');
   return view(row);
@@ -56,7 +61,7 @@ async function scriptFrom(tx: DbTx, groupId: string | null, input: Static<typeof
   return script;
 }
 
-export async function createHookTemplate(db: Db, input: Static<typeof CreateHookTemplateBody>, ctx: RequestContext) {
+export async function createHookTemplate({ db, ctx }: WriteDeps, input: Static<typeof CreateHookTemplateBody>) {
   const groupId = input.groupId ?? null;
   return db.$transaction(async (tx) => {
     if (groupId && !(await tx.group.findUnique({ where: { id: groupId } }))) throw new NotFound('Group');
@@ -73,18 +78,18 @@ export async function createHookTemplate(db: Db, input: Static<typeof CreateHook
   });
 }
 
-export async function updateHookTemplate(db: Db, id: string, input: Static<typeof UpdateHookTemplateBody>, ctx: RequestContext) {
+export async function updateHookTemplate({ db, ctx }: WriteDeps, { id, changes }: { id: string; changes: Static<typeof UpdateHookTemplateBody> }) {
   return db.$transaction(async (tx) => {
     const before = await tx.hookTemplate.findUnique({ where: { id } });
     if (!before) throw new NotFound('Hook template');
-    if (input.name) await assertNameFree(tx, before.groupId, input.name, id);
-    const row = await tx.hookTemplate.update({ where: { id }, data: input });
-    await recordAudit(tx, ctx, { action: 'hook_template.update', resourceType: 'hook_template', resourceId: id, details: { name: row.name, changed: Object.keys(input) } });
+    if (changes.name) await assertNameFree(tx, before.groupId, changes.name, id);
+    const row = await tx.hookTemplate.update({ where: { id }, data: changes });
+    await recordAudit(tx, ctx, { action: 'hook_template.update', resourceType: 'hook_template', resourceId: id, details: { name: row.name, changed: Object.keys(changes) } });
     return view(row);
   });
 }
 
-export async function deleteHookTemplate(db: Db, id: string, ctx: RequestContext) {
+export async function deleteHookTemplate({ db, ctx }: WriteDeps, { id }: { id: string }) {
   await db.$transaction(async (tx) => {
     const row = await tx.hookTemplate.findUnique({ where: { id } });
     if (!row) throw new NotFound('Hook template');

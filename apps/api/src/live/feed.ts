@@ -1,8 +1,8 @@
-import type { Db } from '../shared/db.js';
-import { RESYNC, type Subscriber } from '../shared/pubsub.js';
-import { EVENTS_CHANNEL } from './event-recorder.js';
 import { encodeEvents, type FeedMessage, type StoredEvent } from '@rp/contract/feed';
-import { getRelease } from './service.js';
+import { onEvents } from '../channels.js';
+import { getRelease } from '../releases/views.js';
+import type { Db } from '../shared/db.js';
+import type { Subscriber } from '../shared/pubsub.js';
 
 export interface FeedClient {
   /** Receives one JSON-serialised FeedMessage, as text or as its UTF-8 bytes (one encoding shared by every viewer). */
@@ -45,19 +45,18 @@ function eventsAfter(db: Db, releaseId: string, afterSeq: number, limit: number)
 export class LiveFeed {
   #rooms = new Map<string, Room>();
   #unsubscribe: () => void;
+  readonly #db: Db;
+  readonly #log: { warn(msg: string): void };
 
-  constructor(
-    private readonly db: Db,
-    subscriber: Subscriber,
-    private readonly log: { warn(msg: string): void },
-  ) {
-    this.#unsubscribe = subscriber.subscribe(EVENTS_CHANNEL, (payload) => {
-      if (payload === RESYNC) {
+  constructor({ db, subscriber, log }: { db: Db; subscriber: Subscriber; log: { warn(msg: string): void } }) {
+    this.#db = db;
+    this.#log = log;
+    this.#unsubscribe = onEvents(subscriber, (notice) => {
+      if (notice.kind === 'resync') {
         for (const id of this.#rooms.keys()) this.#refresh(id, true);
         return;
       }
-      const id = payload.slice(0, payload.indexOf(':'));
-      if (this.#rooms.has(id)) this.#refresh(id, payload.endsWith(':state'));
+      if (this.#rooms.has(notice.releaseId)) this.#refresh(notice.releaseId, notice.kind === 'state');
     });
   }
 
@@ -71,10 +70,10 @@ export class LiveFeed {
     const state = { lastSeq: since };
     room.clients.set(client, state);
     this.#enqueue(releaseId, async (r) => {
-      const release = await getRelease(this.db, releaseId);
+      const release = await getRelease({ db: this.#db }, { id: releaseId });
       let first = true;
       for (;;) {
-        const rows = await eventsAfter(this.db, releaseId, state.lastSeq, SNAPSHOT_CHUNK + 1);
+        const rows = await eventsAfter(this.#db, releaseId, state.lastSeq, SNAPSHOT_CHUNK + 1);
         const more = rows.length > SNAPSHOT_CHUNK;
         const events = rows.slice(0, SNAPSHOT_CHUNK);
         client.send(JSON.stringify(first ? ({ type: 'snapshot', release, more, ...encodeEvents(events) } satisfies FeedMessage) : ({ type: 'events', ...encodeEvents(events) } satisfies FeedMessage)));
@@ -99,7 +98,7 @@ export class LiveFeed {
   #enqueue(id: string, task: (room: Room) => Promise<void>): void {
     const room = this.#rooms.get(id);
     if (!room) return;
-    room.chain = room.chain.then(() => task(room)).catch((error: Error) => this.log.warn(`live feed for ${id}: ${error.message}`));
+    room.chain = room.chain.then(() => task(room)).catch((error: Error) => this.#log.warn(`live feed for ${id}: ${error.message}`));
   }
 
   #refresh(id: string, stateChanged: boolean): void {
@@ -116,13 +115,13 @@ export class LiveFeed {
       const before = room.cursor;
       const events: StoredEvent[] = [];
       for (;;) {
-        const rows = await eventsAfter(this.db, id, room.cursor, SNAPSHOT_CHUNK);
+        const rows = await eventsAfter(this.#db, id, room.cursor, SNAPSHOT_CHUNK);
         events.push(...rows);
         room.cursor = rows.at(-1)?.seq ?? room.cursor;
         if (rows.length < SNAPSHOT_CHUNK) break;
       }
       const changesState = pending.stateChanged || events.some((e) => e.type !== 'log');
-      const release = changesState ? Buffer.from(JSON.stringify({ type: 'release', release: await getRelease(this.db, id) } satisfies FeedMessage)) : null;
+      const release = changesState ? Buffer.from(JSON.stringify({ type: 'release', release: await getRelease({ db: this.#db }, { id }) } satisfies FeedMessage)) : null;
       // Serialised and encoded once for every viewer that is exactly at the room's cursor, which is nearly all of them.
       const shared = events.length ? Buffer.from(JSON.stringify({ type: 'events', ...encodeEvents(events) } satisfies FeedMessage)) : null;
       for (const [client, state] of room.clients) {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { allow } from '../plugins/app/auth/permissions.js';
+import { groupOf } from '../plugins/app/auth/scopes.js';
 import { actorOf, requestContext } from '../plugins/app/auth/request-context.js';
 import { errorResponses, ErrorBody, IdParams } from '@rp/contract/common';
 import { PRESET_IDS } from '@rp/contract/presets';
@@ -9,13 +9,6 @@ import { PRESETS } from './presets.js';
 import { GitLookupCache } from './refs.js';
 import { ApplyTemplateBody, CommitsQuery, CommitsView, CreateProjectBody, HookParams, PresetList, ProjectPage, ProjectQuery, ProjectView, RefsQuery, RefsView, UpdateProjectBody } from '@rp/contract/projects';
 import { applyHookTemplate, createProject, deleteProject, getProject, listProjects, projectCommits, projectRefs, updateProject } from './service.js';
-
-export const projectGroup = (app: FastifyInstance) => async (request: FastifyRequest) => {
-  const row = await app.db.project.findUnique({ where: { id: (request.params as { id: string }).id }, select: { groupId: true } });
-  return row?.groupId ?? null;
-};
-
-const bodyGroup = (request: FastifyRequest) => (request.body as { groupId: string }).groupId;
 
 export const projectRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['projects'];
@@ -30,41 +23,41 @@ export const projectRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/projects',
     { config: { permission: allow.user() }, schema: { tags, summary: 'Projects of your groups', querystring: ProjectQuery, response: { 200: ProjectPage, ...errorResponses } } },
-    async (request) => listProjects(app.db, actorOf(request), request.query),
+    async (request) => listProjects({ db: app.db, actor: actorOf(request) }, request.query),
   );
 
   app.post(
     '/api/projects',
     {
-      config: { permission: allow.group('owner', bodyGroup) },
+      config: { permission: allow.group('owner', groupOf.group.fromBody('groupId')) },
       schema: { tags, summary: 'Create a project; fields left out come from its preset', body: CreateProjectBody, response: { 201: ProjectView, ...errorResponses } },
     },
-    async (request, reply) => reply.code(201).send(await createProject(app.db, request.body, requestContext(request))),
+    async (request, reply) => reply.code(201).send(await createProject({ db: app.db, ctx: requestContext(request) }, request.body)),
   );
 
   app.get(
     '/api/projects/:id',
-    { config: { permission: allow.group('viewer', projectGroup(app)) }, schema: { tags, summary: 'One project', params: IdParams, response: { 200: ProjectView, ...errorResponses } } },
-    async (request) => getProject(app.db, request.params.id),
+    { config: { permission: allow.group('viewer', groupOf.project) }, schema: { tags, summary: 'One project', params: IdParams, response: { 200: ProjectView, ...errorResponses } } },
+    async (request) => getProject({ db: app.db }, { id: request.params.id }),
   );
 
   app.patch(
     '/api/projects/:id',
     {
-      config: { permission: allow.group('owner', projectGroup(app)) },
+      config: { permission: allow.group('owner', groupOf.project) },
       schema: { tags, summary: 'Change a project (hooks merge; a hook set to null is removed)', params: IdParams, body: UpdateProjectBody, response: { 200: ProjectView, ...errorResponses } },
     },
-    async (request) => updateProject(app.db, request.params.id, request.body, requestContext(request)),
+    async (request) => updateProject({ db: app.db, ctx: requestContext(request) }, { id: request.params.id, changes: request.body }),
   );
 
   app.delete(
     '/api/projects/:id',
     {
-      config: { permission: allow.group('owner', projectGroup(app)) },
+      config: { permission: allow.group('owner', groupOf.project) },
       schema: { tags, summary: 'Delete a project and its environments', params: IdParams, response: { 204: Type.Null(), ...errorResponses } },
     },
     async (request, reply) => {
-      await deleteProject(app.db, request.params.id, requestContext(request));
+      await deleteProject({ db: app.db, ctx: requestContext(request) }, { id: request.params.id });
       return reply.code(204).send(null);
     },
   );
@@ -72,7 +65,7 @@ export const projectRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/projects/:id/hooks/:stage/apply-template',
     {
-      config: { permission: allow.group('owner', projectGroup(app)) },
+      config: { permission: allow.group('owner', groupOf.project) },
       schema: {
         tags,
         summary: 'Copy a hook template\'s script into one hook of the project',
@@ -81,13 +74,13 @@ export const projectRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: ProjectView, ...errorResponses },
       },
     },
-    async (request) => applyHookTemplate(app.db, request.params.id, request.params.stage, request.body.templateId, requestContext(request)),
+    async (request) => applyHookTemplate({ db: app.db, ctx: requestContext(request) }, { ...request.params, templateId: request.body.templateId }),
   );
 
   app.get(
     '/api/projects/:id/refs',
     {
-      config: { permission: allow.group('viewer', projectGroup(app)) },
+      config: { permission: allow.group('viewer', groupOf.project) },
       schema: {
         tags,
         summary: 'Branches and tags of the project\'s repository (cached 30 s)',
@@ -96,13 +89,13 @@ export const projectRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: RefsView, ...errorResponses, 502: ErrorBody },
       },
     },
-    async (request) => projectRefs(app.db, app.secrets, gitCache, request.params.id, request.query.refresh ?? false),
+    async (request) => projectRefs({ db: app.db, secrets: app.secrets, gitCache }, { id: request.params.id, refresh: request.query.refresh ?? false }),
   );
 
   app.get(
     '/api/projects/:id/commits',
     {
-      config: { permission: allow.group('viewer', projectGroup(app)) },
+      config: { permission: allow.group('viewer', groupOf.project) },
       schema: {
         tags,
         summary: 'Newest commits of a branch or tag, newest first (cached 30 s)',
@@ -111,6 +104,6 @@ export const projectRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: CommitsView, ...errorResponses, 502: ErrorBody },
       },
     },
-    async (request) => projectCommits(app.db, app.secrets, gitCache, request.params.id, request.query),
+    async (request) => projectCommits({ db: app.db, secrets: app.secrets, gitCache }, { id: request.params.id, ...request.query }),
   );
 };

@@ -17,6 +17,17 @@ type ProjectRow = Project & { _count: { environments: number } };
 type Hooks = Partial<Record<HookStage, string>>;
 const withCount = { _count: { select: { environments: true } } } as const;
 
+interface WriteDeps {
+  db: Db;
+  ctx: RequestContext;
+}
+
+interface GitDeps {
+  db: Db;
+  secrets: SecretBox;
+  gitCache: GitLookupCache;
+}
+
 /** Hooks are stored as a JSON object; only known stages with string scripts are read back. */
 export function hooksOf(value: Prisma.JsonValue): Hooks {
   const stored = (value ?? {}) as Record<string, unknown>;
@@ -44,7 +55,7 @@ const view = (row: ProjectRow) => ({
   updatedAt: row.updatedAt.toISOString(),
 });
 
-export async function listProjects(db: Db, actor: Actor, query: Static<typeof ProjectQuery>) {
+export async function listProjects({ db, actor }: { db: Db; actor: Actor }, query: Static<typeof ProjectQuery>) {
   const where: Prisma.ProjectWhereInput = {
     AND: [
       actor.isAdmin ? {} : { groupId: { in: [...actor.roles.keys()] } },
@@ -58,7 +69,7 @@ export async function listProjects(db: Db, actor: Actor, query: Static<typeof Pr
   return { items: rows.map(view), total, page: query.page, pageSize: query.pageSize };
 }
 
-export async function getProject(db: Db, id: string) {
+export async function getProject({ db }: { db: Db }, { id }: { id: string }) {
   const row = await db.project.findUnique({ where: { id }, include: withCount });
   if (!row) throw new NotFound('Project');
   return view(row);
@@ -120,7 +131,7 @@ export function normaliseHealthCheck(input: Static<typeof HealthCheckInput>): He
 const healthCheckData = (value: Static<typeof HealthCheckInput> | null | undefined) =>
   value === null ? { healthCheck: Prisma.DbNull } : value ? { healthCheck: normaliseHealthCheck(value) } : {};
 
-export async function createProject(db: Db, input: Static<typeof CreateProjectBody>, ctx: RequestContext) {
+export async function createProject({ db, ctx }: WriteDeps, input: Static<typeof CreateProjectBody>) {
   return db.$transaction(async (tx) => {
     if (!(await tx.group.findUnique({ where: { id: input.groupId } }))) throw new NotFound('Group');
     await check(tx, input.groupId, input);
@@ -151,13 +162,13 @@ export async function createProject(db: Db, input: Static<typeof CreateProjectBo
   });
 }
 
-export async function updateProject(db: Db, id: string, input: Static<typeof UpdateProjectBody>, ctx: RequestContext) {
+export async function updateProject({ db, ctx }: WriteDeps, { id, changes }: { id: string; changes: Static<typeof UpdateProjectBody> }) {
   return db.$transaction(async (tx) => {
     const before = await tx.project.findUnique({ where: { id } });
     if (!before) throw new NotFound('Project');
-    await check(tx, before.groupId, input, before);
-    if (input.name) await assertNameFree(tx, before.groupId, input.name, id);
-    const { hooks, healthCheck, gitCredentialId, ...rest } = input;
+    await check(tx, before.groupId, changes, before);
+    if (changes.name) await assertNameFree(tx, before.groupId, changes.name, id);
+    const { hooks, healthCheck, gitCredentialId, ...rest } = changes;
     const merged = { ...hooksOf(before.hooks) };
     for (const [stage, script] of Object.entries(hooks ?? {}) as [HookStage, string | null][]) {
       if (script === null) delete merged[stage];
@@ -173,12 +184,12 @@ export async function updateProject(db: Db, id: string, input: Static<typeof Upd
       },
       include: withCount,
     });
-    await recordAudit(tx, ctx, { action: 'project.update', resourceType: 'project', resourceId: id, details: auditSummary(input) });
+    await recordAudit(tx, ctx, { action: 'project.update', resourceType: 'project', resourceId: id, details: auditSummary(changes) });
     return view(row);
   });
 }
 
-export async function deleteProject(db: Db, id: string, ctx: RequestContext) {
+export async function deleteProject({ db, ctx }: WriteDeps, { id }: { id: string }) {
   await db.$transaction(async (tx) => {
     const row = await tx.project.findUnique({ where: { id } });
     if (!row) throw new NotFound('Project');
@@ -188,7 +199,7 @@ export async function deleteProject(db: Db, id: string, ctx: RequestContext) {
 }
 
 /** Copies a template's script into one hook of the project; later edits of the template do not follow. */
-export async function applyHookTemplate(db: Db, id: string, stage: HookStage, templateId: string, ctx: RequestContext) {
+export async function applyHookTemplate({ db, ctx }: WriteDeps, { id, stage, templateId }: { id: string; stage: HookStage; templateId: string }) {
   return db.$transaction(async (tx) => {
     const project = await tx.project.findUnique({ where: { id } });
     if (!project) throw new NotFound('Project');
@@ -218,10 +229,10 @@ export async function projectGitAccess(db: DbTx, box: SecretBox, project: { gitU
 }
 
 /** Branches and tags via `git ls-remote` with the project's token; Git's failures become a 502 without secrets. */
-async function lookupFor(db: Db, box: SecretBox, id: string) {
+async function lookupFor({ db, secrets }: Omit<GitDeps, 'gitCache'>, id: string) {
   const project = await db.project.findUnique({ where: { id } });
   if (!project) throw new NotFound('Project');
-  const { access, version } = await projectGitAccess(db, box, project);
+  const { access, version } = await projectGitAccess(db, secrets, project);
   return { project, access, key: `${project.gitUrl}\n${version}` };
 }
 
@@ -230,17 +241,17 @@ function gitUnreachable(what: string, gitUrl: string, error: unknown): never {
   throw error;
 }
 
-export async function projectRefs(db: Db, box: SecretBox, cache: GitLookupCache, id: string, refresh: boolean) {
-  const { project, access, key } = await lookupFor(db, box, id);
+export async function projectRefs({ gitCache, ...deps }: GitDeps, { id, refresh }: { id: string; refresh: boolean }) {
+  const { project, access, key } = await lookupFor(deps, id);
   const lookup = async (url: string) => {
     const out = await listRefs(url, { timeoutMs: 20_000 });
     return out.ok ? { ok: true as const, value: out.refs } : out;
   };
-  return cache.get(`refs\n${key}`, access, lookup, refresh).catch((error: unknown) => gitUnreachable('branches and tags', project.gitUrl, error));
+  return gitCache.get(`refs\n${key}`, access, lookup, refresh).catch((error: unknown) => gitUnreachable('branches and tags', project.gitUrl, error));
 }
 
-export async function projectCommits(db: Db, box: SecretBox, cache: GitLookupCache, id: string, query: { ref?: string; limit: number; refresh?: boolean }) {
-  const { project, access, key } = await lookupFor(db, box, id);
+export async function projectCommits({ gitCache, ...deps }: GitDeps, { id, ...query }: { id: string; ref?: string; limit: number; refresh?: boolean }) {
+  const { project, access, key } = await lookupFor(deps, id);
   const lookup = async (url: string) => {
     let out;
     try {
@@ -253,5 +264,5 @@ export async function projectCommits(db: Db, box: SecretBox, cache: GitLookupCac
     return out.ok ? { ok: true as const, value: { ref: out.ref, commits: out.commits } } : out;
   };
   const cacheKey = `commits\n${query.ref ?? ''}\n${query.limit}\n${key}`;
-  return cache.get(cacheKey, access, lookup, query.refresh ?? false).catch((error: unknown) => gitUnreachable('commits', project.gitUrl, error));
+  return gitCache.get(cacheKey, access, lookup, query.refresh ?? false).catch((error: unknown) => gitUnreachable('commits', project.gitUrl, error));
 }

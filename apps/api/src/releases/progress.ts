@@ -11,11 +11,6 @@ export interface Progress {
 }
 
 /**
- * Percent of stage units finished in the current run, and an ETA from how long each stage took in this
- * environment's last successful runs of the same kind, per stage and per target, divided by the rollout's
- * parallelism for per-target stages.
- */
-/**
  * Percent of the planned stage units (each global stage once, each per-target stage once per target) that have
  * finished. Stages outside the plan (an automatic rollback of a batch) do not count, so a run never shows 100 %
  * before its last planned stage is done.
@@ -33,7 +28,12 @@ export function percentDone(kind: RunKind, targets: number, finished: readonly {
   return Math.min(100, Math.floor((done.size / Math.max(total, 1)) * 100));
 }
 
-export async function releaseProgress(db: DbTx, release: { id: string; kind: 'release' | 'rollback'; state: string; environmentId: string; rollout: unknown }): Promise<Progress> {
+/**
+ * Percent of stage units finished in the current run, and an ETA from how long each stage took in this
+ * environment's last successful runs of the same kind, per stage and per target, divided by the rollout's
+ * parallelism for per-target stages.
+ */
+export async function releaseProgress({ db }: { db: DbTx }, release: { id: string; kind: 'release' | 'rollback'; state: string; environmentId: string; rollout: unknown }): Promise<Progress> {
   if (release.state === 'succeeded') return { percent: 100, etaSeconds: 0 };
   if (!['running', 'paused'].includes(release.state)) return { percent: 0, etaSeconds: null };
 

@@ -9,22 +9,36 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
 const statesMatch: Same<ReleaseState, DbReleaseState> = true;
 void statesMatch;
 
+interface Move {
+  id: string;
+  action: Transition;
+  data?: Omit<Prisma.ReleaseUncheckedUpdateManyInput, 'state'>;
+  /** Further conditions the row must still meet, e.g. that the worker that went silent still owns it. */
+  where?: Omit<Prisma.ReleaseWhereInput, 'id' | 'state'>;
+}
+
 /**
  * Applies a move of the release state table as one conditional UPDATE (`WHERE state IN from`), so two people pressing
  * buttons at once, or an API process and a worker, can never both win: the loser gets a 409 naming the state.
  */
-export async function transition(
-  db: DbTx,
-  id: string,
-  action: Transition,
-  data: Omit<Prisma.ReleaseUncheckedUpdateManyInput, 'state'> = {},
-): Promise<Release> {
-  const { from, to } = TRANSITIONS[action];
-  const updated = await db.release.updateMany({ where: { id, state: { in: [...from] } }, data: { ...data, state: to } });
-  const release = await db.release.findUnique({ where: { id } });
+export async function transition(db: DbTx, move: Move): Promise<Release> {
+  const moved = await tryTransition(db, move);
+  const release = await db.release.findUnique({ where: { id: move.id } });
   if (!release) throw new NotFound('Release');
-  if (updated.count === 0) {
-    throw new Conflict(`Cannot ${action} a release that is ${release.state}`, { state: release.state, allowedFrom: from });
+  if (!moved) {
+    const { from } = TRANSITIONS[move.action];
+    throw new Conflict(`Cannot ${move.action} a release that is ${release.state}`, { state: release.state, allowedFrom: from });
   }
   return release;
+}
+
+/**
+ * The same conditional UPDATE for the worker's own bookkeeping, where losing the race is expected and harmless (a
+ * pause of a run already reaped as interrupted, a stale run that heartbeated or was reaped by another worker
+ * meanwhile): says whether the move happened instead of answering 409.
+ */
+export async function tryTransition(db: DbTx, { id, action, data = {}, where = {} }: Move): Promise<boolean> {
+  const { from, to } = TRANSITIONS[action];
+  const updated = await db.release.updateMany({ where: { ...where, id, state: { in: [...from] } }, data: { ...data, state: to } });
+  return updated.count > 0;
 }

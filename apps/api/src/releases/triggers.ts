@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import type { FireTriggerBody } from '@rp/contract/releases';
 import { recordAudit } from '../audit/service.js';
-import type { Actor, RequestContext } from '../plugins/app/auth/actor.js';
+import type { Actor } from '../plugins/app/auth/actor.js';
 import { hashToken } from '../plugins/app/auth/authenticate.js';
 import { hasGroupRole } from '../plugins/app/auth/permissions.js';
-import type { Db } from '../shared/db.js';
 import { Forbidden, NotFound, Unauthorized } from '../shared/errors.js';
-import type { SecretBox } from '../shared/secret-box.js';
-import { createRelease } from './service.js';
+import { createRelease } from './create.js';
+import type { ReleaseDeps } from './deps.js';
 
 const TRIGGER_PREFIX = 'trg_';
 
@@ -18,14 +18,14 @@ const view = (row: { prefix: string; defaultRef: string; createdAt: Date; lastUs
   lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
 });
 
-export async function getTrigger(db: Db, environmentId: string) {
+export async function getTrigger({ db }: Pick<ReleaseDeps, 'db'>, { environmentId }: { environmentId: string }) {
   if (!(await db.environment.findUnique({ where: { id: environmentId }, select: { id: true } }))) throw new NotFound('Environment');
   const row = await db.triggerToken.findUnique({ where: { environmentId }, include: { createdBy: { select: { username: true } } } });
   return { trigger: row ? view(row) : null };
 }
 
 /** Issues (or replaces) the environment's trigger token; the token itself is returned this once only. */
-export async function issueTrigger(db: Db, actor: Actor, environmentId: string, defaultRef: string, ctx: RequestContext) {
+export async function issueTrigger({ db, actor, ctx }: Pick<ReleaseDeps, 'db' | 'actor' | 'ctx'>, { environmentId, defaultRef }: { environmentId: string; defaultRef: string }) {
   if (!(await db.environment.findUnique({ where: { id: environmentId } }))) throw new NotFound('Environment');
   const token = TRIGGER_PREFIX + randomBytes(30).toString('base64url');
   return db.$transaction(async (tx) => {
@@ -41,7 +41,7 @@ export async function issueTrigger(db: Db, actor: Actor, environmentId: string, 
   });
 }
 
-export async function revokeTrigger(db: Db, environmentId: string, ctx: RequestContext) {
+export async function revokeTrigger({ db, ctx }: Pick<ReleaseDeps, 'db' | 'ctx'>, { environmentId }: { environmentId: string }) {
   await db.$transaction(async (tx) => {
     const deleted = await tx.triggerToken.deleteMany({ where: { environmentId } });
     if (deleted.count === 0) throw new NotFound('Trigger token');
@@ -53,7 +53,7 @@ export async function revokeTrigger(db: Db, environmentId: string, ctx: RequestC
  * Creates a release from a trigger token, as the token's creator: if that person has since lost the developer
  * role in the project's group (or was disabled), the token stops working with them.
  */
-export async function fireTrigger(db: Db, secrets: SecretBox, token: string, input: { ref?: string; description?: string }, ctx: RequestContext) {
+export async function fireTrigger({ db, secrets, ctx }: Pick<ReleaseDeps, 'db' | 'secrets' | 'ctx'>, { token, ref, description }: { token: string } & FireTriggerBody) {
   const row = token.startsWith(TRIGGER_PREFIX)
     ? await db.triggerToken.findUnique({
         where: { tokenHash: hashToken(token) },
@@ -74,10 +74,7 @@ export async function fireTrigger(db: Db, secrets: SecretBox, token: string, inp
   }
   await db.triggerToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
   return createRelease(
-    db,
-    secrets,
-    actor,
-    { environmentId: row.environmentId, ref: input.ref ?? row.defaultRef, description: input.description ?? `triggered by token ${row.prefix}…` },
-    { ...ctx, actorId: user.id, actorName: `${user.username} (trigger)` },
+    { db, secrets, actor, ctx: { ...ctx, actorId: user.id, actorName: `${user.username} (trigger)` } },
+    { environmentId: row.environmentId, ref: ref ?? row.defaultRef, description: description ?? `triggered by token ${row.prefix}…` },
   );
 }

@@ -1,5 +1,5 @@
 import type { Db } from '../shared/db.js';
-import { transition } from './state-machine.js';
+import { transition } from '../releases/state-machine.js';
 
 /** One advisory-lock key for claiming: claims are rare and short, and a global view is what makes them correct. */
 const CLAIM_LOCK = 0x52_50_43_4c; // "RPCL"
@@ -11,7 +11,7 @@ const CLAIM_LOCK = 0x52_50_43_4c; // "RPCL"
  * workers (row locks with SKIP LOCKED alone would let two workers start two releases of one environment).
  * FIFO holds per environment and per host path: a release waiting behind a busy one blocks later overlapping ones.
  */
-export async function claimNext(db: Db, workerId: string): Promise<string | null> {
+export async function claimNext({ db }: { db: Db }, { workerId }: { workerId: string }): Promise<string | null> {
   return db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CLAIM_LOCK})`;
     const busy = await tx.release.findMany({
@@ -35,7 +35,7 @@ export async function claimNext(db: Db, workerId: string): Promise<string | null
         continue;
       }
       const now = new Date();
-      await transition(tx, candidate.id, 'claim', { workerId, heartbeatAt: now, startedAt: now, abortRequestedAt: null });
+      await transition(tx, { id: candidate.id, action: 'claim', data: { workerId, heartbeatAt: now, startedAt: now, abortRequestedAt: null } });
       return candidate.id;
     }
     return null;

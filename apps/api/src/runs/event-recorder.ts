@@ -1,11 +1,9 @@
 import { describeFailure, type EngineEvent, type ReleaseResult } from '@rp/deploy-engine';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { TargetState } from '../generated/prisma/enums.js';
+import { EVENTS_CHANNEL, eventsPayload, notifyEvents } from '../channels.js';
+import { transition, tryTransition } from '../releases/state-machine.js';
 import type { Db } from '../shared/db.js';
-import { publish } from '../shared/pubsub.js';
-import { transition } from './state-machine.js';
-
-export const EVENTS_CHANNEL = 'release_events';
 
 /** How long log lines may wait to be written together: a few ms of latency buys one INSERT per hundreds of lines. */
 const FLUSH_DELAY_MS = 5;
@@ -40,6 +38,14 @@ function toRow(seq: number, event: EngineEvent): Row {
   return { ...base, stage, target, stream: null, text: null, data: JSON.stringify(data) };
 }
 
+export interface RecordedRun {
+  releaseId: string;
+  seqBase: number;
+  onStored?: (event: EngineEvent, seq: number) => Promise<void> | void;
+  /** Plaintext secrets to mask in every stored line. */
+  redact?: readonly string[];
+}
+
 /**
  * Persists a run's events in order, in batches, applies what they mean to the release and target rows, then
  * announces the new high-water seq with NOTIFY. The engine's seq restarts at 1 for every run; `seqBase` (the
@@ -53,13 +59,19 @@ export class EventRecorder {
   /** Targets of each batch, from batch.started, so batch.finished can mark the ones that made it. */
   #batches = new Map<number, string[]>();
 
-  constructor(
-    private readonly db: Db,
-    private readonly releaseId: string,
-    private readonly seqBase: number,
-    private readonly onStored: (event: EngineEvent, seq: number) => Promise<void> | void = () => undefined,
-    private readonly redact: readonly string[] = [],
-  ) {}
+  private readonly db: Db;
+  private readonly releaseId: string;
+  private readonly seqBase: number;
+  private readonly onStored: (event: EngineEvent, seq: number) => Promise<void> | void;
+  private readonly redact: readonly string[];
+
+  constructor({ db }: { db: Db }, run: RecordedRun) {
+    this.db = db;
+    this.releaseId = run.releaseId;
+    this.seqBase = run.seqBase;
+    this.onStored = run.onStored ?? (() => undefined);
+    this.redact = run.redact ?? [];
+  }
 
   push = (event: EngineEvent): void => {
     this.#queue.push(event);
@@ -132,7 +144,7 @@ export class EventRecorder {
         ...columns,
         lastSeq,
         EVENTS_CHANNEL,
-        `${this.releaseId}:${lastSeq}`,
+        eventsPayload(this.releaseId, lastSeq),
       );
     } else {
       await this.db.$transaction(async (tx) => {
@@ -142,7 +154,7 @@ export class EventRecorder {
           await applyEvent(tx, this.releaseId, event, this.#batches);
         }
         await tx.release.update({ where: { id: this.releaseId }, data: { lastSeq } });
-        await publish(tx, EVENTS_CHANNEL, `${this.releaseId}:${lastSeq}`);
+        await notifyEvents(tx, this.releaseId, lastSeq);
       });
     }
     for (const event of batch) await this.onStored(event, this.seqBase + event.seq);
@@ -188,7 +200,8 @@ async function applyEvent(tx: Prisma.TransactionClient, releaseId: string, event
       return;
     }
     case 'batch.paused':
-      await tx.release.updateMany({ where: { id: releaseId, state: 'running' }, data: { state: 'paused' } });
+      // Only a running release pauses; one reaped as interrupted meanwhile stays so, and that is no error.
+      await tryTransition(tx, { id: releaseId, action: 'pause' });
       return;
     case 'hostkey.learned':
       // Trust on first use: the engine accepted a key for a server with none pinned; pin it so the next run verifies it.
@@ -219,9 +232,13 @@ async function finishRelease(tx: Prisma.TransactionClient, releaseId: string, re
     });
   }
   const action = result.status === 'succeeded' ? 'succeed' : result.status === 'aborted' ? 'abort' : 'fail';
-  await transition(tx, releaseId, action, {
-    finishedAt: at,
-    error: result.error ? describeFailure(result.error).slice(0, 4000) : null,
-    ...(result.artifact ? { artifact: result.artifact as unknown as Prisma.InputJsonValue } : {}),
+  await transition(tx, {
+    id: releaseId,
+    action,
+    data: {
+      finishedAt: at,
+      error: result.error ? describeFailure(result.error).slice(0, 4000) : null,
+      ...(result.artifact ? { artifact: result.artifact as unknown as Prisma.InputJsonValue } : {}),
+    },
   });
 }

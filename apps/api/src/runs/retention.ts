@@ -8,7 +8,7 @@ const SLICE = 50_000;
  * Deletes log lines older than the retention period. Stage and state events stay: they are small, and progress
  * estimates and history read them. Idempotent, so every worker may run it.
  */
-export async function purgeOldLogs(db: Db, retentionDays: number, now = new Date()): Promise<number> {
+export async function purgeOldLogs({ db }: { db: Db }, { retentionDays, now = new Date() }: { retentionDays: number; now?: Date }): Promise<number> {
   const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
   let total = 0;
   for (;;) {
@@ -21,9 +21,9 @@ export async function purgeOldLogs(db: Db, retentionDays: number, now = new Date
 }
 
 /** Runs the purge at start and then daily. */
-export function scheduleRetention(db: Db, retentionDays: number, log: { info(msg: string): void; warn(msg: string): void }): () => void {
+export function scheduleRetention({ db, log }: { db: Db; log: { info(msg: string): void; warn(msg: string): void } }, { retentionDays }: { retentionDays: number }): () => void {
   const run = () =>
-    purgeOldLogs(db, retentionDays)
+    purgeOldLogs({ db }, { retentionDays })
       .then((n) => n > 0 && log.info(`purged ${n} log lines older than ${retentionDays} days`))
       .catch((error: Error) => log.warn(`log retention failed: ${error.message}`));
   void run();

@@ -7,7 +7,7 @@ import type { Project } from '../generated/prisma/client.js';
 import type { Db } from '../shared/db.js';
 import type { SecretBox } from '../shared/secret-box.js';
 import type { RolloutSpec } from '@rp/contract/rollout';
-import { toEngineRollout } from './rollout.js';
+import { toEngineRollout } from '../releases/rollout.js';
 
 type StoredHealthCheck =
   | { type: 'http'; url: string; timeoutSeconds?: number; retries?: number; intervalSeconds?: number }
@@ -90,10 +90,11 @@ export type RunInput = (
   redact: string[];
 };
 
-export interface PlanContext {
+export interface RunInputDeps {
   db: Db;
   secrets: SecretBox;
   workDir: string;
+  /** The worker's id, recorded in the host locks this run takes. */
   instance: string;
 }
 
@@ -102,7 +103,7 @@ export interface PlanContext {
  * decrypted here, in the worker's memory only, just before the run. A retry plans only the targets not yet
  * succeeded and reuses the artifact the first run packed.
  */
-export async function buildRunInput(ctx: PlanContext, releaseId: string): Promise<RunInput> {
+export async function buildRunInput(ctx: RunInputDeps, { releaseId }: { releaseId: string }): Promise<RunInput> {
   const release = await ctx.db.release.findUniqueOrThrow({
     where: { id: releaseId },
     include: {

@@ -1,18 +1,17 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { createSshTransport, startRelease, startRollback, type RunHandle, type Transport } from '@rp/deploy-engine';
+import { startRelease, startRollback, type RunHandle, type Transport } from '@rp/deploy-engine';
+import { onControl, onQueued } from '../channels.js';
 import type { Config } from '../config.js';
+import { transition } from '../releases/state-machine.js';
 import type { Db } from '../shared/db.js';
+import type { Subscriber } from '../shared/pubsub.js';
 import type { SecretBox } from '../shared/secret-box.js';
-import { publish, RESYNC, type Subscriber } from '../shared/pubsub.js';
 import { claimNext } from './claim.js';
-import { EVENTS_CHANNEL, EventRecorder } from './event-recorder.js';
-import { buildRunInput } from './plan-builder.js';
+import { EventRecorder } from './event-recorder.js';
 import { scheduleRetention } from './retention.js';
-import { transition } from './state-machine.js';
-
-export const QUEUE_CHANNEL = 'release_queue';
-export const CONTROL_CHANNEL = 'release_control';
+import { buildRunInput } from './run-input.js';
+import { reapStaleRuns } from './stale.js';
 
 export interface WorkerOptions {
   db: Db;
@@ -51,18 +50,17 @@ export class ReleaseWorker {
   constructor(private readonly o: WorkerOptions) {}
 
   async start(): Promise<void> {
-    await this.reapStale();
-    this.#unsubscribe.push(this.o.subscriber.subscribe(QUEUE_CHANNEL, () => this.poke()));
+    await this.#reapStale();
+    this.#unsubscribe.push(onQueued(this.o.subscriber, () => this.poke()));
     this.#unsubscribe.push(
-      this.o.subscriber.subscribe(CONTROL_CHANNEL, (payload) => {
-        if (payload === RESYNC) void this.checkControls();
-        else if (this.#running.has(payload)) void this.checkControls();
+      onControl(this.o.subscriber, (notice) => {
+        if (notice.kind === 'resync' || this.#running.has(notice.releaseId)) void this.checkControls();
       }),
     );
     this.#timers.push(setInterval(() => void this.heartbeat(), this.o.heartbeatMs));
     // Polling backs up NOTIFY: a wake-up lost while the LISTEN connection was down costs at most one interval.
     this.#timers.push(setInterval(() => this.poke(), Math.max(1_000, this.o.heartbeatMs)));
-    this.#unsubscribe.push(scheduleRetention(this.o.db, this.o.logRetentionDays, this.o.log));
+    this.#unsubscribe.push(scheduleRetention(this.o, { retentionDays: this.o.logRetentionDays }));
     this.poke();
   }
 
@@ -94,7 +92,7 @@ export class ReleaseWorker {
     while (!this.#stopping && this.#running.size < this.o.concurrency) {
       let id: string | null;
       try {
-        id = await claimNext(this.o.db, this.id);
+        id = await claimNext(this.o, { workerId: this.id });
       } catch (error) {
         this.o.log.error({ err: error }, 'claiming a release failed');
         return;
@@ -113,15 +111,17 @@ export class ReleaseWorker {
     const { db } = this.o;
     try {
       const release = await db.release.findUniqueOrThrow({ where: { id }, select: { lastSeq: true } });
-      const input = await buildRunInput({ db, secrets: this.o.secrets, workDir: this.o.workDir, instance: this.id }, id);
+      const input = await buildRunInput({ db, secrets: this.o.secrets, workDir: this.o.workDir, instance: this.id }, { releaseId: id });
       const recorder = new EventRecorder(
-        db,
-        id,
-        release.lastSeq,
-        (event) => {
-          if (event.type === 'batch.paused') entry.paused = true;
+        { db },
+        {
+          releaseId: id,
+          seqBase: release.lastSeq,
+          onStored: (event) => {
+            if (event.type === 'batch.paused') entry.paused = true;
+          },
+          redact: input.redact,
         },
-        input.redact,
       );
       const options = { transport: this.o.transport, signal: entry.abort.signal, onEvent: recorder.push };
       entry.handle =
@@ -134,7 +134,7 @@ export class ReleaseWorker {
     } catch (error) {
       // A bug or a storage failure, not a deployment failure: the hosts are whatever the engine left, so say so.
       this.o.log.error({ err: error, releaseId: id }, 'release run crashed');
-      await transition(db, id, 'fail', { finishedAt: new Date(), error: `internal error: ${(error as Error).message}`.slice(0, 4000) }).catch(() => undefined);
+      await transition(db, { id, action: 'fail', data: { finishedAt: new Date(), error: `internal error: ${(error as Error).message}`.slice(0, 4000) } }).catch(() => undefined);
     }
   }
 
@@ -161,42 +161,21 @@ export class ReleaseWorker {
         await this.o.db.release.updateMany({ where: { id: { in: ids }, workerId: this.id }, data: { heartbeatAt: new Date() } });
         await this.checkControls();
       }
-      await this.reapStale();
+      await this.#reapStale();
     } catch (error) {
       this.o.log.warn(`heartbeat failed: ${(error as Error).message}`);
     }
   }
 
-  /**
-   * Marks releases whose worker went silent as interrupted. Targets caught mid-flight become `interrupted`; the
-   * ones that finished keep their state, so "retry" redeploys exactly what is not done.
-   */
-  async reapStale(): Promise<void> {
-    const cutoff = new Date(Date.now() - this.o.staleAfterMs);
-    const stale = await this.o.db.release.findMany({
-      where: { state: { in: ['running', 'paused'] }, OR: [{ heartbeatAt: { lt: cutoff } }, { heartbeatAt: null }], NOT: { workerId: this.id } },
-      select: { id: true, workerId: true },
-    });
-    for (const release of stale) {
-      await this.o.db.$transaction(async (tx) => {
-        const updated = await tx.release.updateMany({
-          where: { id: release.id, state: { in: ['running', 'paused'] }, workerId: release.workerId, OR: [{ heartbeatAt: { lt: cutoff } }, { heartbeatAt: null }] },
-          data: { state: 'interrupted', finishedAt: new Date(), error: `worker ${release.workerId ?? 'unknown'} stopped responding` },
-        });
-        if (updated.count === 0) return;
-        await tx.releaseTarget.updateMany({ where: { releaseId: release.id, state: 'running' }, data: { state: 'interrupted' } });
-        await publish(tx, EVENTS_CHANNEL, `${release.id}:state`);
-      });
-      this.o.log.warn(`release ${release.id} interrupted: worker ${release.workerId ?? 'unknown'} stopped heartbeating`);
-    }
+  async #reapStale(): Promise<void> {
+    await reapStaleRuns(this.o, { workerId: this.id, staleAfterMs: this.o.staleAfterMs });
   }
 }
 
 /** The worker as configured by WORKER_* settings; the API process (embedded) and `pnpm worker` both build it here. */
-export function createReleaseWorker(config: Config, deps: Pick<WorkerOptions, 'db' | 'subscriber' | 'secrets' | 'log'>): ReleaseWorker {
+export function createReleaseWorker({ config, ...deps }: { config: Config } & Pick<WorkerOptions, 'db' | 'subscriber' | 'secrets' | 'transport' | 'log'>): ReleaseWorker {
   return new ReleaseWorker({
     ...deps,
-    transport: createSshTransport({ connectTimeoutMs: 15_000, threads: config.sshThreads }),
     workDir: config.workDir,
     concurrency: config.workerConcurrency,
     heartbeatMs: config.workerHeartbeatSeconds * 1000,

@@ -13,6 +13,11 @@ import type { CreateServerBody, ServerQuery, UpdateServerBody } from '@rp/contra
 type ServerRow = Prisma.ServerGetPayload<{ include: { credential: { select: { name: true } } } }>;
 const withCredential = { credential: { select: { name: true } } } as const;
 
+interface WriteDeps {
+  db: Db;
+  ctx: RequestContext;
+}
+
 const view = (row: ServerRow) => ({
   id: row.id,
   groupId: row.groupId,
@@ -29,7 +34,7 @@ const view = (row: ServerRow) => ({
   updatedAt: row.updatedAt.toISOString(),
 });
 
-export async function listServers(db: Db, actor: Actor, query: Static<typeof ServerQuery>) {
+export async function listServers({ db, actor }: { db: Db; actor: Actor }, query: Static<typeof ServerQuery>) {
   const where: Prisma.ServerWhereInput = {
     AND: [
       actor.isAdmin ? {} : { groupId: { in: [...actor.roles.keys()] } },
@@ -47,7 +52,7 @@ export async function listServers(db: Db, actor: Actor, query: Static<typeof Ser
   return { items: rows.map(view), total, page: query.page, pageSize: query.pageSize };
 }
 
-export async function getServer(db: Db, id: string) {
+export async function getServer({ db }: { db: Db }, { id }: { id: string }) {
   const row = await db.server.findUnique({ where: { id }, include: withCredential });
   if (!row) throw new NotFound('Server');
   return view(row);
@@ -67,7 +72,7 @@ async function assertNameFree(tx: DbTx, groupId: string, name: string, exceptId?
   if (clash && clash.id !== exceptId) throw new Conflict(`Server "${name}" already exists in this group`, [{ field: 'name', message: 'already exists' }]);
 }
 
-export async function createServer(db: Db, input: Static<typeof CreateServerBody>, ctx: RequestContext) {
+export async function createServer({ db, ctx }: WriteDeps, input: Static<typeof CreateServerBody>) {
   return db.$transaction(async (tx) => {
     if (!(await tx.group.findUnique({ where: { id: input.groupId } }))) throw new NotFound('Group');
     await assertUsableKey(tx, input.groupId, input.credentialId);
@@ -91,19 +96,19 @@ export async function createServer(db: Db, input: Static<typeof CreateServerBody
   });
 }
 
-export async function updateServer(db: Db, id: string, input: Static<typeof UpdateServerBody>, ctx: RequestContext) {
+export async function updateServer({ db, ctx }: WriteDeps, { id, changes }: { id: string; changes: Static<typeof UpdateServerBody> }) {
   return db.$transaction(async (tx) => {
     const before = await tx.server.findUnique({ where: { id } });
     if (!before) throw new NotFound('Server');
-    if (input.credentialId) await assertUsableKey(tx, before.groupId, input.credentialId);
-    if (input.name) await assertNameFree(tx, before.groupId, input.name, id);
-    const row = await tx.server.update({ where: { id }, data: input, include: withCredential });
-    await recordAudit(tx, ctx, { action: 'server.update', resourceType: 'server', resourceId: id, details: { ...input } });
+    if (changes.credentialId) await assertUsableKey(tx, before.groupId, changes.credentialId);
+    if (changes.name) await assertNameFree(tx, before.groupId, changes.name, id);
+    const row = await tx.server.update({ where: { id }, data: changes, include: withCredential });
+    await recordAudit(tx, ctx, { action: 'server.update', resourceType: 'server', resourceId: id, details: { ...changes } });
     return view(row);
   });
 }
 
-export async function deleteServer(db: Db, id: string, ctx: RequestContext) {
+export async function deleteServer({ db, ctx }: WriteDeps, { id }: { id: string }) {
   await db.$transaction(async (tx) => {
     const row = await tx.server.findUnique({
       where: { id },
@@ -121,7 +126,7 @@ export async function deleteServer(db: Db, id: string, ctx: RequestContext) {
   });
 }
 
-export async function resetHostKey(db: Db, id: string, ctx: RequestContext) {
+export async function resetHostKey({ db, ctx }: WriteDeps, { id }: { id: string }) {
   return db.$transaction(async (tx) => {
     const before = await tx.server.findUnique({ where: { id } });
     if (!before) throw new NotFound('Server');
@@ -137,13 +142,13 @@ const TEST_COMMAND_TIMEOUT_MS = 15_000;
  * Logs in and runs `uname -a`. Failures are results, not errors: an unreachable host is what the operator is
  * checking for. A server without a pinned key gets the one it presented (trust on first use).
  */
-export async function testConnection(db: Db, box: SecretBox, transport: Transport, id: string, ctx: RequestContext) {
+export async function testConnection({ db, secrets, ssh, ctx }: WriteDeps & { secrets: SecretBox; ssh: Transport }, { id }: { id: string }) {
   const server = await db.server.findUnique({ where: { id } });
   if (!server) throw new NotFound('Server');
-  const { secret } = await revealSecret(db, box, server.credentialId);
+  const { secret } = await revealSecret(db, secrets, server.credentialId);
   let learned: string | undefined;
   const started = performance.now();
-  const connected = await transport.connect(
+  const connected = await ssh.connect(
     { host: server.host, port: server.port, username: server.username, privateKey: secret, ...(server.hostKeyFingerprint ? { hostKeyFingerprint: server.hostKeyFingerprint } : {}) },
     { onHostKeyLearned: (fingerprint) => (learned = fingerprint) },
   );

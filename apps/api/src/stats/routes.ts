@@ -17,6 +17,6 @@ export const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: ReleaseStats, ...errorResponses },
       },
     },
-    async (request) => releaseStats(app.db, actorOf(request), request.query),
+    async (request) => releaseStats({ db: app.db, actor: actorOf(request) }, request.query),
   );
 };

@@ -11,7 +11,7 @@ const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
  * Counts for the dashboard, over the groups the actor can see. Everything is aggregated in PostgreSQL: a company
  * with a year of releases must not ship every row to Node to draw a chart.
  */
-export async function releaseStats(db: Db, actor: Actor, query: Static<typeof StatsQuery>): Promise<Static<typeof ReleaseStats>> {
+export async function releaseStats({ db, actor }: { db: Db; actor: Actor }, query: Static<typeof StatsQuery>): Promise<Static<typeof ReleaseStats>> {
   const todayStart = Date.parse(`${isoDay(Date.now())}T00:00:00Z`);
   const fromMs = todayStart - (query.days - 1) * DAY_MS;
   const from = new Date(fromMs);

@@ -10,7 +10,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/tokens',
     { config: { permission: allow.user() }, schema: { tags: ['tokens'], summary: 'Your API tokens', querystring: TokenQuery, response: { 200: TokenPage, ...errorResponses } } },
-    async (request) => listTokens(app.db, actorOf(request), request.query),
+    async (request) => listTokens({ db: app.db, actor: actorOf(request) }, request.query),
   );
 
   app.post(
@@ -19,14 +19,14 @@ export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { permission: allow.user() },
       schema: { tags: ['tokens'], summary: 'Create an API token (the token is shown once)', body: CreateTokenBody, response: { 201: CreatedToken, ...errorResponses } },
     },
-    async (request, reply) => reply.code(201).send(await createToken(app.db, actorOf(request), request.body, requestContext(request))),
+    async (request, reply) => reply.code(201).send(await createToken({ db: app.db, actor: actorOf(request), ctx: requestContext(request) }, request.body)),
   );
 
   app.delete(
     '/api/tokens/:id',
     { config: { permission: allow.user() }, schema: { tags: ['tokens'], summary: 'Revoke an API token', params: TokenIdParams, response: { 204: Type.Null(), ...errorResponses } } },
     async (request, reply) => {
-      await revokeToken(app.db, actorOf(request), request.params.id, requestContext(request));
+      await revokeToken({ db: app.db, actor: actorOf(request), ctx: requestContext(request) }, { id: request.params.id });
       return reply.code(204).send(null);
     },
   );

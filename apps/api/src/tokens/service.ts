@@ -28,7 +28,12 @@ const view = (row: TokenRow) => ({
 
 const withUser = { user: { select: { username: true } } } as const;
 
-export async function listTokens(db: Db, actor: Actor, query: { page: number; pageSize: number; all?: boolean }) {
+interface Deps {
+  db: Db;
+  actor: Actor;
+}
+
+export async function listTokens({ db, actor }: Deps, query: { page: number; pageSize: number; all?: boolean }) {
   if (query.all && !actor.isAdmin) throw new Forbidden('Only administrators can list every user\'s tokens');
   const where: Prisma.ApiTokenWhereInput = query.all ? {} : { userId: actor.userId };
   const [rows, total] = await Promise.all([
@@ -38,7 +43,7 @@ export async function listTokens(db: Db, actor: Actor, query: { page: number; pa
   return { items: rows.map(view), total, page: query.page, pageSize: query.pageSize };
 }
 
-export async function createToken(db: Db, actor: Actor, input: Static<typeof CreateTokenBody>, ctx: RequestContext) {
+export async function createToken({ db, actor, ctx }: Deps & { ctx: RequestContext }, input: Static<typeof CreateTokenBody>) {
   const token = API_TOKEN_PREFIX + randomBytes(30).toString('base64url');
   const expiresAt = input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null;
   return db.$transaction(async (tx) => {
@@ -52,7 +57,7 @@ export async function createToken(db: Db, actor: Actor, input: Static<typeof Cre
 }
 
 /** Revoking keeps the row, so the audit trail and "last used" stay readable after the fact. */
-export async function revokeToken(db: Db, actor: Actor, id: string, ctx: RequestContext) {
+export async function revokeToken({ db, actor, ctx }: Deps & { ctx: RequestContext }, { id }: { id: string }) {
   await db.$transaction(async (tx) => {
     const row = await tx.apiToken.findUnique({ where: { id } });
     if (!row || (row.userId !== actor.userId && !actor.isAdmin)) throw new NotFound('API token');

@@ -10,19 +10,19 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/users',
     { config: { permission: allow.admin() }, schema: { tags: ['users'], summary: 'List users', querystring: UserQuery, response: { 200: UserPage, ...errorResponses } } },
-    async (request) => listUsers(app.db, request.query),
+    async (request) => listUsers({ db: app.db }, request.query),
   );
 
   app.post(
     '/api/users',
     { config: { permission: allow.admin() }, schema: { tags: ['users'], summary: 'Create a local user', body: CreateUserBody, response: { 201: UserView, ...errorResponses } } },
-    async (request, reply) => reply.code(201).send(await createUser(app.db, app.hasher, request.body, requestContext(request))),
+    async (request, reply) => reply.code(201).send(await createUser({ db: app.db, hasher: app.hasher, ctx: requestContext(request) }, request.body)),
   );
 
   app.get(
     '/api/users/:id',
     { config: { permission: allow.admin() }, schema: { tags: ['users'], summary: 'One user', params: IdParams, response: { 200: UserView, ...errorResponses } } },
-    async (request) => getUser(app.db, request.params.id),
+    async (request) => getUser({ db: app.db }, { id: request.params.id }),
   );
 
   app.patch(
@@ -31,14 +31,14 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { permission: allow.admin() },
       schema: { tags: ['users'], summary: 'Update, reset the password of, promote or disable a user', params: IdParams, body: UpdateUserBody, response: { 200: UserView, ...errorResponses } },
     },
-    async (request) => updateUser(app.db, app.hasher, request.params.id, request.body, requestContext(request)),
+    async (request) => updateUser({ db: app.db, hasher: app.hasher, ctx: requestContext(request) }, { id: request.params.id, changes: request.body }),
   );
 
   app.delete(
     '/api/users/:id',
     { config: { permission: allow.admin() }, schema: { tags: ['users'], summary: 'Delete a user', params: IdParams, response: { 204: Type.Null(), ...errorResponses } } },
     async (request, reply) => {
-      await deleteUser(app.db, request.params.id, requestContext(request));
+      await deleteUser({ db: app.db, ctx: requestContext(request) }, { id: request.params.id });
       return reply.code(204).send(null);
     },
   );

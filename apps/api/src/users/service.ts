@@ -2,14 +2,20 @@ import type { Static } from 'typebox';
 import type { Prisma } from '../generated/prisma/client.js';
 import { recordAudit } from '../audit/service.js';
 import type { RequestContext } from '../plugins/app/auth/actor.js';
-import type { PasswordHasher } from '../auth/passwords.js';
+import type { PasswordHasher } from '../shared/passwords.js';
 import type { Db } from '../shared/db.js';
 import { Conflict, Invalid, NotFound } from '../shared/errors.js';
 import { pageArgs } from '../shared/pagination.js';
 import type { CreateUserBody, UpdateUserBody, UserQuery } from '@rp/contract/users';
 import { toUserView, userInclude } from './view.js';
 
-export async function listUsers(db: Db, query: Static<typeof UserQuery>) {
+interface WriteDeps {
+  db: Db;
+  hasher: PasswordHasher;
+  ctx: RequestContext;
+}
+
+export async function listUsers({ db }: { db: Db }, query: Static<typeof UserQuery>) {
   const where: Prisma.UserWhereInput = {
     disabled: query.disabled,
     OR: query.q
@@ -23,13 +29,13 @@ export async function listUsers(db: Db, query: Static<typeof UserQuery>) {
   return { items: rows.map(toUserView), total, page: query.page, pageSize: query.pageSize };
 }
 
-export async function getUser(db: Db, id: string) {
+export async function getUser({ db }: { db: Db }, { id }: { id: string }) {
   const user = await db.user.findUnique({ where: { id }, include: userInclude });
   if (!user) throw new NotFound('User');
   return toUserView(user);
 }
 
-export async function createUser(db: Db, hasher: PasswordHasher, input: Static<typeof CreateUserBody>, ctx: RequestContext) {
+export async function createUser({ db, hasher, ctx }: WriteDeps, input: Static<typeof CreateUserBody>) {
   if (await db.user.findUnique({ where: { username: input.username } })) {
     throw new Conflict(`Username "${input.username}" is taken`, [{ field: 'username', message: 'already exists' }]);
   }
@@ -59,24 +65,24 @@ async function assertAnotherAdmin(tx: Prisma.TransactionClient, userId: string) 
   if (!admins.some((admin) => admin.id !== userId)) throw new Conflict('This is the last active administrator');
 }
 
-export async function updateUser(db: Db, hasher: PasswordHasher, id: string, input: Static<typeof UpdateUserBody>, ctx: RequestContext) {
-  if (ctx.actorId === id && (input.disabled === true || input.isAdmin === false)) {
-    throw new Invalid(input.disabled === true ? 'disabled' : 'isAdmin', 'you cannot disable or demote yourself');
+export async function updateUser({ db, hasher, ctx }: WriteDeps, { id, changes }: { id: string; changes: Static<typeof UpdateUserBody> }) {
+  if (ctx.actorId === id && (changes.disabled === true || changes.isAdmin === false)) {
+    throw new Invalid(changes.disabled === true ? 'disabled' : 'isAdmin', 'you cannot disable or demote yourself');
   }
-  const passwordHash = input.password ? await hasher.hash(input.password) : undefined;
+  const passwordHash = changes.password ? await hasher.hash(changes.password) : undefined;
   return db.$transaction(async (tx) => {
     const before = await tx.user.findUnique({ where: { id } });
     if (!before) throw new NotFound('User');
-    if (before.isAdmin && (input.isAdmin === false || input.disabled === true)) await assertAnotherAdmin(tx, id);
+    if (before.isAdmin && (changes.isAdmin === false || changes.disabled === true)) await assertAnotherAdmin(tx, id);
     const user = await tx.user.update({
       where: { id },
-      data: { displayName: input.displayName, email: input.email, isAdmin: input.isAdmin, disabled: input.disabled, passwordHash },
+      data: { displayName: changes.displayName, email: changes.email, isAdmin: changes.isAdmin, disabled: changes.disabled, passwordHash },
       include: userInclude,
     });
-    if (passwordHash || input.disabled) {
+    if (passwordHash || changes.disabled) {
       await tx.session.updateMany({ where: { userId: id, revokedAt: null }, data: { revokedAt: new Date() } });
     }
-    const changed = Object.keys(input).filter((key) => key !== 'password');
+    const changed = Object.keys(changes).filter((key) => key !== 'password');
     await recordAudit(tx, ctx, {
       action: 'user.update',
       resourceType: 'user',
@@ -87,7 +93,7 @@ export async function updateUser(db: Db, hasher: PasswordHasher, id: string, inp
   });
 }
 
-export async function deleteUser(db: Db, id: string, ctx: RequestContext) {
+export async function deleteUser({ db, ctx }: { db: Db; ctx: RequestContext }, { id }: { id: string }) {
   if (ctx.actorId === id) throw new Invalid('id', 'you cannot delete yourself');
   await db.$transaction(async (tx) => {
     const user = await tx.user.findUnique({ where: { id } });

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveDatabase, type ResolvedDatabase } from '../../src/db/database-url.js';
-import { parsePostmasterPid } from '../../src/db/embedded.js';
+import { parsePostmasterPid } from '../../src/db/postmaster.js';
 import { applyMigrations } from '../../src/db/migrate.js';
 
 const apiDir = fileURLToPath(new URL('../../', import.meta.url));

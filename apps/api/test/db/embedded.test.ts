@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyServer, parsePostmasterPid, type ProcessInfo } from '../../src/db/embedded.js';
+import { classifyServer, parsePostmasterPid, type ProcessInfo } from '../../src/db/postmaster.js';
 
 const pidFileText = '4242\n/data/pg\n1700000000\n54329\n\n127.0.0.1\n  54329001         0\nready   \n';
 

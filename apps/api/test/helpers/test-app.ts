@@ -4,7 +4,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.js';
-import { createPasswordHasher } from '../../src/auth/passwords.js';
+import { createPasswordHasher } from '../../src/shared/passwords.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { GroupRole } from '../../src/generated/prisma/enums.js';
 import { createDb, type Db } from '../../src/shared/db.js';

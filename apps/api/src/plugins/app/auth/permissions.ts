@@ -3,8 +3,11 @@ import type { GroupRole, TokenScope } from '../../../generated/prisma/enums.js';
 import { Forbidden, Unauthorized } from '../../../shared/errors.js';
 import type { Actor } from './actor.js';
 
+/** Which group a request touches; runs after validation, so params and body are well-formed. */
+export type GroupResolver = (request: FastifyRequest) => string | null | Promise<string | null>;
+
 /**
- * What a route requires. Every /api route must declare one (app.ts refuses to start otherwise), and the
+ * What a route requires. Every /api route must declare one (the permission guard refuses to start otherwise), and the
  * permission matrix test exercises each declaration with every role.
  */
 export type Permission =
@@ -14,8 +17,8 @@ export type Permission =
   | {
       kind: 'group';
       role: GroupRole;
-      /** Which group the request touches; runs after validation, so params are well-formed. */
-      groupOf: (request: FastifyRequest) => string | null | Promise<string | null>;
+      /** null (a global resource, or none with that id) leaves the route to administrators. */
+      groupOf: GroupResolver;
       scope?: TokenScope;
     };
 
@@ -23,7 +26,7 @@ export const allow = {
   public: (): Permission => ({ kind: 'public' }),
   user: (scope?: TokenScope): Permission => ({ kind: 'user', scope }),
   admin: (scope?: TokenScope): Permission => ({ kind: 'admin', scope }),
-  group: (role: GroupRole, groupOf: (request: FastifyRequest) => string | null | Promise<string | null>, scope?: TokenScope): Permission => ({
+  group: (role: GroupRole, groupOf: GroupResolver, scope?: TokenScope): Permission => ({
     kind: 'group',
     role,
     groupOf,

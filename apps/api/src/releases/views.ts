@@ -1,0 +1,117 @@
+import type { ReleaseQuery } from '@rp/contract/releases';
+import type { RolloutSpec } from '@rp/contract/rollout';
+import type { Prisma } from '../generated/prisma/client.js';
+import type { Actor } from '../plugins/app/auth/actor.js';
+import type { DbTx } from '../shared/db.js';
+import { NotFound } from '../shared/errors.js';
+import { pageArgs } from '../shared/pagination.js';
+import { releaseProgress } from './progress.js';
+
+const include = {
+  project: { select: { name: true, groupId: true } },
+  environment: { select: { name: true } },
+  createdBy: { select: { username: true } },
+  approvedBy: { select: { username: true } },
+  targets: { include: { server: { select: { name: true, host: true } } }, orderBy: { server: { name: 'asc' } } },
+} as const satisfies Prisma.ReleaseInclude;
+
+type ReleaseRow = Prisma.ReleaseGetPayload<{ include: typeof include }>;
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+function toReleaseView(r: ReleaseRow) {
+  return {
+    id: r.id,
+    kind: r.kind,
+    state: r.state,
+    projectId: r.projectId,
+    projectName: r.project.name,
+    groupId: r.project.groupId,
+    environmentId: r.environmentId,
+    environmentName: r.environment.name,
+    ref: r.ref,
+    commit: r.commit,
+    description: r.description,
+    rollout: r.rollout as unknown as RolloutSpec,
+    rollbackToId: r.rollbackToId,
+    createdBy: r.createdBy.username,
+    approvedBy: r.approvedBy?.username ?? null,
+    approvedAt: iso(r.approvedAt),
+    reviewComment: r.reviewComment,
+    abortRequested: r.abortRequestedAt !== null,
+    queuedAt: iso(r.queuedAt),
+    scheduledAt: iso(r.scheduledAt),
+    startedAt: iso(r.startedAt),
+    finishedAt: iso(r.finishedAt),
+    createdAt: r.createdAt.toISOString(),
+    error: r.error,
+    lastSeq: r.lastSeq,
+    targets: r.targets.map((t) => ({
+      serverId: t.serverId,
+      serverName: t.server.name,
+      host: t.server.host,
+      state: t.state,
+      stage: t.stage,
+      previous: t.previous,
+      current: t.current,
+      error: t.error,
+      startedAt: iso(t.startedAt),
+      finishedAt: iso(t.finishedAt),
+    })),
+  };
+}
+
+/** Reads take a client or a transaction: actions return the release as their own transaction left it. */
+interface ReadDeps {
+  db: DbTx;
+}
+
+export async function getRelease({ db }: ReadDeps, { id }: { id: string }) {
+  const release = await db.release.findUnique({ where: { id }, include });
+  if (!release) throw new NotFound('Release');
+  return { ...toReleaseView(release), progress: await releaseProgress({ db }, release) };
+}
+
+export async function listReleases({ db, actor }: ReadDeps & { actor: Actor }, query: ReleaseQuery) {
+  const where: Prisma.ReleaseWhereInput = {
+    projectId: query.projectId,
+    environmentId: query.environmentId,
+    state: query.state,
+    createdBy: query.createdBy ? { username: query.createdBy } : undefined,
+    createdAt: query.createdFrom || query.createdTo ? { gte: query.createdFrom, lt: query.createdTo } : undefined,
+    project: actor.isAdmin ? undefined : { groupId: { in: [...actor.roles.keys()] } },
+  };
+  const [rows, total] = await Promise.all([
+    db.release.findMany({ where, include, orderBy: { createdAt: 'desc' }, ...pageArgs(query.page, query.pageSize) }),
+    db.release.count({ where }),
+  ]);
+  return { items: rows.map((r) => { const { targets: _t, ...rest } = toReleaseView(r); return rest; }), total, page: query.page, pageSize: query.pageSize };
+}
+
+function toEventView(e: { seq: number; at: Date; type: string; stage: string | null; target: string | null; stream: string | null; text: string | null; data: Prisma.JsonValue }) {
+  return { seq: e.seq, at: e.at.toISOString(), type: e.type, stage: e.stage, target: e.target, stream: e.stream, text: e.text, data: e.data };
+}
+
+export async function listEvents({ db }: ReadDeps, { id, since, limit }: { id: string; since: number; limit: number }) {
+  const release = await db.release.findUnique({ where: { id }, select: { lastSeq: true } });
+  if (!release) throw new NotFound('Release');
+  const rows = await db.releaseEvent.findMany({ where: { releaseId: id, seq: { gt: since } }, orderBy: { seq: 'asc' }, take: limit + 1 });
+  const more = rows.length > limit;
+  return { events: rows.slice(0, limit).map(toEventView), lastSeq: release.lastSeq, more };
+}
+
+/** The whole log as a text download, servers named rather than numbered. */
+export async function logText({ db }: ReadDeps, { id }: { id: string }): Promise<string> {
+  const names = new Map((await getRelease({ db }, { id })).targets.map((t) => [t.serverId, t.serverName]));
+  let since = 0;
+  const lines: string[] = [];
+  for (;;) {
+    const page = await listEvents({ db }, { id, since, limit: 10_000 });
+    for (const e of page.events) {
+      if (e.type === 'log') lines.push(`${e.at} [${e.stage ?? '-'}${e.target ? `@${names.get(e.target) ?? e.target}` : ''}] ${e.stream === 'stderr' ? '! ' : ''}${e.text ?? ''}`);
+      else lines.push(`${e.at} -- ${e.type}${e.stage ? ` ${e.stage}` : ''}${e.target ? `@${names.get(e.target) ?? e.target}` : ''}`);
+    }
+    since = page.events.at(-1)?.seq ?? since;
+    if (!page.more) break;
+  }
+  return lines.join('\n') + '\n';
+}
