@@ -17,18 +17,19 @@ export async function reapStaleRuns(
     select: { id: true, workerId: true },
   });
   for (const release of stale) {
-    await db.$transaction(async (tx) => {
+    const interrupted = await db.$transaction(async (tx) => {
       // Still silent and still that worker's: a heartbeat or another reaper since the read above wins the race.
-      const interrupted = await tryTransition(tx, {
+      const moved = await tryTransition(tx, {
         id: release.id,
         action: 'interrupt',
         where: { workerId: release.workerId, ...silent },
         data: { finishedAt: new Date(), error: `worker ${release.workerId ?? 'unknown'} stopped responding` },
       });
-      if (!interrupted) return;
+      if (!moved) return false;
       await tx.releaseTarget.updateMany({ where: { releaseId: release.id, state: 'running' }, data: { state: 'interrupted' } });
       await notifyStateChanged(tx, release.id);
+      return true;
     });
-    log.warn(`release ${release.id} interrupted: worker ${release.workerId ?? 'unknown'} stopped heartbeating`);
+    if (interrupted) log.warn(`release ${release.id} interrupted: worker ${release.workerId ?? 'unknown'} stopped heartbeating`);
   }
 }
