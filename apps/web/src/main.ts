@@ -2,10 +2,17 @@ import { createApp } from 'vue';
 import { createPinia } from 'pinia';
 import 'element-plus/theme-chalk/dark/css-vars.css';
 import './styles/index.css';
+import './styles/lists.css';
+import './styles/forms.css';
 import App from './App.vue';
+import { configureHttp } from './api/http';
 import { i18n } from './locales';
 import { router } from './router';
+import { httpSession } from './router/session';
 import { usePreferencesStore } from './stores/preferences';
+
+// Before the router starts: its first navigation already asks the API who is signed in.
+configureHttp(httpSession);
 
 const app = createApp(App);
 const pinia = createPinia();

@@ -1,6 +1,4 @@
 import { i18n } from '@/locales';
-import { router } from '@/router';
-import { useAuthStore } from '@/stores/auth';
 
 export class ApiError extends Error {
   override readonly name = 'ApiError';
@@ -34,6 +32,20 @@ interface RequestOptions {
 
 const BASE = '/api';
 
+/** What the client needs from the session, handed in by the app at start-up so this module imports nothing above it. */
+export interface HttpSession {
+  /** The bearer token to send, or null when signed out. */
+  getToken: () => string | null;
+  /** A request sent with the current token was answered 401: the session ended server side. */
+  onUnauthorized: () => Promise<void>;
+}
+
+let session: HttpSession = { getToken: () => null, onUnauthorized: async () => undefined };
+
+export function configureHttp(next: HttpSession): void {
+  session = next;
+}
+
 async function readJson(res: Response): Promise<unknown> {
   const text = await res.text();
   if (!text) return undefined;
@@ -53,18 +65,8 @@ function toApiError(status: number, body: unknown): ApiError {
   return new ApiError(status, 'HTTP_ERROR', i18n.global.t('errors.unexpected', { status }));
 }
 
-/** The session is gone server side: drop it here too and send the user to log in, then back. */
-async function handleExpiredSession(): Promise<void> {
-  useAuthStore().clearSession();
-  const current = router.currentRoute.value;
-  // Before the first navigation settles there is no page to return to; the route guard redirects with the target.
-  if (current.matched.length === 0 || current.meta.public) return;
-  await router.replace({ name: 'login', query: { redirect: current.fullPath } });
-}
-
 async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const auth = useAuthStore();
-  const token = auth.token;
+  const token = session.getToken();
   const headers: Record<string, string> = { Accept: options.blob ? '*/*' : 'application/json' };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   if (token) headers.Authorization = `Bearer ${token}`;
@@ -87,7 +89,7 @@ async function request<T>(path: string, options: RequestOptions = {}): Promise<T
   if (res.ok) return body as T;
 
   // A 401 without a token is an answer (e.g. wrong password), not an expired session.
-  if (res.status === 401 && token && auth.token === token && !options.unauthorizedIsAnswer) await handleExpiredSession();
+  if (res.status === 401 && token && session.getToken() === token && !options.unauthorizedIsAnswer) await session.onUnauthorized();
   throw toApiError(res.status, body);
 }
 

@@ -12,6 +12,15 @@ export interface GroupOption {
 export const GLOBAL = 'global';
 
 /**
+ * The group a new resource starts in: the list's group filter when the user may create there, otherwise their only
+ * group, so a member of one group never has to pick it.
+ */
+export function startingGroup(filter: string, groups: readonly GroupOption[], allowGlobal = false): string {
+  if ((filter === GLOBAL && allowGlobal) || groups.some((g) => g.id === filter)) return filter;
+  return groups.length === 1 && !allowGlobal ? (groups[0]?.id ?? '') : '';
+}
+
+/**
  * What the signed-in user may do with group-scoped resources (credentials, servers, hook templates): the API lets
  * group owners manage their group's ones and administrators everything, including the global ones. The page uses
  * this to hide actions the API would refuse anyway.

@@ -1,8 +1,9 @@
 import { createI18n } from 'vue-i18n';
 import zhCN from './zh-CN';
 import en from './en';
+import { pageMessages, type PageMessages } from './pages';
 
-export type MessageSchema = typeof zhCN;
+export type MessageSchema = typeof zhCN & PageMessages;
 export type AppLocale = 'zh-CN' | 'en';
 
 export const SUPPORTED_LOCALES: readonly { value: AppLocale; label: string }[] = [
@@ -26,7 +27,7 @@ export const i18n = createI18n<[MessageSchema], AppLocale, false>({
   legacy: false,
   locale: initialLocale(),
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': zhCN, en },
+  messages: { 'zh-CN': { ...zhCN, ...pageMessages('zh-CN') }, en: { ...en, ...pageMessages('en') } },
 });
 
 export function setLocale(locale: AppLocale): void {

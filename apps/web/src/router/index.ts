@@ -2,6 +2,7 @@ import type { Component } from 'vue';
 import { createRouter, createWebHistory, type RouteLocationRaw } from 'vue-router';
 import { ApiError } from '@/api/http';
 import { useAuthStore } from '@/stores/auth';
+import { safeRedirect } from '@/utils/redirect';
 import { routes } from './routes';
 
 declare module 'vue-router' {
@@ -24,14 +25,6 @@ export const router = createRouter({
   history: createWebHistory(import.meta.env.BASE_URL),
   routes,
 });
-
-/**
- * Where to go after logging in. Only same-origin paths are accepted so a crafted
- * `?redirect=//evil.example` link cannot bounce a fresh session off-site.
- */
-export function safeRedirect(value: unknown): string {
-  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') ? value : '/';
-}
 
 function loginFor(fullPath: string): RouteLocationRaw {
   return { name: 'login', query: { redirect: fullPath } };

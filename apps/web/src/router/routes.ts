@@ -19,7 +19,7 @@ import {
  * Pages inside the sidebar shell; the sidebar menu is built from the entries with an icon, in this order, under
  * their section's heading.
  */
-export const shellRoutes: RouteRecordRaw[] = [
+const shellRoutes: RouteRecordRaw[] = [
   {
     path: 'dashboard',
     name: 'dashboard',
@@ -129,7 +129,7 @@ export const routes: RouteRecordRaw[] = [
   },
   {
     path: '/',
-    component: () => import('@/views/layout/index.vue'),
+    component: () => import('@/layouts/AppLayout.vue'),
     redirect: { name: 'dashboard' },
     children: shellRoutes,
   },

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
-import { ApiError } from '@/api/http';
+import { ApiError, configureHttp } from '@/api/http';
 import { router } from '@/router';
+import { httpSession } from '@/router/session';
 import { adminUser, json, stubFetch } from '@/test/fetch-stub';
 import { useAuthStore } from './auth';
 
@@ -10,6 +11,8 @@ const loginOk = () => json(200, { token: 'tok-1', expiresAt: new Date(Date.now()
 beforeEach(() => {
   localStorage.clear();
   setActivePinia(createPinia());
+  // As main.ts does at start-up: the client takes its token from this store and reports a 401 back to the session.
+  configureHttp(httpSession);
 });
 
 afterEach(() => {

@@ -1,3 +1,4 @@
+import type { VNode } from 'vue';
 import { i18n } from '@/locales';
 
 /**
@@ -13,9 +14,9 @@ export function notifyError(err: unknown): void {
 }
 
 const dialogButtons = () => ({
-  title: i18n.global.t('releases.confirm.title'),
-  confirmButtonText: i18n.global.t('releases.confirm.ok'),
-  cancelButtonText: i18n.global.t('releases.confirm.cancel'),
+  title: i18n.global.t('common.confirmTitle'),
+  confirmButtonText: i18n.global.t('common.confirm'),
+  cancelButtonText: i18n.global.t('common.cancel'),
 });
 
 /** True when the user confirmed; closing or cancelling the dialog is a plain no. */
@@ -35,5 +36,28 @@ export async function promptText(label: string): Promise<string | null> {
     return value ?? '';
   } catch {
     return null;
+  }
+}
+
+/**
+ * True only when the user typed `name` exactly: a click on OK is not enough for a deletion that takes much more with
+ * it (a group's projects and servers, a project's environments and history), as with other irreversible operations.
+ */
+export async function confirmTypedName(
+  name: string,
+  text: { title: string; message: string | VNode; confirm: string; mismatch: string },
+): Promise<boolean> {
+  try {
+    await ElMessageBox.prompt(text.message, text.title, {
+      type: 'warning',
+      confirmButtonText: text.confirm,
+      cancelButtonText: i18n.global.t('common.cancel'),
+      confirmButtonClass: 'el-button--danger',
+      inputPlaceholder: name,
+      inputValidator: (value: string) => value === name || text.mismatch,
+    });
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -1,10 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { flushPromises, mount } from '@vue/test-utils';
-import { createPinia, setActivePinia } from 'pinia';
+import { flushPromises } from '@vue/test-utils';
 import type { AuditEntry } from '@/api/audit';
-import { i18n } from '@/locales';
 import { router } from '@/router';
-import { useAuthStore } from '@/stores/auth';
 import { adminUser, json, stubFetch } from '@/test/fetch-stub';
 import { isolateViewTests, mountSignedIn } from '@/test/mount-view';
 import AuditView from './index.vue';
@@ -77,14 +74,7 @@ describe('audit log view', () => {
 
   it('tells a non-administrator the log is for administrators instead of calling the API', async () => {
     const calls = stubFetch({});
-    const pinia = createPinia();
-    setActivePinia(pinia);
-    const auth = useAuthStore();
-    auth.token = 'tok-1';
-    auth.user = { ...adminUser, isAdmin: false };
-    await router.replace('/audit');
-    const wrapper = mount(AuditView, { global: { plugins: [pinia, i18n, router] } });
-    await flushPromises();
+    const wrapper = await mountSignedIn(AuditView, '/audit', { user: { ...adminUser, isAdmin: false } });
 
     expect(wrapper.text()).toContain('只有管理员可以查看审计日志');
     expect(calls).toHaveLength(0);

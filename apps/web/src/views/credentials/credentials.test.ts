@@ -1,10 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
-import { flushPromises, type VueWrapper } from '@vue/test-utils';
+import { flushPromises } from '@vue/test-utils';
 import type { Credential } from '@/api/credentials';
 import { useAuthStore } from '@/stores/auth';
 import { json, stubFetch, type RecordedRequest } from '@/test/fetch-stub';
 import { isolateViewTests, mountSignedIn } from '@/test/mount-view';
 import CredentialsView from './index.vue';
+import { lastQuery, messageBoxButton, page, rowOf, settle } from '@/test/ui';
 
 const GROUP = '00000000-0000-4000-8000-0000000000a1';
 const OTHER = '00000000-0000-4000-8000-0000000000b2';
@@ -28,8 +29,6 @@ const credential = (over: Partial<Credential> = {}): Credential => ({
   ...over,
 });
 
-const page = <T>(items: T[]) => ({ items, total: items.length, page: 1, pageSize: 20 });
-
 function routes(extra: Record<string, (req: RecordedRequest) => Response> = {}) {
   return {
     'GET /api/credentials': () =>
@@ -41,27 +40,6 @@ function routes(extra: Record<string, (req: RecordedRequest) => Response> = {}) 
 
 const mountList = (path = '/credentials') => mountSignedIn(CredentialsView, path);
 
-function messageBoxButton(kind: 'primary' | 'cancel'): HTMLElement {
-  // Boxes from earlier steps may still be fading out; the newest one is last in the document.
-  const box = [...document.querySelectorAll<HTMLElement>('.el-message-box__btns')].at(-1);
-  const buttons = [...(box?.querySelectorAll<HTMLElement>('.el-button') ?? [])];
-  const button = kind === 'primary' ? buttons.find((b) => b.classList.contains('el-button--primary')) : buttons.find((b) => !b.classList.contains('el-button--primary'));
-  if (!button) throw new Error('no message box open');
-  return button;
-}
-
-const settle = async () => {
-  await flushPromises();
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  await flushPromises();
-};
-
-const rowOf = (wrapper: VueWrapper, name: string) => {
-  const row = wrapper.findAll('.el-table__body-wrapper .el-table__row').find((r) => r.text().includes(name));
-  if (!row) throw new Error(`no row ${name}`);
-  return row;
-};
-
 isolateViewTests();
 
 describe('credentials view', () => {
@@ -69,8 +47,7 @@ describe('credentials view', () => {
     const calls = stubFetch(routes());
     const wrapper = await mountList(`/credentials?group=${GROUP}&kind=ssh_key`);
 
-    const first = new URL(calls.find((c) => c.url.startsWith('/api/credentials'))?.url ?? '', 'http://localhost');
-    expect(Object.fromEntries(first.searchParams)).toEqual({ groupId: GROUP, kind: 'ssh_key', page: '1', pageSize: '20' });
+    expect(lastQuery(calls, '/api/credentials')).toEqual({ groupId: GROUP, kind: 'ssh_key', page: '1', pageSize: '20' });
     expect(rowOf(wrapper, 'deploy-key').text()).toContain('SSH 密钥');
     expect(rowOf(wrapper, 'deploy-key').text()).toContain('shop');
     expect(rowOf(wrapper, 'deploy-key').text()).toContain(FINGERPRINT);
@@ -81,9 +58,7 @@ describe('credentials view', () => {
     await search.setValue('deploy');
     await search.trigger('change');
     await settle();
-    const last = new URL(calls.filter((c) => c.url.startsWith('/api/credentials')).at(-1)?.url ?? '', 'http://localhost');
-    expect(last.searchParams.get('q')).toBe('deploy');
-    expect(last.searchParams.get('groupId')).toBe(GROUP);
+    expect(lastQuery(calls, '/api/credentials')).toMatchObject({ q: 'deploy', groupId: GROUP });
   });
 
   it('asks for global credentials with global=true', async () => {

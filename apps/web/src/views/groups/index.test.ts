@@ -2,9 +2,10 @@ import { describe, expect, it, vi } from 'vitest';
 import { flushPromises, type VueWrapper } from '@vue/test-utils';
 import type { Group, Member } from '@/api/groups';
 import { useAuthStore } from '@/stores/auth';
-import { adminUser, json, stubFetch, type RecordedRequest } from '@/test/fetch-stub';
+import { adminUser, json, stubFetch } from '@/test/fetch-stub';
 import { isolateViewTests, mountSignedIn } from '@/test/mount-view';
 import GroupsView from './index.vue';
+import { answerMessageBox, page, requests, settle } from '@/test/ui';
 
 const GROUP = '00000000-0000-4000-8000-0000000000a1';
 const ALICE = '00000000-0000-4000-8000-00000000a11c';
@@ -30,30 +31,7 @@ const member = (over: Partial<Member> = {}): Member => ({
   ...over,
 });
 
-const page = <T>(items: T[]) => ({ items, total: items.length, page: 1, pageSize: 20 });
-
 isolateViewTests();
-
-async function settle(): Promise<void> {
-  await flushPromises();
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  await flushPromises();
-}
-
-/** The Element Plus message box lives outside the component, in document.body. */
-async function answerMessageBox(button: 'ok' | 'cancel', text?: string): Promise<void> {
-  await vi.waitFor(() => expect(document.querySelector('.el-message-box')).not.toBeNull());
-  if (text !== undefined) {
-    const input = document.querySelector<HTMLInputElement>('.el-message-box__input input');
-    if (!input) throw new Error('no prompt input');
-    input.value = text;
-    input.dispatchEvent(new Event('input'));
-    await flushPromises();
-  }
-  const buttons = document.querySelectorAll<HTMLButtonElement>('.el-message-box__btns .el-button');
-  (button === 'ok' ? buttons[buttons.length - 1] : buttons[0])?.click();
-  await settle();
-}
 
 async function signInAs(wrapper: VueWrapper, isAdmin: boolean, role: Member['role'] | null) {
   useAuthStore().user = {
@@ -66,8 +44,6 @@ async function signInAs(wrapper: VueWrapper, isAdmin: boolean, role: Member['rol
   await flushPromises();
   return wrapper;
 }
-
-const requests = (calls: RecordedRequest[], method: string) => calls.filter((c) => c.method === method);
 
 describe('groups view', () => {
   it('sends the search term and lists the groups', async () => {

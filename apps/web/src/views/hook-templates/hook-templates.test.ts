@@ -1,10 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
-import { flushPromises, type VueWrapper } from '@vue/test-utils';
+import { flushPromises } from '@vue/test-utils';
 import type { HookTemplate } from '@/api/hook-templates';
 import { useAuthStore } from '@/stores/auth';
 import { json, stubFetch, type RecordedRequest } from '@/test/fetch-stub';
 import { isolateViewTests, mountSignedIn } from '@/test/mount-view';
 import HookTemplatesView from './index.vue';
+import { lastQuery, messageBoxButton, page, rowOf, settle } from '@/test/ui';
 
 const GROUP = '00000000-0000-4000-8000-0000000000a1';
 const RESTART = '00000000-0000-4000-8000-0000000000e1';
@@ -21,8 +22,6 @@ const template = (over: Partial<HookTemplate> = {}): HookTemplate => ({
   ...over,
 });
 
-const page = <T>(items: T[]) => ({ items, total: items.length, page: 1, pageSize: 20 });
-
 function routes(extra: Record<string, (req: RecordedRequest) => Response> = {}) {
   return {
     'GET /api/hook-templates': () => json(200, page([template(), template({ id: WARMUP, groupId: null, name: 'warm-cache', description: '', script: 'curl -fsS http://127.0.0.1/warmup\n' })])),
@@ -32,27 +31,6 @@ function routes(extra: Record<string, (req: RecordedRequest) => Response> = {}) 
 }
 
 const mountList = (path = '/hook-templates') => mountSignedIn(HookTemplatesView, path);
-
-function messageBoxButton(kind: 'primary' | 'cancel'): HTMLElement {
-  // Boxes from earlier steps may still be fading out; the newest one is last in the document.
-  const box = [...document.querySelectorAll<HTMLElement>('.el-message-box__btns')].at(-1);
-  const buttons = [...(box?.querySelectorAll<HTMLElement>('.el-button') ?? [])];
-  const button = kind === 'primary' ? buttons.find((b) => b.classList.contains('el-button--primary')) : buttons.find((b) => !b.classList.contains('el-button--primary'));
-  if (!button) throw new Error('no message box open');
-  return button;
-}
-
-const settle = async () => {
-  await flushPromises();
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  await flushPromises();
-};
-
-const rowOf = (wrapper: VueWrapper, name: string) => {
-  const row = wrapper.findAll('.el-table__body-wrapper .el-table__row').find((r) => r.text().includes(name));
-  if (!row) throw new Error(`no row ${name}`);
-  return row;
-};
 
 isolateViewTests();
 
@@ -71,8 +49,7 @@ describe('hook templates view', () => {
     await search.setValue('php');
     await search.trigger('change');
     await settle();
-    const last = new URL(calls.filter((c) => c.url.startsWith('/api/hook-templates')).at(-1)?.url ?? '', 'http://localhost');
-    expect(Object.fromEntries(last.searchParams)).toEqual({ q: 'php', page: '1', pageSize: '20' });
+    expect(lastQuery(calls, '/api/hook-templates')).toEqual({ q: 'php', page: '1', pageSize: '20' });
   });
 
   it('refuses a template without a name or script and creates one with both', async () => {

@@ -4,13 +4,12 @@ import { useAuthStore } from '@/stores/auth';
 import { json, stubFetch, type RecordedRequest } from '@/test/fetch-stub';
 import { isolateViewTests, mountSignedIn } from '@/test/mount-view';
 import DetailView from './detail.vue';
+import { byTestId, messageBoxButton, page, settle } from '@/test/ui';
 
 const GROUP = '00000000-0000-4000-8000-0000000000a1';
 const PROJECT = '00000000-0000-4000-8000-0000000000c1';
 const ENV = '00000000-0000-4000-8000-0000000000e1';
 const SERVER = '00000000-0000-4000-8000-0000000000f1';
-
-const page = <T>(items: T[]) => ({ items, total: items.length, page: 1, pageSize: 20 });
 
 const project = {
   id: PROJECT,
@@ -51,7 +50,6 @@ const environment = {
   updatedAt: '2026-01-01T00:00:00.000Z',
 };
 
-
 function routes(extra: Record<string, (req: RecordedRequest) => Response> = {}) {
   return {
     [`GET /api/projects/${PROJECT}`]: () => json(200, project),
@@ -63,25 +61,6 @@ function routes(extra: Record<string, (req: RecordedRequest) => Response> = {}) 
     ...extra,
   };
 }
-
-const settle = async () => {
-  await flushPromises();
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  await flushPromises();
-};
-
-function messageBoxButton(kind: 'primary' | 'cancel'): HTMLElement {
-  const buttons = [...document.querySelectorAll<HTMLElement>('.el-message-box__btns .el-button')];
-  const button = kind === 'primary' ? buttons.find((b) => b.classList.contains('el-button--primary')) : buttons.find((b) => !b.classList.contains('el-button--primary'));
-  if (!button) throw new Error('no message box open');
-  return button;
-}
-
-const byTestId = (id: string) => {
-  const el = document.querySelector<HTMLElement>(`[data-testid="${id}"]`);
-  if (!el) throw new Error(`no ${id}`);
-  return el;
-};
 
 async function openMenu(item: string): Promise<void> {
   byTestId('env-more-prod').click();

@@ -1,4 +1,6 @@
+import type { Project } from '@/api/projects';
 import { i18n } from '@/locales';
+import { confirmTypedName } from '@/utils/feedback';
 
 /**
  * Message boxes of the project pages that need more than yes/no. Element Plus' service functions are
@@ -6,22 +8,14 @@ import { i18n } from '@/locales';
  */
 const t = (key: string, values: Record<string, unknown> = {}) => i18n.global.t(key, values);
 
-/** True only when the user typed `name` exactly: deleting a project takes its environments and history with it. */
-export async function confirmTypedName(message: string, name: string): Promise<boolean> {
-  try {
-    await ElMessageBox.prompt(message, {
-      title: t('projects.delete.title'),
-      type: 'warning',
-      confirmButtonText: t('common.delete'),
-      cancelButtonText: t('common.cancel'),
-      confirmButtonClass: 'el-button--danger',
-      inputPlaceholder: name,
-      inputValidator: (value: string) => value === name || t('projects.delete.mismatch'),
-    });
-    return true;
-  } catch {
-    return false;
-  }
+/** Deleting a project takes its environments and release history with it, so the user types its name. */
+export function confirmProjectDelete(project: Pick<Project, 'name' | 'environmentCount'>): Promise<boolean> {
+  return confirmTypedName(project.name, {
+    title: t('projects.delete.title'),
+    message: t('projects.delete.message', { name: project.name, count: project.environmentCount }),
+    confirm: t('common.delete'),
+    mismatch: t('projects.delete.mismatch'),
+  });
 }
 
 /** A one-line name (no leading or trailing spaces, as the API's names), or null when the user backed out. */

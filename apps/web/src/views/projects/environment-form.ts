@@ -1,6 +1,6 @@
 import type { CreateEnvironmentBody, Environment, ReleaseWindow, VariableInput } from '@/api/environments';
 import type { RolloutSpec } from '@/api/types';
-import { parseBatches } from '@/views/releases/rollout';
+import { parseBatches } from '@/utils/rollout';
 
 /** Limits of the API's environment schemas, so the form refuses what the API would. */
 export const ENV_LIMITS = {

@@ -4,12 +4,11 @@ import { useAuthStore } from '@/stores/auth';
 import { json, stubFetch, type RecordedRequest } from '@/test/fetch-stub';
 import { isolateViewTests, mountSignedIn } from '@/test/mount-view';
 import ProjectsView from './index.vue';
+import { byTestId, messageBoxButton, page, settle, typeInto } from '@/test/ui';
 
 const GROUP = '00000000-0000-4000-8000-0000000000a1';
 const OTHER = '00000000-0000-4000-8000-0000000000b2';
 const PROJECT = '00000000-0000-4000-8000-0000000000c1';
-
-const page = <T>(items: T[]) => ({ items, total: items.length, page: 1, pageSize: 20 });
 
 const project = {
   id: PROJECT,
@@ -46,28 +45,6 @@ function routes(extra: Record<string, (req: RecordedRequest) => Response> = {}) 
     'GET /api/hook-templates': () => json(200, page([])),
     ...extra,
   };
-}
-
-const settle = async () => {
-  await flushPromises();
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  await flushPromises();
-};
-
-function messageBoxButton(kind: 'primary' | 'cancel'): HTMLElement {
-  const buttons = [...document.querySelectorAll<HTMLElement>('.el-message-box__btns .el-button')];
-  const button = kind === 'primary' ? buttons.find((b) => b.classList.contains('el-button--primary')) : buttons.find((b) => !b.classList.contains('el-button--primary'));
-  if (!button) throw new Error('no message box open');
-  return button;
-}
-
-const byTestId = (id: string) => document.querySelector<HTMLElement>(`[data-testid="${id}"]`);
-
-function typeInto(selector: string, value: string): void {
-  const input = document.querySelector<HTMLInputElement | HTMLTextAreaElement>(selector);
-  if (!input) throw new Error(`no ${selector}`);
-  input.value = value;
-  input.dispatchEvent(new Event('input'));
 }
 
 isolateViewTests();

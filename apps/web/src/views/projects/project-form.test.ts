@@ -4,7 +4,7 @@ import { applyPreset, badPath, createBody, editedFields, emptyForm, formOf, gitU
 
 const http = (url: string) => ({ type: 'http' as const, url, expectStatus: 200, timeoutSeconds: 5, retries: 5, intervalSeconds: 2 });
 
-const preset = (id: string, over: Partial<Preset> = {}): Preset => ({
+const preset = (id: Preset['id'], over: Partial<Preset> = {}): Preset => ({
   id,
   label: id,
   description: '',

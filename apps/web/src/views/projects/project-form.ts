@@ -166,12 +166,15 @@ function commonFields(form: ProjectForm) {
   };
 }
 
+/** The form's rules insist on a type before anything is sent, and the select offers only the API's presets. */
+const chosenPreset = (form: ProjectForm) => form.preset as Preset['id'];
+
 /** A script of only whitespace is no script: the stage is simply not used. */
 const hasScript = (script: string) => script.trim() !== '';
 
 export function createBody(form: ProjectForm): CreateProjectBody {
   const hooks = Object.fromEntries(HOOK_STAGES.filter((s) => hasScript(form.hooks[s])).map((s) => [s, form.hooks[s]]));
-  return { groupId: form.groupId, name: form.name.trim(), preset: form.preset, ...commonFields(form), hooks };
+  return { groupId: form.groupId, name: form.name.trim(), preset: chosenPreset(form), ...commonFields(form), hooks };
 }
 
 /** Hooks merge on the server, so a stage emptied here is sent as null to remove it. */
@@ -184,7 +187,7 @@ export function updateBody(form: ProjectForm, before: Project): UpdateProjectBod
       hooks[stage] = null;
     }
   }
-  return { name: form.name.trim(), preset: form.preset, ...commonFields(form), ...(Object.keys(hooks).length ? { hooks } : {}) };
+  return { name: form.name.trim(), preset: chosenPreset(form), ...commonFields(form), ...(Object.keys(hooks).length ? { hooks } : {}) };
 }
 
 /** The API's Git URL rules (schemes, no embedded token, scp-like git@host:path); a reason key or null. */

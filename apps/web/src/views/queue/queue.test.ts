@@ -6,6 +6,7 @@ import { releaseSummary } from '@/test/releases';
 import { useAuthStore } from '@/stores/auth';
 import type { ReleaseSummary } from '@/api/releases';
 import QueueView from './index.vue';
+import { messageBoxButton } from '@/test/ui';
 
 const PROJECT = '00000000-0000-4000-8000-0000000000a1';
 const ENV = '00000000-0000-4000-8000-0000000000e1';
@@ -34,15 +35,6 @@ function stubQueue(extra: Parameters<typeof stubFetch>[0] = {}): RecordedRequest
 }
 
 const mountQueue = () => mountSignedIn(QueueView, `/queue?project=${PROJECT}&env=${ENV}`);
-
-/** A button of the newest confirmation box (a closed one lingers in the DOM while it fades out). */
-function messageBoxButton(kind: 'primary' | 'cancel'): HTMLElement {
-  const boxes = document.querySelectorAll('.el-message-box__btns');
-  const buttons = [...(boxes[boxes.length - 1]?.querySelectorAll<HTMLElement>('.el-button') ?? [])];
-  const button = kind === 'primary' ? buttons.find((b) => b.classList.contains('el-button--primary')) : buttons.find((b) => !b.classList.contains('el-button--primary'));
-  if (!button) throw new Error('no message box open');
-  return button;
-}
 
 isolateViewTests();
 

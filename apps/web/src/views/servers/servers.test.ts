@@ -1,11 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
-import { flushPromises, type VueWrapper } from '@vue/test-utils';
+import { flushPromises } from '@vue/test-utils';
 import type { Credential } from '@/api/credentials';
 import type { Server } from '@/api/servers';
 import { useAuthStore } from '@/stores/auth';
 import { json, stubFetch, type RecordedRequest } from '@/test/fetch-stub';
 import { isolateViewTests, mountSignedIn } from '@/test/mount-view';
 import ServersView from './index.vue';
+import { lastQuery, messageBoxButton, page, rowOf, settle } from '@/test/ui';
 
 const GROUP = '00000000-0000-4000-8000-0000000000a1';
 const WEB = '00000000-0000-4000-8000-0000000000d1';
@@ -45,8 +46,6 @@ const key = (over: Partial<Credential>): Credential => ({
   ...over,
 });
 
-const page = <T>(items: T[]) => ({ items, total: items.length, page: 1, pageSize: 20 });
-
 function routes(extra: Record<string, (req: RecordedRequest) => Response | Promise<Response>> = {}) {
   return {
     'GET /api/servers': () => json(200, page([server(), server({ id: DB, name: 'db-01', host: 'db.internal', port: 2222, labels: [], hostKeyFingerprint: PINNED })])),
@@ -59,29 +58,6 @@ function routes(extra: Record<string, (req: RecordedRequest) => Response | Promi
 
 const mountList = (path = '/servers') => mountSignedIn(ServersView, path);
 
-function messageBoxButton(kind: 'primary' | 'cancel'): HTMLElement {
-  // Boxes from earlier steps may still be fading out; the newest one is last in the document.
-  const box = [...document.querySelectorAll<HTMLElement>('.el-message-box__btns')].at(-1);
-  const buttons = [...(box?.querySelectorAll<HTMLElement>('.el-button') ?? [])];
-  const button = kind === 'primary' ? buttons.find((b) => b.classList.contains('el-button--primary')) : buttons.find((b) => !b.classList.contains('el-button--primary'));
-  if (!button) throw new Error('no message box open');
-  return button;
-}
-
-const settle = async () => {
-  await flushPromises();
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  await flushPromises();
-};
-
-const rowOf = (wrapper: VueWrapper, name: string) => {
-  const row = wrapper.findAll('.el-table__body-wrapper .el-table__row').find((r) => r.text().includes(name));
-  if (!row) throw new Error(`no row ${name}`);
-  return row;
-};
-
-const lastListQuery = (calls: RecordedRequest[]) =>
-  Object.fromEntries(new URL(calls.filter((c) => c.url.startsWith('/api/servers')).at(-1)?.url ?? '', 'http://localhost').searchParams);
 
 isolateViewTests();
 
@@ -90,7 +66,7 @@ describe('servers view', () => {
     const calls = stubFetch(routes());
     const wrapper = await mountList(`/servers?group=${GROUP}&label=role%3Dweb`);
 
-    expect(lastListQuery(calls)).toEqual({ groupId: GROUP, label: 'role=web', page: '1', pageSize: '20' });
+    expect(lastQuery(calls, '/api/servers')).toEqual({ groupId: GROUP, label: 'role=web', page: '1', pageSize: '20' });
     const web = rowOf(wrapper, 'web-01');
     expect(web.text()).toContain('10.0.0.21:22');
     expect(web.text()).toContain('deploy-key');
@@ -103,11 +79,11 @@ describe('servers view', () => {
     await search.setValue('web');
     await search.trigger('change');
     await settle();
-    expect(lastListQuery(calls)).toMatchObject({ q: 'web', groupId: GROUP, label: 'role=web' });
+    expect(lastQuery(calls, '/api/servers')).toMatchObject({ q: 'web', groupId: GROUP, label: 'role=web' });
 
     await web.findAll('[data-testid="server-label"]').find((tag) => tag.text() === 'idc=sh')?.trigger('click');
     await settle();
-    expect(lastListQuery(calls)).toMatchObject({ label: 'idc=sh' });
+    expect(lastQuery(calls, '/api/servers')).toMatchObject({ label: 'idc=sh' });
   });
 
   it('tests a connection and shows success with latency, or the error and its code, inline in the row', async () => {

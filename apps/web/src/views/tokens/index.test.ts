@@ -1,9 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import { flushPromises } from '@vue/test-utils';
 import type { ApiToken } from '@/api/tokens';
-import { json, stubFetch, type RecordedRequest } from '@/test/fetch-stub';
+import { json, stubFetch } from '@/test/fetch-stub';
 import { isolateViewTests, mountSignedIn } from '@/test/mount-view';
 import TokensView from './index.vue';
+import { page, requests, settle } from '@/test/ui';
 
 const TOKEN = '00000000-0000-4000-8000-00000000070c';
 const SECRET = 'rpt_abcdefghijklmnopqrstuvwxyz0123456789ABCD';
@@ -22,16 +23,7 @@ const token = (over: Partial<ApiToken> = {}): ApiToken => ({
   ...over,
 });
 
-const page = <T>(items: T[]) => ({ items, total: items.length, page: 1, pageSize: 20 });
-const requests = (calls: RecordedRequest[], method: string) => calls.filter((c) => c.method === method);
-
 isolateViewTests();
-
-async function settle(): Promise<void> {
-  await flushPromises();
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  await flushPromises();
-}
 
 describe('API tokens view', () => {
   it('creates a token and shows the secret once, with a warning, until the dialog is closed', async () => {

@@ -1,9 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import { flushPromises } from '@vue/test-utils';
 import type { UserAccount } from '@/api/users';
-import { adminUser, json, stubFetch, type RecordedRequest } from '@/test/fetch-stub';
+import { adminUser, json, stubFetch } from '@/test/fetch-stub';
 import { isolateViewTests, mountSignedIn } from '@/test/mount-view';
 import UsersView from './index.vue';
+import { answerMessageBox, page, requests, settle } from '@/test/ui';
 
 const BOB = '00000000-0000-4000-8000-000000000b0b';
 
@@ -21,23 +22,8 @@ const account = (over: Partial<UserAccount> = {}): UserAccount => ({
 });
 
 const me = account({ ...adminUser, disabled: false, lastLoginAt: '2026-11-23T01:00:00.000Z', createdAt: '2026-11-01T00:00:00.000Z' });
-const page = <T>(items: T[]) => ({ items, total: items.length, page: 1, pageSize: 20 });
-const requests = (calls: RecordedRequest[], method: string) => calls.filter((c) => c.method === method);
 
 isolateViewTests();
-
-async function settle(): Promise<void> {
-  await flushPromises();
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  await flushPromises();
-}
-
-async function answerMessageBox(button: 'ok' | 'cancel'): Promise<void> {
-  await vi.waitFor(() => expect(document.querySelector('.el-message-box')).not.toBeNull());
-  const buttons = document.querySelectorAll<HTMLButtonElement>('.el-message-box__btns .el-button');
-  (button === 'ok' ? buttons[buttons.length - 1] : buttons[0])?.click();
-  await settle();
-}
 
 describe('users view', () => {
   it('lists users with their groups and state, and sends the search term', async () => {

@@ -1,51 +1,31 @@
 import { describe, expect, it, vi } from 'vitest';
-import { flushPromises, mount } from '@vue/test-utils';
-import { createPinia, setActivePinia } from 'pinia';
+import { flushPromises } from '@vue/test-utils';
 import { defineComponent, h, ref } from 'vue';
-import { i18n } from '@/locales';
-import { router } from '@/router';
-import { useAuthStore } from '@/stores/auth';
-import { adminUser, json, stubFetch } from '@/test/fetch-stub';
-import { isolateViewTests } from '@/test/mount-view';
 import type { HookStage } from '@/api/projects';
+import { json, stubFetch } from '@/test/fetch-stub';
+import { isolateViewTests, mountSignedIn } from '@/test/mount-view';
+import { byTestId, settle } from '@/test/ui';
 import HookEditor from './HookEditor.vue';
 
 const GROUP = '00000000-0000-4000-8000-0000000000a1';
 const template = { id: '00000000-0000-4000-8000-0000000000d1', groupId: null, name: '清理缓存', description: '', script: 'rm -rf cache/*', createdAt: '', updatedAt: '' };
 const page = <T>(items: T[]) => ({ items, total: items.length, page: 1, pageSize: 200 });
 
-const settle = async () => {
-  await flushPromises();
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  await flushPromises();
-};
-
 const empty = (): Record<HookStage, string> => ({ 'before-checkout': '', 'after-checkout': '', 'before-release': '', 'after-release': '' });
 
-function mountEditor(hooks: Record<HookStage, string>) {
-  const pinia = createPinia();
-  setActivePinia(pinia);
-  const auth = useAuthStore();
-  auth.token = 'tok-1';
-  auth.user = adminUser;
+async function mountEditor(hooks: Record<HookStage, string>) {
   const model = ref(hooks);
   const Host = defineComponent(() => () => h(HookEditor, { modelValue: model.value, 'onUpdate:modelValue': (v: Record<HookStage, string>) => (model.value = v), groupId: GROUP }));
-  const wrapper = mount(Host, { global: { plugins: [pinia, i18n, router] }, attachTo: document.body });
+  const wrapper = await mountSignedIn(Host);
   return { wrapper, model };
 }
-
-const byTestId = (id: string) => {
-  const el = document.querySelector<HTMLElement>(`[data-testid="${id}"]`);
-  if (!el) throw new Error(`no ${id}`);
-  return el;
-};
 
 isolateViewTests();
 
 describe('hook editor', () => {
   it('inserts a template into the current stage', async () => {
     const calls = stubFetch({ 'GET /api/hook-templates': (req) => json(200, page(req.url.includes('global=true') ? [template] : [])) });
-    const { model } = mountEditor(empty());
+    const { model } = await mountEditor(empty());
     await settle();
     expect(calls.map((c) => c.url)).toEqual(expect.arrayContaining([expect.stringContaining(`groupId=${GROUP}`), expect.stringContaining('global=true')]));
 
@@ -61,7 +41,7 @@ describe('hook editor', () => {
       'GET /api/hook-templates': () => json(200, page([])),
       'POST /api/hook-templates': () => json(201, { ...template, groupId: GROUP, name: 'migrate' }),
     });
-    mountEditor({ ...empty(), 'before-checkout': 'echo migrate' });
+    await mountEditor({ ...empty(), 'before-checkout': 'echo migrate' });
     await settle();
 
     byTestId('hook-save-template-before-checkout').click();

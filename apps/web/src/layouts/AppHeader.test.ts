@@ -1,25 +1,16 @@
 import { describe, expect, it, vi } from 'vitest';
-import { flushPromises, mount } from '@vue/test-utils';
-import { createPinia, setActivePinia } from 'pinia';
-import { i18n } from '@/locales';
+import { flushPromises } from '@vue/test-utils';
 import { router } from '@/router';
 import { useAuthStore } from '@/stores/auth';
-import { adminUser, json, stubFetch } from '@/test/fetch-stub';
-import { isolateViewTests } from '@/test/mount-view';
+import { json, stubFetch } from '@/test/fetch-stub';
+import { isolateViewTests, mountSignedIn } from '@/test/mount-view';
 import AppHeader from './AppHeader.vue';
 
 isolateViewTests();
 
 async function mountHeader() {
-  const pinia = createPinia();
-  setActivePinia(pinia);
-  const auth = useAuthStore();
-  auth.token = 'tok-1';
-  auth.user = adminUser;
-  await router.replace('/dashboard');
-  const wrapper = mount(AppHeader, { props: { collapsed: false }, global: { plugins: [pinia, i18n, router] }, attachTo: document.body });
-  await flushPromises();
-  return { wrapper, auth };
+  const wrapper = await mountSignedIn(AppHeader, '/dashboard', { props: { collapsed: false } });
+  return { wrapper, auth: useAuthStore() };
 }
 
 async function choose(testId: string): Promise<void> {

@@ -1,36 +1,4 @@
 import { useI18n } from 'vue-i18n';
-import type { ReleaseState } from '@/api/releases';
-import type { StageStatus } from '@/stores/release-live';
-
-export type TagType = 'primary' | 'success' | 'info' | 'warning' | 'danger';
-
-const STATE_TAG: Record<ReleaseState, TagType> = {
-  pending_approval: 'warning',
-  approved: 'primary',
-  rejected: 'info',
-  queued: 'primary',
-  running: 'primary',
-  paused: 'warning',
-  succeeded: 'success',
-  failed: 'danger',
-  aborted: 'danger',
-  interrupted: 'danger',
-  cancelled: 'info',
-};
-
-export const stateTagType = (state: ReleaseState): TagType => STATE_TAG[state];
-
-const TARGET_TAG: Record<string, TagType> = { running: 'primary', succeeded: 'success', failed: 'danger', rolled_back: 'warning', aborted: 'danger' };
-export const targetTagType = (state: string): TagType => TARGET_TAG[state] ?? 'info';
-
-export const STAGE_STATUS_COLORS: Record<StageStatus, string> = {
-  pending: 'var(--el-fill-color-light)',
-  running: 'var(--el-color-primary-light-7)',
-  succeeded: 'var(--el-color-success-light-7)',
-  failed: 'var(--el-color-danger-light-7)',
-  skipped: 'var(--el-fill-color)',
-  aborted: 'var(--el-color-warning-light-7)',
-};
 
 export const shortCommit = (commit: string) => commit.slice(0, 8);
 
@@ -43,8 +11,8 @@ const RELATIVE_UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['second', 1],
 ];
 
-/** Labels and durations in the UI language; stage names the engine adds later fall back to the raw name. */
-export function useReleaseFormat() {
+/** Times, durations and stage names in the UI language; stage names the engine adds later fall back to the raw name. */
+export function useFormat() {
   const { t, te, locale } = useI18n();
 
   function stageLabel(stage: string): string {

@@ -1,0 +1,26 @@
+import approvals from './approvals';
+import audit from './audit';
+import credentials from './credentials';
+import dashboard from './dashboard';
+import environments from './environments';
+import groups from './groups';
+import hookTemplates from './hook-templates';
+import login from './login';
+import projects from './projects';
+import queue from './queue';
+import releases from './releases';
+import servers from './servers';
+import tokens from './tokens';
+import users from './users';
+import versions from './versions';
+
+/** Each page's strings under the key its views use (`$t('servers.create')`), one module per page. */
+const pages = { login, dashboard, releases, approvals, queue, versions, projects, environments, servers, credentials, hookTemplates, groups, users, tokens, audit };
+
+type Pages = typeof pages;
+export type PageMessages = { [K in keyof Pages]: Pages[K]['zh-CN'] };
+
+/** The pages' strings in one language, to sit next to the app-wide ones. */
+export function pageMessages(locale: 'zh-CN' | 'en'): PageMessages {
+  return Object.fromEntries(Object.entries(pages).map(([key, page]) => [key, page[locale]])) as PageMessages;
+}
