@@ -5,7 +5,7 @@ import { EnvironmentIdParams, IssuedTrigger, IssueTriggerBody, TriggerStatus } f
 import { allow } from '../plugins/app/auth/permissions.js';
 import { actorOf, requestContext } from '../plugins/app/auth/request-context.js';
 import { groupOf } from '../plugins/app/auth/scopes.js';
-import { getTrigger, issueTrigger, revokeTrigger } from '../releases/triggers.js';
+import { getTrigger, issueTrigger, revokeTrigger } from './trigger-tokens.js';
 
 /** The environment's trigger token, managed by its owners; firing it is `POST /api/trigger/:token` in releases/. */
 export const triggerTokenRoutes: FastifyPluginAsyncTypebox = async (app) => {

@@ -3,10 +3,10 @@ import type { RolloutSpec } from '@rp/contract/rollout';
 import { dryRun, splitIntoBatches, type Target } from '@rp/deploy-engine';
 import { maskedVariables } from '../environments/service.js';
 import { projectGitAccess } from '../projects/service.js';
-import { releasePlanOf } from '../runs/run-input.js';
 import { Invalid, NotFound } from '../shared/errors.js';
 import { chooseServers, resolveCommit } from './create.js';
 import type { ReleaseDeps } from './deps.js';
+import { releasePlanOf } from './plan.js';
 import { DEFAULT_ROLLOUT, toEngineRollout } from './rollout.js';
 
 /** Stands in for the id the release will get; the engine accepts it as a directory name like a real one. */
