@@ -88,3 +88,5 @@ export function useEnvironmentPicker(routeName: string) {
     selectEnvironment: (id: string | undefined) => select(projectId.value, id ?? ''),
   };
 }
+
+export type EnvironmentPickerState = ReturnType<typeof useEnvironmentPicker>;

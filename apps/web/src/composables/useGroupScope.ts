@@ -1,5 +1,6 @@
 import { computed, ref } from 'vue';
 import { listGroups } from '@/api/groups';
+import type { ListColumn } from '@/components/list-column';
 import { useAuthStore } from '@/stores/auth';
 import { notifyError } from '@/utils/feedback';
 
@@ -18,6 +19,11 @@ export const GLOBAL = 'global';
 export function startingGroup(filter: string, groups: readonly GroupOption[], allowGlobal = false): string {
   if ((filter === GLOBAL && allowGlobal) || groups.some((g) => g.id === filter)) return filter;
   return groups.length === 1 && !allowGlobal ? (groups[0]?.id ?? '') : '';
+}
+
+/** The list query of a group filter that also offers GLOBAL: one group's resources, or only the global ones. */
+export function groupFilterQuery(filter: string): { groupId: string | undefined; global: true | undefined } {
+  return { groupId: filter && filter !== GLOBAL ? filter : undefined, global: filter === GLOBAL ? true : undefined };
 }
 
 /**
@@ -55,5 +61,18 @@ export function useGroupScope() {
   /** The group's name, or its id while the names are still loading; '' for a global resource. */
   const groupName = (groupId: string | null): string => (groupId === null ? '' : (groups.value.find((g) => g.id === groupId)?.name ?? groupId));
 
-  return { isAdmin, groups, ownedGroups, canCreate, canManage, groupName, loadGroups };
+  /** The column of a resource's group: its name, or a tag for a global one (a function, to follow the locale). */
+  const groupColumn = <T extends { groupId: string | null }>(
+    key: string,
+    label: string,
+    globalLabel: () => string,
+  ): ListColumn<T> => ({
+    key,
+    label,
+    minWidth: 120,
+    tag: (row) => (row.groupId === null ? { label: globalLabel(), type: 'info' } : null),
+    text: (row) => groupName(row.groupId),
+  });
+
+  return { isAdmin, groups, ownedGroups, canCreate, canManage, groupName, groupColumn, loadGroups };
 }
