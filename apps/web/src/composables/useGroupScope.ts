@@ -61,6 +61,9 @@ export function useGroupScope() {
   /** The group's name, or its id while the names are still loading; '' for a global resource. */
   const groupName = (groupId: string | null): string => (groupId === null ? '' : (groups.value.find((g) => g.id === groupId)?.name ?? groupId));
 
+  /** The group's name, or the page's word for a global resource (a function, to follow the locale). */
+  const groupLabel = (groupId: string | null, globalLabel: () => string): string => (groupId === null ? globalLabel() : groupName(groupId));
+
   /** The column of a resource's group: its name, or a tag for a global one (a function, to follow the locale). */
   const groupColumn = <T extends { groupId: string | null }>(
     key: string,
@@ -74,5 +77,5 @@ export function useGroupScope() {
     text: (row) => groupName(row.groupId),
   });
 
-  return { isAdmin, groups, ownedGroups, canCreate, canManage, groupName, groupColumn, loadGroups };
+  return { isAdmin, groups, ownedGroups, canCreate, canManage, groupName, groupLabel, groupColumn, loadGroups };
 }
