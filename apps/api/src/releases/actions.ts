@@ -1,4 +1,4 @@
-import type { Transition } from '@rp/contract/release-states';
+import { canTransition, TRANSITIONS, type Transition } from '@rp/contract/release-states';
 import type { Prisma } from '../generated/prisma/client.js';
 import { recordAudit } from '../audit/service.js';
 import { notifyControl, notifyStateChanged } from '../channels.js';
@@ -78,9 +78,10 @@ export async function retry({ db, ctx }: Deps, { id }: Target) {
  */
 export async function abort({ db, ctx }: Deps, { id }: Target) {
   const release = await findRelease(db, id);
-  if (['pending_approval', 'approved', 'queued'].includes(release.state)) return cancel({ db, ctx }, { id });
+  if (canTransition(release.state, 'cancel')) return cancel({ db, ctx }, { id });
   return db.$transaction(async (tx) => {
-    const updated = await tx.release.updateMany({ where: { id, state: { in: ['running', 'paused'] } }, data: { abortRequestedAt: new Date() } });
+    // Only the request is recorded here; the worker makes the `abort` move once the engine has stopped.
+    const updated = await tx.release.updateMany({ where: { id, state: { in: [...TRANSITIONS.abort.from] } }, data: { abortRequestedAt: new Date() } });
     if (updated.count === 0) throw new Conflict(`Cannot abort a release that is ${release.state}`, { state: release.state });
     await recordAudit(tx, ctx, { action: 'release.abort', resourceType: 'release', resourceId: id });
     await notifyControl(tx, id);

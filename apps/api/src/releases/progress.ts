@@ -1,3 +1,4 @@
+import { ACTIVE_STATES } from '@rp/contract/release-states';
 import type { RolloutSpec } from '@rp/contract/rollout';
 import { plannedStages, type RunKind } from '@rp/contract/stages';
 import type { DbTx } from '../shared/db.js';
@@ -35,7 +36,7 @@ export function percentDone(kind: RunKind, targets: number, finished: readonly {
  */
 export async function releaseProgress({ db }: { db: DbTx }, release: { id: string; kind: 'release' | 'rollback'; state: string; environmentId: string; rollout: unknown }): Promise<Progress> {
   if (release.state === 'succeeded') return { percent: 100, etaSeconds: 0 };
-  if (!['running', 'paused'].includes(release.state)) return { percent: 0, etaSeconds: null };
+  if (!(ACTIVE_STATES as readonly string[]).includes(release.state)) return { percent: 0, etaSeconds: null };
 
   const started = await db.releaseEvent.findFirst({ where: { releaseId: release.id, type: 'release.started' }, orderBy: { seq: 'desc' } });
   if (!started) return { percent: 0, etaSeconds: null };

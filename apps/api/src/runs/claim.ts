@@ -1,3 +1,4 @@
+import { ACTIVE_STATES } from '@rp/contract/release-states';
 import type { Db } from '../shared/db.js';
 import { transition } from '../releases/state-machine.js';
 
@@ -15,7 +16,7 @@ export async function claimNext({ db }: { db: Db }, { workerId }: { workerId: st
   return db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CLAIM_LOCK})`;
     const busy = await tx.release.findMany({
-      where: { state: { in: ['running', 'paused'] } },
+      where: { state: { in: [...ACTIVE_STATES] } },
       select: { environmentId: true, environment: { select: { deployPath: true } }, targets: { select: { serverId: true } } },
     });
     const blockedEnvs = new Set(busy.map((r) => r.environmentId));

@@ -1,3 +1,4 @@
+import { ACTIVE_STATES } from '@rp/contract/release-states';
 import type { Artifact, ReleasePlan, RollbackPlan, Target } from '@rp/deploy-engine';
 import { revealSecret } from '../credentials/service.js';
 import { environmentVariables } from '../environments/service.js';
@@ -69,7 +70,7 @@ export async function buildRunInput(ctx: RunInputDeps, { releaseId }: { releaseI
   const ended = await ctx.db.release.findMany({
     where: {
       id: { not: release.id },
-      state: { notIn: ['running', 'paused'] },
+      state: { notIn: [...ACTIVE_STATES] },
       updatedAt: { gte: new Date(Date.now() - 2 * 3600_000) },
       targets: { some: { serverId: { in: pending.map((t) => t.serverId) } } },
     },

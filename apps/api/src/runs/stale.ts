@@ -1,3 +1,4 @@
+import { ACTIVE_STATES } from '@rp/contract/release-states';
 import { notifyStateChanged } from '../channels.js';
 import { tryTransition } from '../releases/state-machine.js';
 import type { Db } from '../shared/db.js';
@@ -13,7 +14,7 @@ export async function reapStaleRuns(
   const cutoff = new Date(Date.now() - staleAfterMs);
   const silent = { OR: [{ heartbeatAt: { lt: cutoff } }, { heartbeatAt: null }] };
   const stale = await db.release.findMany({
-    where: { state: { in: ['running', 'paused'] }, ...silent, NOT: { workerId } },
+    where: { state: { in: [...ACTIVE_STATES] }, ...silent, NOT: { workerId } },
     select: { id: true, workerId: true },
   });
   for (const release of stale) {
