@@ -72,9 +72,10 @@ function targetCommands(plan: ReleasePlan, target: Target, sha: string, owner: s
   if (!known) list.push({ stage: 'upload', command: hasArtifactCommand(target.deployPath, sha).text });
   list.push({ stage: 'upload', command: uploadCommand(target.deployPath, sha, id).text, stdin: 'artifact .tar.gz' });
   const script = (stage: StageName, name: string, cwd: string, env: Record<string, string>) => {
+    const stopsWithCaller = name !== 'restart';
     list.push(
       { stage, command: writeScriptCommand(target.deployPath, id, name).text, stdin: `${name} script` },
-      { stage, command: runScriptCommand(target.deployPath, id, name, cwd, env).text },
+      { stage, command: runScriptCommand(target.deployPath, id, name, cwd, env, { stopsWithCaller }).text },
     );
   };
   if (plan.hooks?.['before-release'] !== undefined) script('hook:before-release', 'before-release', l.root, scriptEnv(plan.project, target, id, { COMMIT: plan.source.commit }));

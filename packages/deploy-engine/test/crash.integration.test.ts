@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createSshTransport, startRelease, type EngineEvent, type ReleasePlan, type Target } from '../src/index.js';
 import { createSampleAppRepo, readHost, samplePlan, sampleTargets, startSshHosts, type SampleAppRepo, type SshHosts } from './harness/index.js';
 import { tempDir } from './helpers.js';
@@ -88,5 +88,26 @@ describe('a platform process killed with SIGKILL mid-release', () => {
       expect(readHost(t.deployPath).current).toBe('crash3');
       expect(readHost(t.deployPath).releases.some((r) => r.endsWith('.partial'))).toBe(false);
     }
+  });
+
+  it('takes its running remote hooks down with it', async () => {
+    // A duration no other process uses, so the process list shows exactly the hook's own sleep.
+    const marker = `sleep ${300 + Math.floor(Math.random() * 1000)}.5`;
+    const isHookSleep = () => execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').some((line) => line.trim() === marker);
+    const plan = samplePlan(
+      { releaseId: 'crash-hook', gitUrl: repo.url, commit: repo.commits.at(-1)!, workDir, targets: targets.slice(0, 1) },
+      { hooks: { 'before-release': `echo hook-started\n${marker}\necho hook-survived > "$DEPLOY_PATH/survived"` }, lockTtlMs: 1 },
+    );
+    let runningAtKill = false;
+    const run = await runAndKill(plan, (e) => {
+      if (e.type !== 'log' || e.text !== 'hook-started') return false;
+      const deadline = Date.now() + 5000;
+      while (!runningAtKill && Date.now() < deadline) runningAtKill = isHookSleep();
+      return true;
+    });
+    expect(run.killed).toBe(true);
+    expect(runningAtKill).toBe(true);
+    await vi.waitFor(() => expect(isHookSleep()).toBe(false), { timeout: 10_000, interval: 200 });
+    expect(existsSync(join(targets[0]!.deployPath, 'survived'))).toBe(false);
   });
 });

@@ -183,10 +183,30 @@ export function writeScriptCommand(deployPath: string, releaseId: string, name: 
   return sh`mkdir -p ${dir} && cat > ${`${dir}/${name}.sh`} && chmod 700 ${`${dir}/${name}.sh`}`;
 }
 
-export function runScriptCommand(deployPath: string, releaseId: string, name: string, cwd: string, env: Record<string, string>): ShellFragment {
+export function runScriptCommand(
+  deployPath: string,
+  releaseId: string,
+  name: string,
+  cwd: string,
+  env: Record<string, string>,
+  { stopsWithCaller = false }: { stopsWithCaller?: boolean } = {},
+): ShellFragment {
   const script = `${layout(deployPath).scripts(releaseId)}/${name}.sh`;
-  const assignments = Object.entries(env).map(([k, v]) => `${k}=${sh`${v}`.text}`);
-  return sh`cd ${cwd} && ${raw(assignments.join(' '))} sh ${script}`;
+  const assignments = raw(Object.entries(env).map(([k, v]) => `${k}=${sh`${v}`.text}`).join(' '));
+  if (!stopsWithCaller) return sh`cd ${cwd} && ${assignments} sh ${script}`;
+  // sshd leaves a command running when the connection drops, so a crashed platform would leave its hooks running.
+  // The caller holds our stdin open for as long as it waits: EOF there means it is gone, and the watcher then kills
+  // the whole process group (the wrapper leads it under sshd). The script itself reads no stdin. A background job's
+  // stdin is /dev/null unless redirected, hence the explicit `<&0`.
+  return sh`cd ${cwd} || exit 1
+${assignments} sh ${script} </dev/null &
+script=$!
+(cat >/dev/null 2>&1; kill -KILL -- -$$) <&0 >/dev/null 2>&1 &
+watcher=$!
+wait "$script"
+status=$?
+kill "$watcher" 2>/dev/null
+exit "$status"`;
 }
 
 /** Fetches the URL from the target itself, so the check sees what the host's own network sees. */

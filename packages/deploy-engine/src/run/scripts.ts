@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream';
 import type { StageName } from '@rp/contract/stages';
 import { layout, runScriptCommand, writeScriptCommand } from '../remote/commands.js';
 import type { Target } from '../types.js';
@@ -33,5 +34,14 @@ export async function runRemoteScript(
   const runId = ctx.plan.releaseId;
   const write = await remote(ctx, target, stage, writeScriptCommand(target.deployPath, runId, name).text, { stdin: script, quiet: true, ...options });
   if (!write.ok) return write;
-  return remote(ctx, target, stage, runScriptCommand(target.deployPath, runId, name, cwd, env).text, options);
+  // A step that must finish once begun (the restart after a switch) outlives us; anything else dies with us.
+  const stopsWithCaller = !options.uninterruptible;
+  const command = runScriptCommand(target.deployPath, runId, name, cwd, env, { stopsWithCaller }).text;
+  if (!stopsWithCaller) return remote(ctx, target, stage, command, options);
+  const lifeline = new PassThrough();
+  try {
+    return await remote(ctx, target, stage, command, { ...options, stdin: lifeline });
+  } finally {
+    lifeline.end();
+  }
 }
