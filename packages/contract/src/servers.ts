@@ -21,12 +21,19 @@ export const ServerView = Type.Object({
   credentialName: Type.String(),
   labels: Type.Array(Type.String()),
   hostKeyFingerprint: Type.Union([Type.String(), Type.Null()], { description: 'pinned host key; null until the first connection' }),
+  buildAgent: Type.Boolean({ description: 'builds projects that name it instead of the platform host; never a release target' }),
   ...Timestamps,
 });
 export const ServerPage = Page(ServerView);
 
 export const ServerQuery = Type.Object(
-  { ...PageQuery, q: Type.Optional(Line(100, { description: 'part of the name or host' })), groupId: Type.Optional(Uuid), label: Type.Optional(Label) },
+  {
+    ...PageQuery,
+    q: Type.Optional(Line(100, { description: 'part of the name or host' })),
+    groupId: Type.Optional(Uuid),
+    label: Type.Optional(Label),
+    buildAgent: Type.Optional(Type.Boolean({ description: 'only build agents (true) or only targets (false)' })),
+  },
   { additionalProperties: false },
 );
 
@@ -41,6 +48,7 @@ export const CreateServerBody = Type.Object(
     credentialId: Uuid,
     labels: Type.Optional(Labels),
     hostKeyFingerprint: Type.Optional(Fingerprint),
+    buildAgent: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
@@ -55,6 +63,7 @@ export const UpdateServerBody = Type.Object(
     username: Type.Optional(Username),
     credentialId: Type.Optional(Uuid),
     labels: Type.Optional(Labels),
+    buildAgent: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -30,6 +30,7 @@ const view = (row: ServerRow) => ({
   credentialName: row.credential.name,
   labels: row.labels,
   hostKeyFingerprint: row.hostKeyFingerprint,
+  buildAgent: row.buildAgent,
   createdAt: row.createdAt.toISOString(),
   updatedAt: row.updatedAt.toISOString(),
 });
@@ -41,6 +42,7 @@ export async function listServers({ db, actor }: { db: Db; actor: Actor }, query
       {
         groupId: query.groupId,
         labels: query.label ? { has: query.label } : undefined,
+        buildAgent: query.buildAgent,
         OR: query.q ? [{ name: { contains: query.q, mode: 'insensitive' } }, { host: { contains: query.q, mode: 'insensitive' } }] : undefined,
       },
     ],
@@ -72,6 +74,19 @@ async function assertNameFree(tx: DbTx, groupId: string, name: string, exceptId?
   if (clash && clash.id !== exceptId) throw new Conflict(`Server "${name}" already exists in this group`, [{ field: 'name', message: 'already exists' }]);
 }
 
+/** A build agent runs other people's builds and a target runs releases; one server never does both. */
+async function assertRoleChangeable(tx: DbTx, server: { id: string; name: string }, toAgent: boolean) {
+  if (toAgent) {
+    const used = await tx.environmentServer.count({ where: { serverId: server.id } });
+    if (used > 0) throw new Conflict(`Server "${server.name}" is a target of ${used} environment(s); remove it there before making it a build agent`);
+  } else await assertBuildsNothing(tx, server);
+}
+
+async function assertBuildsNothing(tx: DbTx, server: { id: string; name: string }) {
+  const builds = await tx.project.count({ where: { buildAgentId: server.id } });
+  if (builds > 0) throw new Conflict(`Server "${server.name}" builds ${builds} project(s); choose another build agent for them first`);
+}
+
 export async function createServer({ db, ctx }: WriteDeps, input: Static<typeof CreateServerBody>) {
   return db.$transaction(async (tx) => {
     if (!(await tx.group.findUnique({ where: { id: input.groupId } }))) throw new NotFound('Group');
@@ -88,6 +103,7 @@ export async function createServer({ db, ctx }: WriteDeps, input: Static<typeof 
         credentialId: input.credentialId,
         labels: input.labels ?? [],
         hostKeyFingerprint: input.hostKeyFingerprint ?? null,
+        buildAgent: input.buildAgent ?? false,
       },
       include: withCredential,
     });
@@ -102,6 +118,7 @@ export async function updateServer({ db, ctx }: WriteDeps, { id, changes }: { id
     if (!before) throw new NotFound('Server');
     if (changes.credentialId) await assertUsableKey(tx, before.groupId, changes.credentialId);
     if (changes.name) await assertNameFree(tx, before.groupId, changes.name, id);
+    if (changes.buildAgent !== undefined && changes.buildAgent !== before.buildAgent) await assertRoleChangeable(tx, before, changes.buildAgent);
     const row = await tx.server.update({ where: { id }, data: changes, include: withCredential });
     await recordAudit(tx, ctx, { action: 'server.update', resourceType: 'server', resourceId: id, details: { ...changes } });
     return view(row);
@@ -115,6 +132,7 @@ export async function deleteServer({ db, ctx }: WriteDeps, { id }: { id: string 
       include: { environments: { include: { environment: { select: { name: true } } } }, _count: { select: { releaseTargets: true } } },
     });
     if (!row) throw new NotFound('Server');
+    await assertBuildsNothing(tx, row);
     if (row.environments.length > 0) {
       const names = row.environments.map((e) => e.environment.name).join(', ');
       throw new Conflict(`Server "${row.name}" is used by environment(s) ${names}; remove it there first`);

@@ -16,6 +16,7 @@ const zhCN = {
     labels: '标签',
     hostKey: '主机指纹',
     hostKeyPreset: '预置主机指纹',
+    buildAgent: '构建机',
     test: '连接测试',
   },
   notPinned: '尚未固定',
@@ -26,6 +27,7 @@ const zhCN = {
   hints: {
     credential: '该凭据的公钥需要已加入服务器登录用户的 ~/.ssh/authorized_keys。',
     labels: '输入后按回车添加，例如 role=web、idc=shanghai。',
+    buildAgent: '构建机替项目在其上通过 SSH 执行构建（只拿到本次检出的代码），不能作为发布目标。',
     hostKeyPreset: "可选。留空则在首次连接时自动固定；可在可信网络中执行 ssh-keyscan 主机 {'|'} ssh-keygen -lf - 获取。",
     chooseGroupFirst: '请先选择分组',
   },
@@ -75,6 +77,7 @@ const en: typeof zhCN = {
     labels: 'Labels',
     hostKey: 'Host key',
     hostKeyPreset: 'Expected host key',
+    buildAgent: 'Build agent',
     test: 'Connection test',
   },
   notPinned: 'Not yet pinned',
@@ -85,6 +88,7 @@ const en: typeof zhCN = {
   hints: {
     credential: 'Its public key must be in ~/.ssh/authorized_keys of the login user on the server.',
     labels: 'Type and press Enter to add, e.g. role=web, idc=shanghai.',
+    buildAgent: 'Projects can build on a build agent over SSH (it sees only the checkout it is given); it is never a release target.',
     hostKeyPreset: "Optional. Left empty, the first connection pins the key; from a trusted network, ssh-keyscan HOST {'|'} ssh-keygen -lf - prints it.",
     chooseGroupFirst: 'Choose a group first',
   },

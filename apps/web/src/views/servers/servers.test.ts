@@ -27,6 +27,7 @@ const server = (over: Partial<Server> = {}): Server => ({
   credentialName: 'deploy-key',
   labels: ['role=web', 'idc=sh'],
   hostKeyFingerprint: null,
+  buildAgent: false,
   createdAt: '2026-11-23T10:00:00.000Z',
   updatedAt: '2026-11-23T10:00:00.000Z',
   ...over,
@@ -151,6 +152,7 @@ describe('servers view', () => {
     const option = [...document.querySelectorAll<HTMLElement>('.el-select-dropdown__item')].find((o) => o.textContent?.includes('ops-global'));
     option?.click();
     await settle();
+    await wrapper.get('[data-testid="server-build-agent"]').trigger('click');
     await wrapper.get('[data-testid="server-save"]').trigger('click');
     await vi.waitFor(async () => {
       await flushPromises();
@@ -164,6 +166,7 @@ describe('servers view', () => {
       username: 'deploy',
       credentialId: GLOBAL_KEY,
       labels: [],
+      buildAgent: true,
     });
   });
 
