@@ -15,6 +15,7 @@ export const CredentialView = Type.Object({
   username: Type.Union([Type.String(), Type.Null()]),
   publicKey: Type.Union([Type.String(), Type.Null()], { description: 'ssh_key: the OpenSSH public key line for authorized_keys' }),
   fingerprint: Type.Union([Type.String(), Type.Null()], { description: 'ssh_key: SHA256 fingerprint of the public key' }),
+  boundHost: Type.Union([Type.String(), Type.Null()], { description: 'git_token: the only Git host the token is ever sent to' }),
   ...Timestamps,
 });
 export const CredentialPage = Page(CredentialView);
@@ -32,6 +33,11 @@ export const CredentialQuery = Type.Object(
 
 const PrivateKey = Str(16_384, { minLength: 1, description: 'OpenSSH or PEM private key without passphrase; write-only' });
 const Token = Line(4096, { minLength: 1, description: 'write-only' });
+const BoundHost = Str(255, {
+  minLength: 1,
+  pattern: '^[A-Za-z0-9]([A-Za-z0-9._:-]*[A-Za-z0-9])?$',
+  description: 'git_token: the Git host (name or address, no port) the token may be sent to; by default the host of the first project using it',
+});
 
 export const CreateCredentialBody = Type.Object(
   {
@@ -43,6 +49,7 @@ export const CreateCredentialBody = Type.Object(
     generate: Type.Optional(Type.Boolean({ description: 'ssh_key: generate an ed25519 key pair instead of uploading one' })),
     username: Type.Optional(Line(128)),
     token: Type.Optional(Token),
+    boundHost: Type.Optional(BoundHost),
   },
   { additionalProperties: false },
 );
@@ -54,6 +61,7 @@ export const UpdateCredentialBody = Type.Object(
     username: Type.Optional(Type.Union([Line(128), Type.Null()])),
     privateKey: Type.Optional(PrivateKey),
     token: Type.Optional(Token),
+    boundHost: Type.Optional(BoundHost),
   },
   { additionalProperties: false, minProperties: 1 },
 );

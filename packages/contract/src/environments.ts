@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
-import { SECRET_MASK } from './rules.js';
-import { Line, Slug, Timestamps } from './fields.js';
+import { REF_PATTERN_CHARS, SECRET_MASK } from './rules.js';
+import { ArchivedAt, ArchivedFilter, Line, Slug, Timestamps } from './fields.js';
 import { Page, PageQuery, Str, Uuid } from './common.js';
 
 export { SECRET_MASK };
@@ -58,6 +58,46 @@ export const ReleaseWindowSchema = Type.Object(
   { additionalProperties: false, description: 'an end before the start runs past midnight' },
 );
 const Windows = Type.Array(ReleaseWindowSchema, { maxItems: 50 });
+
+/** A glob, not a regular expression: `*` matches any run of characters, `?` one; anchored at both ends. */
+const RefPattern = Str(100, { minLength: 1, pattern: REF_PATTERN_CHARS, description: 'glob over the branch or tag name: * any run of characters, ? one; e.g. v*' });
+export const RefPolicy = Type.Union([
+  Type.Object({ kind: Type.Literal('any') }, { additionalProperties: false }),
+  Type.Object({ kind: Type.Literal('tags'), pattern: Type.Optional(RefPattern) }, { additionalProperties: false }),
+  Type.Object({ kind: Type.Literal('branches'), pattern: Type.Optional(RefPattern) }, { additionalProperties: false }),
+]);
+
+const UserIds = Type.Array(Uuid, { maxItems: 100, uniqueItems: true, description: 'members of the project\'s group with the developer role or above' });
+
+/** Who may do what in one environment. Every field is optional; an omitted one keeps its default (the rules before policies existed). */
+export const ReleasePolicyInput = Type.Object(
+  {
+    releasers: Type.Optional(
+      Type.Union([Type.Literal('developers'), Type.Literal('owners'), Type.Literal('named')], {
+        description: 'developers (default): developers and up; owners: owners and administrators; named: owners, administrators and releaserIds',
+      }),
+    ),
+    releaserIds: Type.Optional(UserIds),
+    approvers: Type.Optional(
+      Type.Union([Type.Literal('owners'), Type.Literal('named')], { description: 'owners (default): owners and administrators; named: those and approverIds' }),
+    ),
+    approverIds: Type.Optional(UserIds),
+    refPolicy: Type.Optional(RefPolicy),
+    customRollout: Type.Optional(
+      Type.Union([Type.Literal('everyone'), Type.Literal('owners')], { description: 'who may override the environment\'s rollout when creating a release (default everyone)' }),
+    ),
+  },
+  { additionalProperties: false, description: 'replaced whole on update' },
+);
+export const ReleasePolicyView = Type.Object({
+  releasers: Type.Union([Type.Literal('developers'), Type.Literal('owners'), Type.Literal('named')]),
+  releaserIds: Type.Array(Type.String()),
+  approvers: Type.Union([Type.Literal('owners'), Type.Literal('named')]),
+  approverIds: Type.Array(Type.String()),
+  refPolicy: Type.Object({ kind: Type.Union([Type.Literal('any'), Type.Literal('tags'), Type.Literal('branches')]), pattern: Type.Optional(Type.String()) }),
+  customRollout: Type.Union([Type.Literal('everyone'), Type.Literal('owners')]),
+});
+
 const TimeZone = Str(64, { minLength: 1, pattern: '^[A-Za-z0-9_+/-]+$', description: 'IANA time zone, e.g. Asia/Shanghai' });
 
 export const EnvironmentView = Type.Object({
@@ -71,10 +111,12 @@ export const EnvironmentView = Type.Object({
   requireApproval: Type.Boolean(),
   releaseWindows: Type.Array(Type.Object({ days: Type.Array(Type.Integer()), start: Type.String(), end: Type.String() })),
   timezone: Type.String(),
+  policy: ReleasePolicyView,
+  archivedAt: ArchivedAt,
   ...Timestamps,
 });
 export const EnvironmentPage = Page(EnvironmentView);
-export const EnvironmentQuery = Type.Object({ ...PageQuery, q: Type.Optional(Line(64)) }, { additionalProperties: false });
+export const EnvironmentQuery = Type.Object({ ...PageQuery, q: Type.Optional(Line(64)), archived: Type.Optional(ArchivedFilter) }, { additionalProperties: false });
 
 const ServerIds = Type.Array(Uuid, { maxItems: 500, uniqueItems: true });
 const Variables = Type.Array(VariableInput, { maxItems: 200 });
@@ -89,6 +131,7 @@ export const CreateEnvironmentBody = Type.Object(
     requireApproval: Type.Optional(Type.Boolean()),
     releaseWindows: Type.Optional(Windows),
     timezone: Type.Optional(TimeZone),
+    policy: Type.Optional(ReleasePolicyInput),
   },
   { additionalProperties: false },
 );
@@ -104,6 +147,7 @@ export const UpdateEnvironmentBody = Type.Object(
     requireApproval: Type.Optional(Type.Boolean()),
     releaseWindows: Type.Optional(Windows),
     timezone: Type.Optional(TimeZone),
+    policy: Type.Optional(ReleasePolicyInput),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -122,6 +166,9 @@ export type VariableView = Static<typeof VariableView>;
 export type RolloutInput = Static<typeof RolloutInput>;
 export type RolloutView = Static<typeof RolloutView>;
 export type ReleaseWindowSchema = Static<typeof ReleaseWindowSchema>;
+export type RefPolicy = Static<typeof RefPolicy>;
+export type ReleasePolicyInput = Static<typeof ReleasePolicyInput>;
+export type ReleasePolicyView = Static<typeof ReleasePolicyView>;
 export type EnvironmentView = Static<typeof EnvironmentView>;
 export type EnvironmentPage = Static<typeof EnvironmentPage>;
 export type EnvironmentQuery = Static<typeof EnvironmentQuery>;

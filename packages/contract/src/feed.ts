@@ -78,3 +78,13 @@ export type FeedMessage =
 export const CLOSE_TOO_SLOW = 4008;
 /** The release does not exist (or was deleted): asking again cannot help. */
 export const CLOSE_NOT_FOUND = 4404;
+/** The viewer's session, token or group access ended: reconnecting cannot help until the user signs in again. */
+export const CLOSE_UNAUTHORIZED = 4401;
+
+/**
+ * Browsers cannot set headers on a WebSocket handshake, and a credential in the URL ends up in access logs. A viewer
+ * either opens `?ticket=` (from `POST /api/ws-ticket`) or offers the subprotocols `[FEED_PROTOCOL, BEARER_PROTOCOL_PREFIX
+ * + token]`; the server answers with FEED_PROTOCOL, never echoing the token.
+ */
+export const FEED_PROTOCOL = 'rp.v1';
+export const BEARER_PROTOCOL_PREFIX = 'bearer.';

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { GROUP_ROLES } from './rules.js';
 import { Page, PageQuery, Str, Uuid } from './common.js';
+import { ArchivedAt, ArchivedFilter } from './fields.js';
 
 export const Role = Type.Enum(GROUP_ROLES);
 
@@ -10,12 +11,13 @@ export const GroupView = Type.Object({
   description: Type.String(),
   memberCount: Type.Integer(),
   myRole: Type.Union([Role, Type.Null()]),
+  archivedAt: ArchivedAt,
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
 });
 export const GroupPage = Page(GroupView);
 
-export const GroupQuery = Type.Object({ ...PageQuery, q: Type.Optional(Str(64)) }, { additionalProperties: false });
+export const GroupQuery = Type.Object({ ...PageQuery, q: Type.Optional(Str(64)), archived: Type.Optional(ArchivedFilter) }, { additionalProperties: false });
 
 const GroupName = Str(64, { minLength: 1, pattern: '^[^\\s].*[^\\s]$|^[^\\s]$', description: 'no leading or trailing spaces' });
 

@@ -1,5 +1,5 @@
 import { Type, type TSchema, type Static } from 'typebox';
-import { Line, NullableUuid, Script, Slug, Timestamps } from './fields.js';
+import { ArchivedAt, ArchivedFilter, Line, NullableUuid, RefName, Script, Slug, Timestamps } from './fields.js';
 import { Page, PageQuery, Str, Uuid } from './common.js';
 import { PRESET_IDS } from './presets.js';
 import { HOOK_SCRIPT_MAX, HOOK_STAGES, type HookStage } from './rules.js';
@@ -52,6 +52,7 @@ export const ProjectView = Type.Object({
   description: Type.String(),
   gitUrl: Type.String(),
   gitCredentialId: Type.Union([Uuid, Type.Null()]),
+  buildAgentId: Type.Union([Uuid, Type.Null()], { description: 'the build agent the project builds on; null builds on the platform host in the sandbox' }),
   preset: Type.String(),
   buildCommand: Type.String(),
   artifactPaths: Type.Array(Type.String()),
@@ -62,11 +63,12 @@ export const ProjectView = Type.Object({
   healthCheck: Type.Union([HealthCheck, Type.Null()]),
   hooks: Type.Object(hookFields(Type.String())),
   environmentCount: Type.Integer(),
+  archivedAt: ArchivedAt,
   ...Timestamps,
 });
 export const ProjectPage = Page(ProjectView);
 
-export const ProjectQuery = Type.Object({ ...PageQuery, q: Type.Optional(Line(100)), groupId: Type.Optional(Uuid) }, { additionalProperties: false });
+export const ProjectQuery = Type.Object({ ...PageQuery, q: Type.Optional(Line(100)), groupId: Type.Optional(Uuid), archived: Type.Optional(ArchivedFilter) }, { additionalProperties: false });
 
 const GitUrl = Str(2048, { minLength: 1, description: 'https://, ssh://, git://, file:// or git@host:path' });
 
@@ -77,6 +79,7 @@ export const CreateProjectBody = Type.Object(
     description: Type.Optional(Line(500)),
     gitUrl: GitUrl,
     gitCredentialId: Type.Optional(NullableUuid),
+    buildAgentId: Type.Optional(NullableUuid),
     preset: Preset,
     buildCommand: Type.Optional(Script(COMMAND_MAX)),
     artifactPaths: Type.Optional(Paths),
@@ -97,6 +100,7 @@ export const UpdateProjectBody = Type.Object(
     description: Type.Optional(Line(500)),
     gitUrl: Type.Optional(GitUrl),
     gitCredentialId: Type.Optional(NullableUuid),
+    buildAgentId: Type.Optional(NullableUuid),
     preset: Type.Optional(Preset),
     buildCommand: Type.Optional(Script(COMMAND_MAX)),
     artifactPaths: Type.Optional(Paths),
@@ -133,7 +137,7 @@ export const RefsView = Type.Object({
 });
 export const CommitsQuery = Type.Object(
   {
-    ref: Type.Optional(Str(255, { minLength: 1, description: 'branch or tag; the repository\'s default branch when absent' })),
+    ref: Type.Optional(RefName({ description: 'branch or tag; the repository\'s default branch when absent' })),
     limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
     refresh: Type.Optional(Type.Boolean({ description: 'skip the 30 s cache' })),
   },

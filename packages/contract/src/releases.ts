@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox';
 import { Page, PageQuery, Str, Uuid, Nullable } from './common.js';
 import { RELEASE_STATES } from './release-states.js';
 import { RolloutSpec } from './rollout.js';
+import { RefName, Seq } from './fields.js';
 
 const Timestamp = Nullable(Type.String({ format: 'date-time' }));
 
@@ -67,7 +68,7 @@ export const ReleaseQuery = Type.Object(
 export const CreateReleaseBody = Type.Object(
   {
     environmentId: Uuid,
-    ref: Str(255, { minLength: 1, description: 'branch, tag or full 40-character commit SHA' }),
+    ref: RefName(),
     description: Type.Optional(Str(2000)),
     rollout: Type.Optional(RolloutSpec),
     serverIds: Type.Optional(Type.Array(Uuid, { minItems: 1, maxItems: 5000, uniqueItems: true, description: 'a subset of the environment\'s servers' })),
@@ -103,11 +104,13 @@ export const DryRunPlan = Type.Object({
 });
 
 export const ReviewBody = Type.Object({ comment: Type.Optional(Str(2000)) }, { additionalProperties: false });
-export const RollbackBody = Type.Object({ description: Type.Optional(Str(2000)) }, { additionalProperties: false });
+const OverrideWindow = Type.Boolean({ description: 'administrators only: queue it outside the environment\'s release windows (audited)' });
+export const RollbackBody = Type.Object({ description: Type.Optional(Str(2000)), overrideWindow: Type.Optional(OverrideWindow) }, { additionalProperties: false });
+export const RetryBody = Type.Object({ overrideWindow: Type.Optional(OverrideWindow) }, { additionalProperties: false });
 
 export const LogQuery = Type.Object(
   {
-    since: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+    since: Type.Optional(Seq({ default: 0 })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: 1_000 })),
   },
   { additionalProperties: false },
@@ -157,11 +160,11 @@ export const TriggerView = Type.Object({
 });
 /** `trigger: null` is the ordinary "no token issued", not an error. */
 export const TriggerStatus = Type.Object({ trigger: Nullable(TriggerView) });
-export const IssueTriggerBody = Type.Object({ defaultRef: Str(255, { minLength: 1 }) }, { additionalProperties: false });
+export const IssueTriggerBody = Type.Object({ defaultRef: RefName() }, { additionalProperties: false });
 export const IssuedTrigger = Type.Object({ token: Type.String({ description: 'shown once' }), trigger: TriggerView });
 export const TriggerParams = Type.Object({ token: Str(128, { minLength: 1 }) }, { additionalProperties: false });
 export const FireTriggerBody = Type.Object(
-  { ref: Type.Optional(Str(255, { minLength: 1 })), description: Type.Optional(Str(2000)) },
+  { ref: Type.Optional(RefName()), description: Type.Optional(Str(2000)) },
   { additionalProperties: false },
 );
 
@@ -180,6 +183,7 @@ export type DryRunBody = Static<typeof DryRunBody>;
 export type DryRunPlan = Static<typeof DryRunPlan>;
 export type ReviewBody = Static<typeof ReviewBody>;
 export type RollbackBody = Static<typeof RollbackBody>;
+export type RetryBody = Static<typeof RetryBody>;
 export type LogQuery = Static<typeof LogQuery>;
 export type EventView = Static<typeof EventView>;
 export type LogPage = Static<typeof LogPage>;

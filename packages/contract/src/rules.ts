@@ -17,9 +17,71 @@ export type HookStage = (typeof HOOK_STAGES)[number];
 export const HOOK_SCRIPT_MAX = 64 * 1024;
 
 /** bcrypt reads at most 72 bytes; a longer password would silently lose its tail, so it is refused instead. */
-export const PASSWORD_MIN = 8;
+export const PASSWORD_MIN = 10;
 export const PASSWORD_MAX = 72;
+
+/** Which rule of the password policy a new password breaks; the API names it in its 400, the SPA translates it. */
+export type PasswordRule = 'length' | 'classes' | 'username';
+
+const USERNAME_IN_PASSWORD_MIN = 3;
+const CHARACTER_CLASSES = [/\p{Ll}/u, /\p{Lu}/u, /\p{Nd}/u, /[^\p{Ll}\p{Lu}\p{Nd}\s]/u];
+
+/**
+ * The password policy, shared by the API (which enforces it) and the SPA (which checks it before sending): at least
+ * PASSWORD_MIN characters, at least two of lower case, upper case, digits and symbols (whitespace counts for none, so
+ * ten spaces fail), and not containing the username (of three characters or more). Returns the first rule broken, or null.
+ */
+export function passwordRuleBroken(password: string, username?: string): PasswordRule | null {
+  if ([...password].length < PASSWORD_MIN || new TextEncoder().encode(password).length > PASSWORD_MAX) return 'length';
+  if (CHARACTER_CLASSES.filter((re) => re.test(password)).length < 2) return 'classes';
+  // As a substring, a two-letter name would rule out too many good passwords.
+  if (username && username.length >= USERNAME_IN_PASSWORD_MIN && password.toLowerCase().includes(username.toLowerCase())) return 'username';
+  return null;
+}
+
+/** English wording of each rule, for API messages and scripts; the SPA has its own translations. */
+export const PASSWORD_RULE_TEXT: Record<PasswordRule, string> = {
+  length: `must have ${PASSWORD_MIN} to ${PASSWORD_MAX} characters (at most ${PASSWORD_MAX} bytes)`,
+  classes: 'must mix at least two of: lower-case letters, upper-case letters, digits, symbols',
+  username: 'must not contain the username',
+};
+
 export const USERNAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]*$';
 
 /** What a secret variable's value reads as on the wire; sent back unchanged, it keeps the stored value. */
 export const SECRET_MASK = '******';
+
+/** The characters of a ref rule's glob (environment release policy), e.g. `v*` or `release/*`. */
+export const REF_PATTERN_CHARS = '^[A-Za-z0-9._/*?+@-]+$';
+
+/**
+ * Anchored glob match of a ref rule's pattern: `*` is any run of characters (slashes included), `?` exactly one,
+ * everything else literal. Shared by the API, which enforces the rule, and the SPA, which shows it. Matched without
+ * regular expressions, by the two-pointer method (backtracking only to the last `*`), so no pattern can take more
+ * than length × length steps.
+ */
+export function globMatches(pattern: string, text: string): boolean {
+  let p = 0;
+  let t = 0;
+  let star = -1;
+  let resume = 0;
+  while (t < text.length) {
+    const c = pattern[p];
+    if (c === '*') {
+      star = p;
+      resume = t;
+      p += 1;
+    } else if (c !== undefined && (c === '?' || c === text[t])) {
+      p += 1;
+      t += 1;
+    } else if (star >= 0) {
+      p = star + 1;
+      resume += 1;
+      t = resume;
+    } else {
+      return false;
+    }
+  }
+  while (pattern[p] === '*') p += 1;
+  return p === pattern.length;
+}

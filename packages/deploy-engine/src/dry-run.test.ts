@@ -56,6 +56,18 @@ describe('dryRun', () => {
     }
   });
 
+  it('shows a build on an agent as its four commands there, the build command quoted as data', () => {
+    const agent = { host: 'builder', username: 'build', privateKey: 'k' };
+    const result = dryRun(plan({ build: { command: 'npm ci && npm run build', artifactPaths: ['dist'], env: { NODE_ENV: 'production' }, agent } }));
+    if (!result.ok) throw new Error(result.problems.join());
+    const build = result.global.filter((c) => c.stage === 'build');
+    expect(build.map((c) => c.stdin ?? '')).toEqual(['checkout (tar)', '', '', '']);
+    expect(build[1]?.command).toContain(`env -i PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 HOME="$home" NODE_ENV='production' RELEASE_ID='r1'`);
+    expect(build[1]?.command).toContain(`sh -c 'npm ci && npm run build'`);
+    expect(build[2]?.command).toContain(`tar -cf - -C '.rp-build/shop/builds/r1' -- 'dist'`);
+    for (const c of build) expect(() => execFileSync('sh', ['-n', '-c', c.command])).not.toThrow();
+  });
+
   it('returns the problems of an invalid plan instead of commands', () => {
     const result = dryRun(plan({ releaseId: 'r1;id', targets: [{ id: 'x', server: { host: 'h', username: 'u', privateKey: 'k' }, deployPath: 'relative' }] }));
     expect(result.ok).toBe(false);

@@ -1,10 +1,14 @@
 import type { StageName } from '@rp/contract/stages';
 import { GIT_SAFETY_ARGS } from './git/git.js';
-import { cachedArtifactPath, findCachedArtifact, workspace } from './run/workspace.js';
+import { artifactPathsOf, buildEnvOf, cachedArtifactPath, findCachedArtifact, workspace } from './run/workspace.js';
 import { scriptEnv } from './run/scripts.js';
 import { expandUrl } from './stages/healthcheck.js';
 import { validateReleasePlan } from './plan-validation.js';
 import {
+  agentBuildCommand,
+  agentCleanupCommand,
+  agentReceiveCommand,
+  agentSendCommand,
   cleanupCommand,
   hasArtifactCommand,
   httpCheckCommand,
@@ -52,16 +56,27 @@ export function dryRun(plan: ReleasePlan): DryRunResult {
     { stage: 'checkout', command: git(['-C', ws.mirror, 'archive', '--format=tar', `--output=${ws.checkout}.tar`, plan.source.commit]) },
   );
   if (plan.hooks?.['after-checkout'] !== undefined) global.push({ stage: 'hook:after-checkout', command: shellLine(['sh', `${ws.hooks}/after-checkout.sh`]) });
-  if (plan.build?.command) global.push({ stage: 'build', command: shellLine(['sh', '-c', plan.build.command]) });
+  if (plan.build?.command) global.push(...buildCommands(plan, plan.build.command));
   global.push({
     stage: 'package',
-    command: shellLine(['tar', '-czf', cachedArtifactPath(plan, ws), '-C', ws.checkout, '--', ...(plan.build?.artifactPaths?.length ? plan.build.artifactPaths : ['.'])]),
+    command: shellLine(['tar', '-czf', cachedArtifactPath(plan, ws), '-C', ws.checkout, '--', ...artifactPathsOf(plan)]),
   });
 
   const owner = JSON.stringify({ releaseId: plan.releaseId, instance: plan.instance ?? 'engine' });
   const targets: Record<string, PlannedCommand[]> = {};
   for (const target of plan.targets) targets[target.id] = targetCommands(plan, target, sha, owner);
   return { ok: true, artifactSha256: sha, global, targets };
+}
+
+/** On a build agent the build is four commands there (in, build, out, clean up); locally one, in the sandbox. */
+function buildCommands(plan: ReleasePlan, command: string): PlannedCommand[] {
+  if (!plan.build?.agent) return [{ stage: 'build', command: shellLine(['sh', '-c', command]) }];
+  return [
+    { stage: 'build', command: agentReceiveCommand(plan.project, plan.releaseId).text, stdin: 'checkout (tar)' },
+    { stage: 'build', command: agentBuildCommand(plan.project, plan.releaseId, command, buildEnvOf(plan)).text },
+    { stage: 'build', command: agentSendCommand(plan.project, plan.releaseId, artifactPathsOf(plan)).text },
+    { stage: 'build', command: agentCleanupCommand(plan.project, plan.releaseId).text },
+  ];
 }
 
 function targetCommands(plan: ReleasePlan, target: Target, sha: string, owner: string): PlannedCommand[] {

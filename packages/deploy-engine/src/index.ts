@@ -15,6 +15,7 @@ export type { RunHandle, RunOptions } from './run/start.js';
 export { validateReleasePlan, validateRollbackPlan } from './plan-validation.js';
 export { splitIntoBatches, type Batch } from './batches.js';
 export { quote, sh } from './shell/quote.js';
+export { probeSandbox } from './sandbox/probe.js';
 export { GLOBAL_STAGES, TARGET_STAGES, ROLLBACK_TARGET_STAGES, type StageName } from '@rp/contract/stages';
 export type { EngineEvent, EngineEventType, StageStatus } from './events.js';
 export type { ReleaseResult, TargetResult, TargetState } from './result.js';
@@ -26,12 +27,14 @@ export type {
   BetweenBatches,
   BuildConfig,
   FailurePolicy,
+  GitCredential,
   HealthCheck,
   HookName,
   PlanCommon,
   ReleasePlan,
   RollbackPlan,
   Rollout,
+  SandboxSettings,
   ServerSpec,
   Target,
 } from './types.js';

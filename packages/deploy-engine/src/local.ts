@@ -4,13 +4,28 @@ import { OutputCollector, type ExecOutcome } from './transport/transport.js';
 
 export interface LocalOptions {
   cwd?: string;
+  /** Added to a minimal environment (PATH, HOME, LANG and proxy settings), never to the platform's own. */
   env?: Record<string, string>;
+  /** `env` is the whole environment, without even the minimal one. */
+  exactEnv?: boolean;
   signal?: AbortSignal;
   timeoutMs?: number;
   onStdout?: (chunk: Buffer) => void;
   onStderr?: (chunk: Buffer) => void;
   /** Stream stdout here instead of collecting it (e.g. `git archive` into `tar`). */
   pipeStdoutTo?: Writable;
+}
+
+/** Variables a local tool (git, tar) may need from the platform; its secrets (SECRET_KEY, DATABASE_URL, …) stay out. */
+const INHERITED = ['PATH', 'HOME', 'LANG', 'http_proxy', 'https_proxy', 'no_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY'];
+
+function minimalEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of INHERITED) {
+    const value = process.env[name];
+    if (value !== undefined) env[name] = value;
+  }
+  return env;
 }
 
 /**
@@ -23,7 +38,7 @@ export function runLocal(program: string, args: readonly string[], options: Loca
   return new Promise((resolve) => {
     const child = spawn(program, args, {
       cwd: options.cwd,
-      env: { ...process.env, ...options.env },
+      env: options.exactEnv ? { ...options.env } : { ...minimalEnv(), ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });

@@ -11,6 +11,7 @@ import { startRun, type RunBodyOutcome, type RunHandle, type RunOptions } from '
 import { runTargetStages, type TargetFailure } from './run/target-stages.js';
 import { findCachedArtifact, workspace } from './run/workspace.js';
 import { build } from './stages/build.js';
+import { buildOnAgent } from './stages/build-on-agent.js';
 import { checkout } from './stages/checkout.js';
 import { cleanup } from './stages/cleanup.js';
 import { healthcheck } from './stages/healthcheck.js';
@@ -79,10 +80,10 @@ async function produceArtifact(ctx: ReleaseContext, given: Artifact | undefined)
     return { ok: true, artifact: given };
   }
   const steps = [
-    ['hook:before-checkout', () => runLocalHook(ctx, 'before-checkout', ctx.workspace.root)],
+    ['hook:before-checkout', () => runLocalHook(ctx, 'before-checkout')],
     ['checkout', () => checkout(ctx)],
-    ['hook:after-checkout', () => runLocalHook(ctx, 'after-checkout', ctx.workspace.checkout)],
-    ['build', () => build(ctx)],
+    ['hook:after-checkout', () => runLocalHook(ctx, 'after-checkout')],
+    ['build', () => (ctx.plan.build?.agent ? buildOnAgent(ctx, ctx.plan.build.agent) : build(ctx))],
   ] as const;
   for (const [stage, body] of steps) {
     const step = await runStage(ctx, stage, undefined, body);

@@ -48,7 +48,19 @@ export interface BuildConfig {
   env?: Record<string, string>;
   /** Paths relative to the checkout that make up the artifact; default is the whole tree. */
   artifactPaths?: string[];
+  /** Build on this server over SSH instead of on the platform host (see stages/build-on-agent). */
+  agent?: ServerSpec;
 }
+
+/**
+ * How builds and checkout hooks run on the platform host. `bwrap` (the default when a plan names none) runs them in a
+ * bubblewrap sandbox as `uid`/`gid` (default 65534, used only when the platform runs as root) with a cleared
+ * environment, the checkout and the project's dependency cache as the only writable directories, and limits;
+ * `off` runs them as the platform's own user, without isolation.
+ */
+export type SandboxSettings =
+  | { mode: 'bwrap'; uid?: number; gid?: number; network?: boolean; cpuSeconds?: number; memoryMb?: number; timeoutSeconds?: number }
+  | { mode: 'off'; timeoutSeconds?: number };
 
 export interface FailurePolicy {
   /** How many failed targets the run tolerates before it stops starting new ones; 0 stops at the first failure. */
@@ -80,12 +92,21 @@ export interface PlanCommon {
   commandTimeoutMs?: number;
 }
 
+/** A username and password (a token) for Git over HTTPS. */
+export interface GitCredential {
+  username: string;
+  password: string;
+}
+
 export interface ReleasePlan extends PlanCommon {
   /** The platform host's workspace root; the project's mirror, checkouts and artifacts live in `<workDir>/<project>`. */
   workDir: string;
-  source: { gitUrl: string; commit: string };
+  /** `gitUrl` never carries a password: a token goes in `gitCredential`, which git reads through its askpass prompt. */
+  source: { gitUrl: string; commit: string; gitCredential?: GitCredential };
   build?: BuildConfig;
   hooks?: Partial<Record<HookName, string>>;
+  /** Isolation of the build and the checkout hooks; absent means a bwrap sandbox with the default limits. */
+  sandbox?: SandboxSettings;
   /** Directories and files under `<deploy>/shared/` linked into every release. */
   sharedDirs?: string[];
   sharedFiles?: string[];

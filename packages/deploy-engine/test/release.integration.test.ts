@@ -170,7 +170,7 @@ describe('release lifecycle against real sshd hosts', () => {
     const release = join(deploy, 'releases', 'hooks1');
     expect(readFileSync(join(release, 'HOOKED'), 'utf8')).toBe(`checked out ${repo.commits[0]}\n`);
     expect(readFileSync(join(deploy, 'shared', 'hooks.log'), 'utf8')).toBe(`before hooks1 on port ${one[0]!.env?.PORT}\nafter hooks1 in ${release}\n`);
-    expect(readFileSync(join(workDir, 'sample-app', 'before-checkout.txt'), 'utf8')).toBe(`before checkout of ${repo.commits[0]}\n`);
+    expect(readFileSync(join(workDir, 'sample-app', 'cache', 'before-checkout.txt'), 'utf8')).toBe(`before checkout of ${repo.commits[0]}\n`);
     expect(readlinkSync(join(release, 'logs'))).toBe(join(deploy, 'shared', 'logs'));
     expect(readlinkSync(join(release, 'config', 'app.env'))).toBe(join(deploy, 'shared', 'config', 'app.env'));
     const stages = rec.of('stage.finished').map((e) => `${e.stage}:${e.status}`);

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { PlanValidationError } from '../errors.js';
 import { runLocal } from '../local.js';
 import { checkGitUrl, checkRefName } from '../validate.js';
-import { GIT_ENV, GIT_SAFETY_ARGS } from './git.js';
+import { withGitAuth, type GitAuth } from './askpass.js';
+import { GIT_SAFETY_ARGS } from './git.js';
 import type { ListRefsOptions } from './refs.js';
 
 export interface CommitInfo {
@@ -27,6 +28,10 @@ const MAX_COMMITS = 100;
  * the network, so a large repository answers as fast as a small one. Invalid names throw PlanValidationError.
  */
 export async function listCommits(gitUrl: string, options: ListRefsOptions & { ref?: string; limit?: number } = {}): Promise<ListCommitsOutcome> {
+  return withGitAuth(options.credential, (auth) => listWith(gitUrl, auth, options));
+}
+
+async function listWith(gitUrl: string, auth: GitAuth, options: ListRefsOptions & { ref?: string; limit?: number }): Promise<ListCommitsOutcome> {
   const urlCheck = checkGitUrl(gitUrl);
   if (!urlCheck.ok) return { ok: false, message: urlCheck.reason };
   if (options.ref !== undefined) {
@@ -35,8 +40,8 @@ export async function listCommits(gitUrl: string, options: ListRefsOptions & { r
   }
   const limit = Math.min(Math.max(options.limit ?? 20, 1), MAX_COMMITS);
   const run = (args: string[], cwd?: string) =>
-    runLocal('git', [...GIT_SAFETY_ARGS, ...args], {
-      env: GIT_ENV,
+    runLocal('git', [...GIT_SAFETY_ARGS, ...auth.args, ...args], {
+      env: auth.env,
       timeoutMs: options.timeoutMs ?? 30_000,
       ...(cwd ? { cwd } : {}),
       ...(options.signal ? { signal: options.signal } : {}),

@@ -1,7 +1,9 @@
 import { PlanValidationError } from '../errors.js';
 import { runLocal } from '../local.js';
 import { checkGitUrl, checkRefName } from '../validate.js';
-import { GIT_ENV, GIT_SAFETY_ARGS } from './git.js';
+import type { GitCredential } from '../types.js';
+import { withGitAuth } from './askpass.js';
+import { GIT_SAFETY_ARGS } from './git.js';
 
 export interface RefList {
   branches: { name: string; sha: string }[];
@@ -12,6 +14,8 @@ export interface RefList {
 export interface ListRefsOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** Handed to git through its askpass prompt, never in the URL or an argument. */
+  credential?: GitCredential;
 }
 
 export type ListRefsOutcome = { ok: true; refs: RefList } | { ok: false; message: string };
@@ -20,11 +24,13 @@ export type ListRefsOutcome = { ok: true; refs: RefList } | { ok: false; message
 export async function listRefs(gitUrl: string, options: ListRefsOptions = {}): Promise<ListRefsOutcome> {
   const urlCheck = checkGitUrl(gitUrl);
   if (!urlCheck.ok) return { ok: false, message: urlCheck.reason };
-  const out = await runLocal('git', [...GIT_SAFETY_ARGS, 'ls-remote', '--heads', '--tags', '--', gitUrl], {
-    env: GIT_ENV,
-    timeoutMs: options.timeoutMs ?? 30_000,
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
+  const out = await withGitAuth(options.credential, (auth) =>
+    runLocal('git', [...GIT_SAFETY_ARGS, ...auth.args, 'ls-remote', '--heads', '--tags', '--', gitUrl], {
+      env: auth.env,
+      timeoutMs: options.timeoutMs ?? 30_000,
+      ...(options.signal ? { signal: options.signal } : {}),
+    }),
+  );
   if (out.exitCode !== 0) return { ok: false, message: `git ls-remote failed: ${out.reason ?? `exit ${out.exitCode}`} ${out.stderrTail.trim()}` };
   return { ok: true, refs: parseLsRemote(out.stdout) };
 }

@@ -192,21 +192,66 @@ export function runScriptCommand(
   { stopsWithCaller = false }: { stopsWithCaller?: boolean } = {},
 ): ShellFragment {
   const script = `${layout(deployPath).scripts(releaseId)}/${name}.sh`;
-  const assignments = raw(Object.entries(env).map(([k, v]) => `${k}=${sh`${v}`.text}`).join(' '));
-  if (!stopsWithCaller) return sh`cd ${cwd} && ${assignments} sh ${script}`;
-  // sshd leaves a command running when the connection drops, so a crashed platform would leave its hooks running.
-  // The caller holds our stdin open for as long as it waits: EOF there means it is gone, and the watcher then kills
-  // the whole process group (the wrapper leads it under sshd). The script itself reads no stdin. A background job's
-  // stdin is /dev/null unless redirected, hence the explicit `<&0`.
-  return sh`cd ${cwd} || exit 1
-${assignments} sh ${script} </dev/null &
-script=$!
+  const run = sh`${assignments(env)} sh ${script}`;
+  return stopsWithCaller ? sh`cd ${cwd} || exit 1
+${diesWithCaller(run)}` : sh`cd ${cwd} && ${run}`;
+}
+
+const assignments = (env: Record<string, string>) => raw(Object.entries(env).map(([k, v]) => `${k}=${sh`${v}`.text}`).join(' '));
+
+/**
+ * sshd leaves a command running when the connection drops, so a crashed platform would leave its hooks and builds
+ * running. The caller holds our stdin open for as long as it waits: EOF there means it is gone, and the watcher then
+ * kills the whole process group (the wrapper leads it under sshd). The command itself reads no stdin; a background
+ * job's stdin is /dev/null unless redirected, hence the explicit `<&0` for the watcher.
+ */
+function diesWithCaller(command: ShellFragment): ShellFragment {
+  return sh`${command} </dev/null &
+pid=$!
 (cat >/dev/null 2>&1; kill -KILL -- -$$) <&0 >/dev/null 2>&1 &
 watcher=$!
-wait "$script"
+wait "$pid"
 status=$?
 kill "$watcher" 2>/dev/null
 exit "$status"`;
+}
+
+/**
+ * A build agent keeps each build in its own directory under the SSH user's home and one home per project for
+ * dependency caches (npm, maven, go, pip all default to paths under HOME), so builds of one project reuse downloads.
+ * The paths are relative to $HOME: every agent command starts there (sshd's working directory is the passwd home,
+ * which need not be $HOME).
+ */
+export const agentLayout = (project: string, releaseId: string) => ({
+  build: `.rp-build/${project}/builds/${releaseId}`,
+  home: `.rp-build/${project}/home`,
+});
+const inHome = raw('cd "$HOME" || exit 1;');
+
+/** Unpacks the checkout arriving on stdin (a tar stream) into a fresh build directory. */
+export function agentReceiveCommand(project: string, releaseId: string): ShellFragment {
+  const l = agentLayout(project, releaseId);
+  return sh`${inHome} rm -rf ${l.build} && mkdir -p ${l.build} ${l.home} && tar -xf - -C ${l.build}`;
+}
+
+/**
+ * Runs the build command in the build directory with nothing of the SSH session's environment but what the build is
+ * given, and dies with the platform (see diesWithCaller).
+ */
+export function agentBuildCommand(project: string, releaseId: string, command: string, env: Record<string, string>): ShellFragment {
+  const l = agentLayout(project, releaseId);
+  const run = sh`env -i PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 HOME="$home" ${assignments(env)} sh -c ${command}`;
+  return sh`${inHome} home="$(cd ${l.home} && pwd)" && cd ${l.build} || exit 1
+${diesWithCaller(run)}`;
+}
+
+/** Streams the artifact paths of the built tree to stdout as a tar stream. */
+export function agentSendCommand(project: string, releaseId: string, paths: readonly string[]): ShellFragment {
+  return sh`${inHome} tar -cf - -C ${agentLayout(project, releaseId).build} -- ${paths}`;
+}
+
+export function agentCleanupCommand(project: string, releaseId: string): ShellFragment {
+  return sh`${inHome} rm -rf ${agentLayout(project, releaseId).build}`;
 }
 
 /** Fetches the URL from the target itself, so the check sees what the host's own network sees. */

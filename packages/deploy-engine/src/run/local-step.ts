@@ -9,7 +9,11 @@ export interface LocalStepOptions {
   signal: AbortSignal | undefined;
   cwd?: string;
   env?: Record<string, string>;
+  /** `env` is the child's whole environment (see LocalOptions). */
+  exactEnv?: boolean;
   timeoutMs?: number;
+  /** How a failure names the command; default the program and its arguments. */
+  describe?: string;
 }
 
 /** A command on the platform host whose output lines become log events of a global stage. */
@@ -19,6 +23,7 @@ export async function local(program: string, args: string[], o: LocalStepOptions
   const options: LocalOptions = { onStdout: (c) => out.write(c), onStderr: (c) => err.write(c) };
   if (o.cwd) options.cwd = o.cwd;
   if (o.env) options.env = o.env;
+  if (o.exactEnv) options.exactEnv = true;
   if (o.signal) options.signal = o.signal;
   if (o.timeoutMs) options.timeoutMs = o.timeoutMs;
   const result = await runLocal(program, args, options);
@@ -27,7 +32,7 @@ export async function local(program: string, args: string[], o: LocalStepOptions
   if (result.exitCode === 0) return { ok: true, stdout: result.stdout };
   const error: Step = {
     ok: false,
-    error: { kind: 'exec', command: [program, ...args].join(' '), exitCode: result.exitCode, stderrTail: result.stderrTail, durationMs: result.durationMs },
+    error: { kind: 'exec', command: o.describe ?? [program, ...args].join(' '), exitCode: result.exitCode, stderrTail: result.stderrTail, durationMs: result.durationMs },
   };
   if (result.reason && !error.ok && error.error.kind === 'exec') error.error.reason = result.reason;
   return error;

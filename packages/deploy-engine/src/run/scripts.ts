@@ -1,8 +1,8 @@
-import { PassThrough } from 'node:stream';
 import type { StageName } from '@rp/contract/stages';
 import { layout, runScriptCommand, writeScriptCommand } from '../remote/commands.js';
 import type { Target } from '../types.js';
 import type { RunContext } from './context.js';
+import { withLifeline } from './lifeline.js';
 import { remote, type RemoteOutcome } from './remote.js';
 
 /** Variables every remote script sees, then the target's own env (which may override nothing of ours). */
@@ -38,10 +38,5 @@ export async function runRemoteScript(
   const stopsWithCaller = !options.uninterruptible;
   const command = runScriptCommand(target.deployPath, runId, name, cwd, env, { stopsWithCaller }).text;
   if (!stopsWithCaller) return remote(ctx, target, stage, command, options);
-  const lifeline = new PassThrough();
-  try {
-    return await remote(ctx, target, stage, command, { ...options, stdin: lifeline });
-  } finally {
-    lifeline.end();
-  }
+  return withLifeline((stdin) => remote(ctx, target, stage, command, { ...options, stdin }));
 }

@@ -9,9 +9,11 @@ export interface Workspace {
   checkout: string;
   hooks: string;
   artifacts: string;
+  /** The build's HOME: npm, maven, go and pip caches persist here between the project's builds. */
+  cache: string;
 }
 
-/** The per-project workspace on the platform host: mirror, checkouts, hook files and the artifact cache. */
+/** The per-project workspace on the platform host: mirror, checkouts, hook files, the artifact and dependency caches. */
 export function workspace(plan: ReleasePlan): Workspace {
   const root = join(plan.workDir, plan.project);
   return {
@@ -20,8 +22,15 @@ export function workspace(plan: ReleasePlan): Workspace {
     checkout: join(root, 'checkouts', plan.releaseId),
     hooks: join(root, 'hooks', plan.releaseId),
     artifacts: join(root, 'artifacts'),
+    cache: join(root, 'cache'),
   };
 }
+
+/** The checkout paths that make up the artifact: the whole tree unless the project names some. */
+export const artifactPathsOf = (plan: ReleasePlan): string[] => (plan.build?.artifactPaths?.length ? plan.build.artifactPaths : ['.']);
+
+/** What a build command is given besides the project's declared variables. */
+export const buildEnvOf = (plan: ReleasePlan): Record<string, string> => ({ ...plan.build?.env, RELEASE_ID: plan.releaseId, COMMIT: plan.source.commit });
 
 /** Everything that changes the built output besides the commit; a different hash means a different artifact. */
 export function buildConfigHash(plan: ReleasePlan): string {

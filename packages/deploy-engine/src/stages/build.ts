@@ -1,11 +1,11 @@
 import type { ReleaseContext, Step } from '../run/context.js';
-import { local } from '../run/local-step.js';
+import { buildEnvOf } from '../run/workspace.js';
+import { runSandboxed } from '../sandbox/sandbox.js';
 
 export async function build(ctx: ReleaseContext): Promise<Step | 'skipped'> {
   const { plan } = ctx;
   const command = plan.build?.command;
   if (!command) return 'skipped';
-  const env = { ...plan.build?.env, RELEASE_ID: plan.releaseId, COMMIT: plan.source.commit };
-  // The build command is the project's own configured shell command, run as an argument of sh on our host.
-  return local('sh', ['-c', command], { events: ctx.events, signal: ctx.signal, stage: 'build', cwd: ctx.workspace.checkout, env });
+  // The project's own shell command (or whatever its repository's scripts do): sandboxed, never with our rights.
+  return runSandboxed(ctx, { stage: 'build', script: { inline: command }, workspace: ctx.workspace.checkout, env: buildEnvOf(plan), describe: 'build command' });
 }

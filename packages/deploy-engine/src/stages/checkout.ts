@@ -1,18 +1,23 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { engineError } from '../errors.js';
-import { GIT_ENV, GIT_SAFETY_ARGS } from '../git/git.js';
+import { withGitAuth, type GitAuth } from '../git/askpass.js';
+import { GIT_SAFETY_ARGS } from '../git/git.js';
 import { runLocal } from '../local.js';
 import { OK, type ReleaseContext, type Step } from '../run/context.js';
 import { local, type LocalStepOptions } from '../run/local-step.js';
 
-const git = (args: string[], o: LocalStepOptions) => local('git', [...GIT_SAFETY_ARGS, ...args], { ...o, env: { ...GIT_ENV, ...o.env } });
+const gitWith = (auth: GitAuth) => (args: string[], o: LocalStepOptions) => local('git', [...GIT_SAFETY_ARGS, ...auth.args, ...args], { ...o, env: { ...auth.env, ...o.env } });
 
 /**
  * Fetches into a bare mirror kept per project, then exports exactly `commit` with `git archive`: the tree is the
  * commit's, never whatever a branch points at now. Commits no branch or tag reaches are fetched by sha as a fallback.
  */
 export async function checkout(ctx: ReleaseContext): Promise<Step> {
+  return withGitAuth(ctx.plan.source.gitCredential, (auth) => checkoutWith(ctx, gitWith(auth)));
+}
+
+async function checkoutWith(ctx: ReleaseContext, git: ReturnType<typeof gitWith>): Promise<Step> {
   const { plan, workspace: ws } = ctx;
   const step = { events: ctx.events, signal: ctx.signal, stage: 'checkout' as const };
   if (!existsSync(join(ws.mirror, 'HEAD'))) {

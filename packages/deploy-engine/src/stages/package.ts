@@ -4,7 +4,9 @@ import { pipeline } from 'node:stream/promises';
 import type { Artifact } from '../types.js';
 import type { ReleaseContext, Step } from '../run/context.js';
 import { local } from '../run/local-step.js';
-import { cachedArtifactPath } from '../run/workspace.js';
+import { artifactPathsOf, cachedArtifactPath } from '../run/workspace.js';
+import { artifactPathOutside } from '../sandbox/artifact-paths.js';
+import { engineError } from '../errors.js';
 
 async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
@@ -18,7 +20,9 @@ export async function packageArtifact(ctx: ReleaseContext): Promise<{ ok: true; 
   mkdirSync(ws.artifacts, { recursive: true });
   const final = cachedArtifactPath(plan, ws);
   const tmp = `${final}.${process.pid}.tmp`;
-  const paths = plan.build?.artifactPaths?.length ? plan.build.artifactPaths : ['.'];
+  const paths = artifactPathsOf(plan);
+  const outside = artifactPathOutside(ws.checkout, paths);
+  if (outside !== undefined) return { ok: false, error: { ok: false, error: engineError('invalid-plan', `artifact path ${outside} leads outside the checkout`) } };
   const tar = await local('tar', ['-czf', tmp, '-C', ws.checkout, '--', ...paths], { events: ctx.events, signal: ctx.signal, stage: 'package' });
   if (!tar.ok) {
     rmSync(tmp, { force: true });
