@@ -1,6 +1,6 @@
 import { expect, test as base, type Page } from '@playwright/test';
 
-export const ADMIN = { username: 'admin', password: 'e2e-Admin-Passw0rd' } as const;
+export const ADMIN = { username: 'admin', password: 'e2e-Chief-Passw0rd' } as const;
 
 export interface ConsoleGuard {
   /** Accept browser console errors matching this, e.g. Chromium's own log line for an expected 401. */

@@ -62,7 +62,7 @@ export default defineConfig({
       PORT: String(port),
       HOST: '127.0.0.1',
       DATABASE_URL: databaseUrl,
-      ADMIN_PASSWORD: 'e2e-Admin-Passw0rd',
+      ADMIN_PASSWORD: 'e2e-Chief-Passw0rd',
       DATA_DIR: process.env.E2E_DATA_DIR,
       LOG_LEVEL: 'warn',
     },

@@ -64,10 +64,10 @@ describe('the product process', () => {
   it('uses ADMIN_PASSWORD when given', async () => {
     const database = await createTestDatabase();
     cleanups.push(() => database.drop());
-    const server = await startServer({ DATABASE_URL: database.url, DATA_DIR: mkdtempSync(path.join(tmpdir(), 'rp-server-')), ADMIN_PASSWORD: 'Chosen-Admin-Pass-1' });
+    const server = await startServer({ DATABASE_URL: database.url, DATA_DIR: mkdtempSync(path.join(tmpdir(), 'rp-server-')), ADMIN_PASSWORD: 'Chosen-Chief-Pass-1' });
     cleanups.push(() => server.stop('SIGKILL'));
-    expect(server.output()).not.toContain('Chosen-Admin-Pass-1');
-    expect((await login(server.baseUrl, 'Chosen-Admin-Pass-1')).status).toBe(200);
+    expect(server.output()).not.toContain('Chosen-Chief-Pass-1');
+    expect((await login(server.baseUrl, 'Chosen-Chief-Pass-1')).status).toBe(200);
     await server.stop();
   });
 

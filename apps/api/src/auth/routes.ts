@@ -7,13 +7,18 @@ import { UserView } from '@rp/contract/users';
 import { allow } from '../plugins/app/auth/permissions.js';
 import { actorOf, requestContext } from '../plugins/app/auth/request-context.js';
 import { ChangePasswordBody, LoginBody, SessionView } from '@rp/contract/auth';
-import { changeOwnPassword, login, logout, refresh } from './service.js';
+import { changeOwnPassword, logout, refresh } from './service.js';
+import { login } from './login.js';
+import { UnknownNameLockout } from './lockout.js';
 
 const sessionOnly = (via: string) => {
   if (via !== 'session') throw new Unauthorized('This action needs a login session, not an API token');
 };
 
 export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const lockout = { threshold: app.config.loginLockoutThreshold, minutes: app.config.loginLockoutMinutes };
+  const unknownNames = new UnknownNameLockout(lockout);
+
   app.post(
     '/api/auth/login',
     {
@@ -21,9 +26,16 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         permission: allow.public(),
         rateLimit: { max: app.config.loginRateLimitPerMinute, timeWindow: '1 minute' },
       },
-      schema: { tags: ['auth'], summary: 'Log in with username and password', body: LoginBody, response: { 200: SessionView, 429: errorResponses[400], ...errorResponses } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Log in with username and password (a local account, or with LDAP configured a directory account)',
+        description: `${app.config.loginLockoutThreshold} wrong passwords in a row lock an account for ${app.config.loginLockoutMinutes} minutes (423, whatever the password). 503: the directory is unreachable.`,
+        body: LoginBody,
+        response: { 200: SessionView, 423: errorResponses[400], 429: errorResponses[400], 503: errorResponses[400], ...errorResponses },
+      },
     },
-    async (request) => login({ db: app.db, hasher: app.hasher, sessions: app.sessions, ctx: requestContext(request) }, request.body),
+    async (request) =>
+      login({ db: app.db, hasher: app.hasher, sessions: app.sessions, directory: app.directory, lockout, unknownNames, ctx: requestContext(request) }, request.body),
   );
 
   app.get(

@@ -2,9 +2,19 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { Prisma } from '../generated/prisma/client.js';
 import type { PasswordHasher } from '../shared/passwords.js';
+import { PASSWORD_RULE_TEXT, passwordRuleBroken } from '@rp/contract/rules';
+import { ConfigError } from '../config.js';
 import type { Db } from '../shared/db.js';
 
 export const ADMIN_USERNAME = 'admin';
+
+/** 16 characters of base64url; drawn again in the rare case they fall short of the password policy. */
+function randomPassword(): string {
+  for (;;) {
+    const password = randomBytes(12).toString('base64url');
+    if (!passwordRuleBroken(password, ADMIN_USERNAME)) return password;
+  }
+}
 
 /**
  * On an empty database, creates the first administrator. With no ADMIN_PASSWORD a random password is logged once:
@@ -15,7 +25,11 @@ export async function ensureAdmin(
   { password: configured }: { password: string | undefined },
 ): Promise<void> {
   if ((await db.user.count()) > 0) return;
-  const password = configured ?? randomBytes(12).toString('base64url');
+  if (configured) {
+    const broken = passwordRuleBroken(configured, ADMIN_USERNAME);
+    if (broken) throw new ConfigError(`ADMIN_PASSWORD ${PASSWORD_RULE_TEXT[broken]} (rule: ${broken})`);
+  }
+  const password = configured ?? randomPassword();
   try {
     const admin = await db.user.create({
       data: { username: ADMIN_USERNAME, displayName: 'Administrator', isAdmin: true, passwordHash: await hasher.hash(password) },

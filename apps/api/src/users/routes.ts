@@ -4,7 +4,7 @@ import { allow } from '../plugins/app/auth/permissions.js';
 import { requestContext } from '../plugins/app/auth/request-context.js';
 import { errorResponses, IdParams } from '@rp/contract/common';
 import { CreateUserBody, UpdateUserBody, UserPage, UserQuery, UserView } from '@rp/contract/users';
-import { createUser, deleteUser, getUser, listUsers, updateUser } from './service.js';
+import { createUser, deleteUser, getUser, listUsers, unlockUser, updateUser } from './service.js';
 
 export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -32,6 +32,15 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags: ['users'], summary: 'Update, reset the password of, promote or disable a user', params: IdParams, body: UpdateUserBody, response: { 200: UserView, ...errorResponses } },
     },
     async (request) => updateUser({ db: app.db, hasher: app.hasher, ctx: requestContext(request) }, { id: request.params.id, changes: request.body }),
+  );
+
+  app.post(
+    '/api/users/:id/unlock',
+    {
+      config: { permission: allow.admin() },
+      schema: { tags: ['users'], summary: 'End a lockout after failed logins now', params: IdParams, response: { 200: UserView, ...errorResponses } },
+    },
+    async (request) => unlockUser({ db: app.db, ctx: requestContext(request) }, { id: request.params.id }),
   );
 
   app.delete(

@@ -1,10 +1,14 @@
 import type { Static } from 'typebox';
 import type { Prisma } from '../generated/prisma/client.js';
 import { recordAudit } from '../audit/service.js';
+import { notifyAccessChanged } from '../channels.js';
 import type { RequestContext } from '../plugins/app/auth/actor.js';
 import type { PasswordHasher } from '../shared/passwords.js';
 import type { Db } from '../shared/db.js';
 import { Conflict, Invalid, NotFound } from '../shared/errors.js';
+import { assertPasswordPolicy } from '../shared/password-policy.js';
+import { DIRECTORY_PASSWORD_MESSAGE } from '../auth/ldap/provision.js';
+import { clearFailedLogins } from '../auth/lockout.js';
 import { pageArgs } from '../shared/pagination.js';
 import type { CreateUserBody, UpdateUserBody, UserQuery } from '@rp/contract/users';
 import { toUserView, userInclude } from './view.js';
@@ -39,6 +43,7 @@ export async function createUser({ db, hasher, ctx }: WriteDeps, input: Static<t
   if (await db.user.findUnique({ where: { username: input.username } })) {
     throw new Conflict(`Username "${input.username}" is taken`, [{ field: 'username', message: 'already exists' }]);
   }
+  assertPasswordPolicy(input.password, input.username);
   const passwordHash = await hasher.hash(input.password);
   return db.$transaction(async (tx) => {
     const user = await tx.user.create({
@@ -69,6 +74,12 @@ export async function updateUser({ db, hasher, ctx }: WriteDeps, { id, changes }
   if (ctx.actorId === id && (changes.disabled === true || changes.isAdmin === false)) {
     throw new Invalid(changes.disabled === true ? 'disabled' : 'isAdmin', 'you cannot disable or demote yourself');
   }
+  const target = await db.user.findUnique({ where: { id } });
+  if (!target) throw new NotFound('User');
+  if (changes.password !== undefined) {
+    if (target.source === 'ldap') throw new Invalid('password', DIRECTORY_PASSWORD_MESSAGE);
+    assertPasswordPolicy(changes.password, target.username);
+  }
   const passwordHash = changes.password ? await hasher.hash(changes.password) : undefined;
   return db.$transaction(async (tx) => {
     const before = await tx.user.findUnique({ where: { id } });
@@ -76,12 +87,21 @@ export async function updateUser({ db, hasher, ctx }: WriteDeps, { id, changes }
     if (before.isAdmin && (changes.isAdmin === false || changes.disabled === true)) await assertAnotherAdmin(tx, id);
     const user = await tx.user.update({
       where: { id },
-      data: { displayName: changes.displayName, email: changes.email, isAdmin: changes.isAdmin, disabled: changes.disabled, passwordHash },
+      data: {
+        displayName: changes.displayName,
+        email: changes.email,
+        isAdmin: changes.isAdmin,
+        disabled: changes.disabled,
+        passwordHash,
+        // A new password from an administrator is the usual way out of a lockout.
+        ...(passwordHash ? { failedLogins: 0, lockedUntil: null } : {}),
+      },
       include: userInclude,
     });
     if (passwordHash || changes.disabled) {
       await tx.session.updateMany({ where: { userId: id, revokedAt: null }, data: { revokedAt: new Date() } });
     }
+    await notifyAccessChanged(tx, id);
     const changed = Object.keys(changes).filter((key) => key !== 'password');
     await recordAudit(tx, ctx, {
       action: 'user.update',
@@ -90,6 +110,22 @@ export async function updateUser({ db, hasher, ctx }: WriteDeps, { id, changes }
       details: { username: user.username, changed, passwordReset: Boolean(passwordHash) },
     });
     return toUserView(user);
+  });
+}
+
+/** Ends a lockout before its time (and forgets the failed logins that led to it). */
+export async function unlockUser({ db, ctx }: { db: Db; ctx: RequestContext }, { id }: { id: string }) {
+  return db.$transaction(async (tx) => {
+    const before = await tx.user.findUnique({ where: { id } });
+    if (!before) throw new NotFound('User');
+    await clearFailedLogins(tx, id);
+    await recordAudit(tx, ctx, {
+      action: 'user.unlock',
+      resourceType: 'user',
+      resourceId: id,
+      details: { username: before.username, failedLogins: before.failedLogins, lockedUntil: before.lockedUntil?.toISOString() ?? null },
+    });
+    return toUserView(await tx.user.findUniqueOrThrow({ where: { id }, include: userInclude }));
   });
 }
 
@@ -103,6 +139,7 @@ export async function deleteUser({ db, ctx }: { db: Db; ctx: RequestContext }, {
     const releases = await tx.release.count({ where: { OR: [{ createdById: id }, { approvedById: id }] } });
     if (releases > 0) throw new Conflict(`${user.username} created or approved ${releases} release(s); the history must keep naming them, so disable the account instead`, { releases });
     await tx.user.delete({ where: { id } });
+    await notifyAccessChanged(tx, id);
     await recordAudit(tx, ctx, { action: 'user.delete', resourceType: 'user', resourceId: id, details: { username: user.username } });
   });
 }

@@ -7,6 +7,9 @@ interface UserRow {
   email: string | null;
   isAdmin: boolean;
   disabled: boolean;
+  source: string;
+  failedLogins: number;
+  lockedUntil: Date | null;
   lastLoginAt: Date | null;
   createdAt: Date;
   memberships: { groupId: string; role: GroupRole; group: { name: string } }[];
@@ -21,6 +24,10 @@ export function toUserView(user: UserRow) {
     email: user.email,
     isAdmin: user.isAdmin,
     disabled: user.disabled,
+    source: user.source === 'ldap' ? ('ldap' as const) : ('local' as const),
+    failedLogins: user.failedLogins,
+    // A lock that has run out is no lock: the SPA shows the field only while it holds.
+    lockedUntil: user.lockedUntil && user.lockedUntil > new Date() ? user.lockedUntil.toISOString() : null,
     lastLoginAt: user.lastLoginAt?.toISOString() ?? null,
     createdAt: user.createdAt.toISOString(),
     memberships: user.memberships
