@@ -197,7 +197,7 @@ class ViewerProcess {
     });
   }
 
-  static async start(urls: string[]): Promise<ViewerProcess> {
+  static async start(urls: string[], token: string): Promise<ViewerProcess> {
     const child = fork(fileURLToPath(new URL('./viewer-process.ts', import.meta.url)), {
       execArgv: ['--conditions=source', '--import', 'tsx'],
       // Structured clone, so the latency histogram's Uint32Array arrives as one.
@@ -205,7 +205,7 @@ class ViewerProcess {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const viewers = new ViewerProcess(child);
-    const first = await viewers.#ask({ cmd: 'connect', urls });
+    const first = await viewers.#ask({ cmd: 'connect', urls, token });
     if (first.kind !== 'ready') throw new Error(`viewer process: ${first.kind === 'failed' ? first.message : first.kind}`);
     return viewers;
   }
@@ -409,11 +409,11 @@ async function main(): Promise<number> {
   await db.query(`LISTEN ${EVENTS_CHANNEL}`);
 
   const c0 = Date.now();
-  const urls = Array.from({ length: settings.viewers }, (_, i) => `${apis[i % apis.length]!.baseUrl.replace(/^http/, 'ws')}/ws/releases/${release.id}?since=0&token=${encodeURIComponent(api.token)}`);
+  const urls = Array.from({ length: settings.viewers }, (_, i) => `${apis[i % apis.length]!.baseUrl.replace(/^http/, 'ws')}/ws/releases/${release.id}?since=0`);
   const shares = Math.min(settings.viewerProcesses, urls.length);
   const viewerProcesses: ViewerProcess[] = [];
   undo.push({ what: 'stop viewer processes', run: () => viewerProcesses.forEach((v) => v.stop()) });
-  viewerProcesses.push(...(await Promise.all(Array.from({ length: shares }, (_, t) => ViewerProcess.start(urls.filter((_u, i) => i % shares === t))))));
+  viewerProcesses.push(...(await Promise.all(Array.from({ length: shares }, (_, t) => ViewerProcess.start(urls.filter((_u, i) => i % shares === t), api.token)))));
   console.log(`${settings.viewers} viewers in ${shares} process(es) connected and snapshotted in ${((Date.now() - c0) / 1000).toFixed(1)} s`);
 
   // CPU is counted per part from just before the start to the moment the last viewer has the last event.

@@ -8,7 +8,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Histogram, type HistogramData } from './histogram.js';
 import { Viewer } from './viewer.js';
 
-export type ToViewers = { cmd: 'connect'; urls: string[] } | { cmd: 'wait'; seq: number; timeoutMs: number } | { cmd: 'report' };
+export type ToViewers = { cmd: 'connect'; urls: string[]; token: string } | { cmd: 'wait'; seq: number; timeoutMs: number } | { cmd: 'report' };
 
 export interface ViewerStats {
   linesReceived: number;
@@ -37,11 +37,11 @@ const latency = new Histogram();
 const viewers: Viewer[] = [];
 const loop = monitorEventLoopDelay({ resolution: 10 });
 
-async function connect(urls: string[]): Promise<void> {
+async function connect(urls: string[], token: string): Promise<void> {
   try {
     // A few at a time: 200 simultaneous upgrades would each wait on the same authentication queries.
     for (let i = 0; i < urls.length; i += 25) {
-      const batch = urls.slice(i, i + 25).map((url) => new Viewer(url, latency));
+      const batch = urls.slice(i, i + 25).map((url) => new Viewer(url, token, latency));
       viewers.push(...batch);
       await Promise.all(batch.map(async (v) => (await v.opened, await v.snapshot)));
     }
@@ -57,7 +57,7 @@ process.on('disconnect', () => process.exit(0));
 
 process.on('message', (message: ToViewers) => {
   if (message.cmd === 'connect') {
-    void connect(message.urls);
+    void connect(message.urls, message.token);
     return;
   }
   if (message.cmd === 'wait') {

@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import type { FeedMessage } from '@rp/contract/feed';
+import { BEARER_PROTOCOL_PREFIX, FEED_PROTOCOL, type FeedMessage } from '@rp/contract/feed';
 import { parseBenchLine } from './emitter.js';
 import type { Histogram } from './histogram.js';
 
@@ -48,8 +48,9 @@ export class Viewer {
   closeCode: number | null = null;
   #snapshotSeen!: () => void;
 
-  constructor(url: string, private readonly latency: Histogram) {
-    this.socket = new WebSocket(url);
+  constructor(url: string, token: string, private readonly latency: Histogram) {
+    // The token rides in a subprotocol, as a non-browser client's would: never in the URL.
+    this.socket = new WebSocket(url, [FEED_PROTOCOL, `${BEARER_PROTOCOL_PREFIX}${token}`]);
     this.opened = new Promise((resolve, reject) => {
       this.socket.once('open', () => resolve());
       this.socket.once('error', reject);

@@ -67,3 +67,20 @@ export function onQueued(subscriber: Subscriber, handler: () => void): () => voi
 export function onControl(subscriber: Subscriber, handler: (notice: ControlNotice) => void): () => void {
   return subscriber.subscribe(CONTROL_CHANNEL, (payload) => handler(parseControlNotice(payload)));
 }
+
+/**
+ * Someone's access may have shrunk (disabled, logged out, token revoked, removed from a group): live viewers
+ * re-check their sockets. The payload is a user id, or `*` for a change that touches many users (a group deleted).
+ */
+export const ACCESS_CHANNEL = 'access_changed';
+const EVERYONE = '*';
+
+export type AccessNotice = { kind: 'all' } | { kind: 'user'; userId: string };
+
+export async function notifyAccessChanged(db: DbTx, userId: string | null): Promise<void> {
+  await publish(db, ACCESS_CHANNEL, userId ?? EVERYONE);
+}
+
+export function onAccessChanged(subscriber: Subscriber, handler: (notice: AccessNotice) => void): () => void {
+  return subscriber.subscribe(ACCESS_CHANNEL, (payload) => handler(payload === RESYNC || payload === EVERYONE ? { kind: 'all' } : { kind: 'user', userId: payload }));
+}

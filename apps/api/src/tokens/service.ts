@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Static } from 'typebox';
 import type { Prisma } from '../generated/prisma/client.js';
 import { recordAudit } from '../audit/service.js';
+import { notifyAccessChanged } from '../channels.js';
 import type { Actor, RequestContext } from '../plugins/app/auth/actor.js';
 import { API_TOKEN_PREFIX, hashToken } from '../plugins/app/auth/authenticate.js';
 import type { Db } from '../shared/db.js';
@@ -62,6 +63,7 @@ export async function revokeToken({ db, actor, ctx }: Deps & { ctx: RequestConte
     const row = await tx.apiToken.findUnique({ where: { id } });
     if (!row || (row.userId !== actor.userId && !actor.isAdmin)) throw new NotFound('API token');
     if (!row.revokedAt) await tx.apiToken.update({ where: { id }, data: { revokedAt: new Date() } });
+    await notifyAccessChanged(tx, row.userId);
     await recordAudit(tx, ctx, { action: 'token.revoke', resourceType: 'api_token', resourceId: id, details: { name: row.name, owner: row.userId } });
   });
 }

@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { decodeEvents } from '@rp/contract/feed';
+import { BEARER_PROTOCOL_PREFIX, decodeEvents, FEED_PROTOCOL } from '@rp/contract/feed';
 
 export interface FeedEvent {
   seq: number;
@@ -7,11 +7,14 @@ export interface FeedEvent {
   text: string | null;
 }
 
+/** The subprotocols a non-browser viewer offers to authenticate its handshake without putting the token in the URL. */
+export const bearerProtocols = (token: string) => [FEED_PROTOCOL, `${BEARER_PROTOCOL_PREFIX}${token}`];
+
 /** A live viewer: collects every event it is sent, and the latest release state. */
 export function watch(baseUrl: string, token: string, id: string, since = 0) {
   const events: FeedEvent[] = [];
   let state = '';
-  const socket = new WebSocket(`${baseUrl.replace('http', 'ws')}/ws/releases/${id}?since=${since}&token=${encodeURIComponent(token)}`);
+  const socket = new WebSocket(`${baseUrl.replace('http', 'ws')}/ws/releases/${id}?since=${since}`, bearerProtocols(token));
   socket.on('message', (raw) => {
     const message = JSON.parse(raw.toString());
     if (message.type === 'snapshot' || message.type === 'release') state = message.release.state;
