@@ -6,7 +6,8 @@ import { EnvironmentIdParams, VersionMatrix, VersionQuery } from '@rp/contract/r
 import { allow } from '../plugins/app/auth/permissions.js';
 import { requestContext } from '../plugins/app/auth/request-context.js';
 import { groupOf } from '../plugins/app/auth/scopes.js';
-import { createEnvironment, deleteEnvironment, getEnvironment, listEnvironments, updateEnvironment, windowStatus } from './service.js';
+import { deleteOrArchive } from '../archive/service.js';
+import { createEnvironment, getEnvironment, listEnvironments, updateEnvironment, windowStatus } from './service.js';
 import { triggerTokenRoutes } from './trigger-routes.js';
 import { versionMatrix } from './versions.js';
 
@@ -48,9 +49,9 @@ export const environmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete(
     '/api/environments/:id',
-    { config: { permission: allow.group('owner', groupOf.environment) }, schema: { tags, summary: 'Delete an environment', params: IdParams, response: { 204: Type.Null(), ...errorResponses } } },
+    { config: { permission: allow.group('owner', groupOf.environment) }, schema: { tags, summary: 'Archive an environment that releases point at (history kept), or delete it when none do', params: IdParams, response: { 204: Type.Null(), ...errorResponses } } },
     async (request, reply) => {
-      await deleteEnvironment({ db: app.db, ctx: requestContext(request) }, { id: request.params.id });
+      await deleteOrArchive({ db: app.db, ctx: requestContext(request) }, 'environment', request.params.id);
       return reply.code(204).send(null);
     },
   );

@@ -1,13 +1,15 @@
 import type { Static } from 'typebox';
 import type { Environment, Prisma } from '../generated/prisma/client.js';
+import { archivedAtOf, archivedFilter, assertWritable } from '../archive/service.js';
 import { recordAudit } from '../audit/service.js';
 import type { RequestContext } from '../plugins/app/auth/actor.js';
-import { relativePathProblem } from '../projects/validation.js';
 import type { Db, DbTx } from '../shared/db.js';
 import { Conflict, Invalid, NotFound } from '../shared/errors.js';
 import { pageArgs } from '../shared/pagination.js';
 import type { SecretBox } from '../shared/secret-box.js';
 import { SECRET_MASK, type CreateEnvironmentBody, type EnvironmentQuery, type RolloutInput, type UpdateEnvironmentBody, type VariableInput } from '@rp/contract/environments';
+import { checkedPolicy, policyOf } from './policy.js';
+import { deployPathProblem } from './deploy-path.js';
 import { isInsideWindow, isValidTimeZone, localClock, type ReleaseWindow } from './windows.js';
 
 /** As stored: a secret variable's value is secret-box ciphertext. */
@@ -26,8 +28,14 @@ export type Rollout = {
   autoRollback: boolean;
 };
 
-type EnvironmentRow = Environment & { servers: { server: { id: string; name: string; host: string } }[] };
-const withServers = { servers: { include: { server: { select: { id: true, name: true, host: true } } } } } as const;
+type EnvironmentRow = Environment & {
+  servers: { server: { id: string; name: string; host: string } }[];
+  project: { archivedAt: Date | null; group: { archivedAt: Date | null } };
+};
+const withServers = {
+  servers: { include: { server: { select: { id: true, name: true, host: true } } } },
+  project: { select: { archivedAt: true, group: { select: { archivedAt: true } } } },
+} as const;
 
 const storedVariables = (json: Prisma.JsonValue) => (Array.isArray(json) ? (json as unknown as StoredVariable[]) : []);
 
@@ -42,6 +50,8 @@ const view = (row: EnvironmentRow) => ({
   requireApproval: row.requireApproval,
   releaseWindows: row.releaseWindows as unknown as ReleaseWindow[],
   timezone: row.timezone,
+  policy: policyOf(row.policy),
+  archivedAt: archivedAtOf(row.archivedAt, row.project.archivedAt, row.project.group.archivedAt),
   createdAt: row.createdAt.toISOString(),
   updatedAt: row.updatedAt.toISOString(),
 });
@@ -96,7 +106,7 @@ interface Checked {
 
 async function check(tx: DbTx, groupId: string, input: Checked) {
   if (input.deployPath !== undefined) {
-    const problem = input.deployPath.replace(/\/+$/, '') === '' ? 'must not be "/"' : relativePathProblem(input.deployPath.slice(1));
+    const problem = deployPathProblem(input.deployPath);
     if (problem) throw new Invalid('body.deployPath', problem);
   }
   if (input.timezone !== undefined && !isValidTimeZone(input.timezone)) throw new Invalid('body.timezone', `"${input.timezone}" is not a known time zone`);
@@ -104,9 +114,11 @@ async function check(tx: DbTx, groupId: string, input: Checked) {
     if (w.start === w.end) throw new Invalid(`body.releaseWindows.${index}.end`, 'must differ from start');
   });
   if (input.serverIds?.length) {
-    const found = await tx.server.findMany({ where: { id: { in: input.serverIds }, groupId }, select: { id: true } });
+    const found = await tx.server.findMany({ where: { id: { in: input.serverIds }, groupId }, select: { id: true, name: true, buildAgent: true } });
     const missing = input.serverIds.filter((id) => !found.some((s) => s.id === id));
     if (missing.length) throw new Invalid('body.serverIds', `not servers of the project's group: ${missing.join(', ')}`);
+    const agents = found.filter((s) => s.buildAgent).map((s) => s.name);
+    if (agents.length) throw new Invalid('body.serverIds', `build agents are never release targets: ${agents.join(', ')}`);
   }
 }
 
@@ -130,7 +142,7 @@ interface WriteDeps {
 
 export async function listEnvironments({ db }: { db: Db }, { projectId, ...query }: { projectId: string } & Static<typeof EnvironmentQuery>) {
   if (!(await db.project.findUnique({ where: { id: projectId } }))) throw new NotFound('Project');
-  const where: Prisma.EnvironmentWhereInput = { projectId, name: query.q ? { contains: query.q, mode: 'insensitive' } : undefined };
+  const where: Prisma.EnvironmentWhereInput = { projectId, name: query.q ? { contains: query.q, mode: 'insensitive' } : undefined, ...archivedFilter('environment', query.archived) };
   const [rows, total] = await Promise.all([
     db.environment.findMany({ where, include: withServers, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], ...pageArgs(query.page, query.pageSize) }),
     db.environment.count({ where }),
@@ -146,6 +158,7 @@ export async function getEnvironment({ db }: { db: Db }, { id }: { id: string })
 
 export async function createEnvironment({ db, secrets, ctx }: WriteDeps & { secrets: SecretBox }, { projectId, environment: input }: { projectId: string; environment: Static<typeof CreateEnvironmentBody> }) {
   return db.$transaction(async (tx) => {
+    await assertWritable(tx, 'project', projectId);
     const project = await tx.project.findUnique({ where: { id: projectId } });
     if (!project) throw new NotFound('Project');
     await check(tx, project.groupId, input);
@@ -160,6 +173,7 @@ export async function createEnvironment({ db, secrets, ctx }: WriteDeps & { secr
         requireApproval: input.requireApproval ?? false,
         releaseWindows: input.releaseWindows ?? [],
         timezone: input.timezone ?? 'UTC',
+        policy: await checkedPolicy(tx, project.groupId, input.policy ?? {}),
         servers: { create: (input.serverIds ?? []).map((serverId) => ({ serverId })) },
       },
       include: withServers,
@@ -171,11 +185,12 @@ export async function createEnvironment({ db, secrets, ctx }: WriteDeps & { secr
 
 export async function updateEnvironment({ db, secrets, ctx }: WriteDeps & { secrets: SecretBox }, { id, changes: input }: { id: string; changes: Static<typeof UpdateEnvironmentBody> }) {
   return db.$transaction(async (tx) => {
+    await assertWritable(tx, 'environment', id);
     const before = await tx.environment.findUnique({ where: { id }, include: { project: { select: { groupId: true } } } });
     if (!before) throw new NotFound('Environment');
     await check(tx, before.project.groupId, input);
     if (input.name) await assertNameFree(tx, before.projectId, input.name, id);
-    const { serverIds, variables, rollout, deployPath, ...rest } = input;
+    const { serverIds, variables, rollout, deployPath, policy, ...rest } = input;
     const row = await tx.environment.update({
       where: { id },
       data: {
@@ -183,21 +198,13 @@ export async function updateEnvironment({ db, secrets, ctx }: WriteDeps & { secr
         ...(deployPath !== undefined ? { deployPath: deployPathOf(deployPath) } : {}),
         ...(variables ? { variables: mergeVariables(secrets, variables, storedVariables(before.variables)) as unknown as Prisma.InputJsonArray } : {}),
         ...(rollout ? { rollout: normaliseRollout(rollout) } : {}),
+        ...(policy ? { policy: await checkedPolicy(tx, before.project.groupId, policy) } : {}),
         ...(serverIds ? { servers: { deleteMany: {}, create: serverIds.map((serverId) => ({ serverId })) } } : {}),
       },
       include: withServers,
     });
     await recordAudit(tx, ctx, { action: 'environment.update', resourceType: 'environment', resourceId: id, details: auditSummary(input) });
     return view(row);
-  });
-}
-
-export async function deleteEnvironment({ db, ctx }: WriteDeps, { id }: { id: string }) {
-  await db.$transaction(async (tx) => {
-    const row = await tx.environment.findUnique({ where: { id } });
-    if (!row) throw new NotFound('Environment');
-    await tx.environment.delete({ where: { id } });
-    await recordAudit(tx, ctx, { action: 'environment.delete', resourceType: 'environment', resourceId: id, details: { name: row.name, projectId: row.projectId } });
   });
 }
 

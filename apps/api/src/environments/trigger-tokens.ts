@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { assertWritable } from '../archive/service.js';
 import { recordAudit } from '../audit/service.js';
 import type { Actor, RequestContext } from '../plugins/app/auth/actor.js';
 import { hashToken } from '../plugins/app/auth/authenticate.js';
 import type { Db } from '../shared/db.js';
 import { NotFound } from '../shared/errors.js';
+import { enforce, policyOf, refRefusal } from './policy.js';
 
 /** An environment's trigger token: whoever holds it may create releases there as the person who issued it. */
 export const TRIGGER_PREFIX = 'trg_';
@@ -24,7 +26,11 @@ export async function getTrigger({ db }: { db: Db }, { environmentId }: { enviro
 
 /** Issues (or replaces) the environment's trigger token; the token itself is returned this once only. */
 export async function issueTrigger({ db, actor, ctx }: { db: Db; actor: Actor; ctx: RequestContext }, { environmentId, defaultRef }: { environmentId: string; defaultRef: string }) {
-  if (!(await db.environment.findUnique({ where: { id: environmentId } }))) throw new NotFound('Environment');
+  await assertWritable(db, 'environment', environmentId);
+  const environment = await db.environment.findUnique({ where: { id: environmentId } });
+  if (!environment) throw new NotFound('Environment');
+  // A default ref the environment would refuse makes a token that can only fail; say so now.
+  enforce(refRefusal({ name: environment.name, policy: policyOf(environment.policy) }, defaultRef, null), 'refPolicy');
   const token = TRIGGER_PREFIX + randomBytes(30).toString('base64url');
   return db.$transaction(async (tx) => {
     const data = { tokenHash: hashToken(token), prefix: token.slice(0, 10), defaultRef, createdById: actor.userId, createdAt: new Date(), lastUsedAt: null };

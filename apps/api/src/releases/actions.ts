@@ -1,7 +1,9 @@
 import { canTransition, TRANSITIONS, type Transition } from '@rp/contract/release-states';
 import type { Prisma } from '../generated/prisma/client.js';
+import { assertWritable } from '../archive/service.js';
 import { recordAudit } from '../audit/service.js';
 import { notifyControl, notifyStateChanged } from '../channels.js';
+import { approverRefusal, enforce, enforceWindows, policyOf, releaseRefusal } from '../environments/policy.js';
 import type { Actor } from '../plugins/app/auth/actor.js';
 import type { Db } from '../shared/db.js';
 import { Conflict, Forbidden, NotFound } from '../shared/errors.js';
@@ -39,10 +41,19 @@ async function findRelease(db: Db, id: string) {
   return release;
 }
 
+/** The release with what its environment's policy needs: the rules, the windows and the project's group. */
+async function findPoliced(db: Db, id: string) {
+  const release = await db.release.findUnique({ where: { id }, include: { environment: { include: { project: { select: { groupId: true } } } } } });
+  if (!release) throw new NotFound('Release');
+  const { environment } = release;
+  return { release, environment, policed: { name: environment.name, policy: policyOf(environment.policy) }, groupId: environment.project.groupId };
+}
+
 const reviewData = (actor: Actor, comment: string) => ({ approvedById: actor.userId, approvedAt: new Date(), reviewComment: comment });
 
 export async function approve({ db, actor, ctx }: ReviewDeps, { id, comment }: Review) {
-  const release = await findRelease(db, id);
+  const { release, policed, groupId } = await findPoliced(db, id);
+  enforce(approverRefusal(policed, { actor, groupId }), 'approvers');
   if (release.createdById === actor.userId) throw new Forbidden('A release must be approved by someone other than its creator');
   const approved = await act({ db, ctx }, { id, action: 'approve', data: reviewData(actor, comment), audit: { comment } });
   // Approval of a release that should start on its own queues it straight away.
@@ -53,7 +64,8 @@ export async function approve({ db, actor, ctx }: ReviewDeps, { id, comment }: R
 }
 
 export async function reject({ db, actor, ctx }: ReviewDeps, { id, comment }: Review) {
-  await findRelease(db, id);
+  const { policed, groupId } = await findPoliced(db, id);
+  enforce(approverRefusal(policed, { actor, groupId }), 'approvers');
   return act({ db, ctx }, { id, action: 'reject', data: reviewData(actor, comment), audit: { comment } });
 }
 
@@ -62,11 +74,17 @@ export const cancel = (deps: Deps, { id }: Target) => act(deps, { id, action: 'c
 /** "Continue" on a release paused between batches; the worker running it hears of it on the control channel. */
 export const resume = (deps: Deps, { id }: Target) => act(deps, { id, action: 'resume' });
 
-export async function retry({ db, ctx }: Deps, { id }: Target) {
+/** A retry queues the release again: whoever asks must be allowed to release there now, its ref still accepted, and a window open. */
+export async function retry({ db, actor, ctx }: ReviewDeps, { id, overrideWindow }: Target & { overrideWindow?: boolean }) {
+  const { release: before, environment, policed, groupId } = await findPoliced(db, id);
+  enforce(releaseRefusal(policed, { who: { actor, groupId }, ref: before.ref, refKind: null }));
+  // A release that cannot be retried gets the state table's refusal below, not the window's.
+  const windowOverridden = canTransition(before.state, 'retry') && enforceWindows(environment, { actor, at: new Date(), override: overrideWindow });
   return db.$transaction(async (tx) => {
     const release = await transition(tx, { id, action: 'retry', data: { queuedAt: new Date(), finishedAt: null, error: null, abortRequestedAt: null } });
+    await assertWritable(tx, 'environment', release.environmentId);
     await tx.releaseTarget.updateMany({ where: { releaseId: id, state: { not: 'succeeded' } }, data: { state: 'pending', error: null, finishedAt: null } });
-    await recordAudit(tx, ctx, { action: 'release.retry', resourceType: 'release', resourceId: id, details: { state: release.state } });
+    await recordAudit(tx, ctx, { action: 'release.retry', resourceType: 'release', resourceId: id, details: { state: release.state, windowOverridden } });
     await announce(tx, release);
     return getRelease({ db: tx }, { id });
   });

@@ -1,10 +1,11 @@
-import { PlanValidationError, resolveRef } from '@rp/deploy-engine';
+import { listRefs, PlanValidationError, resolveRef } from '@rp/deploy-engine';
 import type { CreateReleaseBody } from '@rp/contract/releases';
 import type { RolloutSpec } from '@rp/contract/rollout';
 import type { Prisma } from '../generated/prisma/client.js';
+import { assertWritable } from '../archive/service.js';
 import { recordAudit } from '../audit/service.js';
-import { isInsideWindow, type ReleaseWindow } from '../environments/windows.js';
-import { authenticatedUrl, scrub, type GitAccess } from '../projects/refs.js';
+import { enforce, enforceWindows, policyOf, refKindByName, refName, refRefusal, releaseRefusal, wantedKind, type RefKind, type RefRule, type Who } from '../environments/policy.js';
+import { gitFailureMessage, gitOptionsOf, type GitAccess } from '../projects/refs.js';
 import { projectGitAccess } from '../projects/service.js';
 import { BadGateway, Conflict, Invalid, NotFound } from '../shared/errors.js';
 import type { ReleaseDeps } from './deps.js';
@@ -16,7 +17,7 @@ import { getRelease } from './views.js';
 export async function resolveCommit(access: GitAccess, ref: string): Promise<string> {
   let outcome;
   try {
-    outcome = await resolveRef(authenticatedUrl(access), ref, { timeoutMs: 20_000 });
+    outcome = await resolveRef(access.gitUrl, ref, { timeoutMs: 20_000, ...gitOptionsOf(access) });
   } catch (error) {
     if (error instanceof PlanValidationError) throw new Invalid('ref', error.message);
     throw error;
@@ -24,9 +25,31 @@ export async function resolveCommit(access: GitAccess, ref: string): Promise<str
   if ('sha' in outcome) return outcome.sha;
   if (!outcome.ok) {
     if (/not found/.test(outcome.message)) throw new Invalid('ref', `no branch or tag "${ref}" (abbreviated commits are not accepted; give all 40 characters)`);
-    throw new BadGateway(`Cannot reach the Git repository: ${scrub(outcome.message, access)}`);
+    throw new BadGateway(`Cannot reach the Git repository: ${gitFailureMessage(access, outcome.message)}`);
   }
   throw new Invalid('ref', `cannot resolve "${ref}"`);
+}
+
+/**
+ * The commit, and what the repository says the ref is when the environment's ref rule asks for a kind: then a name
+ * that is both a branch and a tag is taken as the kind the rule wants.
+ */
+export async function resolveReleaseRef(access: GitAccess, ref: string, rule: RefRule): Promise<{ sha: string; kind: RefKind | null }> {
+  const wanted = wantedKind(rule);
+  const byName = refKindByName(ref);
+  if (!wanted || byName === 'commit') return { sha: await resolveCommit(access, ref), kind: byName };
+  const listed = await listRefs(access.gitUrl, { timeoutMs: 20_000, ...gitOptionsOf(access) });
+  if (!listed.ok) throw new BadGateway(`Cannot reach the Git repository: ${gitFailureMessage(access, listed.message)}`);
+  const name = refName(ref);
+  const found = (kind: 'tag' | 'branch') => {
+    if (byName !== null && byName !== kind) return undefined;
+    const hit = (kind === 'tag' ? listed.refs.tags : listed.refs.branches).find((r) => r.name === name);
+    return hit && { sha: hit.sha, kind };
+  };
+  const other = wanted === 'tag' ? 'branch' : 'tag';
+  const match = found(wanted) ?? found(other);
+  if (!match) throw new Invalid('ref', `no branch or tag "${ref}" (abbreviated commits are not accepted; give all 40 characters)`);
+  return match;
 }
 
 /** The servers a release targets: the subset asked for, which must belong to the environment, or all of them. */
@@ -94,20 +117,20 @@ async function insertRelease({ db, actor, ctx }: Pick<ReleaseDeps, 'db' | 'actor
 }
 
 export async function createRelease({ db, secrets, actor, ctx }: Pick<ReleaseDeps, 'db' | 'secrets' | 'actor' | 'ctx'>, input: CreateReleaseBody) {
+  await assertWritable(db, 'environment', input.environmentId);
   const environment = await db.environment.findUnique({ where: { id: input.environmentId }, include: { project: true, servers: true } });
   if (!environment) throw new NotFound('Environment');
   const serverIds = chooseServers(environment, input.serverIds);
   const scheduledAt = input.scheduledAt ? new Date(input.scheduledAt) : undefined;
   if (scheduledAt && scheduledAt.getTime() < Date.now() - 60_000) throw new Invalid('scheduledAt', 'is in the past');
-  const windows = environment.releaseWindows as unknown as ReleaseWindow[];
-  const outside = windows.length > 0 && !isInsideWindow(windows, environment.timezone, scheduledAt ?? new Date());
-  if (outside && !(input.overrideWindow && actor.isAdmin)) {
-    throw new Conflict(
-      input.overrideWindow ? 'Only administrators may release outside the release windows' : `Environment ${environment.name} is outside its release windows (${environment.timezone})`,
-      { windows, timezone: environment.timezone },
-    );
-  }
-  const commit = await resolveCommit((await projectGitAccess(db, secrets, environment.project)).access, input.ref);
+  const policed = { name: environment.name, policy: policyOf(environment.policy) };
+  const who: Who = { actor, groupId: environment.project.groupId };
+  // What the name alone shows is refused before the repository is asked anything.
+  enforce(releaseRefusal(policed, { who, ref: input.ref, refKind: null, customRollout: input.rollout !== undefined }));
+  const outside = enforceWindows(environment, { actor, at: scheduledAt ?? new Date(), override: input.overrideWindow });
+  const resolved = await resolveReleaseRef((await projectGitAccess(db, secrets, environment.project)).access, input.ref, policed.policy.refPolicy);
+  enforce(refRefusal(policed, input.ref, resolved.kind), 'refPolicy');
+  const commit = resolved.sha;
   const rollout = input.rollout ?? ((environment.rollout as unknown as RolloutSpec | null) ?? DEFAULT_ROLLOUT);
   return insertRelease(
     { db, actor, ctx },
@@ -128,10 +151,18 @@ export async function createRelease({ db, secrets, actor, ctx }: Pick<ReleaseDep
 }
 
 /** Rolling back to a release means switching every one of its servers back to that release's directory. */
-export async function createRollback({ db, actor, ctx }: Pick<ReleaseDeps, 'db' | 'actor' | 'ctx'>, { toId, description }: { toId: string; description: string }) {
-  const to = await db.release.findUnique({ where: { id: toId }, include: { environment: true, targets: true } });
+export async function createRollback(
+  { db, actor, ctx }: Pick<ReleaseDeps, 'db' | 'actor' | 'ctx'>,
+  { toId, description, overrideWindow }: { toId: string; description: string; overrideWindow?: boolean },
+) {
+  const to = await db.release.findUnique({ where: { id: toId }, include: { environment: { include: { project: { select: { groupId: true } } } }, targets: true } });
   if (!to) throw new NotFound('Release');
+  await assertWritable(db, 'environment', to.environmentId);
   if (to.kind !== 'release' || to.state !== 'succeeded') throw new Conflict(`Only a succeeded release can be rolled back to; this one is ${to.state}`, { state: to.state });
+  // A rollback is a release of an older commit: the same people, refs and windows apply; the rollout is the environment's.
+  const policed = { name: to.environment.name, policy: policyOf(to.environment.policy) };
+  enforce(releaseRefusal(policed, { who: { actor, groupId: to.environment.project.groupId }, ref: to.ref, refKind: null }));
+  const outside = enforceWindows(to.environment, { actor, at: new Date(), override: overrideWindow });
   return insertRelease(
     { db, actor, ctx },
     {
@@ -145,6 +176,7 @@ export async function createRollback({ db, actor, ctx }: Pick<ReleaseDeps, 'db' 
       serverIds: to.targets.map((t) => t.serverId),
       rollbackToId: to.id,
       state: initialState({ requireApproval: to.environment.requireApproval, autoStart: true }),
+      windowOverridden: outside,
     },
   );
 }

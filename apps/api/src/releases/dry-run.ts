@@ -1,10 +1,11 @@
 import type { DryRunBody, DryRunPlan } from '@rp/contract/releases';
 import type { RolloutSpec } from '@rp/contract/rollout';
 import { dryRun, splitIntoBatches, type Target } from '@rp/deploy-engine';
+import { enforce, policyOf, refRefusal, releaseRefusal } from '../environments/policy.js';
 import { maskedVariables } from '../environments/service.js';
 import { projectGitAccess } from '../projects/service.js';
 import { Invalid, NotFound } from '../shared/errors.js';
-import { chooseServers, resolveCommit } from './create.js';
+import { chooseServers, resolveReleaseRef } from './create.js';
 import type { ReleaseDeps } from './deps.js';
 import { releasePlanOf } from './plan.js';
 import { DEFAULT_ROLLOUT, toEngineRollout } from './rollout.js';
@@ -15,7 +16,8 @@ const PLANNED_RELEASE_ID = 'NEW-RELEASE';
 /**
  * The commands a release of this ref would run, built by the engine from the same plan the worker would get, without
  * connecting anywhere. Nothing secret is decrypted for it: the repository URL carries no token, secret variables
- * show as the mask, and no private key is loaded.
+ * show as the mask, and no private key is loaded. The environment's release policy answers as it would for the
+ * release itself (403 naming the rule); the release windows do not, since a preview outside them is harmless.
  */
 export async function planPreview({ db, secrets, actor, workDir }: Pick<ReleaseDeps, 'db' | 'secrets' | 'actor'> & { workDir: string }, input: DryRunBody): Promise<DryRunPlan> {
   const environment = await db.environment.findUnique({
@@ -25,7 +27,10 @@ export async function planPreview({ db, secrets, actor, workDir }: Pick<ReleaseD
   if (!environment) throw new NotFound('Environment');
   const chosen = new Set(chooseServers(environment, input.serverIds));
   const servers = environment.servers.map((s) => s.server).filter((s) => chosen.has(s.id));
-  const commit = await resolveCommit((await projectGitAccess(db, secrets, environment.project)).access, input.ref);
+  const policed = { name: environment.name, policy: policyOf(environment.policy) };
+  enforce(releaseRefusal(policed, { who: { actor, groupId: environment.project.groupId }, ref: input.ref, refKind: null, customRollout: input.rollout !== undefined }));
+  const { sha: commit, kind } = await resolveReleaseRef((await projectGitAccess(db, secrets, environment.project)).access, input.ref, policed.policy.refPolicy);
+  enforce(refRefusal(policed, input.ref, kind), 'refPolicy');
   const env = maskedVariables(environment.variables);
   const targets: Target[] = servers.map((s) => ({
     id: s.id,

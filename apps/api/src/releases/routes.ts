@@ -14,6 +14,7 @@ import {
   ReleasePage,
   ReleaseQuery,
   ReleaseView,
+  RetryBody,
   ReviewBody,
   RollbackBody,
   TriggerParams,
@@ -71,12 +72,13 @@ export const releaseRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/api/releases/:id/approve',
-    { config: { permission: allow.group('owner', groupOf.release, 'release') }, schema: { ...action('Approve (by someone other than the creator)'), body: ReviewBody } },
+    // Developers pass the guard so that an environment's named approvers can; the environment's policy decides (owners by default).
+    { config: { permission: allow.group('developer', groupOf.release, 'release') }, schema: { ...action('Approve (by someone other than the creator)'), body: ReviewBody } },
     async (request) => approve(asCaller(request), { id: request.params.id, comment: request.body?.comment ?? '' }),
   );
   app.post(
     '/api/releases/:id/reject',
-    { config: { permission: allow.group('owner', groupOf.release, 'release') }, schema: { ...action('Reject'), body: ReviewBody } },
+    { config: { permission: allow.group('developer', groupOf.release, 'release') }, schema: { ...action('Reject'), body: ReviewBody } },
     async (request) => reject(asCaller(request), { id: request.params.id, comment: request.body?.comment ?? '' }),
   );
   const developerAction = { config: { permission: allow.group('developer', groupOf.release, 'release') } };
@@ -86,8 +88,8 @@ export const releaseRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/api/releases/:id/abort', { ...developerAction, schema: action('Abort: cancel if not started, else stop at the next safe point') }, async (request) =>
     abort(audited(request), { id: request.params.id }),
   );
-  app.post('/api/releases/:id/retry', { ...developerAction, schema: action('Run again on the targets that did not succeed, reusing the artifact') }, async (request) =>
-    retry(audited(request), { id: request.params.id }),
+  app.post('/api/releases/:id/retry', { ...developerAction, schema: { ...action('Run again on the targets that did not succeed, reusing the artifact'), body: Type.Optional(RetryBody) } }, async (request) =>
+    retry(asCaller(request), { id: request.params.id, overrideWindow: request.body?.overrideWindow }),
   );
   app.post(
     '/api/releases/:id/move',
@@ -97,7 +99,7 @@ export const releaseRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/releases/:id/rollback',
     { ...developerAction, schema: { tags: ['releases'], summary: 'Roll the environment back to this release (creates a rollback release)', params: ReleaseIdParams, body: RollbackBody, response: { 201: ReleaseView, ...errorResponses } } },
-    async (request, reply) => reply.code(201).send(await createRollback(asCaller(request), { toId: request.params.id, description: request.body?.description ?? '' })),
+    async (request, reply) => reply.code(201).send(await createRollback(asCaller(request), { toId: request.params.id, description: request.body?.description ?? '', overrideWindow: request.body?.overrideWindow })),
   );
 
   app.get(

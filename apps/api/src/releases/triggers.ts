@@ -2,14 +2,15 @@ import type { FireTriggerBody } from '@rp/contract/releases';
 import { TRIGGER_PREFIX } from '../environments/trigger-tokens.js';
 import type { Actor } from '../plugins/app/auth/actor.js';
 import { hashToken } from '../plugins/app/auth/authenticate.js';
-import { hasGroupRole } from '../plugins/app/auth/permissions.js';
+import { policyOf, releaserRefusal, whoIs } from '../environments/policy.js';
 import { Forbidden, Unauthorized } from '../shared/errors.js';
 import { createRelease } from './create.js';
 import type { ReleaseDeps } from './deps.js';
 
 /**
- * Creates a release from a trigger token, as the token's creator: if that person has since lost the developer
- * role in the project's group (or was disabled), the token stops working with them.
+ * Creates a release from a trigger token, as the token's creator: if that person may no longer release to the
+ * environment (lost the role, was disabled, or the environment's policy now leaves them out), the token stops
+ * working with them. The ref is checked against the environment's ref rule by `createRelease`, like any other.
  */
 export async function fireTrigger({ db, secrets, ctx }: Pick<ReleaseDeps, 'db' | 'secrets' | 'ctx'>, { token, ref, description }: { token: string } & FireTriggerBody) {
   const row = token.startsWith(TRIGGER_PREFIX)
@@ -27,9 +28,8 @@ export async function fireTrigger({ db, secrets, ctx }: Pick<ReleaseDeps, 'db' |
     roles: new Map(user.memberships.map((m) => [m.groupId, m.role])),
     via: 'token',
   };
-  if (user.disabled || !hasGroupRole(actor, row.environment.project.groupId, 'developer')) {
-    throw new Forbidden(`The token's owner ${user.username} may no longer release to this environment`);
-  }
+  const refusal = releaserRefusal({ name: row.environment.name, policy: policyOf(row.environment.policy) }, whoIs(user, row.environment.project.groupId));
+  if (refusal) throw new Forbidden(`The token's owner ${user.username} may no longer release to this environment: ${refusal}`, { rule: 'releasers' });
   await db.triggerToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
   return createRelease(
     { db, secrets, actor, ctx: { ...ctx, actorId: user.id, actorName: `${user.username} (trigger)` } },
