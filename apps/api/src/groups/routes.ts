@@ -17,7 +17,8 @@ import {
   SetMemberBody,
   UpdateGroupBody,
 } from '@rp/contract/groups';
-import { createGroup, deleteGroup, getGroup, listGroups, listMembers, removeMember, setMember, updateGroup } from './service.js';
+import { deleteOrArchive } from '../archive/service.js';
+import { createGroup, getGroup, listGroups, listMembers, removeMember, setMember, updateGroup } from './service.js';
 
 export const groupRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -49,9 +50,9 @@ export const groupRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete(
     '/api/groups/:groupId',
-    { config: { permission: allow.admin() }, schema: { tags: ['groups'], summary: 'Delete a group', params: GroupIdParams, response: { 204: Type.Null(), ...errorResponses } } },
+    { config: { permission: allow.admin() }, schema: { tags: ['groups'], summary: 'Archive a group whose projects have releases (history kept), or delete it when none do', params: GroupIdParams, response: { 204: Type.Null(), ...errorResponses } } },
     async (request, reply) => {
-      await deleteGroup({ db: app.db, ctx: requestContext(request) }, { id: request.params.groupId });
+      await deleteOrArchive({ db: app.db, ctx: requestContext(request) }, 'group', request.params.groupId);
       return reply.code(204).send(null);
     },
   );

@@ -1,7 +1,9 @@
 import type { Static } from 'typebox';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { GroupRole } from '../generated/prisma/enums.js';
+import { archivedAtOf, archivedFilter, assertWritable } from '../archive/service.js';
 import { recordAudit } from '../audit/service.js';
+import { notifyAccessChanged } from '../channels.js';
 import type { Actor, RequestContext } from '../plugins/app/auth/actor.js';
 import type { Db } from '../shared/db.js';
 import { Conflict, NotFound } from '../shared/errors.js';
@@ -16,6 +18,7 @@ const view = (group: GroupRow, actor: Actor) => ({
   description: group.description,
   memberCount: group._count.memberships,
   myRole: actor.roles.get(group.id) ?? null,
+  archivedAt: archivedAtOf(group.archivedAt),
   createdAt: group.createdAt.toISOString(),
   updatedAt: group.updatedAt.toISOString(),
 });
@@ -36,6 +39,7 @@ export async function listGroups({ db, actor }: ReadDeps, query: Static<typeof G
   const where: Prisma.GroupWhereInput = {
     id: actor.isAdmin ? undefined : { in: [...actor.roles.keys()] },
     name: query.q ? { contains: query.q, mode: 'insensitive' } : undefined,
+    ...archivedFilter('group', query.archived),
   };
   const [rows, total] = await Promise.all([
     db.group.findMany({ where, include: withCount, orderBy: { name: 'asc' }, ...pageArgs(query.page, query.pageSize) }),
@@ -66,20 +70,11 @@ export async function createGroup({ db, actor, ctx }: ReadDeps & WriteDeps, inpu
 
 export async function updateGroup({ db, actor, ctx }: ReadDeps & WriteDeps, { id, changes }: { id: string; changes: Static<typeof UpdateGroupBody> }) {
   return db.$transaction(async (tx) => {
-    if (!(await tx.group.findUnique({ where: { id } }))) throw new NotFound('Group');
+    await assertWritable(tx, 'group', id);
     if (changes.name) await assertNameFree(tx, changes.name, id);
     const group = await tx.group.update({ where: { id }, data: changes, include: withCount });
     await recordAudit(tx, ctx, { action: 'group.update', resourceType: 'group', resourceId: id, details: { ...changes } });
     return view(group, actor);
-  });
-}
-
-export async function deleteGroup({ db, ctx }: WriteDeps, { id }: { id: string }) {
-  await db.$transaction(async (tx) => {
-    const group = await tx.group.findUnique({ where: { id } });
-    if (!group) throw new NotFound('Group');
-    await tx.group.delete({ where: { id } });
-    await recordAudit(tx, ctx, { action: 'group.delete', resourceType: 'group', resourceId: id, details: { name: group.name } });
   });
 }
 
@@ -138,6 +133,7 @@ export async function removeMember({ db, ctx }: WriteDeps, { groupId, userId }: 
     if (!member) throw new NotFound('Membership');
     if (member.role === 'owner') await assertAnotherOwner(tx, groupId, userId);
     await tx.membership.delete({ where: { groupId_userId: { groupId, userId } } });
+    await notifyAccessChanged(tx, userId);
     await recordAudit(tx, ctx, { action: 'group.member_remove', resourceType: 'group', resourceId: groupId, details: { userId, username: member.user.username, role: member.role } });
   });
 }

@@ -31,6 +31,17 @@ const clientErrors: Record<string, { status: number; code: string; message: stri
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'INVALID_CONTENT_LENGTH', message: 'Content-Length does not match the body' },
 };
 
+/**
+ * Database refusals that a check in the service normally prevents, but that a race (two creates of one name at
+ * once, a row deleted meanwhile) or an oversized value can still produce: the client's problem, not a server fault.
+ * A broken foreign key is left a 500: that is our bug, and it must be logged.
+ */
+const databaseErrors: Record<string, { status: number; code: string; message: string }> = {
+  P2000: { status: 400, code: 'VALIDATION', message: 'A value is too long for its field' },
+  P2002: { status: 409, code: 'CONFLICT', message: 'Something with the same name or key already exists' },
+  P2025: { status: 404, code: 'NOT_FOUND', message: 'Not found (it may have just been deleted)' },
+};
+
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof DomainError) {
@@ -42,7 +53,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
       const message = first ? `${first.location}.${first.field}: ${first.message}` : 'Invalid request';
       return reply.code(400).send({ error: { code: 'VALIDATION', message, details } });
     }
-    const known = error.code ? clientErrors[error.code] : undefined;
+    const known = error.code ? (error.name === 'PrismaClientKnownRequestError' ? databaseErrors : clientErrors)[error.code] : undefined;
     if (known) return reply.code(known.status).send({ error: { code: known.code, message: known.message } });
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.code(error.statusCode).send({ error: { code: error.code ?? 'BAD_REQUEST', message: error.message } });
