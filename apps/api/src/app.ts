@@ -1,6 +1,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { archiveRoutes } from './archive/routes.js';
 import { auditRoutes } from './audit/routes.js';
+import { registerDirectory } from './auth/ldap/register.js';
 import { authRoutes } from './auth/routes.js';
 import type { Config } from './config.js';
 import { credentialRoutes } from './credentials/routes.js';
@@ -12,6 +14,7 @@ import { registerPermissionGuard } from './plugins/app/auth/permission-guard.js'
 import { registerSessions } from './plugins/app/auth/sessions.js';
 import { registerDb } from './plugins/app/db.js';
 import { registerErrorHandling } from './plugins/app/error-handler.js';
+import { withLogRedaction } from './plugins/app/log-redaction.js';
 import { registerServices } from './plugins/app/services.js';
 import { registerSsh } from './plugins/app/ssh.js';
 import { registerValidation } from './plugins/app/validation.js';
@@ -63,6 +66,7 @@ const featureRoutes = [
   projectRoutes,
   hookTemplateRoutes,
   environmentRoutes,
+  archiveRoutes,
   releaseRoutes,
   liveRoutes,
   statsRoutes,
@@ -70,7 +74,7 @@ const featureRoutes = [
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    ...(deps.logger ? { loggerInstance: withLogRedaction(deps.logger) } : { logger: false }),
     trustProxy: deps.config.trustProxy,
     bodyLimit: BODY_LIMIT,
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -89,6 +93,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerDb(app, deps);
   registerSessions(app);
   registerServices(app, deps);
+  registerDirectory(app);
   registerSsh(app);
 
   for (const routes of featureRoutes) await app.register(routes);

@@ -7,10 +7,11 @@ import { ConfigError, loadConfig } from './config.js';
 import { resolveDatabase } from './db/database-url.js';
 import { applyMigrations } from './db/migrate.js';
 import { createDb } from './shared/db.js';
-import { loadMasterKey } from './shared/master-key.js';
+import { dropSecretsFromEnvironment, loadMasterKey } from './shared/master-key.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  dropSecretsFromEnvironment();
   const logger = pino({ level: config.logLevel });
   const log = { info: (m: string) => logger.info(m), warn: (m: string) => logger.warn(m) };
 

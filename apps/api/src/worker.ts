@@ -6,7 +6,7 @@ import { applyMigrations } from './db/migrate.js';
 import { createPlatformTransport } from './plugins/app/ssh.js';
 import { createReleaseWorker } from './runs/worker.js';
 import { createDb } from './shared/db.js';
-import { deriveKey, loadMasterKey } from './shared/master-key.js';
+import { deriveKey, dropSecretsFromEnvironment, loadMasterKey } from './shared/master-key.js';
 import { createSubscriber } from './shared/pubsub.js';
 import { createSecretBox } from './shared/secret-box.js';
 
@@ -16,6 +16,7 @@ import { createSecretBox } from './shared/secret-box.js';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
+  dropSecretsFromEnvironment();
   const logger = pino({ level: config.logLevel, base: { role: 'worker' } });
   const log = { info: (m: string) => logger.info(m), warn: (m: string) => logger.warn(m) };
   const database = await resolveDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, embeddedPort: config.embeddedPgPort, log });

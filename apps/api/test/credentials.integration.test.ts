@@ -68,6 +68,8 @@ describe('credentials', () => {
     expect(await bad({ kind: 'ssh_key', generate: true, privateKey: 'x' })).toMatch(/one of them/);
     expect(await bad({ kind: 'ssh_key', generate: true, token: 'x' })).toMatch(/only git_token/);
     expect(await bad({ kind: 'git_token' })).toMatch(/token: is required/);
+    expect(await bad({ kind: 'ssh_key', generate: true, boundHost: 'gitlab.example.com' })).toMatch(/only git_token credentials are bound/);
+    expect(await bad({ kind: 'git_token', token: 'x', boundHost: 'https://gitlab.example.com' })).toMatch(/body.boundHost/);
     expect(await bad({ kind: 'git_token', token: 'a\nb' })).toMatch(/body.token/);
     const leaked = await bad({ kind: 'ssh_key', privateKey: 'SECRET-MATERIAL-THAT-IS-NO-KEY' });
     expect(leaked).toMatch(/not a private key/);

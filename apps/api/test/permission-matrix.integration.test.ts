@@ -61,6 +61,7 @@ const matrix: Record<string, Case> = {
     request: async ({ t }) => ({ url: `/api/users/${(await t.createUser()).id}`, payload: { displayName: 'Renamed' } }),
   },
   'DELETE /api/users/:id': { allowed: ['admin'], request: async ({ t }) => ({ url: `/api/users/${(await t.createUser()).id}` }) },
+  'POST /api/users/:id/unlock': { allowed: ['admin'], request: async ({ t }) => ({ url: `/api/users/${(await t.createUser()).id}/unlock` }) },
   'GET /api/groups': { allowed: everyone, request: async () => ({ url: '/api/groups' }) },
   'POST /api/groups': { allowed: ['admin'], request: async () => ({ url: '/api/groups', payload: { name: `g-${Math.random().toString(36).slice(2, 10)}` } }) },
   'GET /api/groups/:groupId': { allowed: ['admin', 'owner', 'developer', 'viewer'], request: async ({ groupId }) => ({ url: `/api/groups/${groupId}` }) },
@@ -175,6 +176,19 @@ const matrix: Record<string, Case> = {
     request: async ({ t, groupId }) => ({ url: `/api/environments/${(await make.environment(t, groupId)).id}`, payload: { requireApproval: true } }),
   },
   'DELETE /api/environments/:id': { allowed: managers, request: async ({ t, groupId }) => ({ url: `/api/environments/${(await make.environment(t, groupId)).id}` }) },
+  // Archived rows come back, or go for good, only by an administrator's hand.
+  'POST /api/groups/:groupId/unarchive': { allowed: ['admin'], request: async ({ t, groupId }) => ({ url: `/api/groups/${(await t.db.group.update({ where: { id: groupId }, data: { archivedAt: new Date() } })).id}/unarchive` }) },
+  'POST /api/groups/:groupId/purge': { allowed: ['admin'], request: async ({ groupId }) => ({ url: `/api/groups/${groupId}/purge` }) },
+  'POST /api/projects/:id/unarchive': {
+    allowed: ['admin'],
+    request: async ({ t, groupId }) => ({ url: `/api/projects/${(await t.db.project.update({ where: { id: (await make.project(t, groupId)).id }, data: { archivedAt: new Date() } })).id}/unarchive` }),
+  },
+  'POST /api/projects/:id/purge': { allowed: ['admin'], request: async ({ t, groupId }) => ({ url: `/api/projects/${(await make.project(t, groupId)).id}/purge` }) },
+  'POST /api/environments/:id/unarchive': {
+    allowed: ['admin'],
+    request: async ({ t, groupId }) => ({ url: `/api/environments/${(await t.db.environment.update({ where: { id: (await make.environment(t, groupId)).id }, data: { archivedAt: new Date() } })).id}/unarchive` }),
+  },
+  'POST /api/environments/:id/purge': { allowed: ['admin'], request: async ({ t, groupId }) => ({ url: `/api/environments/${(await make.environment(t, groupId)).id}/purge` }) },
   'GET /api/environments/:id/window-status': {
     allowed: readers,
     request: async ({ t, groupId }) => ({ url: `/api/environments/${(await make.environment(t, groupId)).id}/window-status` }),

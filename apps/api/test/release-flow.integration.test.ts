@@ -5,7 +5,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from './helpers/test-app.js';
 import { releaseFixture, waitForState, type ReleaseFixture } from './helpers/release-fixture.js';
-import { until, watch } from './helpers/live-viewer.js';
+import { bearerProtocols, until, watch } from './helpers/live-viewer.js';
 
 describe('the release path over HTTP and WebSocket, against real sshd hosts', () => {
   let t: TestApp;
@@ -190,7 +190,7 @@ describe('the release path over HTTP and WebSocket, against real sshd hosts', ()
 
   it('closes the live channel of a release that does not exist with 4404', async () => {
     const admin = await t.createUser({ isAdmin: true });
-    const socket = new WebSocket(`${baseUrl.replace('http', 'ws')}/ws/releases/00000000-0000-4000-8000-000000000000?token=${encodeURIComponent(admin.token)}`);
+    const socket = new WebSocket(`${baseUrl.replace('http', 'ws')}/ws/releases/00000000-0000-4000-8000-000000000000`, bearerProtocols(admin.token));
     const code = await new Promise<number>((resolve) => socket.once('close', (c) => resolve(c)));
     expect(code).toBe(4404);
   });

@@ -19,6 +19,7 @@ export const credentialView = (row: Credential) => ({
   username: row.username,
   publicKey: row.publicKey,
   fingerprint: row.fingerprint,
+  boundHost: row.boundHost,
   createdAt: row.createdAt.toISOString(),
   updatedAt: row.updatedAt.toISOString(),
 });
@@ -55,16 +56,27 @@ async function assertNameFree(tx: DbTx, groupId: string | null, name: string, ex
   if (clash && clash.id !== exceptId) throw new Conflict(`Credential "${name}" already exists here`, [{ field: 'name', message: 'already exists' }]);
 }
 
+/** Host names compare as git connects to them: case-insensitive, IPv6 without brackets. */
+const normaliseHost = (host: string) => host.toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
+
 function secretFields(box: SecretBox, input: Static<typeof CreateCredentialBody>) {
   if (input.kind === 'ssh_key') {
     if (input.token !== undefined || input.username !== undefined) throw new Invalid('body.token', 'only git_token credentials have a username or token');
+    if (input.boundHost !== undefined) throw new Invalid('body.boundHost', 'only git_token credentials are bound to a Git host');
     if ((input.privateKey === undefined) === (input.generate !== true)) throw new Invalid('body.privateKey', 'upload a private key or set generate: true (one of them)');
     const key = input.privateKey !== undefined ? parsePrivateKey(input.privateKey) : generateEd25519(`release-platform:${input.name}`);
     return { publicKey: key.publicKey, fingerprint: key.fingerprint, username: null, secret: box.encrypt(key.privateKey) };
   }
   if (input.privateKey !== undefined || input.generate !== undefined) throw new Invalid('body.privateKey', 'only ssh_key credentials have a private key');
   if (input.token === undefined) throw new Invalid('body.token', 'is required for a git_token credential');
-  return { publicKey: null, fingerprint: null, username: input.username ?? null, secret: box.encrypt(input.token) };
+  return {
+    publicKey: null,
+    fingerprint: null,
+    username: input.username ?? null,
+    secret: box.encrypt(input.token),
+    // Unset, the token is bound to the host of the first project that uses it (projects/service.ts).
+    boundHost: input.boundHost === undefined ? null : normaliseHost(input.boundHost),
+  };
 }
 
 export async function createCredential({ db, secrets, ctx }: WriteDeps & { secrets: SecretBox }, input: Static<typeof CreateCredentialBody>) {
@@ -78,7 +90,7 @@ export async function createCredential({ db, secrets, ctx }: WriteDeps & { secre
       action: 'credential.create',
       resourceType: 'credential',
       resourceId: row.id,
-      details: { name: row.name, kind: row.kind, groupId, fingerprint: row.fingerprint, generated: input.generate === true },
+      details: { name: row.name, kind: row.kind, groupId, fingerprint: row.fingerprint, boundHost: row.boundHost, generated: input.generate === true },
     });
     return credentialView(row);
   });
@@ -95,6 +107,7 @@ export async function updateCredential(
     const data: Prisma.CredentialUpdateInput = { name: changes.name, description: changes.description };
     if (before.kind === 'ssh_key') {
       if (changes.token !== undefined || changes.username !== undefined) throw new Invalid('body.token', 'only git_token credentials have a username or token');
+      if (changes.boundHost !== undefined) throw new Invalid('body.boundHost', 'only git_token credentials are bound to a Git host');
       if (changes.privateKey !== undefined) {
         const key = parsePrivateKey(changes.privateKey);
         Object.assign(data, { publicKey: key.publicKey, fingerprint: key.fingerprint, secret: secrets.encrypt(key.privateKey) });
@@ -103,6 +116,7 @@ export async function updateCredential(
       if (changes.privateKey !== undefined) throw new Invalid('body.privateKey', 'only ssh_key credentials have a private key');
       if (changes.token !== undefined) data.secret = secrets.encrypt(changes.token);
       data.username = changes.username;
+      if (changes.boundHost !== undefined) data.boundHost = await rebind(tx, id, normaliseHost(changes.boundHost));
     }
     const row = await tx.credential.update({ where: { id }, data });
     await recordAudit(tx, ctx, {
@@ -114,6 +128,16 @@ export async function updateCredential(
     });
     return credentialView(row);
   });
+}
+
+/** A token may be bound to another host only while no project sends it to its current one. */
+async function rebind(tx: DbTx, id: string, host: string): Promise<string> {
+  const projects = await tx.project.findMany({ where: { gitCredentialId: id }, select: { name: true, gitUrl: true } });
+  const elsewhere = projects.filter((p) => !URL.canParse(p.gitUrl) || normaliseHost(new URL(p.gitUrl).hostname) !== host);
+  if (elsewhere.length > 0) {
+    throw new Conflict(`Projects ${elsewhere.map((p) => `"${p.name}"`).join(', ')} use this token on another host; change them first`, [{ field: 'boundHost', message: 'used elsewhere' }]);
+  }
+  return host;
 }
 
 export async function deleteCredential({ db, ctx }: WriteDeps, { id }: { id: string }) {

@@ -1,19 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { authenticatedUrl, scrub } from './refs.js';
+import { gitCredentialOf, gitFailureMessage, gitOptionsOf } from './refs.js';
 
 describe('git token access', () => {
   const access = { gitUrl: 'https://gitlab.example.com/team/app.git', token: { username: null, secret: 'glpat-a/b+c@d' } };
 
-  it('puts the token in the URL as GitLab expects, encoded', () => {
-    expect(authenticatedUrl(access)).toBe('https://oauth2:glpat-a%2Fb+c%40d@gitlab.example.com/team/app.git');
-    expect(authenticatedUrl({ ...access, token: { username: 'ci-bot', secret: 't' } })).toBe('https://ci-bot:t@gitlab.example.com/team/app.git');
-    expect(authenticatedUrl({ gitUrl: access.gitUrl })).toBe(access.gitUrl);
+  it('hands git the token as a credential, never in the URL', () => {
+    expect(gitCredentialOf(access)).toEqual({ username: 'oauth2', password: 'glpat-a/b+c@d' });
+    expect(gitCredentialOf({ ...access, token: { username: 'ci-bot', secret: 't' } })).toEqual({ username: 'ci-bot', password: 't' });
+    expect(gitOptionsOf({ gitUrl: access.gitUrl })).toEqual({});
   });
 
-  it('removes every form of the token from messages', () => {
-    const message = `fatal: unable to access '${authenticatedUrl(access)}': 401; raw glpat-a/b+c@d; encoded ${encodeURIComponent('glpat-a/b+c@d')}`;
-    const clean = scrub(message, access);
+  it('masks every form of the token in git messages', () => {
+    const url = new URL(access.gitUrl);
+    url.username = 'oauth2';
+    url.password = access.token.secret;
+    const message = `fatal: unable to access '${url.toString()}': 401; raw glpat-a/b+c@d; encoded ${encodeURIComponent('glpat-a/b+c@d')}`;
+    const clean = gitFailureMessage(access, message);
     expect(clean).not.toContain('glpat');
-    expect(clean).toContain('***');
+    expect(clean).toContain('https://oauth2:******@gitlab.example.com/team/app.git');
+  });
+
+  it('does not repeat what git says about file:// repositories, which would tell what exists on the disk', () => {
+    const message = "git ls-remote failed: exit 128 fatal: '/etc/shadow' does not appear to be a git repository";
+    expect(gitFailureMessage({ gitUrl: 'file:///etc/shadow' }, message)).toBe('Git could not read the repository (exit 128)');
   });
 });

@@ -1,27 +1,34 @@
+import type { GitCredential } from '@rp/deploy-engine';
+import { createSecretMasker } from '../shared/secret-masker.js';
+import { isFileUrl } from './git-policy.js';
 
 export interface GitAccess {
   gitUrl: string;
-  /** A git_token credential, decrypted; only ever placed in the URL handed to git, never in a message. */
+  /** A git_token credential, decrypted; handed to git through its askpass prompt only, never in a URL or message. */
   token?: { username: string | null; secret: string };
 }
 
-/** Token auth over HTTPS the way GitLab and GitHub accept it: the token as the password of the URL. */
-export function authenticatedUrl(access: GitAccess): string {
-  if (!access.token) return access.gitUrl;
-  const url = new URL(access.gitUrl);
-  url.username = access.token.username ?? 'oauth2';
-  url.password = access.token.secret;
-  return url.toString();
+/** GitLab accepts any username with a token, `oauth2` by convention; GitHub ignores it. */
+export function gitCredentialOf(access: GitAccess): GitCredential | undefined {
+  return access.token ? { username: access.token.username ?? 'oauth2', password: access.token.secret } : undefined;
 }
 
-/** git repeats the URL it was given in its errors; every form of the secret is cut out before anyone sees one. */
-export function scrub(message: string, access: GitAccess): string {
-  if (!access.token) return message;
-  const secret = access.token.secret;
-  const asInUrl = new URL(access.gitUrl);
-  asInUrl.password = secret;
-  const forms = [authenticatedUrl(access), asInUrl.password, encodeURIComponent(secret), secret];
-  return forms.filter((f) => f.length > 0).reduce((text, form) => text.split(form).join('***'), message);
+/** The options that give an engine git call the project's credential, if it has one. */
+export function gitOptionsOf(access: GitAccess): { credential?: GitCredential } {
+  const credential = gitCredentialOf(access);
+  return credential ? { credential } : {};
+}
+
+/**
+ * What a caller may read of git's failure. For file:// URLs nothing of git's own text: it would tell whether a path
+ * exists on the platform host. Otherwise git's message with every form of the token masked.
+ */
+export function gitFailureMessage(access: GitAccess, message: string): string {
+  if (isFileUrl(access.gitUrl)) {
+    const exit = /\b(exit \d+|timeout|aborted)\b/.exec(message)?.[1];
+    return `Git could not read the repository${exit ? ` (${exit})` : ''}`;
+  }
+  return createSecretMasker(access.token ? [access.token.secret] : [])(message);
 }
 
 interface Entry<T> {
@@ -29,8 +36,8 @@ interface Entry<T> {
   value: Promise<T & { fetchedAt: string }>;
 }
 
-/** What a lookup against the repository answers: the data, or git's message (already scrubbed of the token). */
-export type Lookup<T> = (url: string) => Promise<{ ok: true; value: T } | { ok: false; message: string }>;
+/** What a lookup against the repository answers: the data, or git's message (masked before anyone sees it). */
+export type Lookup<T> = (url: string, options: { credential?: GitCredential }) => Promise<{ ok: true; value: T } | { ok: false; message: string }>;
 
 /**
  * Answers of `git` lookups (branch and tag lists, recent commits) per key — the URL, the credential's version and
@@ -49,8 +56,8 @@ export class GitLookupCache {
     const now = Date.now();
     const cached = this.#entries.get(key) as Entry<T> | undefined;
     if (cached && !refresh && now - cached.at < this.ttlMs) return cached.value;
-    const value = lookup(authenticatedUrl(access)).then((outcome) => {
-      if (!outcome.ok) throw new RefLookupError(scrub(outcome.message, access));
+    const value = lookup(access.gitUrl, gitOptionsOf(access)).then((outcome) => {
+      if (!outcome.ok) throw new RefLookupError(gitFailureMessage(access, outcome.message));
       return { ...outcome.value, fetchedAt: new Date().toISOString() };
     });
     this.#prune(now);

@@ -8,11 +8,14 @@ import { PRESET_IDS } from '@rp/contract/presets';
 import { PRESETS } from './presets.js';
 import { GitLookupCache } from './refs.js';
 import { ApplyTemplateBody, CommitsQuery, CommitsView, CreateProjectBody, HookParams, PresetList, ProjectPage, ProjectQuery, ProjectView, RefsQuery, RefsView, UpdateProjectBody } from '@rp/contract/projects';
-import { applyHookTemplate, createProject, deleteProject, getProject, listProjects, projectCommits, projectRefs, updateProject } from './service.js';
+import { deleteOrArchive } from '../archive/service.js';
+import { applyHookTemplate, createProject, getProject, listProjects, projectCommits, projectRefs, updateProject } from './service.js';
 
 export const projectRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['projects'];
   const gitCache = new GitLookupCache();
+  const gitPolicy = { allowFile: app.config.allowFileGitUrls, privateHosts: app.config.gitPrivateHosts };
+  const gitDeps = { db: app.db, secrets: app.secrets, gitCache, privateHosts: gitPolicy.privateHosts };
 
   app.get(
     '/api/project-presets',
@@ -32,7 +35,7 @@ export const projectRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { permission: allow.group('owner', groupOf.group.fromBody('groupId')) },
       schema: { tags, summary: 'Create a project; fields left out come from its preset', body: CreateProjectBody, response: { 201: ProjectView, ...errorResponses } },
     },
-    async (request, reply) => reply.code(201).send(await createProject({ db: app.db, ctx: requestContext(request) }, request.body)),
+    async (request, reply) => reply.code(201).send(await createProject({ db: app.db, ctx: requestContext(request), actor: actorOf(request), gitPolicy }, request.body)),
   );
 
   app.get(
@@ -47,17 +50,17 @@ export const projectRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { permission: allow.group('owner', groupOf.project) },
       schema: { tags, summary: 'Change a project (hooks merge; a hook set to null is removed)', params: IdParams, body: UpdateProjectBody, response: { 200: ProjectView, ...errorResponses } },
     },
-    async (request) => updateProject({ db: app.db, ctx: requestContext(request) }, { id: request.params.id, changes: request.body }),
+    async (request) => updateProject({ db: app.db, ctx: requestContext(request), actor: actorOf(request), gitPolicy }, { id: request.params.id, changes: request.body }),
   );
 
   app.delete(
     '/api/projects/:id',
     {
       config: { permission: allow.group('owner', groupOf.project) },
-      schema: { tags, summary: 'Delete a project and its environments', params: IdParams, response: { 204: Type.Null(), ...errorResponses } },
+      schema: { tags, summary: 'Archive a project that releases point at (history kept), or delete it when none do', params: IdParams, response: { 204: Type.Null(), ...errorResponses } },
     },
     async (request, reply) => {
-      await deleteProject({ db: app.db, ctx: requestContext(request) }, { id: request.params.id });
+      await deleteOrArchive({ db: app.db, ctx: requestContext(request) }, 'project', request.params.id);
       return reply.code(204).send(null);
     },
   );
@@ -89,7 +92,7 @@ export const projectRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: RefsView, ...errorResponses, 502: ErrorBody },
       },
     },
-    async (request) => projectRefs({ db: app.db, secrets: app.secrets, gitCache }, { id: request.params.id, refresh: request.query.refresh ?? false }),
+    async (request) => projectRefs(gitDeps, { id: request.params.id, refresh: request.query.refresh ?? false }),
   );
 
   app.get(
@@ -104,6 +107,6 @@ export const projectRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: CommitsView, ...errorResponses, 502: ErrorBody },
       },
     },
-    async (request) => projectCommits({ db: app.db, secrets: app.secrets, gitCache }, { id: request.params.id, ...request.query }),
+    async (request) => projectCommits(gitDeps, { id: request.params.id, ...request.query }),
   );
 };

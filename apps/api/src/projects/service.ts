@@ -1,6 +1,8 @@
-import { listCommits, listRefs, PlanValidationError } from '@rp/deploy-engine';
+import { listCommits, listRefs, PlanValidationError, type GitCredential } from '@rp/deploy-engine';
 import type { Static } from 'typebox';
 import { Prisma, type Project } from '../generated/prisma/client.js';
+import { archivedAtOf, archivedFilter, assertWritable } from '../archive/service.js';
+import { assertBuildAgent } from './build-agent.js';
 import { recordAudit } from '../audit/service.js';
 import type { Actor, RequestContext } from '../plugins/app/auth/actor.js';
 import { revealSecret } from '../credentials/service.js';
@@ -12,20 +14,28 @@ import { PRESETS, type HealthCheckConfig } from './presets.js';
 import { RefLookupError, type GitAccess, type GitLookupCache } from './refs.js';
 import { HOOK_STAGES, type CreateProjectBody, type HealthCheckInput, type HookStage, type ProjectQuery, type UpdateProjectBody } from '@rp/contract/projects';
 import { gitUrlProblem, relativePathProblem } from './validation.js';
+import { gitHostOf, gitUrlPolicyProblem, hostProblem, type GitUrlPolicy, type PrivateHosts } from './git-policy.js';
 
-type ProjectRow = Project & { _count: { environments: number } };
+type ProjectRow = Project & { _count: { environments: number }; group: { archivedAt: Date | null } };
 type Hooks = Partial<Record<HookStage, string>>;
-const withCount = { _count: { select: { environments: true } } } as const;
+const withCount = { _count: { select: { environments: true } }, group: { select: { archivedAt: true } } } as const;
 
 interface WriteDeps {
   db: Db;
   ctx: RequestContext;
 }
 
+/** Creating a project or changing its Git URL also depends on who asks (file:// URLs) and the installation's policy. */
+interface ProjectWriteDeps extends WriteDeps {
+  actor: Pick<Actor, 'isAdmin'>;
+  gitPolicy: GitUrlPolicy;
+}
+
 interface GitDeps {
   db: Db;
   secrets: SecretBox;
   gitCache: GitLookupCache;
+  privateHosts: PrivateHosts;
 }
 
 /** Hooks are stored as a JSON object; only known stages with string scripts are read back. */
@@ -41,6 +51,7 @@ const view = (row: ProjectRow) => ({
   description: row.description,
   gitUrl: row.gitUrl,
   gitCredentialId: row.gitCredentialId,
+  buildAgentId: row.buildAgentId,
   preset: row.preset,
   buildCommand: row.buildCommand,
   artifactPaths: row.artifactPaths,
@@ -51,6 +62,7 @@ const view = (row: ProjectRow) => ({
   healthCheck: row.healthCheck as HealthCheckConfig | null,
   hooks: hooksOf(row.hooks),
   environmentCount: row._count.environments,
+  archivedAt: archivedAtOf(row.archivedAt, row.group.archivedAt),
   createdAt: row.createdAt.toISOString(),
   updatedAt: row.updatedAt.toISOString(),
 });
@@ -60,6 +72,7 @@ export async function listProjects({ db, actor }: { db: Db; actor: Actor }, quer
     AND: [
       actor.isAdmin ? {} : { groupId: { in: [...actor.roles.keys()] } },
       { groupId: query.groupId, name: query.q ? { contains: query.q, mode: 'insensitive' } : undefined },
+      archivedFilter('project', query.archived),
     ],
   };
   const [rows, total] = await Promise.all([
@@ -104,7 +117,30 @@ async function check(tx: DbTx, groupId: string, input: Checked, current?: Projec
     if (credential.kind !== 'git_token') throw new Invalid('body.gitCredentialId', 'must be a git_token credential');
     const gitUrl = input.gitUrl ?? current?.gitUrl ?? '';
     if (!gitUrl.startsWith('https://')) throw new Invalid('body.gitCredentialId', 'a token credential needs an https:// Git URL');
+    const host = gitHostOf(gitUrl) ?? '';
+    const boundHost = credential.boundHost ?? (await bindCredential(tx, credential.id, host));
+    if (boundHost !== host) {
+      throw new Invalid('body.gitCredentialId', `credential "${credential.name}" is bound to ${boundHost} and is never sent to ${host}; use a credential for ${host}`);
+    }
   }
+}
+
+/**
+ * A token is bound to the host of the first project that uses it, so a project pointed at another server (its
+ * owner's own, say) cannot make the platform send it there. Returns the host it is bound to, which a concurrent
+ * first use may have set first.
+ */
+async function bindCredential(db: DbTx, id: string, host: string): Promise<string> {
+  const { count } = await db.credential.updateMany({ where: { id, boundHost: null }, data: { boundHost: host } });
+  if (count === 1) return host;
+  return (await db.credential.findUniqueOrThrow({ where: { id }, select: { boundHost: true } })).boundHost ?? host;
+}
+
+/** file:// only for administrators (unless allowed for all), no metadata or (by default) loopback hosts. */
+async function checkGitUrlPolicy({ actor, gitPolicy }: Pick<ProjectWriteDeps, 'actor' | 'gitPolicy'>, gitUrl: string | undefined): Promise<void> {
+  if (gitUrl === undefined || gitUrlProblem(gitUrl)) return;
+  const problem = await gitUrlPolicyProblem(gitUrl, gitPolicy, actor);
+  if (problem) throw new Invalid('body.gitUrl', problem);
 }
 
 async function assertNameFree(tx: DbTx, groupId: string, name: string, exceptId?: string) {
@@ -131,10 +167,12 @@ export function normaliseHealthCheck(input: Static<typeof HealthCheckInput>): He
 const healthCheckData = (value: Static<typeof HealthCheckInput> | null | undefined) =>
   value === null ? { healthCheck: Prisma.DbNull } : value ? { healthCheck: normaliseHealthCheck(value) } : {};
 
-export async function createProject({ db, ctx }: WriteDeps, input: Static<typeof CreateProjectBody>) {
+export async function createProject({ db, ctx, ...policy }: ProjectWriteDeps, input: Static<typeof CreateProjectBody>) {
+  await checkGitUrlPolicy(policy, input.gitUrl);
   return db.$transaction(async (tx) => {
-    if (!(await tx.group.findUnique({ where: { id: input.groupId } }))) throw new NotFound('Group');
+    await assertWritable(tx, 'group', input.groupId);
     await check(tx, input.groupId, input);
+    if (input.buildAgentId) await assertBuildAgent(tx, input.groupId, input.buildAgentId);
     await assertNameFree(tx, input.groupId, input.name);
     const preset = PRESETS[input.preset];
     const healthCheck = input.healthCheck === undefined ? preset.healthCheck : input.healthCheck && normaliseHealthCheck(input.healthCheck);
@@ -145,6 +183,7 @@ export async function createProject({ db, ctx }: WriteDeps, input: Static<typeof
         description: input.description ?? '',
         gitUrl: input.gitUrl,
         gitCredentialId: input.gitCredentialId ?? null,
+        buildAgentId: input.buildAgentId ?? null,
         preset: input.preset,
         buildCommand: input.buildCommand ?? preset.buildCommand,
         artifactPaths: input.artifactPaths ?? preset.artifactPaths,
@@ -162,13 +201,18 @@ export async function createProject({ db, ctx }: WriteDeps, input: Static<typeof
   });
 }
 
-export async function updateProject({ db, ctx }: WriteDeps, { id, changes }: { id: string; changes: Static<typeof UpdateProjectBody> }) {
+export async function updateProject({ db, ctx, ...policy }: ProjectWriteDeps, { id, changes }: { id: string; changes: Static<typeof UpdateProjectBody> }) {
+  const current = await db.project.findUnique({ where: { id }, select: { gitUrl: true } });
+  // A URL saved before the policy, or by an administrator, stays usable; only a new one is checked.
+  if (current && changes.gitUrl !== current.gitUrl) await checkGitUrlPolicy(policy, changes.gitUrl);
   return db.$transaction(async (tx) => {
+    await assertWritable(tx, 'project', id);
     const before = await tx.project.findUnique({ where: { id } });
     if (!before) throw new NotFound('Project');
     await check(tx, before.groupId, changes, before);
+    if (changes.buildAgentId) await assertBuildAgent(tx, before.groupId, changes.buildAgentId);
     if (changes.name) await assertNameFree(tx, before.groupId, changes.name, id);
-    const { hooks, healthCheck, gitCredentialId, ...rest } = changes;
+    const { hooks, healthCheck, gitCredentialId, buildAgentId, ...rest } = changes;
     const merged = { ...hooksOf(before.hooks) };
     for (const [stage, script] of Object.entries(hooks ?? {}) as [HookStage, string | null][]) {
       if (script === null) delete merged[stage];
@@ -180,6 +224,7 @@ export async function updateProject({ db, ctx }: WriteDeps, { id, changes }: { i
         ...rest,
         ...healthCheckData(healthCheck),
         ...(gitCredentialId !== undefined ? { gitCredential: gitCredentialId ? { connect: { id: gitCredentialId } } : { disconnect: true } } : {}),
+        ...(buildAgentId !== undefined ? { buildAgent: buildAgentId ? { connect: { id: buildAgentId } } : { disconnect: true } } : {}),
         ...(hooks ? { hooks: merged } : {}),
       },
       include: withCount,
@@ -189,18 +234,10 @@ export async function updateProject({ db, ctx }: WriteDeps, { id, changes }: { i
   });
 }
 
-export async function deleteProject({ db, ctx }: WriteDeps, { id }: { id: string }) {
-  await db.$transaction(async (tx) => {
-    const row = await tx.project.findUnique({ where: { id } });
-    if (!row) throw new NotFound('Project');
-    await tx.project.delete({ where: { id } });
-    await recordAudit(tx, ctx, { action: 'project.delete', resourceType: 'project', resourceId: id, details: { name: row.name, groupId: row.groupId } });
-  });
-}
-
 /** Copies a template's script into one hook of the project; later edits of the template do not follow. */
 export async function applyHookTemplate({ db, ctx }: WriteDeps, { id, stage, templateId }: { id: string; stage: HookStage; templateId: string }) {
   return db.$transaction(async (tx) => {
+    await assertWritable(tx, 'project', id);
     const project = await tx.project.findUnique({ where: { id } });
     if (!project) throw new NotFound('Project');
     const template = await tx.hookTemplate.findUnique({ where: { id: templateId } });
@@ -216,12 +253,23 @@ export async function applyHookTemplate({ db, ctx }: WriteDeps, { id, stage, tem
   });
 }
 
-/** The project's Git URL with its token, and a version that changes whenever the token does (a cache key). */
-export async function projectGitAccess(db: DbTx, box: SecretBox, project: { gitUrl: string; gitCredentialId: string | null }) {
+/**
+ * The project's Git URL with its token, and a version that changes whenever the token does (a cache key). Checked
+ * again before every use, since DNS and credentials change after a project is saved: the token only ever goes to the
+ * host it is bound to over https, and the host must not resolve to a refused address. Callers that are not given the
+ * installation's policy (`privateHosts` 'all') still get the metadata and binding checks; the worker checks fully.
+ */
+export async function projectGitAccess(db: DbTx, box: SecretBox, project: { gitUrl: string; gitCredentialId: string | null }, privateHosts: PrivateHosts = 'all') {
   const access: GitAccess = { gitUrl: project.gitUrl };
+  const host = gitHostOf(project.gitUrl);
+  const problem = host ? await hostProblem(host, privateHosts) : null;
+  if (problem) throw new Conflict(`The project's Git URL is refused: ${problem}`);
   let version = 'none';
   if (project.gitCredentialId) {
     const { row, secret } = await revealSecret(db, box, project.gitCredentialId);
+    if (!host || !project.gitUrl.startsWith('https://')) throw new Conflict(`Credential "${row.name}" is sent over https only; the project's Git URL is not https`);
+    const boundHost = row.boundHost ?? (await bindCredential(db, row.id, host));
+    if (boundHost !== host) throw new Conflict(`Credential "${row.name}" is bound to ${boundHost}; it is never sent to ${host}`);
     access.token = { username: row.username, secret };
     version = `${row.id}@${row.updatedAt.getTime()}`;
   }
@@ -229,10 +277,10 @@ export async function projectGitAccess(db: DbTx, box: SecretBox, project: { gitU
 }
 
 /** Branches and tags via `git ls-remote` with the project's token; Git's failures become a 502 without secrets. */
-async function lookupFor({ db, secrets }: Omit<GitDeps, 'gitCache'>, id: string) {
+async function lookupFor({ db, secrets, privateHosts }: Omit<GitDeps, 'gitCache'>, id: string) {
   const project = await db.project.findUnique({ where: { id } });
   if (!project) throw new NotFound('Project');
-  const { access, version } = await projectGitAccess(db, secrets, project);
+  const { access, version } = await projectGitAccess(db, secrets, project, privateHosts);
   return { project, access, key: `${project.gitUrl}\n${version}` };
 }
 
@@ -243,8 +291,8 @@ function gitUnreachable(what: string, gitUrl: string, error: unknown): never {
 
 export async function projectRefs({ gitCache, ...deps }: GitDeps, { id, refresh }: { id: string; refresh: boolean }) {
   const { project, access, key } = await lookupFor(deps, id);
-  const lookup = async (url: string) => {
-    const out = await listRefs(url, { timeoutMs: 20_000 });
+  const lookup = async (url: string, auth: { credential?: GitCredential }) => {
+    const out = await listRefs(url, { timeoutMs: 20_000, ...auth });
     return out.ok ? { ok: true as const, value: out.refs } : out;
   };
   return gitCache.get(`refs\n${key}`, access, lookup, refresh).catch((error: unknown) => gitUnreachable('branches and tags', project.gitUrl, error));
@@ -252,10 +300,10 @@ export async function projectRefs({ gitCache, ...deps }: GitDeps, { id, refresh 
 
 export async function projectCommits({ gitCache, ...deps }: GitDeps, { id, ...query }: { id: string; ref?: string; limit: number; refresh?: boolean }) {
   const { project, access, key } = await lookupFor(deps, id);
-  const lookup = async (url: string) => {
+  const lookup = async (url: string, auth: { credential?: GitCredential }) => {
     let out;
     try {
-      out = await listCommits(url, { timeoutMs: 30_000, limit: query.limit, ...(query.ref !== undefined ? { ref: query.ref } : {}) });
+      out = await listCommits(url, { timeoutMs: 30_000, limit: query.limit, ...auth, ...(query.ref !== undefined ? { ref: query.ref } : {}) });
     } catch (error) {
       if (error instanceof PlanValidationError) throw new Invalid('ref', error.message);
       throw error;

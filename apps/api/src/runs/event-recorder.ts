@@ -4,6 +4,7 @@ import type { TargetState } from '../generated/prisma/enums.js';
 import { EVENTS_CHANNEL, eventsPayload, notifyEvents } from '../channels.js';
 import { transition, tryTransition } from '../releases/state-machine.js';
 import type { Db } from '../shared/db.js';
+import { maskDeep, type SecretMasker } from '../shared/secret-masker.js';
 
 /** How long log lines may wait to be written together: a few ms of latency buys one INSERT per hundreds of lines. */
 const FLUSH_DELAY_MS = 5;
@@ -42,8 +43,8 @@ export interface RecordedRun {
   releaseId: string;
   seqBase: number;
   onStored?: (event: EngineEvent, seq: number) => Promise<void> | void;
-  /** Plaintext secrets to mask in every stored line. */
-  redact?: readonly string[];
+  /** Applied to every text of every event before it is stored, and so before any viewer or table sees it. */
+  mask?: SecretMasker;
 }
 
 /**
@@ -63,18 +64,20 @@ export class EventRecorder {
   private readonly releaseId: string;
   private readonly seqBase: number;
   private readonly onStored: (event: EngineEvent, seq: number) => Promise<void> | void;
-  private readonly redact: readonly string[];
+  private readonly mask: SecretMasker;
 
   constructor({ db }: { db: Db }, run: RecordedRun) {
     this.db = db;
     this.releaseId = run.releaseId;
     this.seqBase = run.seqBase;
     this.onStored = run.onStored ?? (() => undefined);
-    this.redact = run.redact ?? [];
+    this.mask = run.mask ?? ((text) => text);
   }
 
   push = (event: EngineEvent): void => {
-    this.#queue.push(event);
+    // A build script that echoes a secret variable, git repeating its URL, a hook's stderr in a target's error: every
+    // string of the event, log line or failure alike, is masked here, the one door between a run and the database.
+    this.#queue.push(event.type === 'log' ? { ...event, text: this.mask(event.text) } : maskDeep(event, this.mask));
     // While a write is in flight everything queues behind it and goes out as one batch when it ends, so batches
     // grow as the database slows down instead of piling up as many small transactions.
     if (this.#writing) return;
@@ -115,11 +118,6 @@ export class EventRecorder {
     });
   }
 
-  /** A build script that echoes a secret variable, or git repeating its URL, must not put the secret in the log. */
-  #mask(text: string): string {
-    return this.redact.reduce((out, secret) => out.split(secret).join('******'), text);
-  }
-
   async #store(batch: EngineEvent[]): Promise<void> {
     const rows = batch.map((event) => toRow(this.seqBase + event.seq, event));
     const lastSeq = rows[rows.length - 1]?.seq ?? this.seqBase;
@@ -131,8 +129,8 @@ export class EventRecorder {
       rows.map((r) => r.stage),
       rows.map((r) => r.target),
       rows.map((r) => r.stream),
-      rows.map((r) => (r.text === null ? null : this.#mask(r.text))),
-      rows.map((r) => (r.data === null ? null : this.#mask(r.data))),
+      rows.map((r) => r.text),
+      rows.map((r) => r.data),
     ];
     if (batch.every((event) => event.type === 'log')) {
       // Log lines change nothing but the log: one statement (atomic on its own) stores them, moves lastSeq and
@@ -151,7 +149,7 @@ export class EventRecorder {
         await tx.$executeRawUnsafe(INSERT_EVENTS, ...columns);
         for (const event of batch) {
           if (event.type === 'batch.started') this.#batches.set(event.index, event.targets);
-          await applyEvent(tx, this.releaseId, event, this.#batches);
+          await applyEvent(tx, this.releaseId, event, this.#batches, this.mask);
         }
         await tx.release.update({ where: { id: this.releaseId }, data: { lastSeq } });
         await notifyEvents(tx, this.releaseId, lastSeq);
@@ -171,7 +169,7 @@ const INSERT_EVENTS = `INSERT INTO release_events (release_id, seq, at, type, st
       AS u(s, a, ty, st, tg, sm, tx, d)`;
 
 /** What an event changes in the release's own rows; log lines change nothing but the log. */
-async function applyEvent(tx: Prisma.TransactionClient, releaseId: string, event: EngineEvent, batches: ReadonlyMap<number, string[]>): Promise<void> {
+async function applyEvent(tx: Prisma.TransactionClient, releaseId: string, event: EngineEvent, batches: ReadonlyMap<number, string[]>, mask: SecretMasker): Promise<void> {
   switch (event.type) {
     case 'batch.finished': {
       // Recorded per batch, not only at the end: after a crash the rows must say which servers are already done.
@@ -191,7 +189,7 @@ async function applyEvent(tx: Prisma.TransactionClient, releaseId: string, event
     case 'target.failed':
       await tx.releaseTarget.updateMany({
         where: { releaseId, serverId: event.target },
-        data: { state: 'failed', stage: event.stage, error: describeFailure(event.error).slice(0, 4000), finishedAt: new Date(event.at) },
+        data: { state: 'failed', stage: event.stage, error: mask(describeFailure(event.error)).slice(0, 4000), finishedAt: new Date(event.at) },
       });
       return;
     case 'rollback.finished': {
@@ -211,14 +209,14 @@ async function applyEvent(tx: Prisma.TransactionClient, releaseId: string, event
       });
       return;
     case 'release.finished':
-      await finishRelease(tx, releaseId, event.result, new Date(event.at));
+      await finishRelease(tx, releaseId, event.result, new Date(event.at), mask);
       return;
     default:
       return;
   }
 }
 
-async function finishRelease(tx: Prisma.TransactionClient, releaseId: string, result: ReleaseResult, at: Date): Promise<void> {
+async function finishRelease(tx: Prisma.TransactionClient, releaseId: string, result: ReleaseResult, at: Date, mask: SecretMasker): Promise<void> {
   for (const [serverId, target] of Object.entries(result.targets)) {
     await tx.releaseTarget.updateMany({
       where: { releaseId, serverId },
@@ -226,7 +224,7 @@ async function finishRelease(tx: Prisma.TransactionClient, releaseId: string, re
         state: targetStateOf[target.state],
         current: target.current,
         previous: target.previous,
-        error: target.error ? describeFailure(target.error).slice(0, 4000) : null,
+        error: target.error ? mask(describeFailure(target.error)).slice(0, 4000) : null,
         finishedAt: at,
       },
     });
@@ -237,7 +235,7 @@ async function finishRelease(tx: Prisma.TransactionClient, releaseId: string, re
     action,
     data: {
       finishedAt: at,
-      error: result.error ? describeFailure(result.error).slice(0, 4000) : null,
+      error: result.error ? mask(describeFailure(result.error)).slice(0, 4000) : null,
       ...(result.artifact ? { artifact: result.artifact as unknown as Prisma.InputJsonValue } : {}),
     },
   });

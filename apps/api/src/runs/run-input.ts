@@ -1,19 +1,22 @@
 import { ACTIVE_STATES } from '@rp/contract/release-states';
 import type { Artifact, ReleasePlan, RollbackPlan, Target } from '@rp/deploy-engine';
-import { revealSecret } from '../credentials/service.js';
 import { environmentVariables } from '../environments/service.js';
-import { authenticatedUrl } from '../projects/refs.js';
+import type { PrivateHosts } from '../projects/git-policy.js';
+import { buildAgentSpec } from '../projects/build-agent.js';
+import { gitCredentialOf } from '../projects/refs.js';
 import { projectGitAccess } from '../projects/service.js';
 import type { Db } from '../shared/db.js';
 import type { SecretBox } from '../shared/secret-box.js';
+import { MIN_SECRET_LENGTH } from '../shared/secret-masker.js';
 import type { RolloutSpec } from '@rp/contract/rollout';
 import { commonPlanOf, releasePlanOf } from '../releases/plan.js';
+import { serverSpec } from '../servers/spec.js';
 
 export type RunInput = (
   | { kind: 'release'; plan: ReleasePlan; artifact?: Artifact }
   | { kind: 'rollback'; plan: RollbackPlan }
 ) & {
-  /** Plaintext secrets in the plan (Git token, secret variables), to be masked in every stored log line. */
+  /** Plaintext secrets in the plan (Git token, secret variables), to be masked in every text the run produces. */
   redact: string[];
 };
 
@@ -23,6 +26,8 @@ export interface RunInputDeps {
   workDir: string;
   /** The worker's id, recorded in the host locks this run takes. */
   instance: string;
+  /** GIT_ALLOW_PRIVATE_HOSTS, checked again before the checkout: DNS may have changed since the project was saved. */
+  privateHosts: PrivateHosts;
 }
 
 /**
@@ -44,26 +49,13 @@ export async function buildRunInput(ctx: RunInputDeps, { releaseId }: { releaseI
   const { project, environment } = release;
   const env = environmentVariables(ctx.secrets, environment.variables);
   const secretValues = (environment.variables as { value: string; secret?: boolean }[]).filter((v) => v.secret).map((v) => ctx.secrets.decrypt(v.value));
-  const { access } = await projectGitAccess(ctx.db, ctx.secrets, project);
-  const redact = [...secretValues, ...(access.token ? [access.token.secret] : [])].filter((v) => v.length >= 4);
+  // A rollback never talks to the repository, so neither its URL nor its token is checked or decrypted for it.
+  const access = release.kind === 'rollback' ? null : (await projectGitAccess(ctx.db, ctx.secrets, project, ctx.privateHosts)).access;
+  const redact = [...secretValues, ...(access?.token ? [access.token.secret] : [])].filter((v) => v.length >= MIN_SECRET_LENGTH);
 
   const pending = release.targets.filter((t) => t.state !== 'succeeded');
   const targets: Target[] = [];
-  for (const t of pending) {
-    const { secret } = await revealSecret(ctx.db, ctx.secrets, t.server.credentialId);
-    targets.push({
-      id: t.serverId,
-      deployPath: environment.deployPath,
-      env,
-      server: {
-        host: t.server.host,
-        port: t.server.port,
-        username: t.server.username,
-        privateKey: secret,
-        ...(t.server.hostKeyFingerprint ? { hostKeyFingerprint: t.server.hostKeyFingerprint } : {}),
-      },
-    });
-  }
+  for (const t of pending) targets.push({ id: t.serverId, deployPath: environment.deployPath, env, server: await serverSpec(ctx.db, ctx.secrets, t.server) });
 
   // Locks left on these hosts by runs that are over (a killed worker's release that nobody retried) must not block
   // this one until they expire. Locks live an hour, so two hours of history covers every one that could remain.
@@ -86,13 +78,18 @@ export async function buildRunInput(ctx: RunInputDeps, { releaseId }: { releaseI
     instance: ctx.instance,
     staleLockOwners: ended.map((r) => r.id),
   };
-  if (release.kind === 'rollback') {
+  if (!access) {
     if (!release.rollbackToId) throw new Error(`rollback release ${release.id} names no release to return to`);
     const plan: RollbackPlan = { ...commonPlanOf(common), toReleaseId: release.rollbackToId };
     return { kind: 'rollback', plan, redact };
   }
 
-  const plan = releasePlanOf({ ...common, commit: release.commit, gitUrl: authenticatedUrl(access), workDir: ctx.workDir, env });
+  const plan = releasePlanOf({ ...common, commit: release.commit, gitUrl: access.gitUrl, workDir: ctx.workDir, env });
+  // The dry run shares releasePlanOf and must never hold the token, so it joins the plan only here.
+  const credential = gitCredentialOf(access);
+  if (credential) plan.source.gitCredential = credential;
+  const agent = await buildAgentSpec(ctx.db, ctx.secrets, project.buildAgentId);
+  if (agent && plan.build) plan.build.agent = agent;
   const artifact = release.artifact as unknown as Artifact | null;
   return artifact ? { kind: 'release', plan, artifact, redact } : { kind: 'release', plan, redact };
 }

@@ -1,16 +1,20 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { startRelease, startRollback, type RunHandle, type Transport } from '@rp/deploy-engine';
+import { startRelease, startRollback, type RunHandle, type SandboxSettings, type Transport } from '@rp/deploy-engine';
 import { onControl, onQueued } from '../channels.js';
 import type { Config } from '../config.js';
+import type { PrivateHosts } from '../projects/git-policy.js';
 import { transition } from '../releases/state-machine.js';
 import type { Db } from '../shared/db.js';
 import type { Subscriber } from '../shared/pubsub.js';
+import { DomainError } from '../shared/errors.js';
 import type { SecretBox } from '../shared/secret-box.js';
+import { createSecretMasker, type SecretMasker } from '../shared/secret-masker.js';
 import { claimNext } from './claim.js';
 import { EventRecorder } from './event-recorder.js';
 import { scheduleRetention } from './retention.js';
 import { buildRunInput } from './run-input.js';
+import { ensureBuildSandbox } from './sandbox-check.js';
 import { reapStaleRuns } from './stale.js';
 
 export interface WorkerOptions {
@@ -24,6 +28,10 @@ export interface WorkerOptions {
   /** A running release whose heartbeat is older than this is declared interrupted. */
   staleAfterMs: number;
   logRetentionDays: number;
+  /** GIT_ALLOW_PRIVATE_HOSTS: where a checkout may connect, checked again before every run. */
+  gitPrivateHosts: PrivateHosts;
+  /** Isolation of builds and checkout hooks, checked by start() and given to every release plan. */
+  sandbox: SandboxSettings;
   log: { info(msg: string): void; warn(msg: string): void; error(obj: object, msg: string): void };
 }
 
@@ -50,6 +58,7 @@ export class ReleaseWorker {
   constructor(private readonly o: WorkerOptions) {}
 
   async start(): Promise<void> {
+    await ensureBuildSandbox(this.o.sandbox, this.o.log);
     await this.#reapStale();
     this.#unsubscribe.push(onQueued(this.o.subscriber, () => this.poke()));
     this.#unsubscribe.push(
@@ -109,9 +118,14 @@ export class ReleaseWorker {
 
   async #run(id: string, entry: Running): Promise<void> {
     const { db } = this.o;
+    let mask: SecretMasker = (text) => text;
     try {
       const release = await db.release.findUniqueOrThrow({ where: { id }, select: { lastSeq: true } });
-      const input = await buildRunInput({ db, secrets: this.o.secrets, workDir: this.o.workDir, instance: this.id }, { releaseId: id });
+      const input = await buildRunInput(
+        { db, secrets: this.o.secrets, workDir: this.o.workDir, instance: this.id, privateHosts: this.o.gitPrivateHosts },
+        { releaseId: id },
+      );
+      mask = createSecretMasker(input.redact);
       const recorder = new EventRecorder(
         { db },
         {
@@ -120,21 +134,25 @@ export class ReleaseWorker {
           onStored: (event) => {
             if (event.type === 'batch.paused') entry.paused = true;
           },
-          redact: input.redact,
+          mask,
         },
       );
       const options = { transport: this.o.transport, signal: entry.abort.signal, onEvent: recorder.push };
       entry.handle =
         input.kind === 'rollback'
           ? startRollback(input.plan, options)
-          : startRelease(input.plan, input.artifact ? { ...options, artifact: input.artifact } : options);
+          : startRelease({ ...input.plan, sandbox: this.o.sandbox }, input.artifact ? { ...options, artifact: input.artifact } : options);
       await this.checkControls();
       await entry.handle.done;
       await recorder.drain();
     } catch (error) {
-      // A bug or a storage failure, not a deployment failure: the hosts are whatever the engine left, so say so.
-      this.o.log.error({ err: error, releaseId: id }, 'release run crashed');
-      await transition(db, { id, action: 'fail', data: { finishedAt: new Date(), error: `internal error: ${(error as Error).message}`.slice(0, 4000) } }).catch(() => undefined);
+      const err = error as Error;
+      const message = mask(err.message);
+      // A refusal (the Git URL or token may not be used) is the release's failure; anything else is a bug or a
+      // storage failure, not a deployment failure: the hosts are whatever the engine left, so say so.
+      const refused = error instanceof DomainError;
+      if (!refused) this.o.log.error({ err: { type: err.name, message, stack: mask(err.stack ?? '') }, releaseId: id }, 'release run crashed');
+      await transition(db, { id, action: 'fail', data: { finishedAt: new Date(), error: (refused ? message : `internal error: ${message}`).slice(0, 4000) } }).catch(() => undefined);
     }
   }
 
@@ -181,5 +199,7 @@ export function createReleaseWorker({ config, ...deps }: { config: Config } & Pi
     heartbeatMs: config.workerHeartbeatSeconds * 1000,
     staleAfterMs: config.workerStaleSeconds * 1000,
     logRetentionDays: config.logRetentionDays,
+    gitPrivateHosts: config.gitPrivateHosts,
+    sandbox: config.buildSandbox,
   });
 }

@@ -86,6 +86,7 @@ export const releaseRows = (gitUrl: () => string): Record<string, Case> => ({
   'GET /api/releases/:id/logs': { allowed: readers, request: on('running', '/logs') },
   'GET /api/releases/:id/logs.txt': { allowed: readers, request: on('running', '/logs.txt') },
   'GET /ws/releases/:id': { allowed: readers, request: on('running'), send: handshake },
+  'POST /api/ws-ticket': { allowed: everyone, request: async () => ({ url: '/api/ws-ticket' }) },
   'GET /api/stats/releases': { allowed: everyone, request: async () => ({ url: '/api/stats/releases' }) },
   'GET /api/environments/:id/versions': { allowed: readers, request: async ({ t, groupId }) => ({ url: `/api/environments/${(await environment(t, groupId, gitUrl())).env.id}/versions` }) },
   'GET /api/environments/:id/trigger-token': { allowed: managers, request: async ({ t, groupId }) => ({ url: `/api/environments/${(await withTrigger(t, groupId, gitUrl())).envId}/trigger-token` }) },

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { createPasswordHasher } from '../../src/shared/passwords.js';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -34,7 +34,7 @@ export interface TestUser {
 const hasher = createPasswordHasher(4);
 const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
 
-export async function buildTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function buildTestApp(env: Record<string, string> = {}, { logger }: { logger?: FastifyBaseLogger } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = loadConfig({
     DATA_DIR: mkdtempSync(path.join(tmpdir(), 'rp-api-test-')),
@@ -42,11 +42,14 @@ export async function buildTestApp(env: Record<string, string> = {}): Promise<Te
     LOGIN_RATE_LIMIT_PER_MINUTE: '10000',
     // Tests that need the worker turn it on; the others must not have one claiming their rows.
     WORKER_ENABLED: 'false',
+    // Tests keep their repositories on disk and their Git servers on loopback; the policy's own tests turn these off.
+    ALLOW_FILE_GIT_URLS: 'true',
+    GIT_ALLOW_PRIVATE_HOSTS: 'true',
     ...env,
   });
   const db = createDb(database.url);
   const masterKey = await loadMasterKey({ secretKey: config.secretKey, dataDir: config.dataDir });
-  const app = await buildApp({ config, db, databaseUrl: database.url, masterKey, hasher });
+  const app = await buildApp({ config, db, databaseUrl: database.url, masterKey, hasher, logger });
   await app.ready();
 
   const call: TestApp['call'] = (token, options) =>
