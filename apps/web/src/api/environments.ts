@@ -13,6 +13,7 @@ export type { CreateEnvironmentBody, VariableInput, WindowStatus } from '@rp/con
 export type { TriggerView, VersionMatrix } from '@rp/contract/releases';
 export type Environment = EnvironmentView;
 export type ReleaseWindow = EnvironmentView['releaseWindows'][number];
+export type ReleasePolicy = EnvironmentView['policy'];
 
 const one = (id: string) => `/environments/${encodeURIComponent(id)}`;
 

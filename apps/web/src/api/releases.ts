@@ -1,4 +1,5 @@
 import type { EncodedEvents, FeedMessage, LineGroup } from '@rp/contract/feed';
+import type { WsTicketView } from '@rp/contract/live';
 import type { CreateReleaseBody, DryRunBody, DryRunPlan, EventView, LogPage, ReleaseQuery, ReleaseView } from '@rp/contract/releases';
 import { http, query } from './http';
 import type { ListQuery, Page } from './types';
@@ -80,8 +81,16 @@ export function downloadReleaseLogs(id: string): Promise<Blob> {
   return http.blob(`${one(id)}/logs.txt`);
 }
 
-/** The live channel's URL; browsers cannot set headers on a WebSocket handshake, hence the token in the query. */
-export function releaseSocketUrl(id: string, since: number, token: string | null, origin: Location = location): string {
+/**
+ * A single-use ticket for opening the live channel once. Browsers cannot set headers on a WebSocket handshake, and
+ * the session token must not travel in a URL (URLs end up in access logs), so each (re)connect asks for one.
+ */
+export async function issueWsTicket(): Promise<string> {
+  return (await http.post<WsTicketView>('/ws-ticket')).ticket;
+}
+
+/** The live channel's URL, opened with a ticket from `issueWsTicket()`. */
+export function releaseSocketUrl(id: string, since: number, ticket: string, origin: Location = location): string {
   const scheme = origin.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${origin.host}/ws${one(id)}${query({ since, token })}`;
+  return `${scheme}//${origin.host}/ws${one(id)}${query({ since, ticket })}`;
 }

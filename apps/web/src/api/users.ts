@@ -5,7 +5,7 @@ import { http, query } from './http';
 import type { ListQuery, Page } from './types';
 
 export type { UpdateUserBody } from '@rp/contract/users';
-export { PASSWORD_MAX, PASSWORD_MIN } from '@rp/contract/rules';
+export { PASSWORD_MAX, PASSWORD_MIN, passwordRuleBroken } from '@rp/contract/rules';
 /** A user as the administrators' endpoints return it. */
 export type UserAccount = UserView;
 export const USERNAME_PATTERN = new RegExp(USERNAME_SOURCE);
@@ -26,6 +26,11 @@ export function getUser(id: string): Promise<UserAccount> {
 
 export function updateUser(id: string, body: UpdateUserBody): Promise<UserAccount> {
   return http.patch(one(id), body);
+}
+
+/** Ends a lockout after failed logins before its time. */
+export function unlockUser(id: string): Promise<UserAccount> {
+  return http.post(`${one(id)}/unlock`);
 }
 
 export function deleteUser(id: string): Promise<void> {

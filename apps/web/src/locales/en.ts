@@ -59,6 +59,22 @@ const en: typeof zhCN = {
     noData: 'No data',
     loading: 'Loading…',
   },
+  archive: {
+    tag: 'Archived',
+    showArchived: 'Show archived',
+    readOnly: 'Archived on {at}: read-only, its release history is kept. An administrator can unarchive it.',
+    archived: 'Archived (its release history is kept)',
+    unarchive: 'Unarchive',
+    unarchiveConfirm: 'Bring "{name}" back? It becomes editable and releasable again.',
+    unarchived: 'Unarchived',
+    purge: {
+      action: 'Delete permanently',
+      title: 'Delete permanently',
+      message: 'This deletes "{name}" with everything under it, its releases and logs included, and cannot be undone. The audit log keeps its entries. Type the name to confirm:',
+      ok: 'Delete permanently',
+      mismatch: 'The name does not match',
+    },
+  },
   header: {
     toggleSidebar: 'Collapse/expand sidebar',
     language: 'Language',

@@ -58,6 +58,22 @@ export default {
     noData: '暂无数据',
     loading: '加载中…',
   },
+  archive: {
+    tag: '已归档',
+    showArchived: '显示已归档',
+    readOnly: '已于 {at} 归档：只读，发布历史仍保留。管理员可以取消归档。',
+    archived: '已归档（发布历史已保留）',
+    unarchive: '取消归档',
+    unarchiveConfirm: '恢复“{name}”？恢复后可以再次编辑和发布。',
+    unarchived: '已取消归档',
+    purge: {
+      action: '永久删除',
+      title: '永久删除',
+      message: '将永久删除“{name}”及其下的全部内容（包括发布记录和日志），且无法恢复；审计日志会保留。请输入名称确认：',
+      ok: '永久删除',
+      mismatch: '输入的名称不一致',
+    },
+  },
   header: {
     toggleSidebar: '折叠/展开侧边栏',
     language: '语言',

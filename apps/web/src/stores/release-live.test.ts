@@ -3,7 +3,8 @@ import { createPinia, setActivePinia } from 'pinia';
 import type { ReleaseEvent } from '@/api/releases';
 import { encodeFeed } from '@/test/feed';
 import { release, RELEASE_ID, SERVER_A } from '@/test/releases';
-import { CLOSE_NOT_FOUND, CLOSE_TOO_SLOW } from '@rp/contract/feed';
+import { CLOSE_NOT_FOUND, CLOSE_TOO_SLOW, CLOSE_UNAUTHORIZED } from '@rp/contract/feed';
+import { ApiError } from '@/api/http';
 import { useReleaseLiveStore, type LiveSocket } from './release-live';
 
 /** Stands in for the browser WebSocket: records the URL it was opened with and lets the test play the server. */
@@ -40,7 +41,25 @@ const factory = (url: string) => {
 };
 const latest = () => sockets[sockets.length - 1] as FakeSocket;
 
+/** Stands in for `POST /api/ws-ticket`: a fresh ticket per handshake, or the failure the test asks for. */
+let ticketsIssued = 0;
+let ticketFailure: Error | null = null;
+const tickets = async () => {
+  if (ticketFailure) throw ticketFailure;
+  ticketsIssued += 1;
+  return `ticket-${ticketsIssued}`;
+};
 
+/** Lets the ticket request resolve and the socket open, as the browser's event loop would. */
+const settle = () => vi.advanceTimersByTimeAsync(0);
+
+/** Follows the release and waits for the first socket. */
+async function follow(id = RELEASE_ID) {
+  const live = useReleaseLiveStore();
+  live.connect(id, factory, tickets);
+  await settle();
+  return live;
+}
 
 const log = (seq: number, text: string, target: string | null = null): ReleaseEvent => ({
   seq,
@@ -66,6 +85,8 @@ const stage = (seq: number, type: 'stage.started' | 'stage.finished', name: stri
 
 beforeEach(() => {
   sockets.length = 0;
+  ticketsIssued = 0;
+  ticketFailure = null;
   localStorage.clear();
   localStorage.setItem('rp.token', 'tok-1');
   setActivePinia(createPinia());
@@ -75,12 +96,12 @@ beforeEach(() => {
 afterEach(() => {
   useReleaseLiveStore().disconnect();
   vi.useRealTimers();
+  vi.unstubAllGlobals();
 });
 
 describe('release live store', () => {
-  it('draws a rollback as the stages it runs: prepare, then switch, health check and cleanup per server', () => {
-    const live = useReleaseLiveStore();
-    live.connect(RELEASE_ID, factory);
+  it('draws a rollback as the stages it runs: prepare, then switch, health check and cleanup per server', async () => {
+    const live = await follow();
     latest().serverOpens();
     latest().serverSends({ type: 'snapshot', release: release({ kind: 'rollback' }), ...encodeFeed([stage(1, 'stage.started', 'rollback', SERVER_A)]), more: false });
 
@@ -89,15 +110,18 @@ describe('release live store', () => {
     expect(live.targetStages).toEqual(['switch', 'healthcheck', 'cleanup', 'rollback']);
   });
 
-  it('opens the feed with the token and applies the snapshot, then live events and release updates', () => {
+  it('opens the feed with a fresh ticket, never the session token, and applies the snapshot, then live events and release updates', async () => {
     const live = useReleaseLiveStore();
-    live.connect(RELEASE_ID, factory);
+    live.connect(RELEASE_ID, factory, tickets);
+    expect(live.connection).toBe('connecting');
+    await settle();
 
     const url = new URL(latest().url);
     expect(url.pathname).toBe(`/ws/releases/${RELEASE_ID}`);
     expect(url.searchParams.get('since')).toBe('0');
-    expect(url.searchParams.get('token')).toBe('tok-1');
-    expect(live.connection).toBe('connecting');
+    expect(url.searchParams.get('ticket')).toBe('ticket-1');
+    expect(url.searchParams.has('token')).toBe(false);
+    expect(latest().url).not.toContain('tok-1');
 
     latest().serverOpens();
     latest().serverSends({
@@ -129,9 +153,8 @@ describe('release live store', () => {
     expect(live.lastSeq).toBe(5);
   });
 
-  it('ignores duplicate and overlapping events and keeps the log ordered by seq', () => {
-    const live = useReleaseLiveStore();
-    live.connect(RELEASE_ID, factory);
+  it('ignores duplicate and overlapping events and keeps the log ordered by seq', async () => {
+    const live = await follow();
     latest().serverSends({ type: 'snapshot', release: release(), ...encodeFeed([log(1, 'a'), log(2, 'b')]), more: true });
 
     latest().serverSends({ type: 'events', ...encodeFeed([log(2, 'b'), log(4, 'd'), log(3, 'c')]) });
@@ -142,9 +165,8 @@ describe('release live store', () => {
     expect(live.lastSeq).toBe(5);
   });
 
-  it('derives skipped and failed stages with their durations', () => {
-    const live = useReleaseLiveStore();
-    live.connect(RELEASE_ID, factory);
+  it('derives skipped and failed stages with their durations', async () => {
+    const live = await follow();
     latest().serverSends({
       type: 'snapshot',
       release: release(),
@@ -160,9 +182,8 @@ describe('release live store', () => {
     expect(live.stageStatus('healthcheck', SERVER_A)).toMatchObject({ status: 'failed', durationMs: 5000, startedAt: '2026-11-23T10:00:00.000Z' });
   });
 
-  it('reconnects with back-off after a drop, resuming after the last seq it applied', () => {
-    const live = useReleaseLiveStore();
-    live.connect(RELEASE_ID, factory);
+  it('reconnects with back-off after a drop, resuming after the last seq it applied', async () => {
+    const live = await follow();
     latest().serverSends({ type: 'snapshot', release: release(), ...encodeFeed([log(1, 'a'), log(2, 'b')]), more: false });
     latest().serverSends({ type: 'events', ...encodeFeed([log(3, 'c')]) });
 
@@ -170,11 +191,13 @@ describe('release live store', () => {
     expect(live.connection).toBe('reconnecting');
     expect(sockets).toHaveLength(1);
 
-    vi.advanceTimersByTime(999);
+    await vi.advanceTimersByTimeAsync(999);
     expect(sockets).toHaveLength(1);
-    vi.advanceTimersByTime(1);
+    await vi.advanceTimersByTimeAsync(1);
     expect(sockets).toHaveLength(2);
     expect(new URL(latest().url).searchParams.get('since')).toBe('3');
+    // Each handshake spends its own ticket.
+    expect(new URL(latest().url).searchParams.get('ticket')).toBe('ticket-2');
 
     // The server replays from `since`; an overlap with what we already have must not show twice.
     latest().serverSends({ type: 'snapshot', release: release(), ...encodeFeed([log(3, 'c'), log(4, 'd')]), more: false });
@@ -183,56 +206,102 @@ describe('release live store', () => {
     // A second drop without any message in between waits longer.
     latest().serverCloses(1006);
     latest().serverCloses(1006);
-    vi.advanceTimersByTime(1_000);
+    await vi.advanceTimersByTimeAsync(1_000);
     expect(sockets).toHaveLength(3);
     latest().serverCloses(1006);
-    vi.advanceTimersByTime(1_999);
+    await vi.advanceTimersByTimeAsync(1_999);
     expect(sockets).toHaveLength(3);
-    vi.advanceTimersByTime(1);
+    await vi.advanceTimersByTimeAsync(1);
     expect(sockets).toHaveLength(4);
     expect(new URL(latest().url).searchParams.get('since')).toBe('4');
   });
 
-  it('comes straight back after a too-slow close', () => {
-    const live = useReleaseLiveStore();
-    live.connect(RELEASE_ID, factory);
+  it('comes straight back after a too-slow close', async () => {
+    await follow();
     latest().serverSends({ type: 'snapshot', release: release(), ...encodeFeed([log(7, 'x')]), more: false });
 
     latest().serverCloses(CLOSE_TOO_SLOW);
-    vi.advanceTimersByTime(0);
+    await settle();
 
     expect(sockets).toHaveLength(2);
     expect(new URL(latest().url).searchParams.get('since')).toBe('7');
   });
 
-  it('gives up on a release that does not exist', () => {
-    const live = useReleaseLiveStore();
-    live.connect(RELEASE_ID, factory);
+  it('gives up on a release that does not exist', async () => {
+    const live = await follow();
 
     latest().serverCloses(CLOSE_NOT_FOUND);
-    vi.advanceTimersByTime(60_000);
+    await vi.advanceTimersByTimeAsync(60_000);
 
     expect(sockets).toHaveLength(1);
     expect(live.missing).toBe(true);
     expect(live.connection).toBe('idle');
   });
 
-  it('does not reconnect after disconnect, and a new release starts from scratch', () => {
-    const live = useReleaseLiveStore();
-    live.connect(RELEASE_ID, factory);
+  it('does not reconnect after disconnect, and a new release starts from scratch', async () => {
+    const live = await follow();
     latest().serverSends({ type: 'snapshot', release: release(), ...encodeFeed([log(1, 'a')]), more: false });
     const first = latest();
 
     live.disconnect();
     expect(first.closedByClient).toBe(true);
     first.serverCloses(1000);
-    vi.advanceTimersByTime(60_000);
+    await vi.advanceTimersByTimeAsync(60_000);
     expect(sockets).toHaveLength(1);
     expect(live.connection).toBe('idle');
 
-    live.connect('00000000-0000-4000-8000-000000000002', factory);
+    live.connect('00000000-0000-4000-8000-000000000002', factory, tickets);
+    await settle();
     expect(live.logs).toEqual([]);
     expect(live.release).toBeNull();
     expect(new URL(latest().url).searchParams.get('since')).toBe('0');
+  });
+
+  it('stops for good when the server revokes access, and asks the API whether the session itself ended', async () => {
+    // The answer decides between "signed out" (a 401: the app's session handler sends the user to login) and
+    // "no longer in the group" (the store says access was revoked).
+    const fetchMe = vi.fn(async () => new Response(JSON.stringify({ error: { code: 'UNAUTHORIZED', message: 'ended' } }), { status: 401 }));
+    vi.stubGlobal('fetch', fetchMe);
+    const live = await follow();
+    latest().serverSends({ type: 'snapshot', release: release(), ...encodeFeed([log(1, 'a')]), more: false });
+
+    latest().serverCloses(CLOSE_UNAUTHORIZED);
+    await vi.advanceTimersByTimeAsync(60_000);
+
+    expect(sockets).toHaveLength(1);
+    expect(ticketsIssued).toBe(1);
+    expect(live.connection).toBe('revoked');
+    expect(live.logs.map((e) => e.text)).toEqual(['a']);
+    expect(fetchMe).toHaveBeenCalledWith('/api/auth/me', expect.anything());
+  });
+
+  it('stops when no ticket is granted, but retries a ticket request that did not reach the API', async () => {
+    ticketFailure = new ApiError(0, 'NETWORK', 'offline');
+    const live = useReleaseLiveStore();
+    live.connect(RELEASE_ID, factory, tickets);
+    await settle();
+    expect(sockets).toHaveLength(0);
+    expect(live.connection).toBe('reconnecting');
+
+    ticketFailure = null;
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(sockets).toHaveLength(1);
+
+    vi.stubGlobal('fetch', vi.fn(async () => new Response('{}', { status: 401 })));
+    ticketFailure = new ApiError(401, 'UNAUTHORIZED', 'session ended');
+    latest().serverCloses(1006);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(sockets).toHaveLength(1);
+    expect(live.connection).toBe('revoked');
+  });
+
+  it('opens nothing for a ticket that arrives after the viewer left', async () => {
+    const live = useReleaseLiveStore();
+    live.connect(RELEASE_ID, factory, tickets);
+    live.disconnect();
+    await settle();
+
+    expect(sockets).toHaveLength(0);
+    expect(live.connection).toBe('idle');
   });
 });

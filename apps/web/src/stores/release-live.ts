@@ -1,8 +1,9 @@
 import { computed, ref, shallowRef, triggerRef } from 'vue';
 import { defineStore } from 'pinia';
-import { CLOSE_NOT_FOUND, CLOSE_TOO_SLOW } from '@rp/contract/feed';
+import { CLOSE_NOT_FOUND, CLOSE_TOO_SLOW, CLOSE_UNAUTHORIZED } from '@rp/contract/feed';
 import { plannedStages } from '@rp/contract/stages';
-import { decodeFeedEvents, releaseSocketUrl, type FeedMessage, type Release, type ReleaseEvent } from '@/api/releases';
+import { ApiError } from '@/api/http';
+import { decodeFeedEvents, issueWsTicket, releaseSocketUrl, type FeedMessage, type Release, type ReleaseEvent } from '@/api/releases';
 import { useAuthStore } from './auth';
 
 /** The part of the browser WebSocket the store uses, so tests can hand in a fake. */
@@ -15,6 +16,9 @@ export interface LiveSocket {
 
 export type SocketFactory = (url: string) => LiveSocket;
 
+/** Hands out a single-use ticket for one handshake; tests hand in a fake. */
+export type TicketSource = () => Promise<string>;
+
 export type StageStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'aborted';
 
 export interface StageCell {
@@ -23,7 +27,8 @@ export interface StageCell {
   startedAt: string | null;
 }
 
-export type ConnectionState = 'idle' | 'connecting' | 'open' | 'reconnecting';
+/** `revoked`: the server ended the viewer's access (signed out, disabled, removed from the group); no retry helps. */
+export type ConnectionState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'revoked';
 
 const BACKOFF_MS = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
 
@@ -61,6 +66,9 @@ export const useReleaseLiveStore = defineStore('release-live', () => {
 
   let socket: LiveSocket | null = null;
   let createSocket: SocketFactory = defaultFactory;
+  let fetchTicket: TicketSource = issueWsTicket;
+  /** Bumped by every connect and disconnect: a ticket that arrives for an older one opens nothing. */
+  let generation = 0;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
   let attempt = 0;
 
@@ -137,11 +145,34 @@ export const useReleaseLiveStore = defineStore('release-live', () => {
     }
   }
 
-  function open(): void {
+  function backoff(): number {
+    return BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)] ?? 30_000;
+  }
+
+  /** Access is gone for good. If the session itself ended, asking who we are gets the 401 that sends us to login. */
+  function revoked(): void {
+    connection.value = 'revoked';
+    void useAuthStore()
+      .fetchMe()
+      .catch(() => undefined);
+  }
+
+  async function open(): Promise<void> {
     const id = releaseId.value;
     if (!id) return;
+    const current = generation;
     connection.value = attempt === 0 ? 'connecting' : 'reconnecting';
-    const ws = createSocket(releaseSocketUrl(id, lastSeq.value, useAuthStore().token));
+    let ticket: string;
+    try {
+      ticket = await fetchTicket();
+    } catch (error) {
+      if (current !== generation) return;
+      if (error instanceof ApiError && (error.status === 401 || error.status === 403)) revoked();
+      else scheduleReconnect(backoff());
+      return;
+    }
+    if (current !== generation) return;
+    const ws = createSocket(releaseSocketUrl(id, lastSeq.value, ticket));
     socket = ws;
     ws.onopen = () => {
       if (socket === ws) connection.value = 'open';
@@ -157,7 +188,11 @@ export const useReleaseLiveStore = defineStore('release-live', () => {
         connection.value = 'idle';
         return;
       }
-      scheduleReconnect(ev.code === CLOSE_TOO_SLOW ? 0 : (BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)] ?? 30_000));
+      if (ev.code === CLOSE_UNAUTHORIZED) {
+        revoked();
+        return;
+      }
+      scheduleReconnect(ev.code === CLOSE_TOO_SLOW ? 0 : backoff());
     };
   }
 
@@ -166,11 +201,12 @@ export const useReleaseLiveStore = defineStore('release-live', () => {
     connection.value = 'reconnecting';
     retryTimer = setTimeout(() => {
       retryTimer = null;
-      open();
+      void open();
     }, delay);
   }
 
   function disconnect(): void {
+    generation += 1;
     if (retryTimer) clearTimeout(retryTimer);
     retryTimer = null;
     const ws = socket;
@@ -180,9 +216,10 @@ export const useReleaseLiveStore = defineStore('release-live', () => {
   }
 
   /** Follows one release; calling it for another release drops everything of the previous one. */
-  function connect(id: string, factory: SocketFactory = defaultFactory): void {
+  function connect(id: string, factory: SocketFactory = defaultFactory, tickets: TicketSource = issueWsTicket): void {
     disconnect();
     createSocket = factory;
+    fetchTicket = tickets;
     releaseId.value = id;
     release.value = null;
     lastSeq.value = 0;
@@ -192,7 +229,7 @@ export const useReleaseLiveStore = defineStore('release-live', () => {
     seenGlobal.value = [];
     seenTarget.value = [];
     attempt = 0;
-    open();
+    void open();
   }
 
   return {

@@ -31,7 +31,7 @@ const zhCN = {
   },
   delete: {
     title: '删除分组',
-    warning: '删除分组“{name}”会同时删除其下所有项目、环境、服务器、凭据和发布记录，且无法撤销。',
+    warning: '分组“{name}”的项目若有发布记录，分组会被归档（隐藏且只读，发布记录和日志全部保留）；否则会同时删除其下所有项目、环境、服务器和凭据，且无法撤销。',
     typeName: '请输入分组名称“{name}”以确认删除',
     mismatch: '输入的名称与分组名称不一致',
     ok: '删除分组',
@@ -99,7 +99,7 @@ const en: typeof zhCN = {
   },
   delete: {
     title: 'Delete group',
-    warning: 'Deleting group "{name}" also deletes all its projects, environments, servers, credentials and release history. This cannot be undone.',
+    warning: 'If projects of group "{name}" have releases, the group is archived (hidden and read-only, every release and log kept); otherwise it is deleted with all its projects, environments, servers and credentials, which cannot be undone.',
     typeName: 'Type the group name "{name}" to confirm',
     mismatch: 'The name does not match the group name',
     ok: 'Delete group',

@@ -12,6 +12,7 @@ const zhCN = {
   fields: {
     gitUrl: 'Git 地址',
     gitCredential: 'Git 凭据',
+    buildAgent: '构建位置',
     preset: '项目类型',
     buildCommand: '构建命令',
     artifactPaths: '制品路径',
@@ -58,6 +59,8 @@ const zhCN = {
     gitUrlPlaceholder: "https://git.example.com/team/shop.git 或 git{'@'}git.example.com:team/shop.git",
     credentialPlaceholder: '公开仓库可不选',
     credentialHelp: '只能选择本组或全局的 Git 令牌凭据；使用令牌时 Git 地址必须是 https://。',
+    buildAgentPlaceholder: '平台主机（沙箱）',
+    buildAgentHelp: '留空则在平台主机的沙箱中构建；选择本组的构建机则通过 SSH 在其上构建，构建机只拿到本次检出的代码。',
     noCredentials: '该分组没有 Git 令牌凭据',
     groupCredentials: '本组凭据',
     globalCredentials: '全局凭据',
@@ -143,7 +146,9 @@ const zhCN = {
   },
   delete: {
     title: '删除项目',
-    message: '删除项目“{name}”会同时删除它的 {count} 个环境以及全部发布记录，且无法恢复。请输入项目名称确认：',
+    message: '项目“{name}”还没有发布记录，删除会同时删除它的 {count} 个环境，且无法恢复。请输入项目名称确认：',
+    archiveTitle: '归档项目（保留历史）',
+    archiveMessage: '项目“{name}”已有发布记录，因此会被归档而不是删除：它和它的 {count} 个环境将被隐藏且只读，发布记录和日志全部保留。请输入项目名称确认：',
     mismatch: '输入的名称与项目名称不一致',
   },
   detail: {
@@ -168,6 +173,7 @@ const en: typeof zhCN = {
   fields: {
     gitUrl: 'Git URL',
     gitCredential: 'Git credential',
+    buildAgent: 'Build on',
     preset: 'Type',
     buildCommand: 'Build command',
     artifactPaths: 'Artifact paths',
@@ -214,6 +220,8 @@ const en: typeof zhCN = {
     gitUrlPlaceholder: "https://git.example.com/team/shop.git or git{'@'}git.example.com:team/shop.git",
     credentialPlaceholder: 'Not needed for public repositories',
     credentialHelp: "Git token credentials of the group or global ones; a token needs an https:// Git URL.",
+    buildAgentPlaceholder: 'The platform host (sandboxed)',
+    buildAgentHelp: "Empty builds in the platform host's sandbox; a build agent of the group builds over SSH and sees only the checkout it is given.",
     noCredentials: 'This group has no Git token credentials',
     groupCredentials: 'Group credentials',
     globalCredentials: 'Global credentials',
@@ -299,7 +307,9 @@ const en: typeof zhCN = {
   },
   delete: {
     title: 'Delete project',
-    message: 'Deleting project "{name}" also deletes its {count} environment(s) and all release history, and cannot be undone. Type the project name to confirm:',
+    message: 'Project "{name}" has no releases yet: deleting it also deletes its {count} environment(s), and cannot be undone. Type the project name to confirm:',
+    archiveTitle: 'Archive project (history kept)',
+    archiveMessage: 'Project "{name}" has releases, so it is archived instead of deleted: it and its {count} environment(s) become hidden and read-only, and every release and log is kept. Type the project name to confirm:',
     mismatch: 'The name does not match the project name',
   },
   detail: {

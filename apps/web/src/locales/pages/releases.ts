@@ -107,6 +107,7 @@ const zhCN = {
     reconnecting: '实时连接已断开，正在重连…',
     open: '实时',
     idle: '未连接',
+    revoked: '访问权限已失效，实时连接已关闭',
   },
   logs: {
     title: '日志',
@@ -178,6 +179,16 @@ const zhCN = {
     preview: '预览执行计划',
     reviewAndSubmit: '预览计划并提交',
     noRight: '你在该项目所属的组中只有只读权限，不能创建发布单',
+  },
+  policy: {
+    tagsOnly: '该环境只接受标签。',
+    tagsMatching: '该环境只接受匹配 {pattern} 的标签。',
+    branchesOnly: '该环境只接受分支。',
+    branchesMatching: '该环境只接受匹配 {pattern} 的分支。',
+    refRefused: '当前选择不符合该规则，提交会被拒绝。',
+    ownersOnly: '该环境只允许分组负责人发布',
+    namedOnly: '该环境只允许分组负责人和指定人员发布',
+    rolloutOwnersOnly: '该环境只允许分组负责人自定义发布方式，将使用环境默认策略',
   },
   plan: {
     title: '执行计划预览',
@@ -298,6 +309,7 @@ const en: typeof zhCN = {
     reconnecting: 'Live connection lost, reconnecting…',
     open: 'Live',
     idle: 'Not connected',
+    revoked: 'Access revoked; live connection closed',
   },
   logs: {
     title: 'Logs',
@@ -369,6 +381,16 @@ const en: typeof zhCN = {
     preview: 'Preview plan',
     reviewAndSubmit: 'Review plan and create',
     noRight: 'You have read-only access to this project\'s group and cannot create releases',
+  },
+  policy: {
+    tagsOnly: 'This environment accepts tags only.',
+    tagsMatching: 'This environment accepts tags matching {pattern} only.',
+    branchesOnly: 'This environment accepts branches only.',
+    branchesMatching: 'This environment accepts branches matching {pattern} only.',
+    refRefused: 'The current choice does not fit this rule and would be refused.',
+    ownersOnly: 'Only group owners may release to this environment',
+    namedOnly: 'Only group owners and the named releasers may release to this environment',
+    rolloutOwnersOnly: 'Only group owners may choose a custom rollout here; the environment\'s default is used',
   },
   plan: {
     title: 'Plan preview',

@@ -24,6 +24,7 @@ const credential = (over: Partial<Credential> = {}): Credential => ({
   username: null,
   publicKey: PUBLIC_KEY,
   fingerprint: FINGERPRINT,
+  boundHost: null,
   createdAt: '2026-11-23T10:00:00.000Z',
   updatedAt: '2026-11-23T10:00:00.000Z',
   ...over,

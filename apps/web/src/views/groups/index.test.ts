@@ -17,6 +17,7 @@ const group = (over: Partial<Group> = {}): Group => ({
   description: '支付中心',
   memberCount: 2,
   myRole: null,
+  archivedAt: null,
   createdAt: '2026-11-20T08:00:00.000Z',
   updatedAt: '2026-11-20T08:00:00.000Z',
   ...over,

@@ -106,6 +106,21 @@ describe('login view', () => {
     expect(button.text()).toContain('30 秒后可重试');
   });
 
+  it('says until when a locked account is locked, and that the directory is down, in the page language', async () => {
+    const lockedUntil = '2026-12-02T03:15:00.000Z';
+    let answer = json(423, { error: { code: 'ACCOUNT_LOCKED', message: 'Account locked until …', details: { lockedUntil } } });
+    stubFetch({ 'POST /api/auth/login': () => answer });
+    const wrapper = await mountLogin();
+
+    await submitWith(wrapper, 'admin', 'wrong');
+    await eventually(() => expect(wrapper.get('[data-testid="login-error"]').text()).toContain('账号已锁定至'));
+    expect(wrapper.get('[data-testid="login-error"]').text()).toContain(new Date(lockedUntil).toLocaleString('zh-CN', { hour12: false }));
+
+    answer = json(503, { error: { code: 'DIRECTORY_UNAVAILABLE', message: 'The directory (LDAP) is unavailable' } });
+    await submitWith(wrapper, 'alice', 'whatever');
+    await eventually(() => expect(wrapper.get('[data-testid="login-error"]').text()).toContain('目录服务 (LDAP) 暂不可用'));
+  });
+
   it('logs in and returns to the redirect target', async () => {
     const calls = stubFetch({
       'POST /api/auth/login': () =>

@@ -18,6 +18,7 @@ const project = {
   description: '',
   gitUrl: 'https://git.example.com/shop/api.git',
   gitCredentialId: null,
+  buildAgentId: null,
   preset: 'java-jar',
   buildCommand: 'mvn package',
   artifactPaths: ['target/app.jar'],
@@ -28,6 +29,7 @@ const project = {
   healthCheck: null,
   hooks: {},
   environmentCount: 1,
+  archivedAt: null,
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-02T00:00:00.000Z',
 };
@@ -46,6 +48,7 @@ const environment = {
   requireApproval: true,
   releaseWindows: [{ days: [1, 2, 3, 4, 5], start: '22:00', end: '06:00' }],
   timezone: 'Asia/Shanghai',
+  policy: { releasers: 'owners', releaserIds: [], approvers: 'owners', approverIds: [], refPolicy: { kind: 'tags', pattern: 'v*' }, customRollout: 'everyone' },
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',
 };
@@ -57,7 +60,9 @@ function routes(extra: Record<string, (req: RecordedRequest) => Response> = {}) 
     'GET /api/groups': () => json(200, page([{ id: GROUP, name: '商城' }])),
     'GET /api/project-presets': () => json(200, { items: [] }),
     'GET /api/servers': () => json(200, page([{ id: SERVER, name: 'web-1', host: '10.0.0.1', port: 22, labels: [] }])),
+    [`GET /api/groups/${GROUP}/members`]: () => json(200, page([])),
     [`GET /api/environments/${ENV}/trigger-token`]: () => json(200, { trigger: null }),
+    'GET /api/releases': () => json(200, page([])),
     ...extra,
   };
 }
@@ -111,6 +116,7 @@ describe('project page', () => {
       ],
       rollout: { strategy: 'batches', batches: [1, '100%'], betweenBatches: { mode: 'manual' } },
       requireApproval: true,
+      policy: { releasers: 'owners', approvers: 'owners', refPolicy: { kind: 'tags', pattern: 'v*' }, customRollout: 'everyone' },
     });
   });
 
@@ -167,6 +173,32 @@ describe('project page', () => {
     await vi.waitFor(async () => {
       await flushPromises();
       expect(calls.some((c) => c.method === 'DELETE' && c.url === `/api/environments/${ENV}`)).toBe(true);
+    });
+  });
+
+  it('an archived project is read-only, says so, and offers an administrator unarchive and delete permanently', async () => {
+    const calls = stubFetch(
+      routes({
+        [`GET /api/projects/${PROJECT}`]: () => json(200, { ...project, archivedAt: '2026-11-30T10:00:00.000Z' }),
+        [`POST /api/projects/${PROJECT}/unarchive`]: () => new Response(null, { status: 204 }),
+      }),
+    );
+    const wrapper = await mountSignedIn(DetailView, `/projects/${PROJECT}`);
+    await settle();
+
+    expect(wrapper.find('[data-testid="project-archived"]').exists()).toBe(true);
+    expect(wrapper.find('[data-testid="project-archived-notice"]').exists()).toBe(true);
+    for (const id of ['project-edit', 'project-delete', 'env-create', 'env-more-prod', 'env-release-prod']) {
+      expect(wrapper.find(`[data-testid="${id}"]`).exists(), id).toBe(false);
+    }
+    expect(wrapper.find('[data-testid="project-purge"]').exists()).toBe(true);
+
+    await wrapper.get('[data-testid="project-unarchive"]').trigger('click');
+    await settle();
+    messageBoxButton('primary').click();
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(calls.some((c) => c.method === 'POST' && c.url === `/api/projects/${PROJECT}/unarchive`)).toBe(true);
     });
   });
 

@@ -8,11 +8,14 @@ import { confirmTypedName } from '@/utils/feedback';
  */
 const t = (key: string, values: Record<string, unknown> = {}) => i18n.global.t(key, values);
 
-/** Deleting a project takes its environments and release history with it, so the user types its name. */
-export function confirmProjectDelete(project: Pick<Project, 'name' | 'environmentCount'>): Promise<boolean> {
+/**
+ * Deleting a project without releases takes its environments with it; one with releases is archived instead (hidden
+ * and read-only, history kept). Either way the user types its name.
+ */
+export function confirmProjectDelete(project: Pick<Project, 'name' | 'environmentCount'>, archives: boolean): Promise<boolean> {
   return confirmTypedName(project.name, {
-    title: t('projects.delete.title'),
-    message: t('projects.delete.message', { name: project.name, count: project.environmentCount }),
+    title: t(archives ? 'projects.delete.archiveTitle' : 'projects.delete.title'),
+    message: t(archives ? 'projects.delete.archiveMessage' : 'projects.delete.message', { name: project.name, count: project.environmentCount }),
     confirm: t('common.delete'),
     mismatch: t('projects.delete.mismatch'),
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Environment } from '@/api/environments';
-import { daysText, deployPathOk, environmentBody, environmentFormOf } from './environment-form';
+import { daysText, deployPathOk, emptyEnvironmentForm, environmentBody, environmentFormOf } from './environment-form';
 
 const env: Environment = {
   id: 'e1',
@@ -16,6 +16,8 @@ const env: Environment = {
   requireApproval: true,
   releaseWindows: [{ days: [5, 1], start: '22:00', end: '06:00' }],
   timezone: 'Asia/Shanghai',
+  policy: { releasers: 'named', releaserIds: ['u1'], approvers: 'owners', approverIds: [], refPolicy: { kind: 'tags', pattern: 'v*' }, customRollout: 'owners' },
+  archivedAt: null,
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',
 };
@@ -36,7 +38,25 @@ describe('environment form', () => {
       requireApproval: true,
       releaseWindows: [{ days: [1, 5], start: '22:00', end: '06:00' }],
       timezone: 'Asia/Shanghai',
+      policy: { releasers: 'named', releaserIds: ['u1'], approvers: 'owners', refPolicy: { kind: 'tags', pattern: 'v*' }, customRollout: 'owners' },
     });
+  });
+
+  it('a new environment starts with the policy that changes nothing', () => {
+    expect(environmentBody(emptyEnvironmentForm()).policy).toEqual({ releasers: 'developers', approvers: 'owners', refPolicy: { kind: 'any' }, customRollout: 'everyone' });
+  });
+
+  it('sends named lists only under "named", and a pattern only for a ref rule that has one', () => {
+    const form = environmentFormOf(env);
+    form.releasers = 'owners';
+    form.approvers = 'named';
+    form.approverIds = ['u2'];
+    form.refKind = 'branches';
+    form.refPattern = '  ';
+    expect(environmentBody(form).policy).toEqual({ releasers: 'owners', approvers: 'named', approverIds: ['u2'], refPolicy: { kind: 'branches' }, customRollout: 'owners' });
+    form.refKind = 'any';
+    form.refPattern = 'v*';
+    expect(environmentBody(form).policy?.refPolicy).toEqual({ kind: 'any' });
   });
 
   it('a typed secret replaces the stored one; a renamed secret must be typed again', () => {

@@ -1,4 +1,5 @@
-import type { CreateEnvironmentBody, Environment, ReleaseWindow, VariableInput } from '@/api/environments';
+import { REF_PATTERN_CHARS } from '@rp/contract/rules';
+import type { CreateEnvironmentBody, Environment, ReleasePolicy, ReleaseWindow, VariableInput } from '@/api/environments';
 import type { RolloutSpec } from '@/api/types';
 import { parseBatches } from '@/utils/rollout';
 
@@ -14,11 +15,15 @@ export const ENV_LIMITS = {
   seconds: { min: 0, max: 86_400 },
   tolerate: { min: 0, max: 10_000 },
   windows: 50,
+  named: 100,
+  refPattern: 100,
 } as const;
 
 export const DEPLOY_PATH = /^\/[A-Za-z0-9._@+=:,/-]+$/;
 export const VARIABLE_KEY = /^[A-Z_][A-Z0-9_]*$/;
 export const TIME = /^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$/;
+/** A ref rule's glob: what the API's schema accepts. */
+export const REF_PATTERN = new RegExp(REF_PATTERN_CHARS);
 
 export type Strategy = RolloutSpec['strategy'];
 
@@ -52,6 +57,14 @@ export interface EnvironmentForm {
   requireApproval: boolean;
   releaseWindows: WindowRow[];
   timezone: string;
+  releasers: ReleasePolicy['releasers'];
+  releaserIds: string[];
+  approvers: ReleasePolicy['approvers'];
+  approverIds: string[];
+  refKind: ReleasePolicy['refPolicy']['kind'];
+  /** The ref rule's glob; '' for none. */
+  refPattern: string;
+  customRollout: ReleasePolicy['customRollout'];
 }
 
 export function emptyEnvironmentForm(timezone = 'Asia/Shanghai'): EnvironmentForm {
@@ -70,6 +83,13 @@ export function emptyEnvironmentForm(timezone = 'Asia/Shanghai'): EnvironmentFor
     requireApproval: false,
     releaseWindows: [],
     timezone,
+    releasers: 'developers',
+    releaserIds: [],
+    approvers: 'owners',
+    approverIds: [],
+    refKind: 'any',
+    refPattern: '',
+    customRollout: 'everyone',
   };
 }
 
@@ -92,6 +112,13 @@ export function environmentFormOf(env: Environment): EnvironmentForm {
     requireApproval: env.requireApproval,
     releaseWindows: env.releaseWindows.map((w) => ({ days: [...w.days], start: w.start, end: w.end })),
     timezone: env.timezone,
+    releasers: env.policy.releasers,
+    releaserIds: [...env.policy.releaserIds],
+    approvers: env.policy.approvers,
+    approverIds: [...env.policy.approverIds],
+    refKind: env.policy.refPolicy.kind,
+    refPattern: env.policy.refPolicy.pattern ?? '',
+    customRollout: env.policy.customRollout,
   };
 }
 
@@ -119,6 +146,19 @@ export function rolloutSpec(form: EnvironmentForm): RolloutSpec {
 
 const sortedDays = (days: number[]) => [...days].sort((a, b) => a - b);
 
+/** The policy as the API takes it: named lists only where "named" is chosen, a pattern only where refs are restricted. */
+export function policyInput(form: EnvironmentForm): NonNullable<CreateEnvironmentBody['policy']> {
+  const pattern = form.refPattern.trim();
+  return {
+    releasers: form.releasers,
+    ...(form.releasers === 'named' ? { releaserIds: form.releaserIds } : {}),
+    approvers: form.approvers,
+    ...(form.approvers === 'named' ? { approverIds: form.approverIds } : {}),
+    refPolicy: form.refKind === 'any' ? { kind: 'any' } : { kind: form.refKind, ...(pattern ? { pattern } : {}) },
+    customRollout: form.customRollout,
+  };
+}
+
 /** Create and update send the same whole body: lists are replaced as a whole by the API anyway. */
 export function environmentBody(form: EnvironmentForm): CreateEnvironmentBody {
   return {
@@ -130,6 +170,7 @@ export function environmentBody(form: EnvironmentForm): CreateEnvironmentBody {
     requireApproval: form.requireApproval,
     releaseWindows: form.releaseWindows.map((w): ReleaseWindow => ({ days: sortedDays(w.days), start: w.start.trim(), end: w.end.trim() })),
     timezone: form.timezone,
+    policy: policyInput(form),
   };
 }
 

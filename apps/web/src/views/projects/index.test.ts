@@ -4,7 +4,7 @@ import { useAuthStore } from '@/stores/auth';
 import { json, stubFetch, type RecordedRequest } from '@/test/fetch-stub';
 import { isolateViewTests, mountSignedIn } from '@/test/mount-view';
 import ProjectsView from './index.vue';
-import { byTestId, messageBoxButton, page, settle, typeInto } from '@/test/ui';
+import { answerMessageBox, byTestId, lastQuery, messageBoxButton, page, settle, typeInto } from '@/test/ui';
 
 const GROUP = '00000000-0000-4000-8000-0000000000a1';
 const OTHER = '00000000-0000-4000-8000-0000000000b2';
@@ -17,6 +17,7 @@ const project = {
   description: '商城接口',
   gitUrl: 'https://git.example.com/shop/api.git',
   gitCredentialId: null,
+  buildAgentId: null,
   preset: 'java-jar',
   buildCommand: 'mvn package',
   artifactPaths: ['target/app.jar'],
@@ -27,6 +28,7 @@ const project = {
   healthCheck: null,
   hooks: {},
   environmentCount: 2,
+  archivedAt: null,
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-02T00:00:00.000Z',
 };
@@ -43,6 +45,7 @@ function routes(extra: Record<string, (req: RecordedRequest) => Response> = {}) 
     'GET /api/project-presets': () => json(200, { items: presets }),
     'GET /api/credentials': () => json(200, page([])),
     'GET /api/hook-templates': () => json(200, page([])),
+    'GET /api/releases': () => json(200, page([])),
     ...extra,
   };
 }
@@ -136,6 +139,50 @@ describe('projects list', () => {
       expect(calls.some((c) => c.method === 'DELETE' && c.url === `/api/projects/${PROJECT}`)).toBe(true);
       expect(document.body.textContent).toContain('A release of this project is running');
     });
+  });
+
+  it('says the project will be archived, history kept, when releases point at it', async () => {
+    const calls = stubFetch(routes({ 'GET /api/releases': () => json(200, page([{}], 3)), [`DELETE /api/projects/${PROJECT}`]: () => new Response(null, { status: 204 }) }));
+    const wrapper = await mountSignedIn(ProjectsView, '/projects');
+    await settle();
+
+    await wrapper.get('[data-testid="project-delete-shop-api"]').trigger('click');
+    await vi.waitFor(() => expect(document.querySelector('.el-message-box')?.textContent).toContain('归档'));
+    expect(lastQuery(calls, '/api/releases')).toMatchObject({ projectId: PROJECT, pageSize: '1' });
+    await answerMessageBox('ok', 'shop-api');
+    await vi.waitFor(() => expect(calls.some((c) => c.method === 'DELETE' && c.url === `/api/projects/${PROJECT}`)).toBe(true));
+  });
+
+  it('the switch asks for archived projects too; an archived one is tagged and offers administrators unarchive and delete permanently', async () => {
+    const archived = { ...project, archivedAt: '2026-11-30T10:00:00.000Z' };
+    const calls = stubFetch(
+      routes({
+        'GET /api/projects': (req) => json(200, page(new URL(req.url, 'http://x').searchParams.get('archived') === 'true' ? [archived] : [])),
+        [`POST /api/projects/${PROJECT}/unarchive`]: () => new Response(null, { status: 204 }),
+        [`POST /api/projects/${PROJECT}/purge`]: () => new Response(null, { status: 204 }),
+      }),
+    );
+    const wrapper = await mountSignedIn(ProjectsView, '/projects');
+    await settle();
+    expect(wrapper.find('[data-testid="project-archived-shop-api"]').exists()).toBe(false);
+
+    await wrapper.get('[data-testid="project-show-archived"]').trigger('click');
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(wrapper.find('[data-testid="project-archived-shop-api"]').exists()).toBe(true);
+    });
+    expect(lastQuery(calls, '/api/projects').archived).toBe('true');
+    expect(wrapper.find('[data-testid="project-edit-shop-api"]').exists()).toBe(false);
+    expect(wrapper.find('[data-testid="project-delete-shop-api"]').exists()).toBe(false);
+
+    await wrapper.get('[data-testid="project-purge-shop-api"]').trigger('click');
+    await answerMessageBox('ok', 'shop');
+    expect(calls.some((c) => c.url.endsWith('/purge'))).toBe(false);
+    await answerMessageBox('cancel');
+
+    await wrapper.get('[data-testid="project-unarchive-shop-api"]').trigger('click');
+    await answerMessageBox('ok');
+    await vi.waitFor(() => expect(calls.some((c) => c.method === 'POST' && c.url === `/api/projects/${PROJECT}/unarchive`)).toBe(true));
   });
 
   it('a viewer of the group sees no create, edit or delete', async () => {

@@ -27,6 +27,7 @@ const project: Project = {
   description: '',
   gitUrl: 'https://git.example.com/shop.git',
   gitCredentialId: null,
+  buildAgentId: null,
   preset: 'java-jar',
   buildCommand: 'mvn package',
   artifactPaths: ['target/app.jar'],
@@ -37,6 +38,7 @@ const project: Project = {
   healthCheck: http('http://127.0.0.1:8080/health'),
   hooks: { 'before-release': 'echo migrate', 'after-release': 'echo done' },
   environmentCount: 1,
+  archivedAt: null,
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',
 };
@@ -78,7 +80,7 @@ describe('request bodies', () => {
     form.hooks['after-release'] = 'echo hi';
     form.hooks['before-release'] = '   ';
     const body = createBody(form);
-    expect(body).toMatchObject({ groupId: 'g1', name: 'shop', preset: 'static', gitCredentialId: null, healthCheck: null, hooks: { 'after-release': 'echo hi' } });
+    expect(body).toMatchObject({ groupId: 'g1', name: 'shop', preset: 'static', gitCredentialId: null, buildAgentId: null, healthCheck: null, hooks: { 'after-release': 'echo hi' } });
   });
 
   it('update removes emptied hooks with null, sends changed ones and leaves the rest out', () => {

@@ -59,6 +59,8 @@ export interface ProjectForm extends PresetFields {
   gitUrl: string;
   /** '' for none. */
   gitCredentialId: string;
+  /** '' builds on the platform host. */
+  buildAgentId: string;
   preset: string;
   keepReleases: number;
   hooks: Record<HookStage, string>;
@@ -98,7 +100,7 @@ export function presetFields(preset: Preset | undefined): PresetFields {
 }
 
 export function emptyForm(groupId = ''): ProjectForm {
-  return { groupId, name: '', description: '', gitUrl: '', gitCredentialId: '', preset: '', keepReleases: 5, hooks: emptyHooks(), ...presetFields(undefined) };
+  return { groupId, name: '', description: '', gitUrl: '', gitCredentialId: '', buildAgentId: '', preset: '', keepReleases: 5, hooks: emptyHooks(), ...presetFields(undefined) };
 }
 
 export function formOf(project: Project): ProjectForm {
@@ -108,6 +110,7 @@ export function formOf(project: Project): ProjectForm {
     description: project.description,
     gitUrl: project.gitUrl,
     gitCredentialId: project.gitCredentialId ?? '',
+    buildAgentId: project.buildAgentId ?? '',
     preset: project.preset,
     keepReleases: project.keepReleases,
     buildCommand: project.buildCommand,
@@ -156,6 +159,7 @@ function commonFields(form: ProjectForm) {
     description: form.description.trim(),
     gitUrl: form.gitUrl.trim(),
     gitCredentialId: form.gitCredentialId || null,
+    buildAgentId: form.buildAgentId || null,
     buildCommand: form.buildCommand,
     artifactPaths: form.artifactPaths,
     sharedDirs: form.sharedDirs,

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises } from '@vue/test-utils';
 import type { Release, ReleaseEvent } from '@/api/releases';
 import { encodeFeed } from '@/test/feed';
-import { json, stubFetch } from '@/test/fetch-stub';
+import { json, stubFetch as stubRoutes } from '@/test/fetch-stub';
 import { isolateViewTests, mountSignedIn } from '@/test/mount-view';
 import { release as releaseFixture, RELEASE_ID, SERVER_A } from '@/test/releases';
 import DetailView from './detail.vue';
@@ -46,7 +46,15 @@ const logLines = (count: number): ReleaseEvent[] =>
     data: null,
   }));
 
-const mountDetail = () => mountSignedIn(DetailView, `/releases/${RELEASE_ID}`);
+/** Every (re)connect asks for a single-use ticket first; the socket opens once it arrives. */
+const stubFetch = (routes: Parameters<typeof stubRoutes>[0]) =>
+  stubRoutes({ 'POST /api/ws-ticket': () => json(201, { ticket: 'ticket-1', expiresAt: '2026-11-23T10:00:30.000Z' }), ...routes });
+
+const mountDetail = async () => {
+  const wrapper = await mountSignedIn(DetailView, `/releases/${RELEASE_ID}`);
+  await flushPromises();
+  return wrapper;
+};
 
 const socket = () => FakeWebSocket.opened[FakeWebSocket.opened.length - 1] as FakeWebSocket;
 
@@ -103,8 +111,9 @@ describe('release detail view', () => {
       await flushPromises();
       expect(wrapper.text()).toContain('排队中');
     });
-    expect(calls[0]).toMatchObject({ method: 'POST', url: `/api/releases/${RELEASE_ID}/retry` });
-    expect(calls[0]?.headers.get('Authorization')).toBe('Bearer tok-1');
+    const retry = calls.find((c) => c.url === `/api/releases/${RELEASE_ID}/retry`);
+    expect(retry).toMatchObject({ method: 'POST' });
+    expect(retry?.headers.get('Authorization')).toBe('Bearer tok-1');
   });
 
   it('renders only a window of a 10,000-line log and filters by server and text', async () => {

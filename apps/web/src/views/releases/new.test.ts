@@ -30,11 +30,13 @@ const environment = {
   requireApproval: true,
   releaseWindows: [],
   timezone: 'Asia/Shanghai',
+  policy: { releasers: 'developers', releaserIds: [], approvers: 'owners', approverIds: [], refPolicy: { kind: 'any' }, customRollout: 'everyone' },
+  archivedAt: null,
   createdAt: '2026-11-23T10:00:00.000Z',
   updatedAt: '2026-11-23T10:00:00.000Z',
 };
 
-function routes() {
+function routes(env: typeof environment = environment) {
   return {
     'GET /api/projects': () => json(200, page([{ id: PROJECT, groupId: GROUP, name: 'shop' }])),
     [`GET /api/projects/${PROJECT}/commits`]: (req: RecordedRequest) =>
@@ -43,7 +45,7 @@ function routes() {
         commits: [{ sha: SHA, message: 'fix: 订单金额取整', author: 'alice', date: new Date(Date.now() - 3 * 3600_000).toISOString() }],
         fetchedAt: '2026-11-23T10:00:00.000Z',
       }),
-    [`GET /api/projects/${PROJECT}/environments`]: () => json(200, page([environment])),
+    [`GET /api/projects/${PROJECT}/environments`]: () => json(200, page([env])),
     [`GET /api/projects/${PROJECT}/refs`]: () =>
       json(200, { branches: [{ name: 'main', sha: 'a'.repeat(40) }], tags: [{ name: 'v1.0.0', sha: 'b'.repeat(40) }], fetchedAt: '2026-11-23T10:00:00.000Z' }),
     [`GET /api/environments/${ENV}/window-status`]: () =>
@@ -235,5 +237,44 @@ describe('new release view', () => {
     expect(wrapper.find('[data-testid="form-no-right"]').exists()).toBe(true);
     expect(wrapper.get('[data-testid="form-submit"]').attributes('disabled')).toBeDefined();
     expect(wrapper.get('[data-testid="form-preview"]').attributes('disabled')).toBeDefined();
+  });
+
+  it('shows the environment\'s ref rule, offers only the refs it accepts, and warns about one it refuses', async () => {
+    const tagsOnly = { ...environment, policy: { ...environment.policy, refPolicy: { kind: 'tags', pattern: 'v*' } } };
+    stubFetch(routes(tagsOnly as typeof environment));
+    const wrapper = await mountNew(`/release/new?project=${PROJECT}&env=${ENV}&ref=main`);
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(wrapper.get('[data-testid="form-ref-rule"]').text()).toContain('该环境只接受匹配 v* 的标签。');
+    });
+    expect(wrapper.get('[data-testid="form-ref-rule"]').text()).toContain('提交会被拒绝');
+    const offered = [...document.body.querySelectorAll('.el-select-dropdown__item')].map((o) => o.textContent ?? '');
+    expect(offered.some((text) => text.includes('v1.0.0'))).toBe(true);
+    expect(offered.some((text) => text.startsWith('main'))).toBe(false);
+
+    const tag = [...document.body.querySelectorAll('.el-select-dropdown__item')].find((o) => o.textContent?.includes('v1.0.0')) as HTMLElement;
+    tag.click();
+    await flushPromises();
+    expect(router.currentRoute.value.query.ref).toBe('v1.0.0');
+    expect(wrapper.get('[data-testid="form-ref-rule"]').text()).not.toContain('提交会被拒绝');
+  });
+
+  it('follows the environment\'s policy for developers: owners only, and no custom rollout', async () => {
+    const strict = { ...environment, policy: { ...environment.policy, releasers: 'owners', customRollout: 'owners' } };
+    stubFetch(routes(strict as typeof environment));
+    const wrapper = await mountNew(`/release/new?project=${PROJECT}&env=${ENV}&ref=main`);
+    const auth = useAuthStore();
+    auth.user = { ...auth.user!, isAdmin: false, memberships: [{ groupId: GROUP, groupName: 'shop', role: 'developer' }] };
+    await flushPromises();
+
+    expect(wrapper.get('[data-testid="form-no-right"]').text()).toContain('该环境只允许分组负责人发布');
+    expect(wrapper.get('[data-testid="form-submit"]').attributes('disabled')).toBeDefined();
+    expect(wrapper.get('[data-testid="form-rollout"] input[value="batches"]').attributes('disabled')).toBeDefined();
+    expect(wrapper.find('[data-testid="form-rollout-locked"]').exists()).toBe(true);
+
+    auth.user = { ...auth.user, memberships: [{ groupId: GROUP, groupName: 'shop', role: 'owner' }] };
+    await flushPromises();
+    expect(wrapper.find('[data-testid="form-no-right"]').exists()).toBe(false);
+    expect(wrapper.find('[data-testid="form-rollout-locked"]').exists()).toBe(false);
   });
 });

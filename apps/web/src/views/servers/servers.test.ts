@@ -42,6 +42,7 @@ const key = (over: Partial<Credential>): Credential => ({
   username: null,
   publicKey: 'ssh-ed25519 AAAA',
   fingerprint: PINNED,
+  boundHost: null,
   createdAt: '2026-11-23T10:00:00.000Z',
   updatedAt: '2026-11-23T10:00:00.000Z',
   ...over,

@@ -15,6 +15,9 @@ const account = (over: Partial<UserAccount> = {}): UserAccount => ({
   email: 'bob@example.com',
   isAdmin: false,
   disabled: false,
+  source: 'local',
+  failedLogins: 0,
+  lockedUntil: null,
   lastLoginAt: null,
   createdAt: '2026-11-20T08:00:00.000Z',
   memberships: [{ groupId: '00000000-0000-4000-8000-0000000000a1', groupName: 'payments', role: 'developer' }],
@@ -62,15 +65,15 @@ describe('users view', () => {
     await vi.waitFor(async () => {
       await flushPromises();
       expect(wrapper.text()).toContain('用户名为 2–64 个字符');
-      expect(wrapper.text()).toContain('密码长度为 8–72 个字符');
+      expect(wrapper.text()).toContain('密码长度为 10–72 个字符');
     });
     expect(requests(calls, 'POST')).toHaveLength(0);
 
     await wrapper.get('[data-testid="user-username"]').setValue('bob');
     await wrapper.get('[data-testid="user-display-name"]').setValue('Bob');
     await wrapper.get('[data-testid="user-email"]').setValue('bob@example.com');
-    await wrapper.get('[data-testid="user-password"]').setValue('correct horse');
-    await wrapper.get('[data-testid="user-confirm-password"]').setValue('correct horse');
+    await wrapper.get('[data-testid="user-password"]').setValue('correct horse 7');
+    await wrapper.get('[data-testid="user-confirm-password"]').setValue('correct horse 7');
     await wrapper.get('[data-testid="user-save"]').trigger('click');
     await vi.waitFor(async () => {
       await flushPromises();
@@ -80,7 +83,7 @@ describe('users view', () => {
       username: 'bob',
       displayName: 'Bob',
       email: 'bob@example.com',
-      password: 'correct horse',
+      password: 'correct horse 7',
       isAdmin: false,
     });
   });
@@ -149,5 +152,51 @@ describe('users view', () => {
     await answerMessageBox('ok');
     await vi.waitFor(() => expect(requests(calls, 'PATCH')).toHaveLength(1));
     expect(requests(calls, 'PATCH')[0]?.body).toEqual({ disabled: true });
+  });
+
+  it('checks the password policy before sending: two character classes, not the username', async () => {
+    const calls = stubFetch({ 'GET /api/users': () => json(200, page([me])) });
+    const wrapper = await mountSignedIn(UsersView, '/users');
+
+    await wrapper.get('[data-testid="user-create"]').trigger('click');
+    await settle();
+    await wrapper.get('[data-testid="user-username"]').setValue('carol');
+    for (const [password, message] of [
+      ['          ', '至少包含小写字母、大写字母、数字、符号中的两类'],
+      ['abcdefghijkl', '至少包含小写字母、大写字母、数字、符号中的两类'],
+      ['I-am-Carol-42', '密码不能包含用户名'],
+    ] as const) {
+      await wrapper.get('[data-testid="user-password"]').setValue(password);
+      await wrapper.get('[data-testid="user-confirm-password"]').setValue(password);
+      await wrapper.get('[data-testid="user-save"]').trigger('click');
+      await vi.waitFor(async () => {
+        await flushPromises();
+        expect(wrapper.text()).toContain(message);
+      });
+    }
+    expect(requests(calls, 'POST')).toHaveLength(0);
+  });
+
+  it('marks directory accounts, offers no password reset for them, and unlocks a locked account after confirmation', async () => {
+    const lockedUntil = new Date(Date.now() + 10 * 60_000).toISOString();
+    const carol = account({ id: '00000000-0000-4000-8000-0000000000c0', username: 'carol', source: 'ldap' });
+    const calls = stubFetch({
+      'GET /api/users': () => json(200, page([account({ lockedUntil }), carol])),
+      [`POST /api/users/${BOB}/unlock`]: () => json(200, account()),
+    });
+    const wrapper = await mountSignedIn(UsersView, '/users');
+
+    expect(wrapper.find('[data-testid="user-ldap-carol"]').exists()).toBe(true);
+    expect(wrapper.find('[data-testid="user-ldap-bob"]').exists()).toBe(false);
+    expect(wrapper.find('[data-testid="user-reset-carol"]').exists()).toBe(false);
+    expect(wrapper.find('[data-testid="user-unlock-carol"]').exists()).toBe(false);
+    expect(wrapper.text()).toContain('已锁定');
+
+    await wrapper.get('[data-testid="user-unlock-bob"]').trigger('click');
+    await answerMessageBox('cancel');
+    expect(requests(calls, 'POST')).toHaveLength(0);
+    await wrapper.get('[data-testid="user-unlock-bob"]').trigger('click');
+    await answerMessageBox('ok');
+    await vi.waitFor(() => expect(requests(calls, 'POST')).toHaveLength(1));
   });
 });
