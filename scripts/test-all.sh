@@ -14,6 +14,10 @@ missing=()
 [ -x /usr/sbin/sshd ] || command -v sshd >/dev/null 2>&1 || missing+=(openssh-server)
 command -v rsync >/dev/null 2>&1 || missing+=(rsync)
 command -v git >/dev/null 2>&1 || missing+=(git)
+# The LDAP login tests start their own OpenLDAP server (slapd with the memberof overlay), with a CA made by openssl.
+[ -x /usr/sbin/slapd ] || missing+=(slapd)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 # Chinese UI text in screenshots needs a CJK font; Debian's Chromium ships none.
 fc-list 2>/dev/null | grep -qi 'wenquanyi\|wqy' || missing+=(fonts-wqy-microhei)
