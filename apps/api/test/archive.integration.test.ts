@@ -88,6 +88,9 @@ describe('history is never lost: archive instead of delete', () => {
       await as(owner, 'POST', `/api/projects/${project.id}/environments`, { name: 'staging', deployPath: '/srv/staging' }),
       await as(owner, 'POST', '/api/projects', { groupId: group.id, name: 'new-one', gitUrl: 'https://git.example.com/a.git', preset: 'shell' }),
       await as(admin, 'PATCH', `/api/groups/${group.id}`, { description: 'x' }),
+      await as(owner, 'POST', '/api/credentials', { groupId: group.id, name: 'late-token', kind: 'git_token', token: 'glpat-0123456789abcdef' }),
+      await as(owner, 'POST', '/api/hook-templates', { groupId: group.id, name: 'late-hook', script: 'echo hi' }),
+      await as(owner, 'POST', '/api/servers', { groupId: group.id, name: 'late-web', host: '10.0.0.9', username: 'deploy', credentialId: group.id }),
     ]) {
       expect(response.statusCode, response.body).toBe(409);
       expect(response.json().error.message).toMatch(/is archived/);

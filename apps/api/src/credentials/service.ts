@@ -8,6 +8,7 @@ import { pageArgs } from '../shared/pagination.js';
 import { SecretBoxError, type SecretBox } from '../shared/secret-box.js';
 import type { CreateCredentialBody, CredentialQuery, UpdateCredentialBody } from '@rp/contract/credentials';
 import { generateEd25519, parsePrivateKey } from './ssh-keys.js';
+import { assertWritable } from '../archive/service.js';
 
 /** The one place a credential row becomes an API object: `secret` never gets past here. */
 export const credentialView = (row: Credential) => ({
@@ -83,7 +84,7 @@ export async function createCredential({ db, secrets, ctx }: WriteDeps & { secre
   const groupId = input.groupId ?? null;
   const fields = secretFields(secrets, input);
   return db.$transaction(async (tx) => {
-    if (groupId && !(await tx.group.findUnique({ where: { id: groupId } }))) throw new NotFound('Group');
+    if (groupId) await assertWritable(tx, 'group', groupId);
     await assertNameFree(tx, groupId, input.name);
     const row = await tx.credential.create({ data: { groupId, name: input.name, description: input.description ?? '', kind: input.kind, ...fields } });
     await recordAudit(tx, ctx, {

@@ -7,6 +7,7 @@ import type { Db, DbTx } from '../shared/db.js';
 import { Conflict, Invalid, NotFound } from '../shared/errors.js';
 import { pageArgs } from '../shared/pagination.js';
 import type { CreateHookTemplateBody, HookTemplateQuery, UpdateHookTemplateBody } from '@rp/contract/hook-templates';
+import { assertWritable } from '../archive/service.js';
 
 const view = (row: HookTemplate) => ({
   id: row.id,
@@ -64,7 +65,7 @@ async function scriptFrom(tx: DbTx, groupId: string | null, input: Static<typeof
 export async function createHookTemplate({ db, ctx }: WriteDeps, input: Static<typeof CreateHookTemplateBody>) {
   const groupId = input.groupId ?? null;
   return db.$transaction(async (tx) => {
-    if (groupId && !(await tx.group.findUnique({ where: { id: groupId } }))) throw new NotFound('Group');
+    if (groupId) await assertWritable(tx, 'group', groupId);
     const script = await scriptFrom(tx, groupId, input);
     await assertNameFree(tx, groupId, input.name);
     const row = await tx.hookTemplate.create({ data: { groupId, name: input.name, description: input.description ?? '', script } });

@@ -9,6 +9,7 @@ import { Conflict, Invalid, NotFound } from '../shared/errors.js';
 import { pageArgs } from '../shared/pagination.js';
 import type { SecretBox } from '../shared/secret-box.js';
 import type { CreateServerBody, ServerQuery, UpdateServerBody } from '@rp/contract/servers';
+import { assertWritable } from '../archive/service.js';
 
 type ServerRow = Prisma.ServerGetPayload<{ include: { credential: { select: { name: true } } } }>;
 const withCredential = { credential: { select: { name: true } } } as const;
@@ -89,7 +90,7 @@ async function assertBuildsNothing(tx: DbTx, server: { id: string; name: string 
 
 export async function createServer({ db, ctx }: WriteDeps, input: Static<typeof CreateServerBody>) {
   return db.$transaction(async (tx) => {
-    if (!(await tx.group.findUnique({ where: { id: input.groupId } }))) throw new NotFound('Group');
+    await assertWritable(tx, 'group', input.groupId);
     await assertUsableKey(tx, input.groupId, input.credentialId);
     await assertNameFree(tx, input.groupId, input.name);
     const row = await tx.server.create({
