@@ -16,8 +16,25 @@ export interface LocalOptions {
   pipeStdoutTo?: Writable;
 }
 
-/** Variables a local tool (git, tar) may need from the platform; its secrets (SECRET_KEY, DATABASE_URL, …) stay out. */
-const INHERITED = ['PATH', 'HOME', 'LANG', 'http_proxy', 'https_proxy', 'no_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY'];
+/**
+ * Variables a local tool (git, tar) may need from the platform: proxies, and the CA bundle of a Git server behind an
+ * internal certificate authority. Its secrets (SECRET_KEY, DATABASE_URL, …) stay out.
+ */
+const INHERITED = [
+  'PATH',
+  'HOME',
+  'LANG',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'GIT_SSL_CAINFO',
+  'GIT_SSL_CAPATH',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+];
 
 function minimalEnv(): Record<string, string> {
   const env: Record<string, string> = {};
