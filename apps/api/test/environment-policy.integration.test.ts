@@ -298,6 +298,15 @@ describe('environment release policy', () => {
       expect(await claim()).toBe(failed.id);
     });
 
+    it('cancels a queued release whose environment was archived in the same instant it was queued', async () => {
+      const env = await environment();
+      const queued = await releaseRow(env.id, 'queued');
+      // What a racing archive leaves behind: the stamp set although a release had just been queued.
+      await t.db.environment.update({ where: { id: env.id }, data: { archivedAt: new Date() } });
+      expect(await claim()).toBeNull();
+      expect(await stateOf(queued.id)).toEqual({ state: 'cancelled', error: `Not started: environment "${env.name}" was archived` });
+    });
+
     it('cancels a queued release whose creator was disabled', async () => {
       const env = await environment();
       const leaver = await t.createUser({ groupId, role: 'developer' });

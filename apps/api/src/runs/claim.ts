@@ -15,7 +15,17 @@ const candidateFields = {
   id: true,
   ref: true,
   environmentId: true,
-  environment: { select: { name: true, deployPath: true, policy: true, releaseWindows: true, timezone: true, project: { select: { groupId: true } } } },
+  environment: {
+    select: {
+      name: true,
+      deployPath: true,
+      policy: true,
+      releaseWindows: true,
+      timezone: true,
+      archivedAt: true,
+      project: { select: { groupId: true, archivedAt: true, group: { select: { archivedAt: true } } } },
+    },
+  },
   createdBy: { select: personFields },
   targets: { select: { serverId: true } },
 } as const;
@@ -45,7 +55,8 @@ async function lastQueued(tx: DbTx, id: string): Promise<{ retriedBy: string | n
  * The environment's rules are checked again here, since they may have changed while the release waited: one whose
  * creator (or whoever retried it last) may no longer release there, or whose ref the environment no longer accepts, is cancelled with the
  * reason as its error; one whose release windows are closed now stays queued (without holding up other
- * environments) and starts when a window opens, unless an administrator overrode the windows when queueing it.
+ * environments) and starts when a window opens, unless an administrator overrode the windows when queueing it. One
+ * whose environment, project or group has been archived meanwhile is cancelled too.
  */
 export async function claimNext({ db }: { db: Db }, { workerId }: { workerId: string }): Promise<string | null> {
   return db.$transaction(async (tx) => {
@@ -75,7 +86,11 @@ export async function claimNext({ db }: { db: Db }, { workerId }: { workerId: st
       const queued = await lastQueued(tx, candidate.id);
       const releaser = (queued.retriedBy && (await tx.user.findUnique({ where: { id: queued.retriedBy }, select: personFields }))) || candidate.createdBy;
       const policed = { name: environment.name, policy: policyOf(environment.policy) };
-      const refusal = releaseRefusal(policed, { who: whoIs(releaser, environment.project.groupId), ref: candidate.ref, refKind: null });
+      // Archiving refuses while releases are unfinished, but one created in the same instant can slip past it.
+      const archived = environment.archivedAt ?? environment.project.archivedAt ?? environment.project.group.archivedAt;
+      const refusal = archived
+        ? { message: `environment "${environment.name}" was archived`, rule: 'archived' }
+        : releaseRefusal(policed, { who: whoIs(releaser, environment.project.groupId), ref: candidate.ref, refKind: null });
       if (refusal) {
         const error = `Not started: ${refusal.message}`;
         const cancelled = await transition(tx, { id: candidate.id, action: 'cancel', data: { finishedAt: now, error } });
