@@ -1,7 +1,7 @@
 import type { EncodedEvents, FeedMessage, LineGroup } from '@rp/contract/feed';
 import type { WsTicketView } from '@rp/contract/live';
 import type { CreateReleaseBody, DryRunBody, DryRunPlan, EventView, LogPage, ReleaseQuery, ReleaseView } from '@rp/contract/releases';
-import { http, query } from './http';
+import { ApiError, http, query } from './http';
 import type { ListQuery, Page } from './types';
 
 export { decodeEvents as decodeFeedEvents } from '@rp/contract/feed';
@@ -58,8 +58,9 @@ export function abortRelease(id: string): Promise<Release> {
   return http.post(`${one(id)}/abort`);
 }
 
-export function retryRelease(id: string): Promise<Release> {
-  return http.post(`${one(id)}/retry`);
+/** `overrideWindow`: an administrator retrying outside the environment's release windows (audited). */
+export function retryRelease(id: string, overrideWindow = false): Promise<Release> {
+  return http.post(`${one(id)}/retry`, overrideWindow ? { overrideWindow } : undefined);
 }
 
 /** Queue just before `before`, or at the end of the environment's queue without it. */
@@ -68,8 +69,13 @@ export function moveRelease(id: string, before?: string): Promise<Release> {
 }
 
 /** Creates a new release of kind `rollback` that switches the servers back to this release. */
-export function rollbackToRelease(id: string, description?: string): Promise<Release> {
-  return http.post(`${one(id)}/rollback`, { description });
+export function rollbackToRelease(id: string, description?: string, overrideWindow = false): Promise<Release> {
+  return http.post(`${one(id)}/rollback`, { description, ...(overrideWindow ? { overrideWindow } : {}) });
+}
+
+/** The API's refusal of a release outside the environment's windows: a 409 that names the windows. */
+export function isWindowRefusal(err: unknown): err is ApiError {
+  return err instanceof ApiError && err.status === 409 && typeof err.details === 'object' && err.details !== null && 'windows' in err.details;
 }
 
 export function listReleaseEvents(id: string, params: { since?: number; limit?: number } = {}): Promise<LogPage> {

@@ -88,6 +88,7 @@ const zhCN = {
     rollback: '确定要将 {env} 回滚到此发布单（{ref} · {commit}）吗？将创建一个回滚发布单。',
     approveComment: '审批意见（可选）',
     rejectComment: '驳回原因（可选）',
+    overrideWindow: '{reason}。作为管理员，仍要在发布窗口之外执行吗？此操作会记入审计日志。',
   },
   done: {
     approve: '已通过',
@@ -290,6 +291,7 @@ const en: typeof zhCN = {
     rollback: 'Roll {env} back to this release ({ref} · {commit})? A rollback release will be created.',
     approveComment: 'Comment (optional)',
     rejectComment: 'Reason (optional)',
+    overrideWindow: '{reason}. As an administrator, go ahead outside the release windows anyway? This is recorded in the audit log.',
   },
   done: {
     approve: 'Approved',

@@ -5,6 +5,7 @@ import { encodeFeed } from '@/test/feed';
 import { json, stubFetch as stubRoutes } from '@/test/fetch-stub';
 import { isolateViewTests, mountSignedIn } from '@/test/mount-view';
 import { release as releaseFixture, RELEASE_ID, SERVER_A } from '@/test/releases';
+import { messageBoxButton } from '@/test/ui';
 import DetailView from './detail.vue';
 
 
@@ -114,6 +115,27 @@ describe('release detail view', () => {
     const retry = calls.find((c) => c.url === `/api/releases/${RELEASE_ID}/retry`);
     expect(retry).toMatchObject({ method: 'POST' });
     expect(retry?.headers.get('Authorization')).toBe('Bearer tok-1');
+  });
+
+  it('outside the release windows, lets an administrator retry only after confirming the override', async () => {
+    const refusal = { error: { code: 'CONFLICT', message: 'Environment prod is outside its release windows (UTC)', details: { windows: [], timezone: 'UTC' } } };
+    const calls = stubFetch({
+      [`POST /api/releases/${RELEASE_ID}/retry`]: (req) =>
+        (req.body as { overrideWindow?: boolean } | undefined)?.overrideWindow ? json(200, release({ state: 'queued', lastSeq: 5 })) : json(409, refusal),
+    });
+    const wrapper = await mountDetail();
+    socket().send({ type: 'snapshot', release: release({ state: 'failed', lastSeq: 5 }), ...encodeFeed([]), more: false });
+    await flushPromises();
+
+    await wrapper.get('[data-testid="action-retry"]').trigger('click');
+    await vi.waitFor(() => messageBoxButton('primary'));
+    expect(document.body.textContent).toContain('outside its release windows');
+    messageBoxButton('primary').click();
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(wrapper.text()).toContain('排队中');
+    });
+    expect(calls.filter((c) => c.url.endsWith('/retry')).map((c) => c.body)).toEqual([undefined, { overrideWindow: true }]);
   });
 
   it('renders only a window of a 10,000-line log and filters by server and text', async () => {
