@@ -32,7 +32,9 @@ function processCommandLines(): string[] {
 /**
  * A real Git smart-HTTP server over TLS (git http-backend behind node:https) that requires HTTP Basic auth with one
  * username and password. Git trusts its self-signed certificate through the `http.<url>.sslCAInfo` setting in a
- * global git config under `home`, which the test makes the process's HOME (the one variable git children inherit).
+ * global git config under `home`, which the test makes the process's HOME. A machine-wide `GIT_SSL_CAINFO` (git
+ * children inherit it, for Git servers behind an internal CA) would override that setting, so it is set aside
+ * until the server closes.
  */
 export async function startGitHttpsServer({ root, username, password }: { root: string; username: string; password: string }): Promise<GitHttpsServer & { home: string }> {
   const home = mkdtempSync(path.join(tmpdir(), 'rp-git-home-'));
@@ -90,6 +92,9 @@ export async function startGitHttpsServer({ root, username, password }: { root: 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   writeFileSync(path.join(home, '.gitconfig'), `[http "https://127.0.0.1:${port}/"]\n\tsslCAInfo = ${cert}\n`);
+  const caSettings = { GIT_SSL_CAINFO: process.env.GIT_SSL_CAINFO, GIT_SSL_CAPATH: process.env.GIT_SSL_CAPATH };
+  delete process.env.GIT_SSL_CAINFO;
+  delete process.env.GIT_SSL_CAPATH;
   return {
     home,
     port,
@@ -100,6 +105,7 @@ export async function startGitHttpsServer({ root, username, password }: { root: 
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       rmSync(home, { recursive: true, force: true });
+      for (const [name, value] of Object.entries(caSettings)) if (value !== undefined) process.env[name] = value;
     },
   };
 }
