@@ -54,7 +54,7 @@ const settings = {
 };
 const emitter: EmitterOptions = { lines: settings.lines, ratePerSecond: settings.rate, tickMs: settings.tickMs };
 const SECRET_KEY = 'live-logs-bench-secret-key-0123456789';
-const ADMIN_PASSWORD = 'bench-admin-password';
+const ADMIN_PASSWORD = 'Bench-Chief-Passw0rd';
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
