@@ -16,7 +16,7 @@
  * machine, so receive time − emit time is the latency. Exits 1 if any viewer misses, repeats or reorders a line,
  * or the release does not succeed. Uses TEST_DATABASE_URL if set, else a throwaway cluster from scripts/test-pg.sh.
  */
-import { fork, spawnSync, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -26,8 +26,8 @@ import pg from 'pg';
 import { Client as SshClient } from 'ssh2';
 import { createSampleAppRepo, startSshHosts, type SshHost } from '@rp/deploy-engine/testing';
 import { EVENTS_CHANNEL, parseEventsNotice } from '../src/channels.js';
-import { repoRoot } from '../src/config.js';
 import { createTestDatabase } from '../test/db/test-database.js';
+import { postgresServer } from './postgres.js';
 import { machineBusySeconds, sampleCpu } from './cpu.js';
 import { DONE_PREFIX, emitterScript, parseBenchLine, type EmitterOptions } from './emitter.js';
 import { Histogram } from './histogram.js';
@@ -92,21 +92,6 @@ process.once('exit', () => {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Infrastructure
-
-/** The admin URL of a PostgreSQL server, starting a throwaway one (stopped at teardown) if none is running. */
-function postgresServer(): string {
-  if (process.env.TEST_DATABASE_URL) return process.env.TEST_DATABASE_URL;
-  const script = path.join(repoRoot, 'scripts/test-pg.sh');
-  const result = spawnSync('bash', [script, 'start'], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`scripts/test-pg.sh start failed:\n${result.stderr}`);
-  const url = /TEST_DATABASE_URL='([^']+)'/.exec(result.stdout)?.[1];
-  const dir = /TEST_PG_DIR='([^']+)'/.exec(result.stdout)?.[1];
-  if (!url || !dir) throw new Error(`scripts/test-pg.sh printed no URL:\n${result.stdout}`);
-  // A server someone else started (tests running beside us) is theirs to stop.
-  if (/started PostgreSQL/.test(result.stderr)) undo.push({ what: 'stop PostgreSQL', run: () => spawnSync('bash', [script, 'stop', dir]) });
-  process.env.TEST_DATABASE_URL = url;
-  return url;
-}
 
 function pidsWithCmdline(fragment: string): number[] {
   const pids: number[] = [];
@@ -353,7 +338,8 @@ async function main(): Promise<number> {
       `${settings.viewers} viewers on ${settings.apiProcesses} API process(es), 1 worker process; goal p99 ≤ ${settings.goalP99Ms} ms`,
   );
 
-  postgresServer();
+  const server = postgresServer();
+  if (server.stop) undo.push({ what: 'stop PostgreSQL', run: server.stop });
   const database = await createTestDatabase('rp_bench');
   undo.push({ what: 'drop the bench database', run: () => database.drop() });
   const dataDir = mkdtempSync(path.join(tmpdir(), 'rp-bench-live-'));

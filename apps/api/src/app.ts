@@ -14,6 +14,7 @@ import { registerPermissionGuard } from './plugins/app/auth/permission-guard.js'
 import { registerSessions } from './plugins/app/auth/sessions.js';
 import { registerDb } from './plugins/app/db.js';
 import { registerErrorHandling } from './plugins/app/error-handler.js';
+import { registerRequestLog } from './plugins/app/request-log.js';
 import { withLogRedaction } from './plugins/app/log-redaction.js';
 import { registerServices } from './plugins/app/services.js';
 import { registerSsh } from './plugins/app/ssh.js';
@@ -75,6 +76,7 @@ const featureRoutes = [
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: withLogRedaction(deps.logger) } : { logger: false }),
+    disableRequestLogging: true,
     trustProxy: deps.config.trustProxy,
     bodyLimit: BODY_LIMIT,
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -82,6 +84,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // First, because plugins and routes take the error handler, validator and route hooks in force when they register.
   registerErrorHandling(app);
+  registerRequestLog(app);
   registerValidation(app);
   registerPermissionGuard(app);
 

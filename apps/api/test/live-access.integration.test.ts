@@ -64,7 +64,8 @@ async function releaseInGroup(t: TestApp) {
 
 async function setup(env: Record<string, string>) {
   const lines: string[] = [];
-  const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
+  // Debug: successful reads (the socket handshakes) are logged at debug, and redaction must hold at every level.
+  const logger = pino({ level: 'debug' }, { write: (line: string) => lines.push(line) });
   const t = await buildTestApp(env, { logger });
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   const base = `ws://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;

@@ -7,18 +7,27 @@ import { NotFound } from '../shared/errors.js';
 import { pageArgs } from '../shared/pagination.js';
 import { releaseProgress } from './progress.js';
 
-const include = {
-  project: { select: { name: true, groupId: true } },
-  environment: { select: { name: true } },
-  createdBy: { select: { username: true } },
-  approvedBy: { select: { username: true } },
-  targets: { include: { server: { select: { name: true, host: true } } }, orderBy: { server: { name: 'asc' } } },
-} as const satisfies Prisma.ReleaseInclude;
+/** What a list row shows: no targets, and not the artifact record the worker keeps for retries. */
+const summary = {
+  omit: { artifact: true },
+  include: {
+    project: { select: { name: true, groupId: true } },
+    environment: { select: { name: true } },
+    createdBy: { select: { username: true } },
+    approvedBy: { select: { username: true } },
+  },
+} as const satisfies Pick<Prisma.ReleaseFindManyArgs, 'omit' | 'include'>;
 
-type ReleaseRow = Prisma.ReleaseGetPayload<{ include: typeof include }>;
+const full = {
+  omit: summary.omit,
+  include: { ...summary.include, targets: { include: { server: { select: { name: true, host: true } } }, orderBy: { server: { name: 'asc' } } } },
+} as const satisfies Pick<Prisma.ReleaseFindManyArgs, 'omit' | 'include'>;
+
+type SummaryRow = Prisma.ReleaseGetPayload<typeof summary>;
+type ReleaseRow = Prisma.ReleaseGetPayload<typeof full>;
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
-function toReleaseView(r: ReleaseRow) {
+function toSummaryView(r: SummaryRow) {
   return {
     id: r.id,
     kind: r.kind,
@@ -45,6 +54,12 @@ function toReleaseView(r: ReleaseRow) {
     createdAt: r.createdAt.toISOString(),
     error: r.error,
     lastSeq: r.lastSeq,
+  };
+}
+
+function toReleaseView(r: ReleaseRow) {
+  return {
+    ...toSummaryView(r),
     targets: r.targets.map((t) => ({
       serverId: t.serverId,
       serverName: t.server.name,
@@ -66,7 +81,7 @@ interface ReadDeps {
 }
 
 export async function getRelease({ db }: ReadDeps, { id }: { id: string }) {
-  const release = await db.release.findUnique({ where: { id }, include });
+  const release = await db.release.findUnique({ where: { id }, ...full });
   if (!release) throw new NotFound('Release');
   return { ...toReleaseView(release), progress: await releaseProgress({ db }, release) };
 }
@@ -81,10 +96,10 @@ export async function listReleases({ db, actor }: ReadDeps & { actor: Actor }, q
     project: actor.isAdmin ? undefined : { groupId: { in: [...actor.roles.keys()] } },
   };
   const [rows, total] = await Promise.all([
-    db.release.findMany({ where, include, orderBy: { createdAt: 'desc' }, ...pageArgs(query.page, query.pageSize) }),
+    db.release.findMany({ where, ...summary, orderBy: { createdAt: 'desc' }, ...pageArgs(query.page, query.pageSize) }),
     db.release.count({ where }),
   ]);
-  return { items: rows.map((r) => { const { targets: _t, ...rest } = toReleaseView(r); return rest; }), total, page: query.page, pageSize: query.pageSize };
+  return { items: rows.map(toSummaryView), total, page: query.page, pageSize: query.pageSize };
 }
 
 function toEventView(e: { seq: number; at: Date; type: string; stage: string | null; target: string | null; stream: string | null; text: string | null; data: Prisma.JsonValue }) {

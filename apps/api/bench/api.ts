@@ -1,0 +1,130 @@
+/**
+ * API read-path benchmark: the release list, one release and `/api/auth/me` at BENCH_CONNECTIONS connections
+ * (autocannon), each against `/healthz` measured in the same run on the same process: the ratio is what
+ * authentication, the database and serialisation cost on top of Fastify itself.
+ *
+ *   BENCH_SECONDS=10 BENCH_CONNECTIONS=50 BENCH_RELEASES=200 BENCH_ROUNDS=2 npm run bench:api
+ *
+ * The product runs as its own process (the real server entry point, worker off, LOG_LEVEL as in production unless
+ * BENCH_LOG_LEVEL says otherwise) on a throwaway database seeded through the REST API: one project, an environment of
+ * five servers and BENCH_RELEASES queued releases. Uses TEST_DATABASE_URL if set, else scripts/test-pg.sh.
+ * BENCH_CPU_PROF=/tmp/prof writes a V8 CPU profile of the API process when it exits.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { createSampleAppRepo } from '@rp/deploy-engine/testing';
+import { createTestDatabase } from '../test/db/test-database.js';
+import { postgresServer } from './postgres.js';
+import { startProduct } from './processes.js';
+
+function intEnv(name: string, fallback: number, min: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer ≥ ${min}, got "${raw}"`);
+  return value;
+}
+
+const settings = {
+  seconds: intEnv('BENCH_SECONDS', 10, 1),
+  connections: intEnv('BENCH_CONNECTIONS', 50, 1),
+  releases: intEnv('BENCH_RELEASES', 200, 1),
+  rounds: intEnv('BENCH_ROUNDS', 2, 1),
+};
+const ADMIN_PASSWORD = 'Bench-Chief-Passw0rd';
+
+interface Figures {
+  rps: number;
+  p99: number;
+  errors: number;
+}
+
+async function measure(url: string, token: string | null): Promise<Figures> {
+  const result = await autocannon({
+    url,
+    connections: settings.connections,
+    duration: settings.seconds,
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
+  return { rps: result.requests.average, p99: result.latency.p99, errors: result.errors + result.non2xx };
+}
+
+async function main(): Promise<void> {
+  const cleanup: (() => unknown)[] = [];
+  try {
+    const server = postgresServer();
+    if (server.stop) cleanup.push(server.stop);
+    const database = await createTestDatabase('rp_bench_api');
+    cleanup.push(() => database.drop());
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'rp-bench-api-'));
+    cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const repo = createSampleAppRepo();
+    cleanup.push(() => repo.remove());
+
+    const api = await startProduct('server', {
+      DATABASE_URL: database.url,
+      SECRET_KEY: 'api-bench-secret-key-0123456789abcdef',
+      ADMIN_PASSWORD,
+      DATA_DIR: dataDir,
+      WORKER_ENABLED: 'false',
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+      LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
+      ALLOW_FILE_GIT_URLS: 'true',
+    }, process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : []);
+    cleanup.push(() => api.stop());
+
+    const call = async <T>(token: string, method: 'GET' | 'POST', url: string, body?: object): Promise<T> => {
+      const response = await fetch(`${api.baseUrl}${url}`, {
+        method,
+        headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+      const text = await response.text();
+      if (!response.ok) throw new Error(`${method} ${url}: HTTP ${response.status} ${text}`);
+      return JSON.parse(text) as T;
+    };
+    const { token } = await call<{ token: string }>('', 'POST', '/api/auth/login', { username: 'admin', password: ADMIN_PASSWORD });
+    const group = await call<{ id: string }>(token, 'POST', '/api/groups', { name: 'bench' });
+    const key = await call<{ id: string }>(token, 'POST', '/api/credentials', { groupId: group.id, name: 'key', kind: 'ssh_key', generate: true });
+    const serverIds: string[] = [];
+    for (let i = 1; i <= 5; i++) {
+      const s = await call<{ id: string }>(token, 'POST', '/api/servers', { groupId: group.id, name: `web-${i}`, host: `10.0.0.${i}`, username: 'deploy', credentialId: key.id });
+      serverIds.push(s.id);
+    }
+    const project = await call<{ id: string }>(token, 'POST', '/api/projects', { groupId: group.id, name: 'shop', gitUrl: repo.url, preset: 'nodejs' });
+    const environment = await call<{ id: string }>(token, 'POST', `/api/projects/${project.id}/environments`, { name: 'prod', deployPath: '/srv/shop', serverIds });
+    let lastId = '';
+    for (let i = 0; i < settings.releases; i++) {
+      lastId = (await call<{ id: string }>(token, 'POST', '/api/releases', { environmentId: environment.id, ref: 'main', description: `release ${i}` })).id;
+    }
+
+    const targets = [
+      { name: 'GET /api/releases?pageSize=20', url: '/api/releases?pageSize=20', auth: true },
+      { name: 'GET /api/releases/:id', url: `/api/releases/${lastId}`, auth: true },
+      { name: 'GET /api/auth/me', url: '/api/auth/me', auth: true },
+    ];
+    console.log(`API bench: ${settings.connections} connections, ${settings.seconds} s per measurement, best of ${settings.rounds}; ${settings.releases} releases × 5 targets seeded`);
+    const best = new Map<string, Figures[]>();
+    for (let round = 1; round <= settings.rounds; round++) {
+      for (const t of [{ name: 'GET /healthz', url: '/healthz', auth: false }, ...targets]) {
+        const figures = await measure(`${api.baseUrl}${t.url}`, t.auth ? token : null);
+        console.log(`round ${round}: ${t.name.padEnd(32)} ${figures.rps.toFixed(0).padStart(6)} req/s  p99 ${figures.p99} ms${figures.errors ? `  ${figures.errors} errors` : ''}`);
+        best.set(t.name, [...(best.get(t.name) ?? []), figures]);
+      }
+    }
+    const top = (name: string) => (best.get(name) ?? []).reduce((a, b) => (b.rps > a.rps ? b : a));
+    const spread = (name: string) => (best.get(name) ?? []).map((f) => f.rps.toFixed(0)).join(' / ');
+    const baseline = top('GET /healthz');
+    console.log(`\nbaseline GET /healthz: ${baseline.rps.toFixed(0)} req/s, p99 ${baseline.p99} ms (rounds ${spread('GET /healthz')})`);
+    for (const t of targets) {
+      const f = top(t.name);
+      console.log(`${t.name.padEnd(32)} ${f.rps.toFixed(0).padStart(6)} req/s  p99 ${String(f.p99).padStart(4)} ms  ratio to /healthz ${(f.rps / baseline.rps).toFixed(3)}  (rounds ${spread(t.name)})`);
+    }
+  } finally {
+    for (const step of cleanup.reverse()) await step();
+  }
+}
+
+await main();
