@@ -15,6 +15,7 @@ import { registerSessions } from './plugins/app/auth/sessions.js';
 import { registerDb } from './plugins/app/db.js';
 import { registerErrorHandling } from './plugins/app/error-handler.js';
 import { registerRequestLog } from './plugins/app/request-log.js';
+import { registerPrincipalCache } from './plugins/app/auth/principal-cache.js';
 import { withLogRedaction } from './plugins/app/log-redaction.js';
 import { registerServices } from './plugins/app/services.js';
 import { registerSsh } from './plugins/app/ssh.js';
@@ -95,6 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await registerDb(app, deps);
   registerSessions(app);
+  registerPrincipalCache(app);
   registerServices(app, deps);
   registerDirectory(app);
   registerSsh(app);

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { DbTx } from './shared/db.js';
 import { publish, RESYNC, type Subscriber } from './shared/pubsub.js';
 
@@ -77,8 +78,21 @@ const EVERYONE = '*';
 
 export type AccessNotice = { kind: 'all' } | { kind: 'user'; userId: string };
 
+/**
+ * The notice reaches other processes on commit; this process hears of it at once as well, so a caller's next
+ * request here never meets access that was just taken away.
+ */
+const localAccess = new EventEmitter();
+localAccess.setMaxListeners(0);
+
 export async function notifyAccessChanged(db: DbTx, userId: string | null): Promise<void> {
+  localAccess.emit('changed', userId);
   await publish(db, ACCESS_CHANNEL, userId ?? EVERYONE);
+}
+
+export function onLocalAccessChange(handler: (userId: string | null) => void): () => void {
+  localAccess.on('changed', handler);
+  return () => localAccess.off('changed', handler);
 }
 
 export function onAccessChanged(subscriber: Subscriber, handler: (notice: AccessNotice) => void): () => void {

@@ -28,6 +28,7 @@ export interface Config {
   sshThreads: number;
   workDir: string;
   logRetentionDays: number;
+  authCacheSeconds: number;
   /** BUILD_*: where builds and checkout hooks run (README, "Build sandbox"). */
   buildSandbox: SandboxSettings;
   /** How often every open live socket's access is checked again, besides the checks on access changes. */
@@ -179,6 +180,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Encrypting uploads to many servers is CPU work; one thread per core spreads it (0 keeps SSH in the main thread).
     sshThreads: int(env, 'SSH_THREADS', Math.min(availableParallelism(), 8), 0, 64),
     logRetentionDays: int(env, 'LOG_RETENTION_DAYS', 30, 1, 3650),
+    // A few seconds: every change to someone's access drops their entries at once anyway (0 turns the cache off).
+    authCacheSeconds: int(env, 'AUTH_CACHE_SECONDS', 5, 0, 60),
     buildSandbox: buildSandbox(env),
     wsRecheckSeconds: int(env, 'WS_RECHECK_SECONDS', 60, 1, 3600),
     workDir: path.resolve(repoRoot, env.WORK_DIR || path.join(env.DATA_DIR || 'data', 'work')),

@@ -5,6 +5,7 @@ import { recordAudit } from '../audit/service.js';
 import type { RequestContext } from '../plugins/app/auth/actor.js';
 import type { Db, DbTx } from '../shared/db.js';
 import { Conflict, DomainError, NotFound } from '../shared/errors.js';
+import { notifyAccessChanged } from '../channels.js';
 
 /**
  * Groups, projects and environments that releases point at are archived, never deleted by their owners: the
@@ -152,6 +153,8 @@ export async function purge({ db, ctx }: Deps, kind: Archivable, id: string) {
     const [self] = await lineage(tx, kind, id);
     const releases = await releaseCount(tx, kind, id, self.name);
     await remove(tx, kind, id);
+    // A purged group takes its memberships with it.
+    if (kind === 'group') await notifyAccessChanged(tx, null);
     await recordAudit(tx, ctx, { action: `${kind}.purge`, resourceType: kind, resourceId: id, details: { name: self.name, releases } });
   });
 }

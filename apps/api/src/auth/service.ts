@@ -36,6 +36,7 @@ export async function refresh({ ctx, ...deps }: WithCtx<Pick<AuthDeps, 'db' | 's
     data: { revokedAt: new Date() },
   });
   if (revoked.count === 0) throw new Unauthorized('Session expired');
+  await notifyAccessChanged(deps.db, userId);
   const opened = await openSession(deps, { userId, ip: ctx.ip });
   const user = await deps.db.user.findUniqueOrThrow({ where: { id: userId }, include: userInclude });
   return { ...opened, user: toUserView(user) };

@@ -117,6 +117,7 @@ export async function setMember({ db, ctx }: WriteDeps, { groupId, userId, role 
       create: { groupId, userId, role },
       update: { role },
     });
+    await notifyAccessChanged(tx, userId);
     await recordAudit(tx, ctx, {
       action: before ? 'group.member_update' : 'group.member_add',
       resourceType: 'group',

@@ -4,6 +4,7 @@ import type { RequestContext } from '../../plugins/app/auth/actor.js';
 import type { Db, DbTx } from '../../shared/db.js';
 import type { DirectoryEntry } from './client.js';
 import { resolveGrants, type GroupRule } from './mapping.js';
+import { notifyAccessChanged } from '../../channels.js';
 
 /** Not a bcrypt hash, so no password ever matches it: directory users authenticate against the directory only. */
 export const DIRECTORY_PASSWORD_HASH = '!ldap';
@@ -53,6 +54,7 @@ export async function provisionDirectoryUser(db: Db, ctx: RequestContext, { entr
         });
     const memberships = await applyMemberships(tx, user.id, grants.roles, grants.managedGroups);
     const adminChanged = existing !== null && existing.isAdmin !== user.isAdmin;
+    if (adminChanged || Object.keys(memberships).length > 0) await notifyAccessChanged(tx, user.id);
     if (!existing) {
       await recordAudit(tx, ctx, {
         action: 'user.create',

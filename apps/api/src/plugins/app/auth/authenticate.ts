@@ -62,7 +62,13 @@ const sessionActor = (row: SessionRow): Actor => ({
   sessionId: row.id,
 });
 
-async function fromApiToken(app: FastifyInstance, token: string): Promise<Actor> {
+interface Resolved {
+  actor: Actor;
+  /** When the credential itself expires (ms since the epoch): the principal cache keeps it no longer. */
+  until: number;
+}
+
+async function fromApiToken(app: FastifyInstance, token: string): Promise<Resolved> {
   const row = await app.db.apiToken.findUnique({ where: { tokenHash: hashToken(token) }, include: withMembers });
   const now = new Date();
   if (!row || !tokenUsable(row, now)) throw new Unauthorized('Invalid, expired or revoked API token');
@@ -70,11 +76,11 @@ async function fromApiToken(app: FastifyInstance, token: string): Promise<Actor>
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_GRANULARITY_MS) {
     await app.db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
   }
-  return tokenActor(row);
+  return { actor: tokenActor(row), until: row.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY };
 }
 
-async function fromSession(app: FastifyInstance, token: string): Promise<Actor> {
-  let payload: { sid?: unknown; sub?: unknown };
+async function fromSession(app: FastifyInstance, token: string): Promise<Resolved> {
+  let payload: { sid?: unknown; sub?: unknown; exp?: unknown };
   try {
     payload = app.jwt.verify(token);
   } catch {
@@ -85,7 +91,9 @@ async function fromSession(app: FastifyInstance, token: string): Promise<Actor> 
   if (!session || !sessionUsable(session, new Date()) || session.userId !== payload.sub) {
     throw new Unauthorized('Invalid or expired session, please log in again');
   }
-  return sessionActor(session);
+  // A JWT may end before its session does (it is signed for the session's lifetime, or less).
+  const jwtEnds = typeof payload.exp === 'number' ? payload.exp * 1000 : Number.POSITIVE_INFINITY;
+  return { actor: sessionActor(session), until: Math.min(session.expiresAt.getTime(), jwtEnds) };
 }
 
 /** Who a session or API token belongs to now; null once it is revoked or expired, or its user is disabled. */
@@ -124,5 +132,6 @@ export async function authenticate(app: FastifyInstance, request: FastifyRequest
   const found = credential(request);
   if (found === null) return null;
   if (found.kind === 'ticket') return fromTicket(app, found.ticket);
-  return found.token.startsWith(API_TOKEN_PREFIX) ? fromApiToken(app, found.token) : fromSession(app, found.token);
+  const { token } = found;
+  return app.principals.resolve(hashToken(token), () => (token.startsWith(API_TOKEN_PREFIX) ? fromApiToken(app, token) : fromSession(app, token)));
 }
