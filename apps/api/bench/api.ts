@@ -16,16 +16,10 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { createSampleAppRepo } from '@rp/deploy-engine/testing';
 import { createTestDatabase } from '../test/db/test-database.js';
+import { intEnv } from './env.js';
 import { postgresServer } from './postgres.js';
+import { BENCH_ADMIN_PASSWORD, login } from './rest.js';
 import { startProduct } from './processes.js';
-
-function intEnv(name: string, fallback: number, min: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer ≥ ${min}, got "${raw}"`);
-  return value;
-}
 
 const settings = {
   seconds: intEnv('BENCH_SECONDS', 10, 1),
@@ -33,7 +27,6 @@ const settings = {
   releases: intEnv('BENCH_RELEASES', 200, 1),
   rounds: intEnv('BENCH_ROUNDS', 2, 1),
 };
-const ADMIN_PASSWORD = 'Bench-Chief-Passw0rd';
 
 interface Figures {
   rps: number;
@@ -66,7 +59,7 @@ async function main(): Promise<void> {
     const api = await startProduct('server', {
       DATABASE_URL: database.url,
       SECRET_KEY: 'api-bench-secret-key-0123456789abcdef',
-      ADMIN_PASSWORD,
+      ADMIN_PASSWORD: BENCH_ADMIN_PASSWORD,
       DATA_DIR: dataDir,
       WORKER_ENABLED: 'false',
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
@@ -75,29 +68,19 @@ async function main(): Promise<void> {
     }, process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : []);
     cleanup.push(() => api.stop());
 
-    const call = async <T>(token: string, method: 'GET' | 'POST', url: string, body?: object): Promise<T> => {
-      const response = await fetch(`${api.baseUrl}${url}`, {
-        method,
-        headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      });
-      const text = await response.text();
-      if (!response.ok) throw new Error(`${method} ${url}: HTTP ${response.status} ${text}`);
-      return JSON.parse(text) as T;
-    };
-    const { token } = await call<{ token: string }>('', 'POST', '/api/auth/login', { username: 'admin', password: ADMIN_PASSWORD });
-    const group = await call<{ id: string }>(token, 'POST', '/api/groups', { name: 'bench' });
-    const key = await call<{ id: string }>(token, 'POST', '/api/credentials', { groupId: group.id, name: 'key', kind: 'ssh_key', generate: true });
+    const { token, call } = await login(api.baseUrl);
+    const group = await call<{ id: string }>('POST', '/api/groups', { name: 'bench' });
+    const key = await call<{ id: string }>('POST', '/api/credentials', { groupId: group.id, name: 'key', kind: 'ssh_key', generate: true });
     const serverIds: string[] = [];
     for (let i = 1; i <= 5; i++) {
-      const s = await call<{ id: string }>(token, 'POST', '/api/servers', { groupId: group.id, name: `web-${i}`, host: `10.0.0.${i}`, username: 'deploy', credentialId: key.id });
+      const s = await call<{ id: string }>('POST', '/api/servers', { groupId: group.id, name: `web-${i}`, host: `10.0.0.${i}`, username: 'deploy', credentialId: key.id });
       serverIds.push(s.id);
     }
-    const project = await call<{ id: string }>(token, 'POST', '/api/projects', { groupId: group.id, name: 'shop', gitUrl: repo.url, preset: 'nodejs' });
-    const environment = await call<{ id: string }>(token, 'POST', `/api/projects/${project.id}/environments`, { name: 'prod', deployPath: '/srv/shop', serverIds });
+    const project = await call<{ id: string }>('POST', '/api/projects', { groupId: group.id, name: 'shop', gitUrl: repo.url, preset: 'nodejs' });
+    const environment = await call<{ id: string }>('POST', `/api/projects/${project.id}/environments`, { name: 'prod', deployPath: '/srv/shop', serverIds });
     let lastId = '';
     for (let i = 0; i < settings.releases; i++) {
-      lastId = (await call<{ id: string }>(token, 'POST', '/api/releases', { environmentId: environment.id, ref: 'main', description: `release ${i}` })).id;
+      lastId = (await call<{ id: string }>('POST', '/api/releases', { environmentId: environment.id, ref: 'main', description: `release ${i}` })).id;
     }
 
     const targets = [

@@ -27,21 +27,15 @@ import { Client as SshClient } from 'ssh2';
 import { createSampleAppRepo, startSshHosts, type SshHost } from '@rp/deploy-engine/testing';
 import { EVENTS_CHANNEL, parseEventsNotice } from '../src/channels.js';
 import { createTestDatabase } from '../test/db/test-database.js';
+import { intEnv } from './env.js';
 import { postgresServer } from './postgres.js';
+import { BENCH_ADMIN_PASSWORD, login, type Api } from './rest.js';
 import { machineBusySeconds, sampleCpu } from './cpu.js';
 import { DONE_PREFIX, emitterScript, parseBenchLine, type EmitterOptions } from './emitter.js';
 import { Histogram } from './histogram.js';
 import { compareInsertPaths, type InsertPathResult } from './insert-paths.js';
 import { startProduct, type ProductProcess } from './processes.js';
 import type { FromViewers, ToViewers, ViewerStats } from './viewer-process.js';
-
-function intEnv(name: string, fallback: number, min: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer ≥ ${min}, got "${raw}"`);
-  return value;
-}
 
 const settings = {
   lines: intEnv('BENCH_LINES', 50_000, 1),
@@ -54,7 +48,6 @@ const settings = {
 };
 const emitter: EmitterOptions = { lines: settings.lines, ratePerSecond: settings.rate, tickMs: settings.tickMs };
 const SECRET_KEY = 'live-logs-bench-secret-key-0123456789';
-const ADMIN_PASSWORD = 'Bench-Chief-Passw0rd';
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -104,26 +97,6 @@ function pidsWithCmdline(fragment: string): number[] {
     }
   }
   return pids;
-}
-
-interface Api {
-  token: string;
-  call<T>(method: 'GET' | 'POST', url: string, body?: object): Promise<T>;
-}
-
-async function login(baseUrl: string): Promise<Api> {
-  const request = async <T>(token: string, method: 'GET' | 'POST', url: string, body?: object): Promise<T> => {
-    const response = await fetch(`${baseUrl}${url}`, {
-      method,
-      headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`${method} ${url}: HTTP ${response.status} ${text}`);
-    return JSON.parse(text) as T;
-  };
-  const { token } = await request<{ token: string }>('', 'POST', '/api/auth/login', { username: 'admin', password: ADMIN_PASSWORD });
-  return { token, call: (method, url, body) => request(token, method, url, body) };
 }
 
 interface Release {
@@ -356,7 +329,7 @@ async function main(): Promise<number> {
   const env = {
     DATABASE_URL: database.url,
     SECRET_KEY,
-    ADMIN_PASSWORD,
+    ADMIN_PASSWORD: BENCH_ADMIN_PASSWORD,
     DATA_DIR: dataDir,
     WORKER_ENABLED: 'false',
     LOG_LEVEL: 'warn',
