@@ -120,6 +120,40 @@ describe('project page', () => {
     });
   });
 
+  it('names the people who may release, from the group members who could', async () => {
+    const members = [
+      { userId: 'u-dev', username: 'dev1', displayName: '开发一', role: 'developer', createdAt: '2026-11-23T10:00:00.000Z' },
+      { userId: 'u-view', username: 'view1', displayName: 'view1', role: 'viewer', createdAt: '2026-11-23T10:00:00.000Z' },
+    ];
+    const calls = stubFetch(
+      routes({
+        [`GET /api/groups/${GROUP}/members`]: () => json(200, page(members)),
+        [`PATCH /api/environments/${ENV}`]: () => json(200, environment),
+      }),
+    );
+    await mountSignedIn(DetailView, `/projects/${PROJECT}`);
+    await settle();
+
+    await openMenu('env-edit-prod');
+    expect(document.querySelector('[data-testid="env-form-releasers-ids"]')).toBeNull();
+    byTestId('env-form-releasers').querySelectorAll<HTMLInputElement>('input[type="radio"]')[2]?.click();
+    await settle();
+    byTestId('env-form-releasers-ids').click();
+    await settle();
+    // Other selects of the dialog (time zones) keep their options in the page too; only people matter here.
+    const people = [...document.querySelectorAll<HTMLElement>('.el-select-dropdown__item')].filter((o) => /dev1|view1/.test(o.textContent ?? ''));
+    expect(people.map((o) => o.textContent?.trim())).toEqual(['开发一 (dev1)']);
+    people[0]?.click();
+    await settle();
+    byTestId('env-form-save').click();
+
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(calls.some((c) => c.method === 'PATCH')).toBe(true);
+    });
+    expect(calls.find((c) => c.method === 'PATCH')?.body).toMatchObject({ policy: { releasers: 'named', releaserIds: ['u-dev'], approvers: 'owners' } });
+  });
+
   it('a new environment without a deploy path is refused before reaching the API', async () => {
     const calls = stubFetch(routes());
     const wrapper = await mountSignedIn(DetailView, `/projects/${PROJECT}`);
