@@ -9,6 +9,8 @@ export interface RemoteOptions extends Omit<ExecOptions, 'onStdout' | 'onStderr'
   uninterruptible?: boolean;
   /** Do not turn stdout into log events (machine-read output such as `df` or `readlink`). */
   quiet?: boolean;
+  /** Stream stdout here instead of collecting it into the log (a tar stream coming back). */
+  stdoutTo?: (chunk: Buffer) => void;
 }
 
 export type RemoteOutcome = { ok: true; out: ExecOutcome } | { ok: false; error: FailureReason; out?: ExecOutcome };
@@ -21,18 +23,23 @@ function aborted(ctx: RunContext): boolean {
 export async function remote(ctx: RunContext, target: Target, stage: StageName, command: string, options: RemoteOptions = {}): Promise<RemoteOutcome> {
   const conn = await ctx.pool.get(target.server);
   if (!conn.ok) return { ok: false, error: { ...conn.error, target: target.id } };
-  return execOn(ctx, conn.connection, target, stage, command, options);
+  return execOn(ctx, conn.connection, target.id, stage, command, options);
 }
 
-async function execOn(ctx: RunContext, connection: Connection, target: Target, stage: StageName, command: string, options: RemoteOptions): Promise<RemoteOutcome> {
-  if (!options.uninterruptible && aborted(ctx)) return { ok: false, error: engineError('aborted', 'run aborted', target.id) };
-  const stdout = ctx.events.lineLogger(stage, 'stdout', target.id);
-  const stderr = ctx.events.lineLogger(stage, 'stderr', target.id);
+/**
+ * Runs one command on an open connection; each output line becomes a log event of `stage` (of `targetId`, or of the
+ * run as a whole, e.g. a build agent), a non-zero exit an ExecError.
+ */
+export async function execOn(ctx: RunContext, connection: Connection, targetId: string | undefined, stage: StageName, command: string, options: RemoteOptions): Promise<RemoteOutcome> {
+  if (!options.uninterruptible && aborted(ctx)) return { ok: false, error: engineError('aborted', 'run aborted', targetId) };
+  const stdout = ctx.events.lineLogger(stage, 'stdout', targetId);
+  const stderr = ctx.events.lineLogger(stage, 'stderr', targetId);
   const execOptions: ExecOptions = {
     timeoutMs: options.timeoutMs ?? ctx.commandTimeoutMs,
     onStderr: (c) => stderr.write(c),
   };
-  if (!options.quiet) execOptions.onStdout = (c) => stdout.write(c);
+  if (options.stdoutTo) execOptions.onStdout = options.stdoutTo;
+  else if (!options.quiet) execOptions.onStdout = (c) => stdout.write(c);
   if (options.stdin !== undefined) execOptions.stdin = options.stdin;
   if (!options.uninterruptible && ctx.signal) execOptions.signal = ctx.signal;
   const out = await connection.exec(command, execOptions);
@@ -41,7 +48,7 @@ async function execOn(ctx: RunContext, connection: Connection, target: Target, s
   if (out.exitCode === 0) return { ok: true, out };
   const error: FailureReason = {
     kind: 'exec',
-    target: target.id,
+    ...(targetId === undefined ? {} : { target: targetId }),
     command,
     exitCode: out.exitCode,
     stderrTail: out.stderrTail,

@@ -4,8 +4,8 @@ import { PassThrough } from 'node:stream';
 import { agentBuildCommand, agentCleanupCommand, agentReceiveCommand, agentSendCommand } from '../remote/commands.js';
 import type { ReleaseContext, Step } from '../run/context.js';
 import { withLifeline } from '../run/lifeline.js';
+import { execOn, type RemoteOptions } from '../run/remote.js';
 import { artifactPathsOf, buildEnvOf } from '../run/workspace.js';
-import type { Connection, ExecOptions } from '../transport/transport.js';
 import type { ServerSpec } from '../types.js';
 
 const TAR_ENV = { PATH: '/usr/local/bin:/usr/bin:/bin', LANG: 'C.UTF-8' };
@@ -22,10 +22,9 @@ export async function buildOnAgent(ctx: ReleaseContext, agent: ServerSpec): Prom
   const conn = await ctx.pool.get(agent);
   if (!conn.ok) return { ok: false, error: conn.error };
   const { project, releaseId } = plan;
-  const agentExec = (text: string, options: AgentExecOptions = {}) => exec(ctx, conn.connection, text, options);
+  const agentExec = (text: string, options: RemoteOptions = {}) => execOn(ctx, conn.connection, undefined, 'build', text, options);
   try {
-    const pack = spawn('tar', ['-cf', '-', '-C', ws.checkout, '.'], { env: TAR_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-
+    const pack = spawn('tar', ['-cf', '-', '-C', ws.checkout, '.'], { env: TAR_ENV, stdio: ['ignore', 'pipe', 'ignore'] });
     // Handed over as is, a child's stdout socket reached the SSH channel as zero bytes here; through a plain stream
     // it arrives whole.
     const received = await agentExec(agentReceiveCommand(project, releaseId).text, { stdin: pack.stdout.pipe(new PassThrough()), quiet: true });
@@ -40,38 +39,13 @@ export async function buildOnAgent(ctx: ReleaseContext, agent: ServerSpec): Prom
     const unpacked = new Promise<number | null>((resolve) => unpack.once('close', resolve));
     let unpackErr = '';
     unpack.stderr.on('data', (chunk: Buffer) => (unpackErr = (unpackErr + chunk.toString()).slice(-2000)));
-    const sent = await agentExec(agentSendCommand(project, releaseId, artifactPathsOf(plan)).text, { quiet: true, onStdout: (chunk) => unpack.stdin.write(chunk) });
+    const sent = await agentExec(agentSendCommand(project, releaseId, artifactPathsOf(plan)).text, { stdoutTo: (chunk) => unpack.stdin.write(chunk) });
     unpack.stdin.end();
     const unpackExit = await unpacked;
     if (!sent.ok) return sent;
     if (unpackExit !== 0) return { ok: false, error: { kind: 'exec', command: "tar -x (the agent's build output)", exitCode: unpackExit, stderrTail: unpackErr, durationMs: 0 } };
     return { ok: true };
   } finally {
-    await exec(ctx, conn.connection, agentCleanupCommand(project, releaseId).text, { quiet: true, ignoreAbort: true });
+    await agentExec(agentCleanupCommand(project, releaseId).text, { quiet: true, uninterruptible: true });
   }
-}
-
-interface AgentExecOptions extends ExecOptions {
-  /** Machine output (tar streams): not turned into log lines. */
-  quiet?: boolean;
-  /** Cleanup runs even after an abort. */
-  ignoreAbort?: boolean;
-}
-
-async function exec(ctx: ReleaseContext, connection: Connection, command: string, { quiet, ignoreAbort, ...options }: AgentExecOptions): Promise<Step> {
-  const stdout = ctx.events.lineLogger('build', 'stdout');
-  const stderr = ctx.events.lineLogger('build', 'stderr');
-  const out = await connection.exec(command, {
-    timeoutMs: ctx.commandTimeoutMs,
-    ...(quiet ? {} : { onStdout: (c: Buffer) => stdout.write(c) }),
-    onStderr: (c) => stderr.write(c),
-    ...(ctx.signal && !ignoreAbort ? { signal: ctx.signal } : {}),
-    ...options,
-  });
-  stdout.flush();
-  stderr.flush();
-  if (out.exitCode === 0) return { ok: true };
-  const error: Step = { ok: false, error: { kind: 'exec', command, exitCode: out.exitCode, stderrTail: out.stderrTail, durationMs: out.durationMs } };
-  if (out.reason && error.error.kind === 'exec') error.error.reason = out.reason;
-  return error;
 }
