@@ -18,10 +18,21 @@ export function recorder() {
   };
 }
 
-/** What the sample app on a target answers right now (the release id it was started from). */
+/**
+ * What the sample app on a target answers (the release id it was started from). A restart without a health check
+ * after it (an automatic rollback) returns as soon as the process is launched, so a refused connection is retried
+ * for a few seconds while the new process binds its port.
+ */
 export async function appSays(port: string | undefined): Promise<string> {
-  const res = await fetch(`http://127.0.0.1:${port}/`);
-  return res.text();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/`);
+      return await res.text();
+    } catch (err) {
+      if (attempt >= 50) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 }
 
 export function tempDir(prefix: string): string {

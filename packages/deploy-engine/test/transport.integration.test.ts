@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createReadStream, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSshTransport, type Connection, type ServerSpec, type SshTransportOptions } from '../src/index.js';
 import { startSshHosts, type SshHosts } from './harness/index.js';
@@ -159,5 +159,31 @@ describe.each([
     expect(missing.exitCode).toBeNull();
     expect(missing.stderrTail).toContain('ENOENT');
     conn.close();
+  });
+
+  it('starts the login shell once for many commands, and keeps each command\'s stdin and output apart', async () => {
+    // Bash sources ~/.bashrc for every SSH exec; this one records each start, as a pyenv init would cost one.
+    const home = join(ssh.hosts[1]!.dir, 'home');
+    const starts = join(home, `starts-${threads}`);
+    writeFileSync(join(home, '.bashrc'), `echo started >> "$HOME/starts-${threads}"\n`);
+    const count = () => (existsSync(starts) ? readFileSync(starts, 'utf8').split('\n').filter(Boolean).length : 0);
+    const conn = await open(spec(1));
+    const dir = tempDir('rp-frames-');
+    const file = join(dir, 'unread.bin');
+    writeFileSync(file, Buffer.alloc(3 * 1024 * 1024, 'y'));
+    for (let i = 0; i < 5; i++) {
+      // Stdin the command never reads must not spill into the next command.
+      const ignored = await conn.exec(`echo partial-$((${i} + 1)); echo rp-end-not-ours >&2; exit ${i}`, { stdin: { file } });
+      expect(ignored).toMatchObject({ exitCode: i, stdout: `partial-${i + 1}\n`, stderrTail: 'rp-end-not-ours\n' });
+      const read = await conn.exec('head -c 4; printf x', { stdin: 'abcdefgh' });
+      expect(read).toMatchObject({ exitCode: 0, stdout: 'abcdx' });
+    }
+    expect(count()).toBe(1);
+    conn.close();
+
+    const plain = await open(spec(1), { sessions: false });
+    for (let i = 0; i < 3; i++) expect((await plain.exec('true')).exitCode).toBe(0);
+    expect(count()).toBe(4);
+    plain.close();
   });
 });

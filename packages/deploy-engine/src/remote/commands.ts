@@ -208,7 +208,7 @@ const assignments = (env: Record<string, string>) => raw(Object.entries(env).map
 function diesWithCaller(command: ShellFragment): ShellFragment {
   return sh`${command} </dev/null &
 pid=$!
-(cat >/dev/null 2>&1; kill -KILL -- -$$) <&0 >/dev/null 2>&1 &
+(cat >/dev/null 2>&1; kill -s KILL -- -$$) <&0 >/dev/null 2>&1 &
 watcher=$!
 wait "$pid"
 status=$?

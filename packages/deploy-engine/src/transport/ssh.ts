@@ -5,6 +5,7 @@ import { engineError } from '../errors.js';
 import { Semaphore } from '../semaphore.js';
 import type { ServerSpec } from '../types.js';
 import { fingerprintOf, sameFingerprint } from './fingerprint.js';
+import { PID_PREFIX, ShellSession } from './shell-session.js';
 import {
   OutputCollector,
   type ConnectHooks,
@@ -23,6 +24,11 @@ export interface SshTransportOptions {
   /** OpenSSH's default MaxSessions is 10; staying below it leaves room for an operator's own session. */
   maxChannels?: number;
   /**
+   * Run commands through one long-lived `sh` per host (default) instead of an exec each, so a heavy login shell
+   * (a ~/.bashrc initialising pyenv or nvm) starts once per host, not once per command.
+   */
+  sessions?: boolean;
+  /**
    * Worker threads that hold the connections (0: all in this thread). Encrypting and writing an artifact to many
    * hosts is CPU work one JavaScript thread cannot spread over cores; threads let a release use them all.
    */
@@ -40,6 +46,7 @@ export function sshSettings(options: SshTransportOptions): Settings {
     keepaliveIntervalMs: options.keepaliveIntervalMs ?? 10_000,
     commandTimeoutMs: options.commandTimeoutMs ?? 10 * 60_000,
     maxChannels: options.maxChannels ?? 8,
+    sessions: options.sessions ?? true,
   };
 }
 
@@ -128,11 +135,13 @@ async function connectServer(server: ServerSpec, hooks: ConnectHooks, settings: 
 class SshConnection implements Connection {
   #channels: Semaphore;
   #open = new Set<ClientChannel>();
+  #sessions: ShellSession[] = [];
+  #starting = 0;
   #closed = false;
 
   constructor(
     private readonly client: Client,
-    private readonly settings: Settings,
+    private settings: Settings,
     private readonly jump: Connection | undefined,
   ) {
     this.#channels = new Semaphore(settings.maxChannels);
@@ -153,7 +162,76 @@ class SshConnection implements Connection {
   }
 
   exec(command: string, options: ExecOptions = {}): Promise<ExecOutcome> {
-    return this.#channels.run(() => this.#exec(command, options));
+    return this.#channels.run(async () => {
+      // A stream of unknown length cannot be framed (and a lifeline must reach the command itself): plain exec.
+      const framable = options.stdin === undefined || typeof options.stdin === 'string' || Buffer.isBuffer(options.stdin) || 'file' in options.stdin;
+      const session = framable ? await this.#idleSession() : undefined;
+      return session ? this.#execInSession(session, command, options) : this.#exec(command, options);
+    });
+  }
+
+  /**
+   * An idle shell session, started on demand. A few channels stay free of sessions for plain execs (lifelines,
+   * kills) under sshd's MaxSessions; a host that cannot run one gets plain execs from then on.
+   */
+  async #idleSession(): Promise<ShellSession | undefined> {
+    if (this.#closed || this.settings.sessions === false) return undefined;
+    this.#sessions = this.#sessions.filter((s) => !s.dead);
+    // Claimed here, before any await, so two commands can never share one.
+    const idle = this.#sessions.find((s) => s.claim());
+    if (idle) return idle;
+    if (this.#sessions.length + this.#starting >= Math.max(1, this.settings.maxChannels - 2)) return undefined;
+    this.#starting++;
+    const started = await ShellSession.start(this.client, this.settings.connectTimeoutMs).finally(() => this.#starting--);
+    if (!started.ok) {
+      this.settings = { ...this.settings, sessions: false };
+      return undefined;
+    }
+    this.#sessions.push(started.session);
+    return started.session.claim() ? started.session : undefined;
+  }
+
+  #execInSession(session: ShellSession, command: string, options: ExecOptions): Promise<ExecOutcome> {
+    const started = Date.now();
+    return new Promise<ExecOutcome>((resolve) => {
+      let stopReason: ExecOutcome['reason'];
+      let pid: number | undefined;
+      const run = session.run(command, options, {
+        onPid: (p) => {
+          pid = p;
+          if (stopReason) this.#stopInSession(p, run.close);
+        },
+        onStdinError: () => {
+          stop('aborted');
+          if (pid === undefined) run.close();
+        },
+      });
+      const stop = (reason: NonNullable<ExecOutcome['reason']>) => {
+        if (stopReason) return;
+        stopReason = reason;
+        // Without a pid yet, wait briefly for it so the command is killed, not merely cut off from us.
+        if (pid !== undefined) this.#stopInSession(pid, run.close);
+        else setTimeout(run.close, 2000).unref();
+      };
+      const timer = setTimeout(() => stop('timeout'), options.timeoutMs ?? this.settings.commandTimeoutMs);
+      const onAbort = () => stop('aborted');
+      if (options.signal?.aborted) onAbort();
+      else options.signal?.addEventListener('abort', onAbort, { once: true });
+      void run.done.then(({ exitCode, lost }) => {
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+        const reason = stopReason ?? (lost ? 'connection-lost' : undefined);
+        const outcome: ExecOutcome = { exitCode: reason ? null : exitCode, stdout: run.output.stdout, stderrTail: run.output.stderrTail, durationMs: Date.now() - started };
+        if (reason) outcome.reason = reason;
+        resolve(outcome);
+      });
+    });
+  }
+
+  /** A stopped command may leave its frame's stdin half-sent, so its session ends with it. */
+  #stopInSession(pid: number, close: () => void): void {
+    this.#kill(pid);
+    close();
   }
 
   #exec(command: string, options: ExecOptions): Promise<ExecOutcome> {
@@ -212,7 +290,7 @@ class SshConnection implements Connection {
         resolve(finish(stopReason ? null : exitCode, stopReason));
       };
 
-      this.client.exec(`printf 'rp-pid:%s\\n' "$$" >&2; ${command}`, (err, ch) => {
+      this.client.exec(PID_PREFIX + command, (err, ch) => {
         if (err) {
           output.addStderr(Buffer.from(err.message));
           stopReason ??= 'connection-lost';
@@ -263,7 +341,7 @@ class SshConnection implements Connection {
   /** Best effort: a failure here only means the process already ended or the connection is gone. */
   #kill(pid: number): void {
     if (this.#closed || pid <= 1) return;
-    this.client.exec(`kill -KILL -- -${pid} 2>/dev/null || kill -KILL ${pid} 2>/dev/null; true`, (err, ch) => {
+    this.client.exec(`kill -s KILL -- -${pid} 2>/dev/null || kill -s KILL ${pid} 2>/dev/null; true`, (err, ch) => {
       if (err) return;
       ch.on('close', () => undefined);
       ch.resume();
@@ -273,6 +351,7 @@ class SshConnection implements Connection {
   }
 
   close(): void {
+    for (const session of this.#sessions) session.close();
     for (const channel of this.#open) channel.close();
     this.client.end();
     this.jump?.close();
