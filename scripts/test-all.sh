@@ -17,6 +17,7 @@ command -v git >/dev/null 2>&1 || missing+=(git)
 # The LDAP login tests start their own OpenLDAP server (slapd with the memberof overlay), with a CA made by openssl.
 [ -x /usr/sbin/slapd ] || missing+=(slapd)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v zstd >/dev/null 2>&1 || missing+=(zstd)
 command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 # Chinese UI text in screenshots needs a CJK font; Debian's Chromium ships none.

@@ -1,6 +1,7 @@
 import type { StageName } from '@rp/contract/stages';
 import { GIT_SAFETY_ARGS } from './git/git.js';
-import { artifactPathsOf, buildEnvOf, cachedArtifactPath, findCachedArtifact, workspace } from './run/workspace.js';
+import { formatFor, tarCreateArgs, type ArtifactFormat } from './artifact-format.js';
+import { artifactPathsOf, buildEnvOf, cachedArtifactBase, findCachedArtifact, workspace } from './run/workspace.js';
 import { scriptEnv } from './run/scripts.js';
 import { expandUrl } from './stages/healthcheck.js';
 import { validateReleasePlan } from './plan-validation.js';
@@ -48,6 +49,8 @@ export function dryRun(plan: ReleasePlan): DryRunResult {
   const ws = workspace(plan);
   const cached = findCachedArtifact(plan, ws);
   const sha = cached?.sha256 ?? ARTIFACT_PLACEHOLDER;
+  // Shown as the project asks; at run time zstd falls back to gzip unless the platform and every target have it.
+  const format = cached?.format ?? formatFor(plan.build?.compression, true);
   const git = (args: string[]) => shellLine(['git', ...GIT_SAFETY_ARGS, ...args]);
   const global: PlannedCommand[] = [];
   if (plan.hooks?.['before-checkout'] !== undefined) global.push({ stage: 'hook:before-checkout', command: shellLine(['sh', `${ws.hooks}/before-checkout.sh`]) });
@@ -59,12 +62,12 @@ export function dryRun(plan: ReleasePlan): DryRunResult {
   if (plan.build?.command) global.push(...buildCommands(plan, plan.build.command));
   global.push({
     stage: 'package',
-    command: shellLine(['tar', '-czf', cachedArtifactPath(plan, ws), '-C', ws.checkout, '--', ...artifactPathsOf(plan)]),
+    command: shellLine(['tar', '-cf', `${cachedArtifactBase(plan, ws)}.${format}`, ...tarCreateArgs(format), '-C', ws.checkout, '--', ...artifactPathsOf(plan)]),
   });
 
   const owner = JSON.stringify({ releaseId: plan.releaseId, instance: plan.instance ?? 'engine' });
   const targets: Record<string, PlannedCommand[]> = {};
-  for (const target of plan.targets) targets[target.id] = targetCommands(plan, target, sha, owner);
+  for (const target of plan.targets) targets[target.id] = targetCommands(plan, target, { sha256: sha, format }, owner);
   return { ok: true, artifactSha256: sha, global, targets };
 }
 
@@ -79,13 +82,13 @@ function buildCommands(plan: ReleasePlan, command: string): PlannedCommand[] {
   ];
 }
 
-function targetCommands(plan: ReleasePlan, target: Target, sha: string, owner: string): PlannedCommand[] {
+function targetCommands(plan: ReleasePlan, target: Target, artifact: { sha256: string; format: ArtifactFormat }, owner: string): PlannedCommand[] {
   const l = layout(target.deployPath);
   const id = plan.releaseId;
-  const known = sha === ARTIFACT_PLACEHOLDER ? undefined : sha;
+  const known = artifact.sha256 === ARTIFACT_PLACEHOLDER ? undefined : artifact;
   const list: PlannedCommand[] = [{ stage: 'prepare', command: prepareCommand(target.deployPath, owner, known).text }];
-  if (!known) list.push({ stage: 'upload', command: hasArtifactCommand(target.deployPath, sha).text });
-  list.push({ stage: 'upload', command: uploadCommand(target.deployPath, sha, id).text, stdin: 'artifact .tar.gz' });
+  if (!known) list.push({ stage: 'upload', command: hasArtifactCommand(target.deployPath, artifact).text });
+  list.push({ stage: 'upload', command: uploadCommand(target.deployPath, artifact, id).text, stdin: `artifact .${artifact.format}` });
   const script = (stage: StageName, name: string, cwd: string, env: Record<string, string>) => {
     const stopsWithCaller = name !== 'restart';
     list.push(
@@ -94,7 +97,7 @@ function targetCommands(plan: ReleasePlan, target: Target, sha: string, owner: s
     );
   };
   if (plan.hooks?.['before-release'] !== undefined) script('hook:before-release', 'before-release', l.root, scriptEnv(plan.project, target, id, { COMMIT: plan.source.commit }));
-  const unpack = { releaseId: id, sha256: sha, sharedDirs: plan.sharedDirs ?? [], sharedFiles: plan.sharedFiles ?? [] };
+  const unpack = { releaseId: id, artifact, sharedDirs: plan.sharedDirs ?? [], sharedFiles: plan.sharedFiles ?? [] };
   const history = { releaseId: id, from: null, to: id, at: new Date().toISOString(), actor: plan.actor ?? 'unknown', kind: 'release' as const };
   list.push({ stage: 'release', command: releaseCommand(target.deployPath, unpack, history).text });
   if (plan.restartCommand) script('release', 'restart', l.release(id), scriptEnv(plan.project, target, id));
@@ -104,7 +107,7 @@ function targetCommands(plan: ReleasePlan, target: Target, sha: string, owner: s
   if (plan.hooks?.['after-release'] !== undefined) script('hook:after-release', 'after-release', l.release(id), scriptEnv(plan.project, target, id, { COMMIT: plan.source.commit }));
   list.push({
     stage: 'cleanup',
-    command: cleanupCommand(target.deployPath, { keep: Math.max(plan.keepReleases ?? 5, 1), protect: [id], keepSha256: sha, releaseId: id }).text,
+    command: cleanupCommand(target.deployPath, { keep: Math.max(plan.keepReleases ?? 5, 1), protect: [id], keepArtifact: artifact, releaseId: id }).text,
   });
   return list;
 }

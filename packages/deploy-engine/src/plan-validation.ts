@@ -58,6 +58,8 @@ export function validateReleasePlan(plan: ReleasePlan): string[] {
   for (const p of plan.sharedFiles ?? []) problems.add(checkRelativePath(p, 'shared file'), 'sharedFiles');
   for (const name of Object.keys(plan.build?.env ?? {})) problems.add(checkEnvName(name), 'build.env');
   if (plan.keepReleases !== undefined && !(plan.keepReleases >= 1)) problems.list.push('keepReleases: must be ≥ 1');
+  const compression = plan.build?.compression;
+  if (compression !== undefined && !['gzip', 'zstd', 'none'].includes(compression)) problems.list.push('build.compression: must be gzip, zstd or none');
   return problems.list;
 }
 

@@ -1,11 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { TARGET_STAGES } from '@rp/contract/stages';
+import { formatOf } from './artifact-format.js';
 import { engineError } from './errors.js';
 import { validateReleasePlan } from './plan-validation.js';
 import { layout } from './remote/commands.js';
 import type { ReleaseResult, TargetResult } from './result.js';
 import { runStage, type ReleaseContext } from './run/context.js';
-import type { TargetPrep } from './run/prepared.js';
+import type { Prepared, TargetPrep } from './run/prepared.js';
 import { rolloutPolicy, runRollout } from './run/rollout.js';
 import { startRun, type RunBodyOutcome, type RunHandle, type RunOptions } from './run/start.js';
 import { runTargetStages, type TargetFailure } from './run/target-stages.js';
@@ -54,15 +55,17 @@ function runRelease(kind: ReleaseResult['kind'], plan: ReleasePlan, options: Rel
   return startRun(kind, plan, options, validateReleasePlan(plan), async (run, gate, prepared) => {
     // The frame's context plus the platform-host paths, worked out once here for every stage of the run.
     const ctx: ReleaseContext = { ...run, plan, workspace: workspace(plan) };
-    const given = reusableArtifact(options.artifact) ?? findCachedArtifact(plan, ctx.workspace);
-    const pre = await prepare(ctx, prepared, given);
+    const found = reusableArtifact(options.artifact) ?? findCachedArtifact(plan, ctx.workspace);
+    const pre = await prepare(ctx, prepared, found);
     if (!pre.ok) return { error: pre.error };
-    const produced = await produceArtifact(ctx, given);
+    const zstdOnTargets = [...prepared.locked].every((id) => prepared.targets.get(id)?.zstd);
+    const given = usableArtifact(found, zstdOnTargets, prepared);
+    const produced = await produceArtifact(ctx, given, zstdOnTargets);
     if (!produced.ok) return produced.outcome;
     const artifact = produced.artifact;
     const end = await runRollout(ctx, {
       ...rolloutPolicy(plan, prepared, gate),
-      deploy: (target) => releaseTarget(ctx, target, artifact, prepared.targets.get(target.id) ?? { freeBytes: undefined, current: null, artifactPresent: undefined }),
+      deploy: (target) => releaseTarget(ctx, target, artifact, prepared.targets.get(target.id) ?? { freeBytes: undefined, current: null, artifactPresent: undefined, zstd: false }),
       rollback: (target) => switchBack(ctx, target, plan.releaseId, `no previous release on ${target.id} to roll back to`),
     });
     if (end === 'aborted') return { artifact, error: engineError('aborted', 'run aborted') };
@@ -71,7 +74,7 @@ function runRelease(kind: ReleaseResult['kind'], plan: ReleasePlan, options: Rel
 }
 
 /** Stages 2–6 on the platform host, or none of them when a matching artifact already exists. */
-async function produceArtifact(ctx: ReleaseContext, given: Artifact | undefined): Promise<{ ok: true; artifact: Artifact } | { ok: false; outcome: RunBodyOutcome }> {
+async function produceArtifact(ctx: ReleaseContext, given: Artifact | undefined, zstdOnTargets: boolean): Promise<{ ok: true; artifact: Artifact } | { ok: false; outcome: RunBodyOutcome }> {
   if (given) {
     for (const stage of ['hook:before-checkout', 'checkout', 'hook:after-checkout', 'build', 'package'] as const) {
       await runStage(ctx, stage, undefined, async () => 'skipped');
@@ -91,7 +94,7 @@ async function produceArtifact(ctx: ReleaseContext, given: Artifact | undefined)
   }
   let artifact: Artifact | undefined;
   const packed = await runStage(ctx, 'package', undefined, async () => {
-    const out = await packageArtifact(ctx);
+    const out = await packageArtifact(ctx, zstdOnTargets);
     if (!out.ok) return out.error;
     artifact = out.artifact;
     ctx.events.emit({ type: 'log', stage: 'package', stream: 'stdout', text: `artifact ${out.artifact.sha256} (${out.artifact.size} bytes)` });
@@ -114,6 +117,16 @@ function releaseTarget(ctx: ReleaseContext, target: Target, artifact: Artifact, 
     'hook:after-release': () => runRemoteHook(ctx, target, 'after-release', l.release(plan.releaseId)),
     cleanup: () => cleanup(ctx, target, artifact, result),
   });
+}
+
+/**
+ * A zstd artifact cannot go to a target without zstd (one added since it was packed): it is packed again instead,
+ * and what pre-flight saw on the hosts about it no longer applies.
+ */
+function usableArtifact(found: Artifact | undefined, zstdOnTargets: boolean, prepared: Prepared): Artifact | undefined {
+  if (!found || formatOf(found) !== 'tar.zst' || zstdOnTargets) return found;
+  for (const prep of prepared.targets.values()) prep.artifactPresent = undefined;
+  return undefined;
 }
 
 /**

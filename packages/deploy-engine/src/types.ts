@@ -1,3 +1,4 @@
+import type { ArtifactFormat, Compression } from './artifact-format.js';
 /** Where and as whom to reach one host. The private key lives only in memory; the engine never writes it to disk. */
 export interface ServerSpec {
   host: string;
@@ -50,6 +51,8 @@ export interface BuildConfig {
   artifactPaths?: string[];
   /** Build on this server over SSH instead of on the platform host (see stages/build-on-agent). */
   agent?: ServerSpec;
+  /** How the artifact is packed; default gzip (level 1). */
+  compression?: Compression;
 }
 
 /**
@@ -123,4 +126,6 @@ export interface Artifact {
   sha256: string;
   size: number;
   commit: string;
+  /** Absent on artifacts recorded before formats existed: those are gzip tarballs. */
+  format?: ArtifactFormat;
 }

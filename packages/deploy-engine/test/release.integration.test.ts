@@ -1,4 +1,4 @@
-import { readFileSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSshTransport, startRelease, startRollback, type Target } from '../src/index.js';
@@ -201,5 +201,23 @@ describe('release lifecycle against real sshd hosts', () => {
     const host = readHost(targets[0]!.deployPath);
     expect(host.current).toBe('r6');
     expect(host.releases).toEqual(['r5', 'r6']);
+  });
+
+  it.each([
+    { compression: 'none', format: 'tar' },
+    { compression: 'zstd', format: 'tar.zst' },
+    { compression: 'gzip', format: 'tar.gz' },
+  ] as const)('packs with $compression and every host keeps and unpacks a .$format', async ({ compression, format }) => {
+    const commit = repo.addCommit();
+    const id = `rz-${compression}`;
+    const base = plan(id, commit);
+    const result = await startRelease({ ...base, build: { ...base.build, compression } }, { transport }).done;
+    expect(result.status, JSON.stringify(result.error ?? result.targets)).toBe('succeeded');
+    expect(result.artifact).toMatchObject({ format });
+    expect(result.artifact?.path.endsWith(`.${format}`)).toBe(true);
+    for (const t of targets) {
+      expect(readdirSync(join(t.deployPath, '.releases-incoming'))).toEqual([`${result.artifact?.sha256}.${format}`]);
+      expect(await appSays(t.env?.PORT)).toBe(id);
+    }
   });
 });

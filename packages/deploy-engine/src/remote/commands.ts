@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { tarExtractArgs, type ArtifactFormat } from '../artifact-format.js';
 import { raw, sh, type ShellFragment } from '../shell/quote.js';
 
 /**
@@ -14,25 +15,32 @@ export const layout = (deployPath: string) => {
     release: (id: string) => `${root}/releases/${id}`,
     shared: `${root}/shared`,
     incoming: `${root}/.releases-incoming`,
-    incomingFile: (sha256: string) => `${root}/.releases-incoming/${sha256}.tar.gz`,
+    incomingFile: (a: ArtifactRef) => `${root}/.releases-incoming/${a.sha256}.${a.format}`,
     platform: `${root}/.platform`,
     lock: `${root}/.platform/lock`,
     history: `${root}/.platform/history.jsonl`,
     scripts: (releaseId: string) => `${root}/.platform/scripts/${releaseId}`,
+    trash: `${root}/.platform/trash`,
   };
 };
+
+/** An artifact as the host knows it: by checksum and format (the name it is kept under). */
+export interface ArtifactRef {
+  sha256: string;
+  format: ArtifactFormat;
+}
 
 /**
  * Pre-flight in one round trip (every extra exec costs a shell start on the host): create the layout, report free
  * kilobytes, what `current` points at, whether the artifact is already there (when its checksum is known), and take
  * the lock. Output is `key=value` lines.
  */
-export function prepareCommand(deployPath: string, ownerJson: string, sha256?: string): ShellFragment {
+export function prepareCommand(deployPath: string, ownerJson: string, artifact?: ArtifactRef): ShellFragment {
   const l = layout(deployPath);
-  const artifact = sha256
-    ? sh` && if [ -f ${l.incomingFile(sha256)} ]; then echo artifact=present; else echo artifact=absent; fi`
+  const present = artifact
+    ? sh` && if [ -f ${l.incomingFile(artifact)} ]; then echo artifact=present; else echo artifact=absent; fi`
     : raw('');
-  return sh`mkdir -p ${[l.releases, l.shared, l.incoming, l.platform]} && printf 'free=%s\n' "$(df -Pk ${l.root} | awk 'NR==2 {print $4}')" && printf 'current=%s\n' "$(readlink ${l.current})"${artifact} && ${lockAcquireCommand(deployPath, ownerJson)}`;
+  return sh`mkdir -p ${[l.releases, l.shared, l.incoming, l.platform]} && printf 'free=%s\n' "$(df -Pk ${l.root} | awk 'NR==2 {print $4}')" && printf 'current=%s\n' "$(readlink ${l.current})"${present} && if command -v zstd >/dev/null 2>&1; then echo zstd=yes; else echo zstd=no; fi && ${lockAcquireCommand(deployPath, ownerJson)}`;
 }
 
 /** Parses `key=value` lines of prepare and cleanup output; later keys win. */
@@ -76,39 +84,42 @@ export function lockReleaseCommand(deployPath: string, releaseId: string): Shell
   return sh`if grep -qF ${`"releaseId":${JSON.stringify(releaseId)}`} ${l.lock} 2>/dev/null; then rm -f ${l.lock}; fi`;
 }
 
-export function hasArtifactCommand(deployPath: string, sha256: string): ShellFragment {
-  return sh`if [ -f ${layout(deployPath).incomingFile(sha256)} ]; then echo present; else echo absent; fi`;
+export function hasArtifactCommand(deployPath: string, artifact: ArtifactRef): ShellFragment {
+  return sh`if [ -f ${layout(deployPath).incomingFile(artifact)} ]; then echo present; else echo absent; fi`;
 }
 
 // OpenSSL's sha256 uses the CPU's SHA extensions (about 4× coreutils here); sha256sum is the portable fallback.
-const HASH_FILE = raw(`if command -v openssl >/dev/null 2>&1; then hash() { openssl dgst -sha256 -r "$1"; }; else hash() { sha256sum "$1"; }; fi`);
+const HASH_STDIN = raw(`if command -v openssl >/dev/null 2>&1; then hash() { openssl dgst -sha256 -r; }; else hash() { sha256sum; }; fi`);
 
 /**
- * Receives the artifact on stdin in one pass: `tee` writes it to `<sha>.tar.gz.part` and feeds `tar`, which
- * unpacks into `releases/<id>.partial` while the bytes arrive, as a plain `ssh | tar -x` would. The written file is
- * then hashed (from the page cache); only when it matches is it published under its sha256 name and the tree
- * renamed to `<id>.staged` for the release stage. A half-received or corrupted upload is never visible under a
+ * Receives the artifact on stdin in one pass: `tee` writes it to `<sha>.<format>.part`, hashes it and feeds `tar`
+ * (through a FIFO), which unpacks into `releases/<id>.partial` while the bytes arrive, as a plain `ssh | tar -x`
+ * would; nothing is read twice. Only when the checksum matches is the file published under its sha256 name and the
+ * tree renamed to `<id>.staged` for the release stage. A half-received or corrupted upload is never visible under a
  * final name. Exit 65: checksum mismatch.
  */
-export function uploadCommand(deployPath: string, sha256: string, releaseId: string): ShellFragment {
+export function uploadCommand(deployPath: string, artifact: ArtifactRef, releaseId: string): ShellFragment {
   const l = layout(deployPath);
-  const final = l.incomingFile(sha256);
+  const final = l.incomingFile(artifact);
   const part = `${final}.part`;
   const dir = l.release(releaseId);
-  return sh`partial=${`${dir}.partial`}; staged=${`${dir}.staged`}
-rm -rf "$partial" "$staged" && mkdir -p "$partial" || exit 1
-tee ${part} | tar -xzf - -C "$partial"
+  return sh`partial=${`${dir}.partial`}; staged=${`${dir}.staged`}; fifo=${`${final}.fifo`}
+rm -rf "$partial" "$staged" "$fifo" && mkdir -p "$partial" && mkfifo "$fifo" || exit 1
+${HASH_STDIN}
+tar ${tarExtractArgs(artifact.format)} -xf - -C "$partial" < "$fifo" &
+unpacker=$!
+sum=$(tee ${part} "$fifo" | hash | cut -d' ' -f1)
+wait "$unpacker"
 tarstatus=$?
-${HASH_FILE}
-sum=$(hash ${part} | cut -d' ' -f1)
-if [ "$sum" != ${sha256} ]; then rm -rf ${part} "$partial"; echo "checksum mismatch: received $sum" >&2; exit 65; fi
+rm -f "$fifo"
+if [ "$sum" != ${artifact.sha256} ]; then rm -rf ${part} "$partial"; echo "checksum mismatch: received $sum" >&2; exit 65; fi
 mv -f ${part} ${final} || exit 1
 if [ "$tarstatus" -eq 0 ]; then mv -T "$partial" "$staged"; else rm -rf "$partial"; echo "streamed unpack failed (exit $tarstatus); unpacking the stored artifact instead" >&2; fi`;
 }
 
 export interface UnpackOptions {
   releaseId: string;
-  sha256: string;
+  artifact: ArtifactRef;
   sharedDirs: readonly string[];
   sharedFiles: readonly string[];
 }
@@ -142,7 +153,7 @@ export function unpackCommand(deployPath: string, o: UnpackOptions): ShellFragme
   const dir = l.release(o.releaseId);
   const partial = `${dir}.partial`;
   const staged = `${dir}.staged`;
-  return sh`if [ -d ${dir} ]; then echo reused; elif [ -d ${staged} ]${andAll(linkShared(deployPath, staged, o))}; then mv -T ${staged} ${dir} && echo unpacked; else rm -rf ${partial} && mkdir -p ${partial} && tar -xzf ${l.incomingFile(o.sha256)} -C ${partial}${andAll(linkShared(deployPath, partial, o))} && mv -T ${partial} ${dir} && echo unpacked; fi`;
+  return sh`if [ -d ${dir} ]; then echo reused; elif [ -d ${staged} ]${andAll(linkShared(deployPath, staged, o))}; then mv -T ${staged} ${dir} && echo unpacked; else rm -rf ${partial} && mkdir -p ${partial} && tar ${tarExtractArgs(o.artifact.format)} -xf ${l.incomingFile(o.artifact)} -C ${partial}${andAll(linkShared(deployPath, partial, o))} && mv -T ${partial} ${dir} && echo unpacked; fi`;
 }
 
 /** Unpack (if needed) and switch in one round trip; `switched` on stdout tells the engine the rename happened. */
@@ -263,16 +274,19 @@ export interface CleanupOptions {
   keep: number;
   /** Never removed, whatever their age: the new current release and the one before it. */
   protect: readonly string[];
-  keepSha256: string;
+  keepArtifact: ArtifactRef;
   releaseId: string;
 }
 
 /**
- * Keeps the newest N release directories (by mtime) plus the protected ones, removes `.partial`/`.staged` leftovers of
- * crashed runs and older artifacts, gives the lock back and reports `current`, all in one round trip.
+ * Keeps the newest N release directories (by mtime) plus the protected ones, removes older artifacts and anything
+ * left by crashed runs, gives the lock back and reports `current`, all in one round trip. Old releases leave
+ * `releases/` at once (a rename into `.platform/trash`, so the keep-N rule holds the moment this returns) and are
+ * deleted in the background: an `rm -rf` of big trees must not keep the release from counting as succeeded.
  */
 export function cleanupCommand(deployPath: string, o: CleanupOptions): ShellFragment {
   const l = layout(deployPath);
   const protect = o.protect.flatMap((p) => [raw('-e'), p]);
-  return sh`cd ${l.releases} && rm -rf -- ./*.partial ./*.staged && ls -1t | awk -v keep=${o.keep} 'NR>keep' | grep -vxF ${protect} | while IFS= read -r d; do echo "removing release $d"; rm -rf -- "./$d" ${`${l.platform}/scripts`}/"$d"; done; find ${l.incoming} -maxdepth 1 -type f ! -name ${`${o.keepSha256}.tar.gz`} -delete && ${lockReleaseCommand(deployPath, o.releaseId)} && printf 'current=%s\n' "$(readlink ${l.current})"`;
+  const keepName = posix.basename(l.incomingFile(o.keepArtifact));
+  return sh`mkdir -p ${l.trash} && cd ${l.releases} && for d in *.partial *.staged; do [ -e "$d" ] && mv -f -- "$d" ${l.trash}/"$$-$d"; done; ls -1t | awk -v keep=${o.keep} 'NR>keep' | grep -vxF ${protect} | while IFS= read -r d; do echo "removing release $d"; mv -f -- "./$d" ${l.trash}/"$$-$d" && { [ ! -e ${`${l.platform}/scripts`}/"$d" ] || mv -f -- ${`${l.platform}/scripts`}/"$d" ${l.trash}/"$$-scripts-$d"; }; done; find ${l.incoming} -maxdepth 1 ! -type d ! -name ${keepName} -delete && (rm -rf -- ${l.trash}/* </dev/null >/dev/null 2>&1 &) && ${lockReleaseCommand(deployPath, o.releaseId)} && printf 'current=%s\n' "$(readlink ${l.current})"`;
 }

@@ -6,6 +6,8 @@ export interface TargetPrep {
   current: string | null;
   /** Whether the artifact was already on the host; undefined when its checksum was not known yet. */
   artifactPresent: boolean | undefined;
+  /** Whether the host can unpack zstd; an artifact is packed with zstd only when every target can. */
+  zstd: boolean;
 }
 
 /** Filled by the prepare stage; the run frame reads `locked` to refresh and finally free exactly the locks it took. */

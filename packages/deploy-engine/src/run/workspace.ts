@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ArtifactFormat } from '../artifact-format.js';
 import type { Artifact, ReleasePlan } from '../types.js';
 
 export interface Workspace {
@@ -42,14 +43,18 @@ export function buildConfigHash(plan: ReleasePlan): string {
   return createHash('sha256').update(JSON.stringify(relevant)).digest('hex');
 }
 
-export function cachedArtifactPath(plan: ReleasePlan, ws: Workspace): string {
-  return join(ws.artifacts, `${plan.source.commit}-${buildConfigHash(plan).slice(0, 16)}.tar.gz`);
+/** A cache entry is `<base>.<format>` plus `<base>.json` (checksum, size, format), written last when complete. */
+export function cachedArtifactBase(plan: ReleasePlan, ws: Workspace): string {
+  return join(ws.artifacts, `${plan.source.commit}-${buildConfigHash(plan).slice(0, 16)}`);
 }
 
 /** Reads the cache entry's recorded checksum; an entry without its `.json` was never completed. */
 export function findCachedArtifact(plan: ReleasePlan, ws: Workspace): Artifact | undefined {
-  const path = cachedArtifactPath(plan, ws);
-  if (!existsSync(path) || !existsSync(`${path}.json`)) return undefined;
-  const meta = JSON.parse(readFileSync(`${path}.json`, 'utf8')) as { sha256: string; size: number };
-  return { path, sha256: meta.sha256, size: meta.size, commit: plan.source.commit };
+  const base = cachedArtifactBase(plan, ws);
+  if (!existsSync(`${base}.json`)) return undefined;
+  const meta = JSON.parse(readFileSync(`${base}.json`, 'utf8')) as { sha256: string; size: number; format?: ArtifactFormat };
+  const format = meta.format ?? 'tar.gz';
+  const path = `${base}.${format}`;
+  if (!existsSync(path)) return undefined;
+  return { path, sha256: meta.sha256, size: meta.size, commit: plan.source.commit, format };
 }

@@ -1,3 +1,4 @@
+import { formatOf } from '../artifact-format.js';
 import { cleanupCommand, parseKeyValues } from '../remote/commands.js';
 import type { TargetResult } from '../result.js';
 import type { Artifact, Target } from '../types.js';
@@ -14,7 +15,7 @@ export async function cleanup(ctx: ReleaseContext, target: Target, artifact: Art
     ctx,
     target,
     'cleanup',
-    cleanupCommand(target.deployPath, { keep: Math.max(plan.keepReleases ?? 5, 1), protect, keepSha256: artifact.sha256, releaseId: plan.releaseId }).text,
+    cleanupCommand(target.deployPath, { keep: Math.max(plan.keepReleases ?? 5, 1), protect, keepArtifact: { sha256: artifact.sha256, format: formatOf(artifact) }, releaseId: plan.releaseId }).text,
   );
   if (!out.ok) return out;
   result.current = currentToId(parseKeyValues(out.out.stdout).get('current') ?? '');

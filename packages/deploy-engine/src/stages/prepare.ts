@@ -1,7 +1,8 @@
 import { engineError, type FailureReason } from '../errors.js';
 import { lockTakeoverCommand, parseKeyValues, prepareCommand } from '../remote/commands.js';
 import { Semaphore } from '../semaphore.js';
-import type { Target } from '../types.js';
+import { formatOf } from '../artifact-format.js';
+import type { Artifact, Target } from '../types.js';
 import { OK, runStage, type RunContext, type Step } from '../run/context.js';
 import { currentToId } from '../run/current.js';
 import { lockOwner, type LockOwner } from '../run/lock.js';
@@ -9,7 +10,7 @@ import type { Prepared } from '../run/prepared.js';
 import { remote } from '../run/remote.js';
 
 /** Pre-flight for every target before anything changes: reachable, layout present, disk measured, lock taken. */
-export async function prepare(ctx: RunContext, prepared: Prepared, artifact: { size: number; sha256: string } | undefined): Promise<Step> {
+export async function prepare(ctx: RunContext, prepared: Prepared, artifact: Artifact | undefined): Promise<Step> {
   // Pre-flight is a barrier before any byte moves, so it reaches many hosts at once; 32 handshakes are cheap.
   const limit = new Semaphore(32);
   return runStage(ctx, 'prepare', undefined, async () => {
@@ -37,9 +38,10 @@ export async function prepare(ctx: RunContext, prepared: Prepared, artifact: { s
   });
 }
 
-async function prepareTarget(ctx: RunContext, prepared: Prepared, target: Target, artifact: { size: number; sha256: string } | undefined): Promise<FailureReason | undefined> {
+async function prepareTarget(ctx: RunContext, prepared: Prepared, target: Target, artifact: Artifact | undefined): Promise<FailureReason | undefined> {
   const owner = JSON.stringify(lockOwner(ctx));
-  const pre = await remote(ctx, target, 'prepare', prepareCommand(target.deployPath, owner, artifact?.sha256).text, { quiet: true, timeoutMs: 30_000 });
+  const ref = artifact && { sha256: artifact.sha256, format: formatOf(artifact) };
+  const pre = await remote(ctx, target, 'prepare', prepareCommand(target.deployPath, owner, ref).text, { quiet: true, timeoutMs: 30_000 });
   if (!pre.ok) return pre.error;
   const values = parseKeyValues(pre.out.stdout);
   const freeBytes = Number(values.get('free')) * 1024;
@@ -48,6 +50,7 @@ async function prepareTarget(ctx: RunContext, prepared: Prepared, target: Target
     freeBytes: Number.isFinite(freeBytes) ? freeBytes : undefined,
     current: currentToId(values.get('current') ?? ''),
     artifactPresent: present === undefined ? undefined : present === 'present',
+    zstd: values.get('zstd') === 'yes',
   });
   const lock = await settleLock(ctx, target, values.get('lock'), owner);
   if (!lock.ok) return lock.error;

@@ -1,3 +1,4 @@
+import { formatOf } from '../artifact-format.js';
 import { engineError } from '../errors.js';
 import { releaseCommand } from '../remote/commands.js';
 import type { TargetResult } from '../result.js';
@@ -12,7 +13,7 @@ export async function release(ctx: ReleaseContext, target: Target, artifact: Art
   const { plan } = ctx;
   // Re-deploying the release that is already current must not make it its own "previous".
   const previous = prep.current === plan.releaseId ? null : prep.current;
-  const unpack = { releaseId: plan.releaseId, sha256: artifact.sha256, sharedDirs: plan.sharedDirs ?? [], sharedFiles: plan.sharedFiles ?? [] };
+  const unpack = { releaseId: plan.releaseId, artifact: { sha256: artifact.sha256, format: formatOf(artifact) }, sharedDirs: plan.sharedDirs ?? [], sharedFiles: plan.sharedFiles ?? [] };
   // Nothing after this point listens to the abort signal: the switch and the restart belong together.
   if (ctx.signal?.aborted) return { ok: false, error: engineError('aborted', 'run aborted before the switch', target.id) };
   const out = await remote(ctx, target, 'release', releaseCommand(target.deployPath, unpack, historyEntry(ctx, previous, plan.releaseId, 'release')).text, {

@@ -38,6 +38,11 @@ export interface StartSshHostsOptions {
    */
   isolateHome?: boolean;
   /**
+   * With the isolated HOME: the text of its `~/.bashrc` (and a `~/.bash_profile` that sources it), so every SSH
+   * command pays a chosen login-shell cost, e.g. a version manager's init, the same on every machine.
+   */
+  bashrc?: string;
+  /**
    * Root only: run each sshd in its own mount namespace with its deploy root bind-mounted at this absolute path, so
    * several hosts on one machine can share one deploy path (as an environment's servers do) without sharing files.
    * The test still reads each host's files through `deployRoot`.
@@ -127,6 +132,7 @@ function fingerprintOfKeyFile(pubPath: string): string {
  * (ports are always > 1024). Call `stopAll()` in afterAll; the children are also killed when this process exits.
  */
 export async function startSshHosts(n: number, options: StartSshHostsOptions = {}): Promise<SshHosts> {
+  if (options.bashrc !== undefined && options.isolateHome === false) throw new Error('bashrc needs the isolated HOME (isolateHome: true)');
   const sshd = findSshd();
   const username = userInfo().username;
   const base = mkdtempSync(join(options.baseDir ?? tmpdir(), 'rp-ssh-'));
@@ -153,6 +159,10 @@ export async function startSshHosts(n: number, options: StartSshHostsOptions = {
     const logPath = join(dir, 'sshd.log');
     const home = join(dir, 'home');
     mkdirSync(home);
+    if (options.bashrc !== undefined) {
+      writeFileSync(join(home, '.bashrc'), options.bashrc);
+      writeFileSync(join(home, '.bash_profile'), '. "$HOME/.bashrc"\n');
+    }
     let lastError: unknown;
     // A port found free can be taken by someone else before sshd binds it; a fresh port on retry fixes that.
     for (let attempt = 0; attempt < 3; attempt++) {
