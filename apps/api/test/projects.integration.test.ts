@@ -50,6 +50,7 @@ describe('projects, presets, hook templates and Git refs', () => {
       sharedDirs: ['uploads'],
       sharedFiles: ['.env'],
       keepReleases: 5,
+      packageCompression: 'gzip',
       healthCheck: { type: 'http', url: 'http://127.0.0.1:{{PORT}}/health', expectStatus: 200 },
       hooks: {},
       environmentCount: 0,
@@ -59,6 +60,7 @@ describe('projects, presets, hook templates and Git refs', () => {
 
     const patch = (payload: object) => t.call(owner.token, { method: 'PATCH', url: `/api/projects/${project.id}`, payload });
     expect((await patch({ healthCheck: null })).json().healthCheck).toBeNull();
+    expect((await patch({ packageCompression: 'zstd' })).json().packageCompression).toBe('zstd');
     const command = await patch({ healthCheck: { type: 'command', command: 'test -f ready', retries: 0 } });
     expect(command.json().healthCheck).toEqual({ type: 'command', command: 'test -f ready', timeoutSeconds: 5, retries: 0, intervalSeconds: 2 });
     const token = await t.call(owner.token, { method: 'POST', url: '/api/credentials', payload: { groupId, name: 'shop token', kind: 'git_token', token: 't' } });
@@ -81,6 +83,7 @@ describe('projects, presets, hook templates and Git refs', () => {
     expect(await errorOf({ keepReleases: 0 })).toMatch(/body.keepReleases/);
     expect(await errorOf({ keepReleases: 51 })).toMatch(/body.keepReleases/);
     expect(await errorOf({ preset: 'cobol' })).toMatch(/body.preset/);
+    expect(await errorOf({ packageCompression: 'xz' })).toMatch(/body.packageCompression/);
     expect(await errorOf({ hooks: { 'during-release': 'x' } })).toMatch(/during-release/);
     expect(await errorOf({ hooks: { 'before-release': 'x'.repeat(64 * 1024 + 1) } })).toMatch(/before-release/);
     expect(await errorOf({ healthCheck: { type: 'http', url: 'ftp://x' } })).toMatch(/healthCheck/);

@@ -45,6 +45,11 @@ const hookFields = <T extends TSchema>(schema: T) =>
   Object.fromEntries(HOOK_STAGES.map((stage) => [stage, Type.Optional(schema)])) as Record<HookStage, ReturnType<typeof Type.Optional<T>>>;
 const HookScript = Script(HOOK_SCRIPT_MAX);
 
+/** How the artifact is packed: gzip level 1, zstd when the platform and every target have it (else gzip), or none. */
+export const PackageCompression = Type.Union([Type.Literal('gzip'), Type.Literal('zstd'), Type.Literal('none')], {
+  description: 'gzip (level 1, the default) | zstd (falls back to gzip unless the platform host and every target have zstd) | none (for artifacts that are compressed already)',
+});
+
 export const ProjectView = Type.Object({
   id: Uuid,
   groupId: Uuid,
@@ -56,6 +61,7 @@ export const ProjectView = Type.Object({
   preset: Type.String(),
   buildCommand: Type.String(),
   artifactPaths: Type.Array(Type.String()),
+  packageCompression: PackageCompression,
   sharedDirs: Type.Array(Type.String()),
   sharedFiles: Type.Array(Type.String()),
   keepReleases: Type.Integer(),
@@ -83,6 +89,7 @@ export const CreateProjectBody = Type.Object(
     preset: Preset,
     buildCommand: Type.Optional(Script(COMMAND_MAX)),
     artifactPaths: Type.Optional(Paths),
+    packageCompression: Type.Optional(PackageCompression),
     sharedDirs: Type.Optional(Paths),
     sharedFiles: Type.Optional(Paths),
     keepReleases: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
@@ -104,6 +111,7 @@ export const UpdateProjectBody = Type.Object(
     preset: Type.Optional(Preset),
     buildCommand: Type.Optional(Script(COMMAND_MAX)),
     artifactPaths: Type.Optional(Paths),
+    packageCompression: Type.Optional(PackageCompression),
     sharedDirs: Type.Optional(Paths),
     sharedFiles: Type.Optional(Paths),
     keepReleases: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),

@@ -1,4 +1,4 @@
-import { listCommits, listRefs, PlanValidationError, type GitCredential } from '@rp/deploy-engine';
+import { listCommits, listRefs, PlanValidationError, type Compression, type GitCredential } from '@rp/deploy-engine';
 import type { Static } from 'typebox';
 import { Prisma, type Project } from '../generated/prisma/client.js';
 import { archivedAtOf, archivedFilter, assertWritable } from '../archive/service.js';
@@ -55,6 +55,7 @@ const view = (row: ProjectRow) => ({
   preset: row.preset,
   buildCommand: row.buildCommand,
   artifactPaths: row.artifactPaths,
+  packageCompression: row.packageCompression as Compression,
   sharedDirs: row.sharedDirs,
   sharedFiles: row.sharedFiles,
   keepReleases: row.keepReleases,
@@ -187,6 +188,7 @@ export async function createProject({ db, ctx, ...policy }: ProjectWriteDeps, in
         preset: input.preset,
         buildCommand: input.buildCommand ?? preset.buildCommand,
         artifactPaths: input.artifactPaths ?? preset.artifactPaths,
+        packageCompression: input.packageCompression ?? 'gzip',
         sharedDirs: input.sharedDirs ?? preset.sharedDirs,
         sharedFiles: input.sharedFiles ?? preset.sharedFiles,
         keepReleases: input.keepReleases ?? 5,

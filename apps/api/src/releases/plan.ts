@@ -1,4 +1,4 @@
-import type { HealthCheck, HookName, ReleasePlan, Target } from '@rp/deploy-engine';
+import type { Compression, HealthCheck, HookName, ReleasePlan, Target } from '@rp/deploy-engine';
 import type { RolloutSpec } from '@rp/contract/rollout';
 import type { Project } from '../generated/prisma/client.js';
 import { toEngineRollout } from './rollout.js';
@@ -31,7 +31,7 @@ export interface CommonPlanInput {
 }
 
 export interface ReleasePlanInput extends CommonPlanInput {
-  project: CommonPlanInput['project'] & Pick<Project, 'hooks' | 'buildCommand' | 'artifactPaths' | 'sharedDirs' | 'sharedFiles' | 'keepReleases'>;
+  project: CommonPlanInput['project'] & Pick<Project, 'hooks' | 'buildCommand' | 'artifactPaths' | 'packageCompression' | 'sharedDirs' | 'sharedFiles' | 'keepReleases'>;
   commit: string;
   gitUrl: string;
   workDir: string;
@@ -68,6 +68,7 @@ export function releasePlanOf(input: ReleasePlanInput): ReleasePlan {
       ...(project.buildCommand ? { command: project.buildCommand } : {}),
       env: input.env,
       ...(project.artifactPaths.length ? { artifactPaths: project.artifactPaths } : {}),
+      compression: project.packageCompression as Compression,
     },
     hooks,
     sharedDirs: project.sharedDirs,

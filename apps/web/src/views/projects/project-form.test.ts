@@ -34,6 +34,7 @@ const project: Project = {
   sharedDirs: ['logs'],
   sharedFiles: [],
   keepReleases: 5,
+  packageCompression: 'gzip',
   restartCommand: 'restart.sh',
   healthCheck: http('http://127.0.0.1:8080/health'),
   hooks: { 'before-release': 'echo migrate', 'after-release': 'echo done' },
@@ -81,6 +82,14 @@ describe('request bodies', () => {
     form.hooks['before-release'] = '   ';
     const body = createBody(form);
     expect(body).toMatchObject({ groupId: 'g1', name: 'shop', preset: 'static', gitCredentialId: null, buildAgentId: null, healthCheck: null, hooks: { 'after-release': 'echo hi' } });
+    expect(body.packageCompression).toBe('gzip');
+  });
+
+  it('update sends the compression the form shows', () => {
+    const form = formOf(project);
+    expect(updateBody(form, project).packageCompression).toBe('gzip');
+    form.packageCompression = 'none';
+    expect(updateBody(form, project).packageCompression).toBe('none');
   });
 
   it('update removes emptied hooks with null, sends changed ones and leaves the rest out', () => {

@@ -52,6 +52,9 @@ export interface PresetFields {
   health: HealthForm;
 }
 
+/** The API's compressions, in the order the select offers them. */
+export const COMPRESSIONS: readonly Project['packageCompression'][] = ['gzip', 'zstd', 'none'];
+
 export interface ProjectForm extends PresetFields {
   groupId: string;
   name: string;
@@ -63,6 +66,7 @@ export interface ProjectForm extends PresetFields {
   buildAgentId: string;
   preset: string;
   keepReleases: number;
+  packageCompression: Project['packageCompression'];
   hooks: Record<HookStage, string>;
 }
 
@@ -100,7 +104,7 @@ export function presetFields(preset: Preset | undefined): PresetFields {
 }
 
 export function emptyForm(groupId = ''): ProjectForm {
-  return { groupId, name: '', description: '', gitUrl: '', gitCredentialId: '', buildAgentId: '', preset: '', keepReleases: 5, hooks: emptyHooks(), ...presetFields(undefined) };
+  return { groupId, name: '', description: '', gitUrl: '', gitCredentialId: '', buildAgentId: '', preset: '', keepReleases: 5, packageCompression: 'gzip', hooks: emptyHooks(), ...presetFields(undefined) };
 }
 
 export function formOf(project: Project): ProjectForm {
@@ -113,6 +117,7 @@ export function formOf(project: Project): ProjectForm {
     buildAgentId: project.buildAgentId ?? '',
     preset: project.preset,
     keepReleases: project.keepReleases,
+    packageCompression: project.packageCompression,
     buildCommand: project.buildCommand,
     artifactPaths: [...project.artifactPaths],
     sharedDirs: [...project.sharedDirs],
@@ -165,6 +170,7 @@ function commonFields(form: ProjectForm) {
     sharedDirs: form.sharedDirs,
     sharedFiles: form.sharedFiles,
     keepReleases: form.keepReleases,
+    packageCompression: form.packageCompression,
     restartCommand: form.restartCommand,
     healthCheck: healthInput(form.health),
   };
