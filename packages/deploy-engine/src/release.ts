@@ -56,11 +56,20 @@ function runRelease(kind: ReleaseResult['kind'], plan: ReleasePlan, options: Rel
     // The frame's context plus the platform-host paths, worked out once here for every stage of the run.
     const ctx: ReleaseContext = { ...run, plan, workspace: workspace(plan) };
     const found = reusableArtifact(options.artifact) ?? findCachedArtifact(plan, ctx.workspace);
+    const early = found ? undefined : startBuilding(ctx);
     const pre = await prepare(ctx, prepared, found);
-    if (!pre.ok) return { error: pre.error };
+    if (!pre.ok) {
+      early?.stop();
+      const stopped = await early?.built;
+      // An abort stops both; the build's error says which command it killed.
+      if (ctx.signal?.aborted && stopped && !stopped.ok && stopped.outcome.error) return stopped.outcome;
+      return { error: pre.error };
+    }
     const zstdOnTargets = [...prepared.locked].every((id) => prepared.targets.get(id)?.zstd);
     const given = usableArtifact(found, zstdOnTargets, prepared);
-    const produced = await produceArtifact(ctx, given, zstdOnTargets);
+    const built = given ? undefined : await (early ?? startBuilding(ctx)).built;
+    if (built && !built.ok) return built.outcome;
+    const produced = given ? await reuseArtifact(ctx, given) : await packageStage(ctx, zstdOnTargets);
     if (!produced.ok) return produced.outcome;
     const artifact = produced.artifact;
     const end = await runRollout(ctx, {
@@ -73,25 +82,43 @@ function runRelease(kind: ReleaseResult['kind'], plan: ReleasePlan, options: Rel
   });
 }
 
-/** Stages 2–6 on the platform host, or none of them when a matching artifact already exists. */
-async function produceArtifact(ctx: ReleaseContext, given: Artifact | undefined, zstdOnTargets: boolean): Promise<{ ok: true; artifact: Artifact } | { ok: false; outcome: RunBodyOutcome }> {
-  if (given) {
-    for (const stage of ['hook:before-checkout', 'checkout', 'hook:after-checkout', 'build', 'package'] as const) {
-      await runStage(ctx, stage, undefined, async () => 'skipped');
-    }
-    ctx.events.emit({ type: 'log', stage: 'package', stream: 'stdout', text: `reusing artifact ${given.sha256} (${given.size} bytes)` });
-    return { ok: true, artifact: given };
+type Produced = { ok: true; artifact: Artifact } | { ok: false; outcome: RunBodyOutcome };
+
+/** Stages 2–6 are skipped when a matching artifact already exists. */
+async function reuseArtifact(ctx: ReleaseContext, given: Artifact): Promise<Produced> {
+  for (const stage of ['hook:before-checkout', 'checkout', 'hook:after-checkout', 'build', 'package'] as const) {
+    await runStage(ctx, stage, undefined, async () => 'skipped');
   }
+  ctx.events.emit({ type: 'log', stage: 'package', stream: 'stdout', text: `reusing artifact ${given.sha256} (${given.size} bytes)` });
+  return { ok: true, artifact: given };
+}
+
+/**
+ * Checkout and build on the platform host, started while pre-flight talks to the targets: neither needs the other,
+ * and a build of seconds or minutes hides the SSH round trips. `stop` ends it when pre-flight fails (nothing on
+ * any target has changed by then); packaging waits for pre-flight, which says whether every target has zstd.
+ */
+function startBuilding(ctx: ReleaseContext): { built: Promise<{ ok: true } | { ok: false; outcome: RunBodyOutcome }>; stop(): void } {
+  const stopper = new AbortController();
+  const own: ReleaseContext = { ...ctx, signal: ctx.signal ? AbortSignal.any([ctx.signal, stopper.signal]) : stopper.signal };
   const steps = [
-    ['hook:before-checkout', () => runLocalHook(ctx, 'before-checkout')],
-    ['checkout', () => checkout(ctx)],
-    ['hook:after-checkout', () => runLocalHook(ctx, 'after-checkout')],
-    ['build', () => (ctx.plan.build?.agent ? buildOnAgent(ctx, ctx.plan.build.agent) : build(ctx))],
+    ['hook:before-checkout', () => runLocalHook(own, 'before-checkout')],
+    ['checkout', () => checkout(own)],
+    ['hook:after-checkout', () => runLocalHook(own, 'after-checkout')],
+    ['build', () => (own.plan.build?.agent ? buildOnAgent(own, own.plan.build.agent) : build(own))],
   ] as const;
-  for (const [stage, body] of steps) {
-    const step = await runStage(ctx, stage, undefined, body);
-    if (!step.ok) return { ok: false, outcome: { error: step.error } };
-  }
+  const built = (async () => {
+    for (const [stage, body] of steps) {
+      if (stopper.signal.aborted) return { ok: false as const, outcome: {} };
+      const step = await runStage(own, stage, undefined, body);
+      if (!step.ok) return { ok: false as const, outcome: { error: step.error } };
+    }
+    return { ok: true as const };
+  })();
+  return { built, stop: () => stopper.abort() };
+}
+
+async function packageStage(ctx: ReleaseContext, zstdOnTargets: boolean): Promise<Produced> {
   let artifact: Artifact | undefined;
   const packed = await runStage(ctx, 'package', undefined, async () => {
     const out = await packageArtifact(ctx, zstdOnTargets);

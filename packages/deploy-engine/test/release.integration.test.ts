@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSshTransport, startRelease, startRollback, type Target } from '../src/index.js';
@@ -201,6 +201,32 @@ describe('release lifecycle against real sshd hosts', () => {
     const host = readHost(targets[0]!.deployPath);
     expect(host.current).toBe('r6');
     expect(host.releases).toEqual(['r5', 'r6']);
+  });
+
+  it('runs pre-flight beside checkout and build, and a failed pre-flight stops the build with nothing changed', async () => {
+    const commit = repo.addCommit();
+    const rec = recorder();
+    const base = plan('overlap1', commit);
+    const ok = await startRelease({ ...base, build: { command: 'sleep 0.5' } }, { transport, onEvent: rec.onEvent }).done;
+    expect(ok.status).toBe('succeeded');
+    const order = rec.events.map((e) => (e.type === 'stage.started' || e.type === 'stage.finished') && !e.target ? `${e.type}:${e.stage}` : '');
+    expect(order.indexOf('stage.started:checkout')).toBeLessThan(order.indexOf('stage.finished:prepare'));
+
+    const lock = join(targets[0]!.deployPath, '.platform', 'lock');
+    writeFileSync(lock, `${JSON.stringify({ releaseId: 'someone-else', instance: 'other', createdAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 60_000).toISOString() })}\n`);
+    try {
+      const stopped = recorder();
+      const started = Date.now();
+      const failed = await startRelease({ ...plan('overlap2', repo.addCommit()), build: { command: 'sleep 20' } }, { transport, onEvent: stopped.onEvent }).done;
+      expect(failed.status).toBe('failed');
+      expect(failed.targets.host1?.error).toMatchObject({ code: 'locked' });
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(stopped.of('stage.finished').find((e) => e.stage === 'build')?.status).toBe('aborted');
+      expect(stopped.of('stage.started').some((e) => e.stage === 'package' || e.stage === 'upload')).toBe(false);
+      for (const t of targets) expect(readHost(t.deployPath).current).toBe('overlap1');
+    } finally {
+      rmSync(lock, { force: true });
+    }
   });
 
   it.each([
