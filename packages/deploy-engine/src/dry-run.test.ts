@@ -26,7 +26,7 @@ describe('dryRun', () => {
     const result = dryRun(plan());
     if (!result.ok) throw new Error(result.problems.join());
     const stages = result.targets.web1?.map((c) => c.stage);
-    expect(stages).toEqual(['prepare', 'upload', 'upload', 'hook:before-release', 'hook:before-release', 'release', 'release', 'release', 'healthcheck', 'cleanup']);
+    expect(stages).toEqual(['prepare', 'upload', 'upload', 'hook:before-release', 'hook:before-release', 'release', 'release', 'healthcheck', 'cleanup']);
     expect(result.artifactSha256).toBe('ARTIFACT_SHA256');
     const commands = result.targets.web1?.map((c) => c.command) ?? [];
     expect(commands.find((c) => c.includes('current.tmp'))).toContain(`ln -sfn 'releases/r1' '/srv/shop_prod/current.tmp' && mv -T '/srv/shop_prod/current.tmp' '/srv/shop_prod/current'`);

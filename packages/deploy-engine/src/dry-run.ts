@@ -18,6 +18,7 @@ import {
   releaseCommand,
   runScriptCommand,
   uploadCommand,
+  writeAndRunScriptCommand,
   writeScriptCommand,
 } from './remote/commands.js';
 import { quote } from './shell/quote.js';
@@ -89,11 +90,16 @@ function targetCommands(plan: ReleasePlan, target: Target, artifact: { sha256: s
   const list: PlannedCommand[] = [{ stage: 'prepare', command: prepareCommand(target.deployPath, owner, known).text }];
   if (!known) list.push({ stage: 'upload', command: hasArtifactCommand(target.deployPath, artifact).text });
   list.push({ stage: 'upload', command: uploadCommand(target.deployPath, artifact, id).text, stdin: `artifact .${artifact.format}` });
+  // As at run time: the restart (which must finish once begun) is written and run in one command; every other
+  // script is written, then run with a lifeline so it dies with the platform.
   const script = (stage: StageName, name: string, cwd: string, env: Record<string, string>) => {
-    const stopsWithCaller = name !== 'restart';
+    if (name === 'restart') {
+      list.push({ stage, command: writeAndRunScriptCommand(target.deployPath, id, name, cwd, env).text, stdin: `${name} script` });
+      return;
+    }
     list.push(
       { stage, command: writeScriptCommand(target.deployPath, id, name).text, stdin: `${name} script` },
-      { stage, command: runScriptCommand(target.deployPath, id, name, cwd, env, { stopsWithCaller }).text },
+      { stage, command: runScriptCommand(target.deployPath, id, name, cwd, env, { stopsWithCaller: true }).text },
     );
   };
   if (plan.hooks?.['before-release'] !== undefined) script('hook:before-release', 'before-release', l.root, scriptEnv(plan.project, target, id, { COMMIT: plan.source.commit }));

@@ -2,6 +2,7 @@ import { ROLLBACK_TARGET_STAGES } from '@rp/contract/stages';
 import { engineError } from './errors.js';
 import { validateRollbackPlan } from './plan-validation.js';
 import type { RunContext } from './run/context.js';
+import type { Prepared } from './run/prepared.js';
 import { rolloutPolicy, runRollout } from './run/rollout.js';
 import { startRun, type RunHandle, type RunOptions } from './run/start.js';
 import { runTargetStages, type TargetFailure } from './run/target-stages.js';
@@ -24,7 +25,7 @@ export function startRollback(plan: RollbackPlan, options: RunOptions): RunHandl
     for (const r of ctx.results.values()) r.releaseId = plan.toReleaseId;
     const end = await runRollout(ctx, {
       ...rolloutPolicy(plan, prepared, gate),
-      deploy: (target) => rollbackTarget(ctx, plan, target),
+      deploy: (target) => rollbackTarget(ctx, plan, target, prepared),
       rollback: (target) => switchBack(ctx, target, plan.toReleaseId, `nothing to return to on ${target.id}`),
     });
     return end === 'aborted' ? { error: engineError('aborted', 'run aborted') } : {};
@@ -32,9 +33,9 @@ export function startRollback(plan: RollbackPlan, options: RunOptions): RunHandl
 }
 
 /** The per-target half of a rollback, in the contract's stage order. */
-function rollbackTarget(ctx: RunContext, plan: RollbackPlan, target: Target): Promise<TargetFailure | undefined> {
+function rollbackTarget(ctx: RunContext, plan: RollbackPlan, target: Target, prepared: Prepared): Promise<TargetFailure | undefined> {
   return runTargetStages(ctx, target, ROLLBACK_TARGET_STAGES, {
-    switch: () => switchToKept(ctx, target, plan.toReleaseId),
+    switch: () => switchToKept(ctx, target, plan.toReleaseId, prepared.targets.get(target.id)?.current ?? null),
     healthcheck: () => healthcheck(ctx, target, plan.toReleaseId, plan.healthcheck),
     cleanup: () => unlockAndReport(ctx, target),
   });

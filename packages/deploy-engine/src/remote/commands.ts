@@ -165,8 +165,9 @@ export function readCurrentCommand(deployPath: string): ShellFragment {
   return sh`readlink ${layout(deployPath).current} || true`;
 }
 
-export function releaseExistsCommand(deployPath: string, releaseId: string): ShellFragment {
-  return sh`test -d ${layout(deployPath).release(releaseId)}`;
+/** Frees the lock (if still ours) and reports `current`: a rollback's whole cleanup in one round trip. */
+export function unlockAndReportCommand(deployPath: string, releaseId: string): ShellFragment {
+  return sh`${lockReleaseCommand(deployPath, releaseId)}; printf 'current=%s\n' "$(readlink ${layout(deployPath).current})"`;
 }
 
 export interface HistoryEntry {
@@ -178,6 +179,9 @@ export interface HistoryEntry {
   kind: 'release' | 'rollback' | 'auto-rollback';
 }
 
+/** Exit status of the switch when the release directory is not on the host. */
+export const RELEASE_MISSING = 66;
+
 /**
  * The atomic switch: a new symlink is made beside `current` and renamed over it. rename(2) replaces the old link in
  * one step, so a reader (or a crash) sees the old release or the new one, never a missing or half-made link.
@@ -185,7 +189,7 @@ export interface HistoryEntry {
 export function switchCommand(deployPath: string, toReleaseId: string, history: HistoryEntry): ShellFragment {
   const l = layout(deployPath);
   const tmp = `${l.current}.tmp`;
-  return sh`test -d ${l.release(toReleaseId)} && ln -sfn ${`releases/${toReleaseId}`} ${tmp} && mv -T ${tmp} ${l.current} && echo switched && printf '%s\n' ${JSON.stringify(history)} >> ${l.history}`;
+  return sh`{ [ -d ${l.release(toReleaseId)} ] || exit ${String(RELEASE_MISSING)}; } && ln -sfn ${`releases/${toReleaseId}`} ${tmp} && mv -T ${tmp} ${l.current} && echo switched && printf '%s\n' ${JSON.stringify(history)} >> ${l.history}`;
 }
 
 /** Scripts (hooks, restart, health command) arrive as files through stdin; their text never becomes a command line. */
@@ -206,6 +210,11 @@ export function runScriptCommand(
   const run = sh`${assignments(env)} sh ${script}`;
   return stopsWithCaller ? sh`cd ${cwd} || exit 1
 ${diesWithCaller(run)}` : sh`cd ${cwd} && ${run}`;
+}
+
+/** Writes the script arriving on stdin and runs it; it reads no stdin itself (`cat` took it all). */
+export function writeAndRunScriptCommand(deployPath: string, releaseId: string, name: string, cwd: string, env: Record<string, string>): ShellFragment {
+  return sh`${writeScriptCommand(deployPath, releaseId, name)} && ${runScriptCommand(deployPath, releaseId, name, cwd, env)}`;
 }
 
 const assignments = (env: Record<string, string>) => raw(Object.entries(env).map(([k, v]) => `${k}=${sh`${v}`.text}`).join(' '));

@@ -1,5 +1,5 @@
 import type { StageName } from '@rp/contract/stages';
-import { layout, runScriptCommand, writeScriptCommand } from '../remote/commands.js';
+import { layout, runScriptCommand, writeAndRunScriptCommand, writeScriptCommand } from '../remote/commands.js';
 import type { Target } from '../types.js';
 import type { RunContext } from './context.js';
 import { withLifeline } from './lifeline.js';
@@ -32,11 +32,11 @@ export async function runRemoteScript(
   options: { uninterruptible?: boolean; timeoutMs?: number } = {},
 ): Promise<RemoteOutcome> {
   const runId = ctx.plan.releaseId;
+  // A step that must finish once begun (the restart after a switch) outlives us, and needs no lifeline on its
+  // stdin: the script arrives there and is written and run in one round trip.
+  if (options.uninterruptible) return remote(ctx, target, stage, writeAndRunScriptCommand(target.deployPath, runId, name, cwd, env).text, { stdin: script, ...options });
   const write = await remote(ctx, target, stage, writeScriptCommand(target.deployPath, runId, name).text, { stdin: script, quiet: true, ...options });
   if (!write.ok) return write;
-  // A step that must finish once begun (the restart after a switch) outlives us; anything else dies with us.
-  const stopsWithCaller = !options.uninterruptible;
-  const command = runScriptCommand(target.deployPath, runId, name, cwd, env, { stopsWithCaller }).text;
-  if (!stopsWithCaller) return remote(ctx, target, stage, command, options);
+  const command = runScriptCommand(target.deployPath, runId, name, cwd, env, { stopsWithCaller: true }).text;
   return withLifeline((stdin) => remote(ctx, target, stage, command, { ...options, stdin }));
 }

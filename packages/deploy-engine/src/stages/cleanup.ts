@@ -1,10 +1,9 @@
 import { formatOf } from '../artifact-format.js';
-import { cleanupCommand, parseKeyValues } from '../remote/commands.js';
+import { cleanupCommand, parseKeyValues, unlockAndReportCommand } from '../remote/commands.js';
 import type { TargetResult } from '../result.js';
 import type { Artifact, Target } from '../types.js';
 import { OK, type ReleaseContext, type RunContext, type Step } from '../run/context.js';
-import { currentToId, readCurrent } from '../run/current.js';
-import { releaseLock } from '../run/lock.js';
+import { currentToId } from '../run/current.js';
 import { remote } from '../run/remote.js';
 
 /** Keeps the newest releases (never this one or the previous), frees the host lock and reports `current`. */
@@ -22,13 +21,11 @@ export async function cleanup(ctx: ReleaseContext, target: Target, artifact: Art
   return OK;
 }
 
-/** A rollback removed nothing, so its cleanup only frees the host lock and reports `current`. */
+/** A rollback removed nothing, so its cleanup only frees the host lock and reports `current`, in one round trip. */
 export async function unlockAndReport(ctx: RunContext, target: Target): Promise<Step> {
-  const unlocked = await releaseLock(ctx, target, 'cleanup');
-  if (!unlocked.ok) return unlocked;
-  const current = await readCurrent(ctx, target, 'cleanup');
-  if (!current.ok) return current;
+  const out = await remote(ctx, target, 'cleanup', unlockAndReportCommand(target.deployPath, ctx.plan.releaseId).text, { uninterruptible: true, quiet: true, timeoutMs: 15_000 });
+  if (!out.ok) return out;
   const result = ctx.results.get(target.id);
-  if (result) result.current = current.id;
-  return { ok: true };
+  if (result) result.current = currentToId(parseKeyValues(out.out.stdout).get('current') ?? '');
+  return OK;
 }

@@ -1,9 +1,8 @@
 import type { StageName } from '@rp/contract/stages';
 import { engineError } from '../errors.js';
-import { layout, releaseExistsCommand, switchCommand, type HistoryEntry } from '../remote/commands.js';
+import { layout, RELEASE_MISSING, switchCommand, type HistoryEntry } from '../remote/commands.js';
 import type { Target } from '../types.js';
 import { OK, type RunContext, type Step } from '../run/context.js';
-import { readCurrent } from '../run/current.js';
 import { remote } from '../run/remote.js';
 import { runRemoteScript, scriptEnv } from '../run/scripts.js';
 
@@ -34,24 +33,23 @@ export async function switchAndRestart(ctx: RunContext, target: Target, stage: S
     timeoutMs: 30_000,
   });
   if (switched.out && sawSwitch(switched.out.stdout) && result && kind !== 'auto-rollback') result.switched = true;
-  if (!switched.ok) return switched;
+  if (!switched.ok) {
+    if (switched.error.kind === 'exec' && switched.error.exitCode === RELEASE_MISSING) {
+      return { ok: false, error: engineError('release-missing', `release ${toReleaseId} is not kept on ${target.id}`, target.id) };
+    }
+    return switched;
+  }
   return restart(ctx, target, stage, toReleaseId, from);
 }
 
-/** The rollback plan's `switch` stage: only to a release the host still keeps, remembering what was current. */
-export async function switchToKept(ctx: RunContext, target: Target, toReleaseId: string): Promise<Step> {
-  const exists = await remote(ctx, target, 'switch', releaseExistsCommand(target.deployPath, toReleaseId).text, { quiet: true });
-  if (!exists.ok) {
-    if (exists.error.kind === 'exec' && exists.error.exitCode === 1) {
-      return { ok: false, error: engineError('release-missing', `release ${toReleaseId} is not kept on ${target.id}`, target.id) };
-    }
-    return exists;
-  }
-  const before = await readCurrent(ctx, target, 'switch');
-  if (!before.ok) return before;
+/**
+ * The rollback plan's `switch` stage: only to a release the host still keeps. What was current comes from
+ * pre-flight, which read it under the lock this run still holds, so it cannot have changed since.
+ */
+export async function switchToKept(ctx: RunContext, target: Target, toReleaseId: string, current: string | null): Promise<Step> {
   const result = ctx.results.get(target.id);
-  if (result) result.previous = before.id;
-  return switchAndRestart(ctx, target, 'switch', toReleaseId, before.id, 'rollback');
+  if (result) result.previous = current;
+  return switchAndRestart(ctx, target, 'switch', toReleaseId, current, 'rollback');
 }
 
 /**
