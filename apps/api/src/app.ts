@@ -12,10 +12,12 @@ import { healthRoutes } from './health/routes.js';
 import { hookTemplateRoutes } from './hook-templates/routes.js';
 import { registerPermissionGuard } from './plugins/app/auth/permission-guard.js';
 import { registerSessions } from './plugins/app/auth/sessions.js';
+import { registerCompression } from './plugins/app/compression.js';
 import { registerDb } from './plugins/app/db.js';
 import { registerErrorHandling } from './plugins/app/error-handler.js';
 import { registerRequestLog } from './plugins/app/request-log.js';
 import { registerPrincipalCache } from './plugins/app/auth/principal-cache.js';
+import { registerCurrentUserCache } from './plugins/app/auth/current-user.js';
 import { withLogRedaction } from './plugins/app/log-redaction.js';
 import { registerServices } from './plugins/app/services.js';
 import { registerSsh } from './plugins/app/ssh.js';
@@ -29,6 +31,7 @@ import type { Db } from './shared/db.js';
 import type { PasswordHasher } from './shared/passwords.js';
 import { projectRoutes } from './projects/routes.js';
 import { liveRoutes } from './live/routes.js';
+import { registerReleaseListCache } from './releases/list-cache.js';
 import { releaseRoutes } from './releases/routes.js';
 import { createReleaseWorker, type ReleaseWorker } from './runs/worker.js';
 import { serverRoutes } from './servers/routes.js';
@@ -90,6 +93,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerPermissionGuard(app);
 
   await registerSecurity(app);
+  await registerCompression(app);
   await registerJwt(app, deps.masterKey);
   await registerOpenApi(app);
   await registerWebsocket(app);
@@ -97,6 +101,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerDb(app, deps);
   registerSessions(app);
   registerPrincipalCache(app);
+  registerCurrentUserCache(app);
+  registerReleaseListCache(app);
   registerServices(app, deps);
   registerDirectory(app);
   registerSsh(app);

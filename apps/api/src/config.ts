@@ -28,11 +28,13 @@ export interface Config {
   sshThreads: number;
   /** One long-lived `sh` per host for a run's commands instead of an SSH exec (and login shell) each. */
   sshSessions: boolean;
+  /** How long a run's SSH connections stay open for the next run to the same servers (0: closed at once). */
+  sshReuseSeconds: number;
   workDir: string;
   logRetentionDays: number;
   authCacheSeconds: number;
-  /** How long a release list page may be served again (ms); any change drops it sooner (releases/list-cache.ts). */
-  releaseListCacheMs: number;
+  /** How long a release list page or `/api/auth/me` may be served again (ms); any change drops it sooner. */
+  readCacheMs: number;
   /** BUILD_*: where builds and checkout hooks run (README, "Build sandbox"). */
   buildSandbox: SandboxSettings;
   /** How often every open live socket's access is checked again, besides the checks on access changes. */
@@ -184,10 +186,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Encrypting uploads to many servers is CPU work; one thread per core spreads it (0 keeps SSH in the main thread).
     sshThreads: int(env, 'SSH_THREADS', Math.min(availableParallelism(), 8), 0, 64),
     sshSessions: bool(env, 'SSH_SESSIONS', true),
+    sshReuseSeconds: int(env, 'SSH_REUSE_SECONDS', 30, 0, 3600),
     logRetentionDays: int(env, 'LOG_RETENTION_DAYS', 30, 1, 3650),
     // A few seconds: every change to someone's access drops their entries at once anyway (0 turns the cache off).
     authCacheSeconds: int(env, 'AUTH_CACHE_SECONDS', 5, 0, 60),
-    releaseListCacheMs: int(env, 'RELEASE_LIST_CACHE_MS', 1000, 0, 1000),
+    readCacheMs: int(env, 'READ_CACHE_MS', 1000, 0, 1000),
     buildSandbox: buildSandbox(env),
     wsRecheckSeconds: int(env, 'WS_RECHECK_SECONDS', 60, 1, 3600),
     workDir: path.resolve(repoRoot, env.WORK_DIR || path.join(env.DATA_DIR || 'data', 'work')),

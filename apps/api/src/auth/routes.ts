@@ -2,10 +2,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { errorResponses } from '@rp/contract/common';
 import { Unauthorized } from '../shared/errors.js';
-import { toUserView, userInclude } from '../users/view.js';
 import { UserView } from '@rp/contract/users';
 import { allow } from '../plugins/app/auth/permissions.js';
 import { actorOf, requestContext } from '../plugins/app/auth/request-context.js';
+import { sendCurrentUser } from '../plugins/app/auth/current-user.js';
 import { ChangePasswordBody, LoginBody, SessionView } from '@rp/contract/auth';
 import { changeOwnPassword, logout, refresh } from './service.js';
 import { login } from './login.js';
@@ -41,7 +41,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/auth/me',
     { config: { permission: allow.user() }, schema: { tags: ['auth'], summary: 'The logged-in user', response: { 200: UserView, ...errorResponses } } },
-    async (request) => toUserView(await app.db.user.findUniqueOrThrow({ where: { id: actorOf(request).userId }, include: userInclude })),
+    async (request, reply) => sendCurrentUser(app, request, reply),
   );
 
   app.post(

@@ -22,12 +22,16 @@ import {
 import { allow } from '../plugins/app/auth/permissions.js';
 import { actorOf, requestContext } from '../plugins/app/auth/request-context.js';
 import { groupOf } from '../plugins/app/auth/scopes.js';
+import { sendSerialized, serialized } from '../plugins/app/read-cache.js';
 import { abort, approve, cancel, reject, resume, retry, start } from './actions.js';
 import { createRelease, createRollback } from './create.js';
+import { releaseDetail } from './detail.js';
 import { planPreview } from './dry-run.js';
 import { moveInQueue } from './queue.js';
 import { fireTrigger } from './triggers.js';
-import { getRelease, listEvents, listReleases, logText } from './views.js';
+import { listReleases } from './list.js';
+import { releaseListKey } from './list-cache.js';
+import { listEvents, logText } from './views.js';
 
 export const releaseRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db, secrets } = app;
@@ -40,7 +44,11 @@ export const releaseRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/releases',
     { config: { permission: allow.user() }, schema: { tags: ['releases'], summary: 'Releases you can see, newest first', querystring: ReleaseQuery, response: { 200: ReleasePage, ...errorResponses } } },
-    async (request) => listReleases({ db, actor: actorOf(request) }, request.query),
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const body = await app.releaseList.get(releaseListKey(actor, request.query), async () => serialized(reply, await listReleases({ reads: app.reads, actor }, request.query)));
+      return sendSerialized(reply, body);
+    },
   );
 
   app.post(
@@ -67,7 +75,7 @@ export const releaseRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.get('/api/releases/:id', { config: { permission: allow.group('viewer', groupOf.release) }, schema: { tags: ['releases'], summary: 'One release with its targets', ...one } }, async (request) =>
-    getRelease({ db }, { id: request.params.id }),
+    releaseDetail({ reads: app.reads, db }, { id: request.params.id }),
   );
 
   app.post(

@@ -1,13 +1,13 @@
-import type { ReleaseQuery } from '@rp/contract/releases';
 import type { RolloutSpec } from '@rp/contract/rollout';
 import type { Prisma } from '../generated/prisma/client.js';
-import type { Actor } from '../plugins/app/auth/actor.js';
 import type { DbTx } from '../shared/db.js';
 import { NotFound } from '../shared/errors.js';
-import { pageArgs } from '../shared/pagination.js';
 import { releaseProgress } from './progress.js';
 
-/** What a list row shows: no targets, and not the artifact record the worker keeps for retries. */
+/**
+ * A release's own fields and names (`summary-sql.ts` selects the same for the list and a release's page); not the
+ * artifact record the worker keeps for retries.
+ */
 const summary = {
   omit: { artifact: true },
   include: {
@@ -84,22 +84,6 @@ export async function getRelease({ db }: ReadDeps, { id }: { id: string }) {
   const release = await db.release.findUnique({ where: { id }, ...full });
   if (!release) throw new NotFound('Release');
   return { ...toReleaseView(release), progress: await releaseProgress({ db }, release) };
-}
-
-export async function listReleases({ db, actor }: ReadDeps & { actor: Actor }, query: ReleaseQuery) {
-  const where: Prisma.ReleaseWhereInput = {
-    projectId: query.projectId,
-    environmentId: query.environmentId,
-    state: query.state,
-    createdBy: query.createdBy ? { username: query.createdBy } : undefined,
-    createdAt: query.createdFrom || query.createdTo ? { gte: query.createdFrom, lt: query.createdTo } : undefined,
-    project: actor.isAdmin ? undefined : { groupId: { in: [...actor.roles.keys()] } },
-  };
-  const [rows, total] = await Promise.all([
-    db.release.findMany({ where, ...summary, orderBy: { createdAt: 'desc' }, ...pageArgs(query.page, query.pageSize) }),
-    db.release.count({ where }),
-  ]);
-  return { items: rows.map(toSummaryView), total, page: query.page, pageSize: query.pageSize };
 }
 
 function toEventView(e: { seq: number; at: Date; type: string; stage: string | null; target: string | null; stream: string | null; text: string | null; data: Prisma.JsonValue }) {
