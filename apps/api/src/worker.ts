@@ -34,6 +34,7 @@ async function main(): Promise<void> {
     if (err) logger.error({ err }, 'worker stopping after an error');
     else logger.info(`${signal} received, aborting running releases at a safe point`);
     await worker.stop({ abortRunning: true });
+    transport.close?.();
     await subscriber.close();
     await db.$disconnect();
     await database.stop();

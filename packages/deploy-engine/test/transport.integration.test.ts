@@ -186,4 +186,40 @@ describe.each([
     expect(count()).toBe(4);
     plain.close();
   });
+
+  it('keeps a closed connection for the next run to the same server, checks it, and drops it when idle', async () => {
+    const home = join(ssh.hosts[1]!.dir, 'home');
+    const starts = join(home, `reuse-${threads}`);
+    writeFileSync(join(home, '.bashrc'), `echo started >> "$HOME/reuse-${threads}"\n`);
+    const count = () => (existsSync(starts) ? readFileSync(starts, 'utf8').split('\n').filter(Boolean).length : 0);
+    const kept = createSshTransport({ threads, reuseIdleMs: 1500 });
+    const run = async (hooks = {}) => {
+      const outcome = await kept.connect(spec(1), hooks);
+      if (!outcome.ok) throw new Error(outcome.error.message);
+      const out = await outcome.connection.exec('echo ran');
+      outcome.connection.close();
+      return out.stdout;
+    };
+    // The first run starts one login shell (its session); the second reuses connection and session.
+    expect(await run()).toBe('ran\n');
+    expect(await run()).toBe('ran\n');
+    expect(count()).toBe(1);
+    // A connection test asks for a fresh one.
+    expect(await run({ fresh: true })).toBe('ran\n');
+    expect(count()).toBe(2);
+    // Idle past the limit: closed, so the next run connects again.
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(await run()).toBe('ran\n');
+    expect(count()).toBe(3);
+    // A server that is not pinned is never kept: its key must be shown to whoever learns it.
+    const { hostKeyFingerprint: _pin, ...unpinned } = spec(1);
+    for (let i = 0; i < 2; i++) {
+      const outcome = await kept.connect(unpinned);
+      if (!outcome.ok) throw new Error(outcome.error.message);
+      await outcome.connection.exec('true');
+      outcome.connection.close();
+    }
+    expect(count()).toBe(5);
+    kept.close?.();
+  });
 });

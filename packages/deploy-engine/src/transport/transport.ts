@@ -39,6 +39,8 @@ export interface ConnectHooks {
    */
   onHostKeyLearned?: (fingerprint: string, server: { host: string; port: number }) => void;
   signal?: AbortSignal;
+  /** A new connection even when an idle one to the same server is kept (see reuseIdleConnections). */
+  fresh?: boolean;
 }
 
 export type ConnectOutcome = { ok: true; connection: Connection } | { ok: false; error: EngineError };
@@ -46,6 +48,8 @@ export type ConnectOutcome = { ok: true; connection: Connection } | { ok: false;
 /** How the engine reaches targets. Production and tests both use the SSH one; the seam keeps stages SSH-agnostic. */
 export interface Transport {
   connect(server: ServerSpec, hooks?: ConnectHooks): Promise<ConnectOutcome>;
+  /** Closes the connections a transport keeps between runs; the process can then exit. */
+  close?(): void;
 }
 
 export const STDOUT_CAP = 1024 * 1024;

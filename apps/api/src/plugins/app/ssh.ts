@@ -13,10 +13,11 @@ declare module 'fastify' {
  * The SSH transport as configured; `pnpm worker` builds it here too, without a Fastify app. Releases connect to
  * many hosts at once from busy threads, so the handshake gets more time than the engine's 10 s default.
  */
-export function createPlatformTransport(config: Pick<Config, 'sshThreads' | 'sshSessions'>): Transport {
-  return createSshTransport({ connectTimeoutMs: 15_000, threads: config.sshThreads, sessions: config.sshSessions });
+export function createPlatformTransport(config: Pick<Config, 'sshThreads' | 'sshSessions' | 'sshReuseSeconds'>): Transport {
+  return createSshTransport({ connectTimeoutMs: 15_000, threads: config.sshThreads, sessions: config.sshSessions, reuseIdleMs: config.sshReuseSeconds * 1000 });
 }
 
 export function registerSsh(app: FastifyInstance): void {
   app.decorate('ssh', createPlatformTransport(app.config));
+  app.addHook('onClose', async () => app.ssh.close?.());
 }
