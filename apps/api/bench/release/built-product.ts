@@ -39,12 +39,12 @@ export function whyNotBuilt(): string | null {
   return null;
 }
 
-/** A product entry point run from its build output, as `npm start` / `npm run worker` do. */
+/** A product entry point run from its build output through scripts/launch.sh, as `npm start` / `npm run worker` do. */
 export async function startBuilt(entry: 'server' | 'worker', env: Record<string, string>): Promise<ProductProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(repoRoot, `apps/api/dist/${entry}.js`)], {
+  const child = spawn('sh', [path.join(repoRoot, 'scripts/launch.sh'), path.join(repoRoot, `apps/api/dist/${entry}.js`)], {
     cwd: path.join(repoRoot, 'apps/api'),
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HOST: '127.0.0.1', PORT: String(port), PASSWORD_HASH_ROUNDS: '4', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HOST: '127.0.0.1', PORT: String(port), PASSWORD_HASH_ROUNDS: '4', NODE: process.execPath, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // The tail only: enough to explain a failed start, without keeping a long run's request log.

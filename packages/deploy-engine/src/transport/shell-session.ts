@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Client, ClientChannel } from 'ssh2';
+import { channelWriter, STDIN_CHUNK } from './channel-writer.js';
 import { OutputCollector, type ExecOptions } from './transport.js';
 
 /**
@@ -195,7 +196,7 @@ export class ShellSession {
     }
     ch.write(Buffer.concat([Buffer.from(`${command.length} ${size} ${nonce}\n`), command]));
     if (size === 0) return;
-    const file = createReadStream(stdin.file, { start: 0, end: size - 1, highWaterMark: 1024 * 1024 });
+    const file = createReadStream(stdin.file, { start: 0, end: size - 1, highWaterMark: STDIN_CHUNK });
     let sent = 0;
     file.on('data', (chunk) => {
       sent += chunk.length;
@@ -208,7 +209,7 @@ export class ShellSession {
     const onClose = () => file.destroy();
     ch.once('close', onClose);
     file.once('close', () => ch.removeListener('close', onClose));
-    file.pipe(ch, { end: false });
+    file.pipe(channelWriter(ch, { end: false }));
   }
 
   close(): void {

@@ -1,9 +1,10 @@
 import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
 import { createReadStream } from 'node:fs';
-import type { Duplex, Readable } from 'node:stream';
+import type { Duplex, Readable, Writable } from 'node:stream';
 import { engineError } from '../errors.js';
 import { Semaphore } from '../semaphore.js';
 import type { ServerSpec } from '../types.js';
+import { channelWriter, STDIN_CHUNK } from './channel-writer.js';
 import { fingerprintOf, sameFingerprint } from './fingerprint.js';
 import { PID_PREFIX, ShellSession } from './shell-session.js';
 import {
@@ -253,6 +254,7 @@ class SshConnection implements Connection {
       let remotePid: number | undefined;
       let pidLine = '';
       let piped: Readable | undefined;
+      let writer: Writable | undefined;
       const timeoutMs = options.timeoutMs ?? this.settings.commandTimeoutMs;
 
       const stop = (reason: NonNullable<ExecOutcome['reason']>) => {
@@ -261,7 +263,7 @@ class SshConnection implements Connection {
         // A caller's stream is released even if the channel never opened, so its file is closed.
         const source = piped ?? (typeof options.stdin === 'object' && 'pipe' in options.stdin ? options.stdin : undefined);
         if (source) {
-          if (channel) source.unpipe(channel);
+          if (writer) source.unpipe(writer);
           source.destroy();
         }
         // sshd ignores channel signal requests and keeps a command running after its channel closes, so the
@@ -327,12 +329,13 @@ class SshConnection implements Connection {
         if (stdin === undefined || stopReason) ch.end();
         else if (typeof stdin === 'string' || Buffer.isBuffer(stdin)) ch.end(stdin);
         else {
-          piped = 'file' in stdin ? createReadStream(stdin.file, { highWaterMark: 1024 * 1024 }) : stdin;
+          piped = 'file' in stdin ? createReadStream(stdin.file, { highWaterMark: STDIN_CHUNK }) : stdin;
           piped.on('error', (err: Error) => {
             output.addStderr(Buffer.from(`reading stdin: ${err.message}\n`));
             stop('aborted');
           });
-          piped.pipe(ch);
+          writer = channelWriter(ch, { end: true });
+          piped.pipe(writer);
         }
       });
     });

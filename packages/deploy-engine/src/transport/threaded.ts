@@ -9,6 +9,15 @@ import type { ConnectHooks, ConnectOutcome, Connection, ExecOptions, ExecOutcome
 /** Streamed stdin chunks in flight per command; bounds memory while keeping the thread busy. */
 const STDIN_WINDOW = 4;
 
+/**
+ * An SSH thread's young generation. What it allocates dies young (packets, stream bookkeeping); at V8's default the
+ * young generation grew each thread's heap to 18-26 MiB during uploads, at 3 MiB it stays at ~11.
+ */
+const THREAD_YOUNG_GENERATION_MB = 3;
+
+/** A thread without connections for this long ends, giving back its heap (~20 MiB); the next connection starts one. */
+const THREAD_IDLE_MS = 30_000;
+
 interface PendingExec {
   resolve: (outcome: ExecOutcome) => void;
   options: ExecOptions;
@@ -40,11 +49,15 @@ class SshThread {
   readonly #execs = new Map<number, PendingExec>();
   readonly #connects = new Map<number, PendingConnect>();
   #dead: string | undefined;
+  #retire: NodeJS.Timeout | undefined;
 
-  constructor(settings: Settings) {
+  constructor(
+    settings: Settings,
+    private readonly idleMs: number,
+  ) {
     const { entry, eval: isCode } = threadEntry();
     const data: ThreadData = { settings };
-    this.worker = new Worker(entry, { workerData: data, eval: isCode });
+    this.worker = new Worker(entry, { workerData: data, eval: isCode, resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB } });
     this.worker.unref();
     this.worker.on('message', (message: FromThread) => this.#receive(message));
     this.worker.on('error', (err) => this.#die(`SSH thread failed: ${err.message}`));
@@ -166,13 +179,22 @@ class SshThread {
     }
   }
 
-  /** A thread with live connections keeps the process running; an idle one does not. */
+  /** A thread with live connections keeps the process running; an idle one does not, and ends after a while. */
   hold(): void {
+    clearTimeout(this.#retire);
     if (this.connections++ === 0) this.worker.ref();
   }
 
   release(): void {
-    if (--this.connections === 0) this.worker.unref();
+    if (--this.connections > 0) return;
+    this.worker.unref();
+    this.#retire = setTimeout(() => {
+      if (this.connections > 0) return;
+      // Dead first, so the pool starts a new thread instead of handing this one a connection.
+      this.#die('SSH thread retired while idle');
+      void this.worker.terminate();
+    }, this.idleMs);
+    this.#retire.unref();
   }
 }
 
@@ -201,13 +223,13 @@ let lastId = 0;
 const nextId = () => ++lastId;
 
 /** SSH connections spread over `threads` worker threads, each connection living in the least busy one. */
-export function createThreadedSshTransport(options: SshTransportOptions & { threads: number }): Transport {
+export function createThreadedSshTransport(options: SshTransportOptions & { threads: number; threadIdleMs?: number }): Transport {
   const settings = sshSettings(options);
   const threads: SshThread[] = [];
   const pick = (): SshThread => {
     for (let i = threads.length - 1; i >= 0; i--) if (!threads[i]?.alive) threads.splice(i, 1);
     if (threads.length < options.threads) {
-      const thread = new SshThread(settings);
+      const thread = new SshThread(settings, options.threadIdleMs ?? THREAD_IDLE_MS);
       threads.push(thread);
       return thread;
     }
