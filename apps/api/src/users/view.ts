@@ -1,6 +1,7 @@
 import type { GroupRole } from '../generated/prisma/enums.js';
 
-interface UserRow {
+/** The columns a user view is made of, whether Prisma or plain SQL read them. */
+export interface UserRow {
   id: string;
   username: string;
   displayName: string;

@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { onAccessChanged, onLocalAccessChange } from '../../../channels.js';
-import type { GroupRole } from '../../../generated/prisma/enums.js';
 import { NotFound } from '../../../shared/errors.js';
-import { toUserView } from '../../../users/view.js';
+import { toUserView, type UserRow } from '../../../users/view.js';
 import { dropOnWrites, ReadCache, sendSerialized, serialized } from '../read-cache.js';
 import type { ReadPool } from '../read-pool.js';
 import { actorOf } from './request-context.js';
@@ -12,21 +11,6 @@ declare module 'fastify' {
     /** `/api/auth/me` answers by user, for up to READ_CACHE_MS. */
     currentUsers: ReadCache;
   }
-}
-
-interface UserRow {
-  id: string;
-  username: string;
-  displayName: string;
-  email: string | null;
-  isAdmin: boolean;
-  disabled: boolean;
-  source: string;
-  failedLogins: number;
-  lockedUntil: Date | null;
-  lastLoginAt: Date | null;
-  createdAt: Date;
-  memberships: { groupId: string; role: GroupRole; group: { name: string } }[];
 }
 
 /** The caller's account with its memberships, in one prepared statement. */
