@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Client, ClientChannel } from 'ssh2';
 import { channelWriter, STDIN_CHUNK } from './channel-writer.js';
+import { PID_PREFIX, PidLineReader } from './pid-line.js';
 import { OutputCollector, type ExecOptions } from './transport.js';
 
 /**
@@ -26,8 +27,6 @@ const DRIVER =
   'else $s sh -c "$x" </dev/null; r=$?; fi; ' +
   'printf "%s %s\\n" "$n" "$r"; printf "%s\\n" "$n" >&2; done\'';
 
-/** The wrapper's first stderr line carries the command's pid (its process group), for killing it on a stop. */
-export const PID_PREFIX = `printf 'rp-pid:%s\\n' "$$" >&2; `;
 
 /** Splits a stream at a marker that may arrive cut across chunks, passing everything before it on. */
 class MarkerScanner {
@@ -127,7 +126,7 @@ export class ShellSession {
   run(command: string, options: ExecOptions, on: { onPid(pid: number): void; onStdinError(): void }): { done: Promise<{ exitCode: number | null; lost: boolean }>; output: OutputCollector; close(): void } {
     const output = new OutputCollector();
     const nonce = `rp-end-${randomBytes(12).toString('hex')}`;
-    let pidLine: string | undefined = '';
+    const pidLine = new PidLineReader();
     const stdout = new MarkerScanner(Buffer.from(`${nonce} `), (chunk) => {
       output.addStdout(chunk);
       options.onStdout?.(chunk);
@@ -153,17 +152,10 @@ export class ShellSession {
         check();
       };
       this.#onErr = (data) => {
-        let chunk = data;
-        if (pidLine !== undefined) {
-          pidLine += chunk.toString('latin1');
-          const newline = pidLine.indexOf('\n');
-          if (newline < 0) return;
-          const pid = Number(/^rp-pid:(\d+)$/.exec(pidLine.slice(0, newline))?.[1] ?? 0);
-          chunk = Buffer.from(pidLine.slice(newline + 1), 'latin1');
-          pidLine = undefined;
-          if (pid) on.onPid(pid);
-          if (chunk.length === 0) return;
-        }
+        const known = pidLine.pid !== undefined;
+        const chunk = pidLine.take(data);
+        if (!known && pidLine.pid) on.onPid(pidLine.pid);
+        if (chunk.length === 0) return;
         stderr.push(chunk);
         check();
       };

@@ -6,7 +6,8 @@ import { Semaphore } from '../semaphore.js';
 import type { ServerSpec } from '../types.js';
 import { channelWriter, STDIN_CHUNK } from './channel-writer.js';
 import { fingerprintOf, sameFingerprint } from './fingerprint.js';
-import { PID_PREFIX, ShellSession } from './shell-session.js';
+import { PID_PREFIX, PidLineReader } from './pid-line.js';
+import { ShellSession } from './shell-session.js';
 import {
   OutputCollector,
   type ConnectHooks,
@@ -252,7 +253,7 @@ class SshConnection implements Connection {
       let channel: ClientChannel | undefined;
       let settled = false;
       let remotePid: number | undefined;
-      let pidLine = '';
+      const pidLine = new PidLineReader();
       let piped: Readable | undefined;
       let writer: Writable | undefined;
       const timeoutMs = options.timeoutMs ?? this.settings.commandTimeoutMs;
@@ -307,17 +308,12 @@ class SshConnection implements Connection {
           options.onStdout?.(chunk);
         });
         ch.stderr.on('data', (data: Buffer) => {
-          let chunk = data;
-          if (remotePid === undefined) {
-            // The wrapper's first stderr line carries the remote pid; it is ours, not the command's output.
-            pidLine += chunk.toString('latin1');
-            const newline = pidLine.indexOf('\n');
-            if (newline < 0) return;
-            remotePid = Number(/^rp-pid:(\d+)$/.exec(pidLine.slice(0, newline))?.[1] ?? 0);
-            chunk = Buffer.from(pidLine.slice(newline + 1), 'latin1');
+          const chunk = pidLine.take(data);
+          if (remotePid === undefined && pidLine.pid !== undefined) {
+            remotePid = pidLine.pid;
             if (stopReason && remotePid) this.#kill(remotePid);
-            if (chunk.length === 0) return;
           }
+          if (chunk.length === 0) return;
           output.addStderr(chunk);
           options.onStderr?.(chunk);
         });
