@@ -1,9 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { appendFileSync, createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSshTransport, type Connection, type ServerSpec, type SshTransportOptions } from '../src/index.js';
+import { GrowingFile } from '../src/transport/growing-file.js';
 import { startSshHosts, type SshHosts } from './harness/index.js';
 import { tempDir } from './helpers.js';
 
@@ -158,6 +160,43 @@ describe.each([
     const missing = await conn.exec('cat >/dev/null', { stdin: { file: join(dir, 'nope') } });
     expect(missing.exitCode).toBeNull();
     expect(missing.stderrTail).toContain('ENOENT');
+    conn.close();
+  });
+
+  it.each([{ sessions: true }, { sessions: false }])('sends a file while it is still being written, to its end (sessions: $sessions)', async ({ sessions }) => {
+    const conn = await open(spec(0), { sessions });
+    const dir = tempDir('rp-growing-');
+    const file = join(dir, 'growing.bin');
+    writeFileSync(file, '');
+    const growing = new GrowingFile();
+    const sent = conn.exec('sha256sum | cut -d" " -f1', { stdin: { file, growing: growing.shared } });
+    // Pieces of different sizes, some below the feed's step, with pauses in which the feed has caught up.
+    const pieces = [randomBytes(1000), randomBytes(5 * 1024 * 1024 + 3), randomBytes(70_000), randomBytes(9 * 1024 * 1024)];
+    let written = 0;
+    for (const piece of pieces) {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      appendFileSync(file, piece);
+      written += piece.length;
+      growing.grew(written);
+    }
+    growing.complete();
+    const out = await sent;
+    expect(out).toMatchObject({ exitCode: 0, stdout: `${createHash('sha256').update(Buffer.concat(pieces)).digest('hex')}\n` });
+    // The connection (and its session) is still in step for the next command.
+    expect(await conn.exec('head -c 3; echo', { stdin: 'abcdef' })).toMatchObject({ exitCode: 0, stdout: 'abc\n' });
+
+    // A writer that fails stops the command; nothing waits for bytes that will never come.
+    const broken = new GrowingFile();
+    writeFileSync(file, 'partial');
+    broken.grew(7);
+    const stopped = conn.exec('cat >/dev/null; echo finished', { stdin: { file, growing: broken.shared } });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    broken.fail();
+    const failed = await stopped;
+    expect(failed.exitCode).toBeNull();
+    expect(failed.stdout).not.toContain('finished');
+    expect(failed.stderrTail).toContain('not written whole');
+    expect(await conn.exec('echo still-works')).toMatchObject({ exitCode: 0, stdout: 'still-works\n' });
     conn.close();
   });
 

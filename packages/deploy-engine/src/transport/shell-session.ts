@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Client, ClientChannel } from 'ssh2';
-import { channelWriter, STDIN_CHUNK } from './channel-writer.js';
+import { feedFile } from './file-feed.js';
 import { PID_PREFIX, PidLineReader } from './pid-line.js';
 import { OutputCollector, type ExecOptions } from './transport.js';
 
@@ -11,8 +10,9 @@ import { OutputCollector, type ExecOptions } from './transport.js';
  * through the login shell, and on real fleets that shell sources a ~/.bashrc initialising pyenv, nvm or conda
  * (~0.1 s and ~100 forks each time); a session pays that once per host instead of once per command.
  *
- * A frame is a line `<command bytes> <stdin bytes> <nonce>`, the command, then exactly that much stdin. `read` and
- * `head -c` never read past what they were asked for, so the stream stays in step. Each command runs in its own
+ * A frame is a line `<command bytes> <stdin bytes> <nonce>`, the command, then exactly that much stdin. A stdin of
+ * unknown length (a file still being written) is `-1` and follows in pieces, each a `<bytes>` line and its bytes,
+ * ending with a `0` line. `read` and `head -c` never read past what they were asked for, so the stream stays in step. Each command runs in its own
  * process group (`setsid`, so a timeout or abort kills it as a plain exec's would be), and whatever stdin it leaves
  * unread is drained so the next frame starts where it should. The end of a command is its nonce on stdout with the
  * exit status, and on stderr, after the command's own output on each stream.
@@ -24,6 +24,7 @@ const DRIVER =
   'exec sh -c \'if command -v setsid >/dev/null 2>&1; then s=setsid; else s=; fi; printf "rp-session:%s\\n" "$$"; ' +
   'while read -r c i n; do x=$(head -c "$c"); ' +
   'if [ "$i" -gt 0 ]; then head -c "$i" | { $s sh -c "$x"; r=$?; cat >/dev/null; exit $r; }; r=$?; ' +
+  'elif [ "$i" -lt 0 ]; then { while read -r k && [ "$k" -gt 0 ]; do head -c "$k"; done; } | { $s sh -c "$x"; r=$?; cat >/dev/null; exit $r; }; r=$?; ' +
   'else $s sh -c "$x" </dev/null; r=$?; fi; ' +
   'printf "%s %s\\n" "$n" "$r"; printf "%s\\n" "$n" >&2; done\'';
 
@@ -178,30 +179,27 @@ export class ShellSession {
       return;
     }
     if (!('file' in stdin)) throw new Error('a stream of unknown length cannot be framed; run it as a plain exec');
+    const failed = (err: Error) => stdinFailed(err.message);
+    if (stdin.growing) {
+      // Its length is unknown until the writer completes it: the bytes go in announced pieces (see DRIVER).
+      ch.write(Buffer.concat([Buffer.from(`${command.length} -1 ${nonce}\n`), command]));
+      feedFile(stdin.file, ch, { end: false, growing: stdin.growing, pieces: true }).done.catch(failed);
+      return;
+    }
     let size: number;
     try {
       size = (await stat(stdin.file)).size;
     } catch (err) {
       // Nothing was sent, so the command never runs; the caller stops it as an exec whose stdin failed.
-      stdinFailed((err as Error).message);
+      failed(err as Error);
       return;
     }
     ch.write(Buffer.concat([Buffer.from(`${command.length} ${size} ${nonce}\n`), command]));
     if (size === 0) return;
-    const file = createReadStream(stdin.file, { start: 0, end: size - 1, highWaterMark: STDIN_CHUNK });
-    let sent = 0;
-    file.on('data', (chunk) => {
-      sent += chunk.length;
-    });
-    file.on('error', (err) => stdinFailed(err.message));
     // A file that shrank under us would leave the frame short and the session out of step: end it instead.
-    file.on('end', () => {
+    feedFile(stdin.file, ch, { length: size, end: false }).done.then((sent) => {
       if (sent !== size) this.close();
-    });
-    const onClose = () => file.destroy();
-    ch.once('close', onClose);
-    file.once('close', () => ch.removeListener('close', onClose));
-    file.pipe(channelWriter(ch, { end: false }));
+    }, failed);
   }
 
   close(): void {

@@ -1,10 +1,10 @@
 import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
-import { createReadStream } from 'node:fs';
 import type { Duplex, Readable, Writable } from 'node:stream';
 import { engineError } from '../errors.js';
 import { Semaphore } from '../semaphore.js';
 import type { ServerSpec } from '../types.js';
-import { channelWriter, STDIN_CHUNK } from './channel-writer.js';
+import { channelWriter } from './channel-writer.js';
+import { feedFile, type FileFeed } from './file-feed.js';
 import { fingerprintOf, sameFingerprint } from './fingerprint.js';
 import { PID_PREFIX, PidLineReader } from './pid-line.js';
 import { ShellSession } from './shell-session.js';
@@ -254,15 +254,16 @@ class SshConnection implements Connection {
       let settled = false;
       let remotePid: number | undefined;
       const pidLine = new PidLineReader();
-      let piped: Readable | undefined;
       let writer: Writable | undefined;
+      let feed: FileFeed | undefined;
       const timeoutMs = options.timeoutMs ?? this.settings.commandTimeoutMs;
 
       const stop = (reason: NonNullable<ExecOutcome['reason']>) => {
         if (stopReason) return;
         stopReason = reason;
         // A caller's stream is released even if the channel never opened, so its file is closed.
-        const source = piped ?? (typeof options.stdin === 'object' && 'pipe' in options.stdin ? options.stdin : undefined);
+        feed?.stop();
+        const source = typeof options.stdin === 'object' && 'pipe' in options.stdin ? options.stdin : undefined;
         if (source) {
           if (writer) source.unpipe(writer);
           source.destroy();
@@ -325,13 +326,18 @@ class SshConnection implements Connection {
         if (stdin === undefined || stopReason) ch.end();
         else if (typeof stdin === 'string' || Buffer.isBuffer(stdin)) ch.end(stdin);
         else {
-          piped = 'file' in stdin ? createReadStream(stdin.file, { highWaterMark: STDIN_CHUNK }) : stdin;
-          piped.on('error', (err: Error) => {
+          const stdinFailed = (err: Error) => {
             output.addStderr(Buffer.from(`reading stdin: ${err.message}\n`));
             stop('aborted');
-          });
-          writer = channelWriter(ch, { end: true });
-          piped.pipe(writer);
+          };
+          if ('file' in stdin) {
+            feed = feedFile(stdin.file, ch, stdin.growing ? { end: true, growing: stdin.growing } : { end: true });
+            feed.done.catch(stdinFailed);
+          } else {
+            stdin.on('error', stdinFailed);
+            writer = channelWriter(ch, { end: true });
+            stdin.pipe(writer);
+          }
         }
       });
     });

@@ -4,9 +4,10 @@ import type { ServerSpec } from '../types.js';
 
 /**
  * What a command reads on stdin, then EOF. A stream is piped with back-pressure; a `file` is read by whoever holds
- * the connection, which for a threaded transport is the thread that encrypts (artifact uploads).
+ * the connection, which for a threaded transport is the thread that encrypts (artifact uploads). A file with
+ * `growing` (GrowingFile's shared state) is still being written: it is sent as its bytes arrive, until complete.
  */
-export type ExecInput = Buffer | string | Readable | { file: string };
+export type ExecInput = Buffer | string | Readable | { file: string; growing?: SharedArrayBuffer };
 
 export interface ExecOptions {
   stdin?: ExecInput;
