@@ -1,5 +1,5 @@
 import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
-import type { Duplex, Readable, Writable } from 'node:stream';
+import type { Duplex, Writable } from 'node:stream';
 import { engineError } from '../errors.js';
 import { Semaphore } from '../semaphore.js';
 import type { ServerSpec } from '../types.js';
