@@ -65,7 +65,7 @@ function senderCpuSeconds(): number {
 
 /**
  * Flushes what earlier phases left in the page cache before a phase starts, so no phase pays for the disk writes
- * of the one before it (each writes 2–4 GB; the engine phase follows the tarball-keeping one).
+ * of the one before it (each writes 2 GB).
  */
 function settle(): void {
   execFileSync('sync');
@@ -78,15 +78,9 @@ async function limited<T>(items: T[], limit: number, fn: (item: T) => Promise<vo
   }));
 }
 
-/**
- * `keepTarball` adds what the engine must do on top of a plain unpack: keep the received `.tar.gz` on the host
- * (`tee` into a file), which is how it can skip re-uploads and verify the checksum. It separates the cost of that
- * requirement from the engine's own overhead.
- */
-function baselineOne(host: SshHost, keyPath: string, artifactPath: string, releaseId: string, keepTarball = false): Promise<void> {
+function baselineOne(host: SshHost, keyPath: string, artifactPath: string, releaseId: string): Promise<void> {
   const deploy = `${host.deployRoot}/baseline`;
-  const receive = keepTarball ? `tee ${deploy}/${releaseId}.tar.gz | tar -xzf -` : 'tar -xzf -';
-  const remote = `mkdir -p ${deploy}/releases/${releaseId} && ${receive} -C ${deploy}/releases/${releaseId} && ln -sfn releases/${releaseId} ${deploy}/current.tmp && mv -T ${deploy}/current.tmp ${deploy}/current`;
+  const remote = `mkdir -p ${deploy}/releases/${releaseId} && tar -xzf - -C ${deploy}/releases/${releaseId} && ln -sfn releases/${releaseId} ${deploy}/current.tmp && mv -T ${deploy}/current.tmp ${deploy}/current`;
   return new Promise((resolve, reject) => {
     const fd = openSync(artifactPath, 'r');
     const child = spawn('ssh', ['-i', keyPath, '-p', String(host.port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-o', 'BatchMode=yes', `${host.username}@${host.host}`, remote], {
@@ -116,7 +110,6 @@ async function main(): Promise<void> {
     const transport = createSshTransport({ threads: sshThreads });
     const engineTimes: number[] = [];
     const baselineTimes: number[] = [];
-    const keepTimes: number[] = [];
     for (let round = 1; round <= rounds; round++) {
       settle();
       const b0 = Date.now();
@@ -127,15 +120,6 @@ async function main(): Promise<void> {
       const baselineCpu = busyCpuSeconds() - bCpu;
       const baselineSend = senderCpuSeconds() - bSend;
       for (const h of ssh.hosts) rmSync(join(h.deployRoot, 'baseline'), { recursive: true, force: true });
-      settle();
-      const k0 = Date.now();
-      const kCpu = busyCpuSeconds();
-      await limited(ssh.hosts, concurrency, (h) => baselineOne(h, ssh.clientKeyPath, artifact.path, `k${round}`, true));
-      keepTimes.push(Date.now() - k0);
-      const keepCpu = busyCpuSeconds() - kCpu;
-
-      // Each round must really upload: drop what the previous round left on the hosts.
-      for (const h of ssh.hosts) rmSync(join(h.deployRoot, 'engine', '.releases-incoming'), { recursive: true, force: true });
       const plan: ReleasePlan = {
         releaseId: `e${round}`,
         project: 'bench',
@@ -164,7 +148,6 @@ async function main(): Promise<void> {
       if (result.status !== 'succeeded') throw new Error(`engine run failed: ${JSON.stringify(result.error ?? result.targets)}`);
       console.log(
         `round ${round}: baseline ${(baselineTimes.at(-1)! / 1000).toFixed(2)} s (${baselineCpu.toFixed(1)} CPU s, ${baselineSend.toFixed(1)} sending), ` +
-          `baseline+keep tarball ${(keepTimes.at(-1)! / 1000).toFixed(2)} s (${keepCpu.toFixed(1)} CPU s), ` +
           `engine ${(engineTimes.at(-1)! / 1000).toFixed(2)} s (${engineCpu.toFixed(1)} CPU s, ${engineSend.toFixed(1)} sending)`,
       );
       for (const h of ssh.hosts) rmSync(join(h.deployRoot, 'baseline'), { recursive: true, force: true });
@@ -174,9 +157,7 @@ async function main(): Promise<void> {
     const mbps = (ms: number) => ((sizeMb * hostCount) / (ms / 1000)).toFixed(0);
     console.log(`engine   wall time (best of ${rounds}): ${(engine / 1000).toFixed(2)} s  (${mbps(engine)} MB/s aggregate)`);
     console.log(`baseline wall time (best of ${rounds}): ${(baseline / 1000).toFixed(2)} s  (${mbps(baseline)} MB/s aggregate)`);
-    const keep = Math.min(...keepTimes);
-    console.log(`baseline keeping the tarball (best of ${rounds}): ${(keep / 1000).toFixed(2)} s`);
-    console.log(`ratio engine/baseline: ${(engine / baseline).toFixed(2)} (target ≤ 1.25); engine/baseline-keeping-tarball: ${(engine / keep).toFixed(2)}`);
+    console.log(`ratio engine/baseline: ${(engine / baseline).toFixed(2)} (target ≤ 1.25)`);
   } finally {
     await ssh.stopAll();
     rmSync(dir, { recursive: true, force: true });

@@ -26,12 +26,12 @@ describe('dryRun', () => {
     const result = dryRun(plan());
     if (!result.ok) throw new Error(result.problems.join());
     const stages = result.targets.web1?.map((c) => c.stage);
-    expect(stages).toEqual(['prepare', 'upload', 'upload', 'hook:before-release', 'hook:before-release', 'release', 'release', 'healthcheck', 'cleanup']);
+    expect(stages).toEqual(['prepare', 'upload', 'hook:before-release', 'hook:before-release', 'release', 'release', 'healthcheck', 'cleanup']);
     expect(result.artifactSha256).toBe('ARTIFACT_SHA256');
     const commands = result.targets.web1?.map((c) => c.command) ?? [];
     expect(commands.find((c) => c.includes('current.tmp'))).toContain(`ln -sfn 'releases/r1' '/srv/shop_prod/current.tmp' && mv -T '/srv/shop_prod/current.tmp' '/srv/shop_prod/current'`);
     expect(commands.find((c) => c.includes('curl'))).toContain(`'http://127.0.0.1:8080/health'`);
-    expect(result.global.map((c) => c.stage)).toEqual(['checkout', 'checkout', 'build', 'package']);
+    expect(result.global.map((c) => c.stage)).toEqual(['checkout', 'checkout', 'build', 'package', 'package']);
   });
 
   it('never puts script text on a command line: hooks and restart travel on stdin', () => {

@@ -1,7 +1,7 @@
 import type { StageName } from '@rp/contract/stages';
 import { GIT_SAFETY_ARGS } from './git/git.js';
 import { formatFor, tarCreateArgs, type ArtifactFormat } from './artifact-format.js';
-import { artifactPathsOf, buildEnvOf, cachedArtifactBase, findCachedArtifact, workspace } from './run/workspace.js';
+import { artifactPathsOf, buildEnvOf, findCachedArtifact, workspace } from './run/workspace.js';
 import { scriptEnv } from './run/scripts.js';
 import { expandUrl } from './stages/healthcheck.js';
 import { validateReleasePlan } from './plan-validation.js';
@@ -11,7 +11,6 @@ import {
   agentReceiveCommand,
   agentSendCommand,
   cleanupCommand,
-  hasArtifactCommand,
   httpCheckCommand,
   layout,
   prepareCommand,
@@ -61,10 +60,11 @@ export function dryRun(plan: ReleasePlan): DryRunResult {
   );
   if (plan.hooks?.['after-checkout'] !== undefined) global.push({ stage: 'hook:after-checkout', command: shellLine(['sh', `${ws.hooks}/after-checkout.sh`]) });
   if (plan.build?.command) global.push(...buildCommands(plan, plan.build.command));
-  global.push({
-    stage: 'package',
-    command: shellLine(['tar', '-cf', `${cachedArtifactBase(plan, ws)}.${format}`, ...tarCreateArgs(format), '-C', ws.checkout, '--', ...artifactPathsOf(plan)]),
-  });
+  // tar's output is written to the cache entry and sent to the hosts as it grows (see stages/package.ts).
+  global.push(
+    { stage: 'package', command: shellLine(['du', '-sk', '--', ...artifactPathsOf(plan)]) },
+    { stage: 'package', command: shellLine(['tar', '-cf', '-', ...tarCreateArgs(format), '-C', ws.checkout, '--', ...artifactPathsOf(plan)]) },
+  );
 
   const owner = JSON.stringify({ releaseId: plan.releaseId, instance: plan.instance ?? 'engine' });
   const targets: Record<string, PlannedCommand[]> = {};
@@ -86,10 +86,8 @@ function buildCommands(plan: ReleasePlan, command: string): PlannedCommand[] {
 function targetCommands(plan: ReleasePlan, target: Target, artifact: { sha256: string; format: ArtifactFormat }, owner: string): PlannedCommand[] {
   const l = layout(target.deployPath);
   const id = plan.releaseId;
-  const known = artifact.sha256 === ARTIFACT_PLACEHOLDER ? undefined : artifact;
-  const list: PlannedCommand[] = [{ stage: 'prepare', command: prepareCommand(target.deployPath, owner, known).text }];
-  if (!known) list.push({ stage: 'upload', command: hasArtifactCommand(target.deployPath, artifact).text });
-  list.push({ stage: 'upload', command: uploadCommand(target.deployPath, artifact, id).text, stdin: `artifact .${artifact.format}` });
+  const list: PlannedCommand[] = [{ stage: 'prepare', command: prepareCommand(target.deployPath, owner).text }];
+  list.push({ stage: 'upload', command: uploadCommand(target.deployPath, artifact.format, id).text, stdin: `artifact .${artifact.format}` });
   // As at run time: the restart (which must finish once begun) is written and run in one command; every other
   // script is written, then run with a lifeline so it dies with the platform.
   const script = (stage: StageName, name: string, cwd: string, env: Record<string, string>) => {
@@ -103,7 +101,7 @@ function targetCommands(plan: ReleasePlan, target: Target, artifact: { sha256: s
     );
   };
   if (plan.hooks?.['before-release'] !== undefined) script('hook:before-release', 'before-release', l.root, scriptEnv(plan.project, target, id, { COMMIT: plan.source.commit }));
-  const unpack = { releaseId: id, artifact, sharedDirs: plan.sharedDirs ?? [], sharedFiles: plan.sharedFiles ?? [] };
+  const unpack = { releaseId: id, sha256: artifact.sha256, sharedDirs: plan.sharedDirs ?? [], sharedFiles: plan.sharedFiles ?? [] };
   const history = { releaseId: id, from: null, to: id, at: new Date().toISOString(), actor: plan.actor ?? 'unknown', kind: 'release' as const };
   list.push({ stage: 'release', command: releaseCommand(target.deployPath, unpack, history).text });
   if (plan.restartCommand) script('release', 'restart', l.release(id), scriptEnv(plan.project, target, id));
@@ -113,7 +111,7 @@ function targetCommands(plan: ReleasePlan, target: Target, artifact: { sha256: s
   if (plan.hooks?.['after-release'] !== undefined) script('hook:after-release', 'after-release', l.release(id), scriptEnv(plan.project, target, id, { COMMIT: plan.source.commit }));
   list.push({
     stage: 'cleanup',
-    command: cleanupCommand(target.deployPath, { keep: Math.max(plan.keepReleases ?? 5, 1), protect: [id], keepArtifact: artifact, releaseId: id }).text,
+    command: cleanupCommand(target.deployPath, { keep: Math.max(plan.keepReleases ?? 5, 1), protect: [id], releaseId: id }).text,
   });
   return list;
 }

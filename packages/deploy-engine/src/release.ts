@@ -6,7 +6,8 @@ import { validateReleasePlan } from './plan-validation.js';
 import { layout } from './remote/commands.js';
 import type { ReleaseResult, TargetResult } from './result.js';
 import { runStage, type ReleaseContext } from './run/context.js';
-import type { Prepared, TargetPrep } from './run/prepared.js';
+import type { TargetPrep } from './run/prepared.js';
+import { shipmentOf, type Shipment } from './run/shipment.js';
 import { rolloutPolicy, runRollout } from './run/rollout.js';
 import { startRun, type RunBodyOutcome, type RunHandle, type RunOptions } from './run/start.js';
 import { runTargetStages, type TargetFailure } from './run/target-stages.js';
@@ -17,7 +18,7 @@ import { checkout } from './stages/checkout.js';
 import { cleanup } from './stages/cleanup.js';
 import { healthcheck } from './stages/healthcheck.js';
 import { runLocalHook, runRemoteHook } from './stages/hooks.js';
-import { packageArtifact } from './stages/package.js';
+import { startPackaging } from './stages/package.js';
 import { prepare } from './stages/prepare.js';
 import { release } from './stages/release.js';
 import { switchBack } from './stages/switch.js';
@@ -57,7 +58,7 @@ function runRelease(kind: ReleaseResult['kind'], plan: ReleasePlan, options: Rel
     const ctx: ReleaseContext = { ...run, plan, workspace: workspace(plan) };
     const found = reusableArtifact(options.artifact) ?? findCachedArtifact(plan, ctx.workspace);
     const early = found ? undefined : startBuilding(ctx);
-    const pre = await prepare(ctx, prepared, found);
+    const pre = await prepare(ctx, prepared);
     if (!pre.ok) {
       early?.stop();
       const stopped = await early?.built;
@@ -66,23 +67,34 @@ function runRelease(kind: ReleaseResult['kind'], plan: ReleasePlan, options: Rel
       return { error: pre.error };
     }
     const zstdOnTargets = [...prepared.locked].every((id) => prepared.targets.get(id)?.zstd);
-    const given = usableArtifact(found, zstdOnTargets, prepared);
+    const given = usableArtifact(found, zstdOnTargets);
     const built = given ? undefined : await (early ?? startBuilding(ctx)).built;
     if (built && !built.ok) return built.outcome;
     const produced = given ? await reuseArtifact(ctx, given) : await packageStage(ctx, zstdOnTargets);
     if (!produced.ok) return produced.outcome;
-    const artifact = produced.artifact;
-    const end = await runRollout(ctx, {
-      ...rolloutPolicy(plan, prepared, gate),
-      deploy: (target) => releaseTarget(ctx, target, artifact, prepared.targets.get(target.id) ?? { freeBytes: undefined, current: null, artifactPresent: undefined, zstd: false }),
-      rollback: (target) => switchBack(ctx, target, plan.releaseId, `no previous release on ${target.id} to roll back to`),
+    // Packing that fails part-way stops the uploads reading it; its own error is the run's.
+    const packingFailed = new AbortController();
+    const rolloutCtx: ReleaseContext = { ...ctx, signal: ctx.signal ? AbortSignal.any([ctx.signal, packingFailed.signal]) : packingFailed.signal };
+    const packed = produced.packed.then((out) => {
+      if (!out.ok) packingFailed.abort();
+      return out;
     });
-    if (end === 'aborted') return { artifact, error: engineError('aborted', 'run aborted') };
-    return { artifact };
+    const { shipment } = produced;
+    const end = await runRollout(rolloutCtx, {
+      ...rolloutPolicy(plan, prepared, gate),
+      deploy: (target) => releaseTarget(rolloutCtx, target, shipment, prepared.targets.get(target.id) ?? { freeBytes: undefined, current: null, zstd: false }),
+      rollback: (target) => switchBack(rolloutCtx, target, plan.releaseId, `no previous release on ${target.id} to roll back to`),
+    });
+    const out = await packed;
+    produced.discard();
+    if (!out.ok) return out.outcome;
+    if (end === 'aborted') return { artifact: out.artifact, error: engineError('aborted', 'run aborted') };
+    return { artifact: out.artifact };
   });
 }
 
-type Produced = { ok: true; artifact: Artifact } | { ok: false; outcome: RunBodyOutcome };
+type PackOutcome = { ok: true; artifact: Artifact } | { ok: false; outcome: RunBodyOutcome };
+type Produced = { ok: true; shipment: Shipment; packed: Promise<PackOutcome>; discard(): void } | { ok: false; outcome: RunBodyOutcome };
 
 /** Stages 2–6 are skipped when a matching artifact already exists. */
 async function reuseArtifact(ctx: ReleaseContext, given: Artifact): Promise<Produced> {
@@ -90,7 +102,7 @@ async function reuseArtifact(ctx: ReleaseContext, given: Artifact): Promise<Prod
     await runStage(ctx, stage, undefined, async () => 'skipped');
   }
   ctx.events.emit({ type: 'log', stage: 'package', stream: 'stdout', text: `reusing artifact ${given.sha256} (${given.size} bytes)` });
-  return { ok: true, artifact: given };
+  return { ok: true, shipment: shipmentOf(given), packed: Promise.resolve({ ok: true, artifact: given }), discard: () => undefined };
 }
 
 /**
@@ -118,41 +130,60 @@ function startBuilding(ctx: ReleaseContext): { built: Promise<{ ok: true } | { o
   return { built, stop: () => stopper.abort() };
 }
 
+/**
+ * The package stage runs while the first batch already receives: it returns as soon as tar starts writing, with the
+ * shipment the uploads send as it grows, and the stage itself ends when the artifact is whole.
+ */
 async function packageStage(ctx: ReleaseContext, zstdOnTargets: boolean): Promise<Produced> {
-  let artifact: Artifact | undefined;
-  const packed = await runStage(ctx, 'package', undefined, async () => {
-    const out = await packageArtifact(ctx, zstdOnTargets);
+  let started: Awaited<ReturnType<typeof startPackaging>> | undefined;
+  let onStarted: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (onStarted = resolve));
+  const stage = runStage(ctx, 'package', undefined, async () => {
+    started = await startPackaging(ctx, zstdOnTargets);
+    onStarted();
+    if (!started.ok) return started.error;
+    const out = await started.packing.packed;
     if (!out.ok) return out.error;
-    artifact = out.artifact;
     ctx.events.emit({ type: 'log', stage: 'package', stream: 'stdout', text: `artifact ${out.artifact.sha256} (${out.artifact.size} bytes)` });
     return { ok: true };
   });
-  if (!packed.ok || !artifact) return { ok: false, outcome: packed.ok ? {} : { error: packed.error } };
-  return { ok: true, artifact };
+  // The stage may end before packing starts (an abort at its start): then it alone says why.
+  await Promise.race([ready, stage]);
+  if (!started?.ok) {
+    const step = await stage;
+    return { ok: false, outcome: step.ok ? {} : { error: step.error } };
+  }
+  const { packing } = started;
+  const packed = stage.then(async (step): Promise<PackOutcome> => {
+    const out = await packing.packed;
+    if (step.ok && out.ok) return { ok: true, artifact: out.artifact };
+    return { ok: false, outcome: step.ok ? {} : { error: step.error } };
+  });
+  return { ok: true, shipment: packing.shipment, packed, discard: packing.discard };
 }
 
 /** The per-target half of a release, in the contract's stage order. */
-function releaseTarget(ctx: ReleaseContext, target: Target, artifact: Artifact, prep: TargetPrep): Promise<TargetFailure | undefined> {
+function releaseTarget(ctx: ReleaseContext, target: Target, shipment: Shipment, prep: TargetPrep): Promise<TargetFailure | undefined> {
   const { plan } = ctx;
   const result = ctx.results.get(target.id) as TargetResult;
   const l = layout(target.deployPath);
   return runTargetStages(ctx, target, TARGET_STAGES, {
-    upload: () => upload(ctx, target, artifact, prep),
+    upload: () => upload(ctx, target, shipment, prep),
     'hook:before-release': () => runRemoteHook(ctx, target, 'before-release', l.root),
-    release: () => release(ctx, target, artifact, prep, result),
+    release: async () => {
+      const artifact = await shipment.artifact;
+      if (!artifact) return { ok: false, error: engineError('aborted', 'packing the artifact failed', target.id) };
+      return release(ctx, target, artifact, prep, result);
+    },
     healthcheck: () => healthcheck(ctx, target, plan.releaseId, plan.healthcheck),
     'hook:after-release': () => runRemoteHook(ctx, target, 'after-release', l.release(plan.releaseId)),
-    cleanup: () => cleanup(ctx, target, artifact, result),
+    cleanup: () => cleanup(ctx, target, result),
   });
 }
 
-/**
- * A zstd artifact cannot go to a target without zstd (one added since it was packed): it is packed again instead,
- * and what pre-flight saw on the hosts about it no longer applies.
- */
-function usableArtifact(found: Artifact | undefined, zstdOnTargets: boolean, prepared: Prepared): Artifact | undefined {
+/** A zstd artifact cannot go to a target without zstd (one added since it was packed): it is packed again instead. */
+function usableArtifact(found: Artifact | undefined, zstdOnTargets: boolean): Artifact | undefined {
   if (!found || formatOf(found) !== 'tar.zst' || zstdOnTargets) return found;
-  for (const prep of prepared.targets.values()) prep.artifactPresent = undefined;
   return undefined;
 }
 

@@ -19,7 +19,7 @@ import type { RollbackPlan, Target } from './types.js';
 export function startRollback(plan: RollbackPlan, options: RunOptions): RunHandle {
   const problems = validateRollbackPlan(plan);
   return startRun('rollback', plan, options, problems, async (ctx, gate, prepared) => {
-    const pre = await prepare(ctx, prepared, undefined);
+    const pre = await prepare(ctx, prepared);
     if (!pre.ok) return { error: pre.error };
     // Each target's result names the release it should end up on.
     for (const r of ctx.results.values()) r.releaseId = plan.toReleaseId;

@@ -128,4 +128,6 @@ export interface Artifact {
   commit: string;
   /** Absent on artifacts recorded before formats existed: those are gzip tarballs. */
   format?: ArtifactFormat;
+  /** Disk space the unpacked tree takes (du), for the free-space check; absent on artifacts recorded before it was. */
+  treeBytes?: number;
 }

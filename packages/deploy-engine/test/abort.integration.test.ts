@@ -83,16 +83,49 @@ describe('abort', () => {
       expect(host.currentIsWhole).toBe(true);
       expect(result.targets[t.id]).toMatchObject({ state: 'aborted', switched: false });
       expect(host.lock).toBeNull();
-      // A partly received artifact never appears under its final, checksummed name.
-      const final = join(t.deployPath, '.releases-incoming', `${artifact.sha256}.tar.gz`);
-      if (existsSync(final)) expect(createHash('sha256').update(readFileSync(final)).digest('hex')).toBe(artifact.sha256);
+      // A partly received tree never appears as the release, nor as a staged tree with a checksum record.
+      expect(existsSync(join(t.deployPath, 'releases', 'ab1'))).toBe(false);
+      expect(existsSync(join(t.deployPath, '.platform', 'received', 'ab1.sha256'))).toBe(false);
     }
     expect(rec.of('stage.finished').filter((e) => e.stage === 'upload').map((e) => e.status)).toContain('aborted');
     expect(rec.of('stage.started').some((e) => e.stage === 'release')).toBe(false);
     expect(abortLatency).toBeLessThan(5000);
     // The receiving `tee` processes on the hosts were killed, not left to wait for more input.
     await new Promise((r) => setTimeout(r, 500));
-    expect(processesMatching(`${artifact.sha256}.tar.gz.part`)).toEqual([]);
+    expect(processesMatching('upload-ab1.fifo')).toEqual([]);
+  });
+
+  it('while packing: hosts already receiving the package stop, and nothing switches', async () => {
+    const controller = new AbortController();
+    const rec = recorder();
+    // 64 MiB of random bytes take gzip long enough to abort while hosts receive the first of them.
+    const plan = samplePlan(
+      { releaseId: 'ab-pack', gitUrl: repo.url, commit: repo.addCommit(), workDir, targets },
+      { build: { command: 'head -c 67108864 /dev/urandom > blob.bin' } },
+    );
+    const before = targets.map((t) => readHost(t.deployPath).current);
+    const result = await startRelease(plan, {
+      transport,
+      signal: controller.signal,
+      onEvent: (e) => {
+        rec.onEvent(e);
+        if (e.type === 'stage.started' && e.stage === 'upload' && e.target === 'host1') setTimeout(() => controller.abort(), 100);
+      },
+    }).done;
+    expect(result.status).toBe('aborted');
+    // The abort came while packing ran, and uploads had started before it ended.
+    expect(rec.of('stage.finished').find((e) => e.stage === 'package')?.status).toBe('aborted');
+    for (const t of targets) {
+      const host = readHost(t.deployPath);
+      expect(host.current).toBe(before[targets.indexOf(t)]);
+      expect(host.currentIsWhole).toBe(true);
+      expect(host.lock).toBeNull();
+      expect(existsSync(join(t.deployPath, 'releases', 'ab-pack'))).toBe(false);
+      expect(existsSync(join(t.deployPath, 'releases', 'ab-pack.staged'))).toBe(false);
+    }
+    expect(rec.of('stage.started').some((e) => e.stage === 'release')).toBe(false);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(processesMatching('upload-ab-pack.fifo')).toEqual([]);
   });
 
   it('an aborted run can be retried and then completes normally', async () => {

@@ -46,7 +46,7 @@ describe('switchCommand', () => {
 });
 
 describe('cleanupCommand', () => {
-  it('keeps the newest N plus protected releases, drops leftovers and other artifacts, reports current', async () => {
+  it('keeps the newest N plus protected releases, drops leftovers and the artifacts hosts used to keep, reports current', async () => {
     const dir = deployDir();
     for (const [i, id] of ['r1', 'r2', 'r3', 'r4', 'r5.partial', 'r6.staged'].entries()) {
       mkdirSync(join(dir, 'releases', id));
@@ -55,13 +55,16 @@ describe('cleanupCommand', () => {
     }
     symlinkSync('releases/r1', join(dir, 'current'));
     writeFileSync(join(dir, '.releases-incoming/old.tar.gz'), 'x');
-    writeFileSync(join(dir, '.releases-incoming/keep.tar.gz'), 'x');
-    execFileSync('mkfifo', [join(dir, '.releases-incoming/aborted.tar.gz.fifo')]);
+    mkdirSync(join(dir, '.platform/received'), { recursive: true });
+    writeFileSync(join(dir, '.platform/received/r6.sha256'), 'x');
+    execFileSync('mkfifo', [join(dir, '.platform/upload-r5.fifo')]);
     writeFileSync(join(dir, '.platform/lock'), '{"releaseId":"r4"}\n');
-    const out = run(cleanupCommand(dir, { keep: 1, protect: ['r1', 'r2'], keepArtifact: { sha256: 'keep', format: 'tar.gz' }, releaseId: 'r4' }).text);
+    const out = run(cleanupCommand(dir, { keep: 1, protect: ['r1', 'r2'], releaseId: 'r4' }).text);
     expect(parseKeyValues(out).get('current')).toBe('releases/r1');
     expect(execFileSync('ls', [join(dir, 'releases')], { encoding: 'utf8' }).split('\n').filter(Boolean)).toEqual(['r1', 'r2', 'r4']);
-    expect(execFileSync('ls', [join(dir, '.releases-incoming')], { encoding: 'utf8' }).trim()).toBe('keep.tar.gz');
+    expect(existsSync(join(dir, '.releases-incoming'))).toBe(false);
+    expect(readdirSync(join(dir, '.platform/received'))).toEqual([]);
+    expect(readdirSync(join(dir, '.platform')).filter((name) => name.endsWith('.fifo'))).toEqual([]);
     expect(existsSync(join(dir, '.platform/lock'))).toBe(false);
     // Removed trees go to the trash at once and are deleted in the background.
     for (let i = 0; i < 50 && readdirSync(join(dir, '.platform/trash')).length > 0; i++) await new Promise((r) => setTimeout(r, 100));

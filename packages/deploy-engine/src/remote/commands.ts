@@ -14,9 +14,12 @@ export const layout = (deployPath: string) => {
     releases: `${root}/releases`,
     release: (id: string) => `${root}/releases/${id}`,
     shared: `${root}/shared`,
-    incoming: `${root}/.releases-incoming`,
-    incomingFile: (a: ArtifactRef) => `${root}/.releases-incoming/${a.sha256}.${a.format}`,
+    /** Where hosts kept artifacts before they were unpacked while received; removed by cleanup. */
+    oldIncoming: `${root}/.releases-incoming`,
     platform: `${root}/.platform`,
+    /** The checksum of the artifact a staged tree was unpacked from, written only once the tree is complete. */
+    received: (id: string) => `${root}/.platform/received/${id}.sha256`,
+    uploadFifo: (id: string) => `${root}/.platform/upload-${id}.fifo`,
     lock: `${root}/.platform/lock`,
     history: `${root}/.platform/history.jsonl`,
     scripts: (releaseId: string) => `${root}/.platform/scripts/${releaseId}`,
@@ -24,23 +27,13 @@ export const layout = (deployPath: string) => {
   };
 };
 
-/** An artifact as the host knows it: by checksum and format (the name it is kept under). */
-export interface ArtifactRef {
-  sha256: string;
-  format: ArtifactFormat;
-}
-
 /**
  * Pre-flight in one round trip (every extra exec costs a shell start on the host): create the layout, report free
- * kilobytes, what `current` points at, whether the artifact is already there (when its checksum is known), and take
- * the lock. Output is `key=value` lines.
+ * kilobytes, what `current` points at and whether the host has zstd, and take the lock. Output is `key=value` lines.
  */
-export function prepareCommand(deployPath: string, ownerJson: string, artifact?: ArtifactRef): ShellFragment {
+export function prepareCommand(deployPath: string, ownerJson: string): ShellFragment {
   const l = layout(deployPath);
-  const present = artifact
-    ? sh` && if [ -f ${l.incomingFile(artifact)} ]; then echo artifact=present; else echo artifact=absent; fi`
-    : raw('');
-  return sh`mkdir -p ${[l.releases, l.shared, l.incoming, l.platform]} && printf 'free=%s\n' "$(df -Pk ${l.root} | awk 'NR==2 {print $4}')" && printf 'current=%s\n' "$(readlink ${l.current})"${present} && if command -v zstd >/dev/null 2>&1; then echo zstd=yes; else echo zstd=no; fi && ${lockAcquireCommand(deployPath, ownerJson)}`;
+  return sh`mkdir -p ${[l.releases, l.shared, `${l.platform}/received`]} && printf 'free=%s\n' "$(df -Pk ${l.root} | awk 'NR==2 {print $4}')" && printf 'current=%s\n' "$(readlink ${l.current})" && if command -v zstd >/dev/null 2>&1; then echo zstd=yes; else echo zstd=no; fi && ${lockAcquireCommand(deployPath, ownerJson)}`;
 }
 
 /** Parses `key=value` lines of prepare and cleanup output; later keys win. */
@@ -84,42 +77,38 @@ export function lockReleaseCommand(deployPath: string, releaseId: string): Shell
   return sh`if grep -qF ${`"releaseId":${JSON.stringify(releaseId)}`} ${l.lock} 2>/dev/null; then rm -f ${l.lock}; fi`;
 }
 
-export function hasArtifactCommand(deployPath: string, artifact: ArtifactRef): ShellFragment {
-  return sh`if [ -f ${layout(deployPath).incomingFile(artifact)} ]; then echo present; else echo absent; fi`;
-}
-
 // OpenSSL's sha256 uses the CPU's SHA extensions (about 4× coreutils here); sha256sum is the portable fallback.
 const HASH_STDIN = raw(`if command -v openssl >/dev/null 2>&1; then hash() { openssl dgst -sha256 -r; }; else hash() { sha256sum; }; fi`);
 
 /**
- * Receives the artifact on stdin in one pass: `tee` writes it to `<sha>.<format>.part`, hashes it and feeds `tar`
- * (through a FIFO), which unpacks into `releases/<id>.partial` while the bytes arrive, as a plain `ssh | tar -x`
- * would; nothing is read twice. Only when the checksum matches is the file published under its sha256 name and the
- * tree renamed to `<id>.staged` for the release stage. A half-received or corrupted upload is never visible under a
- * final name. Exit 65: checksum mismatch.
+ * Receives the artifact on stdin in one pass, as a plain `ssh | tar -x` would: `tee` feeds `tar` (through a FIFO),
+ * which unpacks into `releases/<id>.partial` while the bytes arrive, and the hash of the same bytes. The host keeps
+ * no copy of the tarball: a retry sends it again from the platform's artifact cache. The checksum is printed as
+ * `sha256=…` for the engine (which may learn the expected one only after the last byte, when the package streams
+ * while it is packed) and recorded beside the tree, which becomes `<id>.staged` only when unpacked whole; the
+ * release command compares that record before it uses the tree.
  */
-export function uploadCommand(deployPath: string, artifact: ArtifactRef, releaseId: string): ShellFragment {
+export function uploadCommand(deployPath: string, format: ArtifactFormat, releaseId: string): ShellFragment {
   const l = layout(deployPath);
-  const final = l.incomingFile(artifact);
-  const part = `${final}.part`;
   const dir = l.release(releaseId);
-  return sh`partial=${`${dir}.partial`}; staged=${`${dir}.staged`}; fifo=${`${final}.fifo`}
-rm -rf "$partial" "$staged" "$fifo" && mkdir -p "$partial" && mkfifo "$fifo" || exit 1
+  return sh`partial=${`${dir}.partial`}; staged=${`${dir}.staged`}; fifo=${l.uploadFifo(releaseId)}; received=${l.received(releaseId)}
+rm -rf "$partial" "$staged" "$fifo" "$received" && mkdir -p "$partial" ${`${l.platform}/received`} && mkfifo "$fifo" || exit 1
 ${HASH_STDIN}
-tar ${tarExtractArgs(artifact.format)} -xf - -C "$partial" < "$fifo" &
+tar ${tarExtractArgs(format)} -xf - -C "$partial" < "$fifo" &
 unpacker=$!
-sum=$(tee ${part} "$fifo" | hash | cut -d' ' -f1)
+sum=$(tee "$fifo" | hash | cut -d' ' -f1)
 wait "$unpacker"
 tarstatus=$?
 rm -f "$fifo"
-if [ "$sum" != ${artifact.sha256} ]; then rm -rf ${part} "$partial"; echo "checksum mismatch: received $sum" >&2; exit 65; fi
-mv -f ${part} ${final} || exit 1
-if [ "$tarstatus" -eq 0 ]; then mv -T "$partial" "$staged"; else rm -rf "$partial"; echo "streamed unpack failed (exit $tarstatus); unpacking the stored artifact instead" >&2; fi`;
+echo "sha256=$sum"
+if [ "$tarstatus" -ne 0 ]; then rm -rf "$partial"; echo "unpacking the artifact failed (tar exit $tarstatus)" >&2; exit 1; fi
+printf '%s\n' "$sum" > "$received" && mv -T "$partial" "$staged"`;
 }
 
 export interface UnpackOptions {
   releaseId: string;
-  artifact: ArtifactRef;
+  /** The checksum the staged tree must have been received with. */
+  sha256: string;
   sharedDirs: readonly string[];
   sharedFiles: readonly string[];
 }
@@ -142,18 +131,21 @@ function linkShared(deployPath: string, dir: string, o: UnpackOptions): ShellFra
 
 const andAll = (parts: ShellFragment[]) => raw(parts.map((x) => ` && ${x.text}`).join(''));
 
+/** Exit status of the release command when the host has no whole, verified tree of the release. */
+export const NOT_RECEIVED = 67;
+
 /**
- * Makes `releases/<id>` appear whole: from the tree the upload already unpacked (`<id>.staged`), or else by
- * unpacking the stored artifact into `<id>.partial`; shared paths are linked before the final rename. A release
- * directory therefore only ever exists complete, which is what lets a crashed run leave `current` pointing at
- * something whole. An existing `<id>` is kept as is (a retry must not delete the directory `current` may point at).
+ * Makes `releases/<id>` appear: the tree the upload unpacked (`<id>.staged`), used only when the checksum recorded
+ * beside it is the artifact's; shared paths are linked before the final rename. A release directory therefore only
+ * ever exists complete, which is what lets a crashed run leave `current` pointing at something whole. An existing
+ * `<id>` is kept as is (a retry must not delete the directory `current` may point at).
  */
 export function unpackCommand(deployPath: string, o: UnpackOptions): ShellFragment {
   const l = layout(deployPath);
   const dir = l.release(o.releaseId);
-  const partial = `${dir}.partial`;
   const staged = `${dir}.staged`;
-  return sh`if [ -d ${dir} ]; then echo reused; elif [ -d ${staged} ]${andAll(linkShared(deployPath, staged, o))}; then mv -T ${staged} ${dir} && echo unpacked; else rm -rf ${partial} && mkdir -p ${partial} && tar ${tarExtractArgs(o.artifact.format)} -xf ${l.incomingFile(o.artifact)} -C ${partial}${andAll(linkShared(deployPath, partial, o))} && mv -T ${partial} ${dir} && echo unpacked; fi`;
+  const received = l.received(o.releaseId);
+  return sh`if [ -d ${dir} ]; then echo reused; elif [ -d ${staged} ] && [ "$(cat ${received} 2>/dev/null)" = ${o.sha256} ]${andAll(linkShared(deployPath, staged, o))}; then mv -T ${staged} ${dir} && rm -f ${received} && echo unpacked; else echo ${`release ${o.releaseId} was not received whole with checksum ${o.sha256}`} >&2; exit ${String(NOT_RECEIVED)}; fi`;
 }
 
 /** Unpack (if needed) and switch in one round trip; `switched` on stdout tells the engine the rename happened. */
@@ -283,19 +275,18 @@ export interface CleanupOptions {
   keep: number;
   /** Never removed, whatever their age: the new current release and the one before it. */
   protect: readonly string[];
-  keepArtifact: ArtifactRef;
   releaseId: string;
 }
 
 /**
- * Keeps the newest N release directories (by mtime) plus the protected ones, removes older artifacts and anything
- * left by crashed runs, gives the lock back and reports `current`, all in one round trip. Old releases leave
+ * Keeps the newest N release directories (by mtime) plus the protected ones, removes anything left by crashed runs
+ * (and the artifacts earlier versions kept in `.releases-incoming`), gives the lock back and reports `current`, all
+ * in one round trip. Old releases leave
  * `releases/` at once (a rename into `.platform/trash`, so the keep-N rule holds the moment this returns) and are
  * deleted in the background: an `rm -rf` of big trees must not keep the release from counting as succeeded.
  */
 export function cleanupCommand(deployPath: string, o: CleanupOptions): ShellFragment {
   const l = layout(deployPath);
   const protect = o.protect.flatMap((p) => [raw('-e'), p]);
-  const keepName = posix.basename(l.incomingFile(o.keepArtifact));
-  return sh`mkdir -p ${l.trash} && cd ${l.releases} && for d in *.partial *.staged; do [ -e "$d" ] && mv -f -- "$d" ${l.trash}/"$$-$d"; done; ls -1t | awk -v keep=${o.keep} 'NR>keep' | grep -vxF ${protect} | while IFS= read -r d; do echo "removing release $d"; mv -f -- "./$d" ${l.trash}/"$$-$d" && { [ ! -e ${`${l.platform}/scripts`}/"$d" ] || mv -f -- ${`${l.platform}/scripts`}/"$d" ${l.trash}/"$$-scripts-$d"; }; done; find ${l.incoming} -maxdepth 1 ! -type d ! -name ${keepName} -delete && (rm -rf -- ${l.trash}/* </dev/null >/dev/null 2>&1 &) && ${lockReleaseCommand(deployPath, o.releaseId)} && printf 'current=%s\n' "$(readlink ${l.current})"`;
+  return sh`mkdir -p ${l.trash} && cd ${l.releases} && for d in *.partial *.staged; do [ -e "$d" ] && mv -f -- "$d" ${l.trash}/"$$-$d"; done; ls -1t | awk -v keep=${o.keep} 'NR>keep' | grep -vxF ${protect} | while IFS= read -r d; do echo "removing release $d"; mv -f -- "./$d" ${l.trash}/"$$-$d" && { [ ! -e ${`${l.platform}/scripts`}/"$d" ] || mv -f -- ${`${l.platform}/scripts`}/"$d" ${l.trash}/"$$-scripts-$d"; }; done; rm -f ${`${l.platform}/received`}/* ${l.platform}/upload-*.fifo; { [ ! -e ${l.oldIncoming} ] || mv -f -- ${l.oldIncoming} ${l.trash}/"$$-incoming"; } && (rm -rf -- ${l.trash}/* </dev/null >/dev/null 2>&1 &) && ${lockReleaseCommand(deployPath, o.releaseId)} && printf 'current=%s\n' "$(readlink ${l.current})"`;
 }

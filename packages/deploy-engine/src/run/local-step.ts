@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import type { StageName } from '@rp/contract/stages';
 import type { EventSink } from '../events.js';
 import { runLocal, type LocalOptions } from '../local.js';
@@ -14,6 +15,8 @@ export interface LocalStepOptions {
   timeoutMs?: number;
   /** How a failure names the command; default the program and its arguments. */
   describe?: string;
+  /** Stream stdout here instead of logging it (a tar stream). */
+  pipeStdoutTo?: Writable;
 }
 
 /** A command on the platform host whose output lines become log events of a global stage. */
@@ -26,6 +29,7 @@ export async function local(program: string, args: string[], o: LocalStepOptions
   if (o.exactEnv) options.exactEnv = true;
   if (o.signal) options.signal = o.signal;
   if (o.timeoutMs) options.timeoutMs = o.timeoutMs;
+  if (o.pipeStdoutTo) options.pipeStdoutTo = o.pipeStdoutTo;
   const result = await runLocal(program, args, options);
   out.flush();
   err.flush();

@@ -1,11 +1,9 @@
 /** What pre-flight learned about one target. */
 export interface TargetPrep {
-  /** Free bytes on the deploy filesystem, for the 2× artifact size check before upload. */
+  /** Free bytes on the deploy filesystem, for the disk-space check before upload. */
   freeBytes: number | undefined;
   /** Release id `current` pointed at before this run (the lock keeps it from changing under us). */
   current: string | null;
-  /** Whether the artifact was already on the host; undefined when its checksum was not known yet. */
-  artifactPresent: boolean | undefined;
   /** Whether the host can unpack zstd; an artifact is packed with zstd only when every target can. */
   zstd: boolean;
 }

@@ -52,9 +52,11 @@ export function cachedArtifactBase(plan: ReleasePlan, ws: Workspace): string {
 export function findCachedArtifact(plan: ReleasePlan, ws: Workspace): Artifact | undefined {
   const base = cachedArtifactBase(plan, ws);
   if (!existsSync(`${base}.json`)) return undefined;
-  const meta = JSON.parse(readFileSync(`${base}.json`, 'utf8')) as { sha256: string; size: number; format?: ArtifactFormat };
+  const meta = JSON.parse(readFileSync(`${base}.json`, 'utf8')) as { sha256: string; size: number; format?: ArtifactFormat; treeBytes?: number };
   const format = meta.format ?? 'tar.gz';
   const path = `${base}.${format}`;
   if (!existsSync(path)) return undefined;
-  return { path, sha256: meta.sha256, size: meta.size, commit: plan.source.commit, format };
+  const artifact: Artifact = { path, sha256: meta.sha256, size: meta.size, commit: plan.source.commit, format };
+  if (typeof meta.treeBytes === 'number') artifact.treeBytes = meta.treeBytes;
+  return artifact;
 }

@@ -1,20 +1,19 @@
-import { formatOf } from '../artifact-format.js';
 import { cleanupCommand, parseKeyValues, unlockAndReportCommand } from '../remote/commands.js';
 import type { TargetResult } from '../result.js';
-import type { Artifact, Target } from '../types.js';
+import type { Target } from '../types.js';
 import { OK, type ReleaseContext, type RunContext, type Step } from '../run/context.js';
 import { currentToId } from '../run/current.js';
 import { remote } from '../run/remote.js';
 
 /** Keeps the newest releases (never this one or the previous), frees the host lock and reports `current`. */
-export async function cleanup(ctx: ReleaseContext, target: Target, artifact: Artifact, result: TargetResult): Promise<Step> {
+export async function cleanup(ctx: ReleaseContext, target: Target, result: TargetResult): Promise<Step> {
   const { plan } = ctx;
   const protect = [plan.releaseId, result.previous].filter((x): x is string => Boolean(x));
   const out = await remote(
     ctx,
     target,
     'cleanup',
-    cleanupCommand(target.deployPath, { keep: Math.max(plan.keepReleases ?? 5, 1), protect, keepArtifact: { sha256: artifact.sha256, format: formatOf(artifact) }, releaseId: plan.releaseId }).text,
+    cleanupCommand(target.deployPath, { keep: Math.max(plan.keepReleases ?? 5, 1), protect, releaseId: plan.releaseId }).text,
   );
   if (!out.ok) return out;
   result.current = currentToId(parseKeyValues(out.out.stdout).get('current') ?? '');

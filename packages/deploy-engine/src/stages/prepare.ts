@@ -1,8 +1,7 @@
 import { engineError, type FailureReason } from '../errors.js';
 import { lockTakeoverCommand, parseKeyValues, prepareCommand } from '../remote/commands.js';
 import { Semaphore } from '../semaphore.js';
-import { formatOf } from '../artifact-format.js';
-import type { Artifact, Target } from '../types.js';
+import type { Target } from '../types.js';
 import { OK, runStage, type RunContext, type Step } from '../run/context.js';
 import { currentToId } from '../run/current.js';
 import { lockOwner, type LockOwner } from '../run/lock.js';
@@ -10,14 +9,14 @@ import type { Prepared } from '../run/prepared.js';
 import { remote } from '../run/remote.js';
 
 /** Pre-flight for every target before anything changes: reachable, layout present, disk measured, lock taken. */
-export async function prepare(ctx: RunContext, prepared: Prepared, artifact: Artifact | undefined): Promise<Step> {
+export async function prepare(ctx: RunContext, prepared: Prepared): Promise<Step> {
   // Pre-flight is a barrier before any byte moves, so it reaches many hosts at once; 32 handshakes are cheap.
   const limit = new Semaphore(32);
   return runStage(ctx, 'prepare', undefined, async () => {
     await Promise.all(
       ctx.plan.targets.map((target) =>
         limit.run(async () => {
-          const failure = await prepareTarget(ctx, prepared, target, artifact);
+          const failure = await prepareTarget(ctx, prepared, target);
           if (!failure) return;
           prepared.failed++;
           const result = ctx.results.get(target.id);
@@ -38,26 +37,20 @@ export async function prepare(ctx: RunContext, prepared: Prepared, artifact: Art
   });
 }
 
-async function prepareTarget(ctx: RunContext, prepared: Prepared, target: Target, artifact: Artifact | undefined): Promise<FailureReason | undefined> {
+async function prepareTarget(ctx: RunContext, prepared: Prepared, target: Target): Promise<FailureReason | undefined> {
   const owner = JSON.stringify(lockOwner(ctx));
-  const ref = artifact && { sha256: artifact.sha256, format: formatOf(artifact) };
-  const pre = await remote(ctx, target, 'prepare', prepareCommand(target.deployPath, owner, ref).text, { quiet: true, timeoutMs: 30_000 });
+  const pre = await remote(ctx, target, 'prepare', prepareCommand(target.deployPath, owner).text, { quiet: true, timeoutMs: 30_000 });
   if (!pre.ok) return pre.error;
   const values = parseKeyValues(pre.out.stdout);
   const freeBytes = Number(values.get('free')) * 1024;
-  const present = values.get('artifact');
   prepared.targets.set(target.id, {
     freeBytes: Number.isFinite(freeBytes) ? freeBytes : undefined,
     current: currentToId(values.get('current') ?? ''),
-    artifactPresent: present === undefined ? undefined : present === 'present',
     zstd: values.get('zstd') === 'yes',
   });
   const lock = await settleLock(ctx, target, values.get('lock'), owner);
   if (!lock.ok) return lock.error;
   prepared.locked.add(target.id);
-  if (artifact && present !== 'present' && Number.isFinite(freeBytes) && freeBytes < 2 * artifact.size) {
-    return engineError('disk-space', `${target.deployPath} has ${freeBytes} bytes free, needs ${2 * artifact.size} (2× artifact)`, target.id);
-  }
   return undefined;
 }
 
