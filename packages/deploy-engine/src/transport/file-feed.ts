@@ -35,8 +35,8 @@ export interface FileFeed {
 /**
  * Sends a file down a channel through three buffers reused for the whole file. A stream reading the file allocates
  * a fresh buffer per chunk, and under a fixed malloc mmap threshold (see scripts/launch.sh) every one is a new
- * mapping whose pages the kernel faults in and zeroes: measured, that doubled the CPU a 20-host upload of 100 MB
- * costs the platform. A buffer goes back to the feed when the channel's write callback says ssh2 has copied it into
+ * mapping whose pages the kernel faults in and zeroes: a third of the CPU a 20-host upload of 100 MB cost the
+ * platform. A buffer goes back to the feed when the channel's write callback says ssh2 has copied it into
  * packets. Stops when the channel closes.
  */
 export function feedFile(path: string, channel: Writable, o: FeedOptions): FileFeed {
