@@ -38,6 +38,17 @@ function running(pattern: string): boolean {
   }
 }
 
+/**
+ * Bash sources ~/.bashrc for every SSH exec; host 2's records each start in `name`, as a pyenv init would cost one.
+ * Returns how many login shells have started since.
+ */
+function countLoginShells(name: string): () => number {
+  const home = join(ssh.hosts[1]!.dir, 'home');
+  const starts = join(home, name);
+  writeFileSync(join(home, '.bashrc'), `echo started >> "$HOME/${name}"\n`);
+  return () => (existsSync(starts) ? readFileSync(starts, 'utf8').split('\n').filter(Boolean).length : 0);
+}
+
 // Every behaviour holds whether the connections live in the calling thread or in worker threads.
 describe.each([
   { where: 'in the calling thread', threads: 0 },
@@ -201,11 +212,7 @@ describe.each([
   });
 
   it('starts the login shell once for many commands, and keeps each command\'s stdin and output apart', async () => {
-    // Bash sources ~/.bashrc for every SSH exec; this one records each start, as a pyenv init would cost one.
-    const home = join(ssh.hosts[1]!.dir, 'home');
-    const starts = join(home, `starts-${threads}`);
-    writeFileSync(join(home, '.bashrc'), `echo started >> "$HOME/starts-${threads}"\n`);
-    const count = () => (existsSync(starts) ? readFileSync(starts, 'utf8').split('\n').filter(Boolean).length : 0);
+    const count = countLoginShells(`starts-${threads}`);
     const conn = await open(spec(1));
     const dir = tempDir('rp-frames-');
     const file = join(dir, 'unread.bin');
@@ -227,10 +234,7 @@ describe.each([
   });
 
   it('keeps a closed connection for the next run to the same server, checks it, and drops it when idle', async () => {
-    const home = join(ssh.hosts[1]!.dir, 'home');
-    const starts = join(home, `reuse-${threads}`);
-    writeFileSync(join(home, '.bashrc'), `echo started >> "$HOME/reuse-${threads}"\n`);
-    const count = () => (existsSync(starts) ? readFileSync(starts, 'utf8').split('\n').filter(Boolean).length : 0);
+    const count = countLoginShells(`reuse-${threads}`);
     const kept = createSshTransport({ threads, reuseIdleMs: 1500 });
     const run = async (hooks = {}) => {
       const outcome = await kept.connect(spec(1), hooks);

@@ -1,10 +1,11 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readlinkSync, symlinkSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { currentToId } from '../run/current.js';
-import { cleanupCommand, lockAcquireCommand, lockTakeoverCommand, parseKeyValues, switchCommand } from './commands.js';
+import { createHash } from 'node:crypto';
+import { cleanupCommand, lockAcquireCommand, lockTakeoverCommand, NOT_RECEIVED, parseKeyValues, releaseCommand, switchCommand, uploadCommand } from './commands.js';
 
 // These commands are run by a local sh against a temp dir: the same text the engine sends over SSH.
 const run = (command: string) => execFileSync('sh', ['-c', command], { encoding: 'utf8' });
@@ -81,5 +82,40 @@ describe('parseKeyValues / currentToId', () => {
     expect(currentToId('/srv/app/releases/r9/')).toBe('r9');
     expect(currentToId('')).toBeNull();
     expect(currentToId('/opt/elsewhere')).toBeNull();
+  });
+});
+
+describe('uploadCommand and releaseCommand', () => {
+  const tarball = (dir: string): Buffer => {
+    const tree = join(dir, 'tree');
+    mkdirSync(tree);
+    writeFileSync(join(tree, 'VERSION'), 'v1\n');
+    return execFileSync('tar', ['-czf', '-', '-C', tree, '.']);
+  };
+  const receive = (dir: string, bytes: Buffer) => execFileSync('sh', ['-c', uploadCommand(dir, 'tar.gz', 'r7').text], { input: bytes, encoding: 'utf8' });
+  const unpack = (sha256: string) => ({ releaseId: 'r7', sha256, sharedDirs: [], sharedFiles: [] });
+
+  it('prints the checksum of what arrived, and the release uses the staged tree only when that is the artifact\'s', () => {
+    const dir = deployDir();
+    const bytes = tarball(dir);
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    expect(parseKeyValues(receive(dir, bytes)).get('sha256')).toBe(sha);
+    expect(readdirSync(join(dir, 'releases'))).toEqual(['r7.staged']);
+    // A tree received with another checksum is refused, and nothing switches.
+    const wrong = spawnSync('sh', ['-c', releaseCommand(dir, unpack('0'.repeat(64)), { ...history, releaseId: 'r7', to: 'r7' }).text], { encoding: 'utf8' });
+    expect(wrong.status).toBe(NOT_RECEIVED);
+    expect(wrong.stderr).toContain('was not received whole');
+    expect(existsSync(join(dir, 'current'))).toBe(false);
+    expect(run(releaseCommand(dir, unpack(sha), { ...history, releaseId: 'r7', to: 'r7' }).text)).toContain('switched');
+    expect(readFileSync(join(dir, 'current', 'VERSION'), 'utf8')).toBe('v1\n');
+    expect(existsSync(join(dir, '.platform/received/r7.sha256'))).toBe(false);
+  });
+
+  it('a truncated artifact fails the upload and leaves no staged tree', () => {
+    const dir = deployDir();
+    const bytes = tarball(dir);
+    expect(() => execFileSync('sh', ['-c', uploadCommand(dir, 'tar.gz', 'r7').text], { input: bytes.subarray(0, bytes.length - 40), stdio: ['pipe', 'ignore', 'ignore'] })).toThrow();
+    expect(readdirSync(join(dir, 'releases'))).toEqual([]);
+    expect(existsSync(join(dir, '.platform/received/r7.sha256'))).toBe(false);
   });
 });
