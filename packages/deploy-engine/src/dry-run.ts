@@ -1,7 +1,7 @@
 import type { StageName } from '@rp/contract/stages';
 import { GIT_SAFETY_ARGS } from './git/git.js';
 import { formatFor, tarCreateArgs, type ArtifactFormat } from './artifact-format.js';
-import { artifactPathsOf, buildEnvOf, findCachedArtifact, workspace } from './run/workspace.js';
+import { artifactPathsOf, buildEnvOf, findCachedArtifact, packingNames, workspace } from './run/workspace.js';
 import { scriptEnv } from './run/scripts.js';
 import { expandUrl } from './stages/healthcheck.js';
 import { validateReleasePlan } from './plan-validation.js';
@@ -60,10 +60,10 @@ export function dryRun(plan: ReleasePlan): DryRunResult {
   );
   if (plan.hooks?.['after-checkout'] !== undefined) global.push({ stage: 'hook:after-checkout', command: shellLine(['sh', `${ws.hooks}/after-checkout.sh`]) });
   if (plan.build?.command) global.push(...buildCommands(plan, plan.build.command));
-  // tar's output is written to the cache entry and sent to the hosts as it grows (see stages/package.ts).
+  // tar writes the cache entry under the run's name, and the hosts are sent it as it grows (see stages/package.ts).
   global.push(
     { stage: 'package', command: shellLine(['du', '-sk', '--', ...artifactPathsOf(plan)]) },
-    { stage: 'package', command: shellLine(['tar', '-cf', '-', ...tarCreateArgs(format), '-C', ws.checkout, '--', ...artifactPathsOf(plan)]) },
+    { stage: 'package', command: shellLine(['tar', '--force-local', '-cf', packingNames(plan, ws, format).own, ...tarCreateArgs(format), '-C', ws.checkout, '--', ...artifactPathsOf(plan)]) },
   );
 
   const owner = JSON.stringify({ releaseId: plan.releaseId, instance: plan.instance ?? 'engine' });

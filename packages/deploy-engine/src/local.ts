@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import type { Writable } from 'node:stream';
 import { OutputCollector, type ExecOutcome } from './transport/transport.js';
 
 export interface LocalOptions {
@@ -12,8 +11,6 @@ export interface LocalOptions {
   timeoutMs?: number;
   onStdout?: (chunk: Buffer) => void;
   onStderr?: (chunk: Buffer) => void;
-  /** Stream stdout here instead of collecting it (e.g. `git archive` into `tar`). */
-  pipeStdoutTo?: Writable;
 }
 
 /**
@@ -72,12 +69,10 @@ export function runLocal(program: string, args: readonly string[], options: Loca
     const onAbort = () => kill('aborted');
     if (options.signal?.aborted) onAbort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    if (options.pipeStdoutTo) child.stdout.pipe(options.pipeStdoutTo);
-    else
-      child.stdout.on('data', (chunk: Buffer) => {
-        output.addStdout(chunk);
-        options.onStdout?.(chunk);
-      });
+    child.stdout.on('data', (chunk: Buffer) => {
+      output.addStdout(chunk);
+      options.onStdout?.(chunk);
+    });
     child.stderr.on('data', (chunk: Buffer) => {
       output.addStderr(chunk);
       options.onStderr?.(chunk);

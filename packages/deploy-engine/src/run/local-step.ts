@@ -1,4 +1,3 @@
-import type { Writable } from 'node:stream';
 import type { StageName } from '@rp/contract/stages';
 import type { EventSink } from '../events.js';
 import { runLocal, type LocalOptions } from '../local.js';
@@ -15,8 +14,6 @@ export interface LocalStepOptions {
   timeoutMs?: number;
   /** How a failure names the command; default the program and its arguments. */
   describe?: string;
-  /** Stream stdout here instead of logging it (a tar stream). */
-  pipeStdoutTo?: Writable;
 }
 
 /** A command on the platform host whose output lines become log events of a global stage. */
@@ -29,7 +26,6 @@ export async function local(program: string, args: string[], o: LocalStepOptions
   if (o.exactEnv) options.exactEnv = true;
   if (o.signal) options.signal = o.signal;
   if (o.timeoutMs) options.timeoutMs = o.timeoutMs;
-  if (o.pipeStdoutTo) options.pipeStdoutTo = o.pipeStdoutTo;
   const result = await runLocal(program, args, options);
   out.flush();
   err.flush();

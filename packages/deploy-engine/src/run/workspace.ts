@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { ArtifactFormat } from '../artifact-format.js';
 import type { Artifact, ReleasePlan } from '../types.js';
 
@@ -46,6 +46,15 @@ export function buildConfigHash(plan: ReleasePlan): string {
 /** A cache entry is `<base>.<format>` plus `<base>.json` (checksum, size, format), written last when complete. */
 export function cachedArtifactBase(plan: ReleasePlan, ws: Workspace): string {
   return join(ws.artifacts, `${plan.source.commit}-${buildConfigHash(plan).slice(0, 16)}`);
+}
+
+/**
+ * Where a run's tar writes the artifact (absolute: tar opens it before `-C`), and the cache entry's name it is
+ * published under once whole.
+ */
+export function packingNames(plan: ReleasePlan, ws: Workspace, format: ArtifactFormat): { own: string; final: string } {
+  const final = resolve(`${cachedArtifactBase(plan, ws)}.${format}`);
+  return { own: `${final}.${plan.releaseId}.tmp`, final };
 }
 
 /** Reads the cache entry's recorded checksum; an entry without its `.json` was never completed. */

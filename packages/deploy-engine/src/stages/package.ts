@@ -1,16 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { linkSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { Writable } from 'node:stream';
-import { finished } from 'node:stream/promises';
 import { formatFor, tarCreateArgs, type ArtifactFormat } from '../artifact-format.js';
 import { engineError } from '../errors.js';
 import { runLocal } from '../local.js';
 import type { ReleaseContext, Step } from '../run/context.js';
 import { local } from '../run/local-step.js';
+import { followArtifact } from './artifact-follower.js';
 import type { Shipment } from '../run/shipment.js';
-import { artifactPathsOf, cachedArtifactBase } from '../run/workspace.js';
+import { artifactPathsOf, cachedArtifactBase, packingNames } from '../run/workspace.js';
 import { artifactPathOutside } from '../sandbox/artifact-paths.js';
 import { GrowingFile } from '../transport/growing-file.js';
 import type { Artifact } from '../types.js';
@@ -47,11 +45,10 @@ export async function startPackaging(ctx: ReleaseContext, zstdOnTargets: boolean
     ctx.events.emit({ type: 'log', stage: 'package', stream: 'stderr', text: 'zstd is not installed on the platform host and every target; packing with gzip -1 instead' });
   }
   const base = cachedArtifactBase(plan, ws);
-  const final = `${base}.${format}`;
-  const own = `${final}.${plan.releaseId}.tmp`;
+  const { own, final } = packingNames(plan, ws, format);
   const treeBytes = await diskUsage(ws.checkout, paths);
   // Created before the shipment exists, so an upload never opens a file that is not there yet.
-  const file = await open(own, 'w');
+  const file = await open(own, 'w+');
   const growing = new GrowingFile();
   let settle: (artifact: Artifact | undefined) => void = () => undefined;
   const artifact = new Promise<Artifact | undefined>((resolve) => (settle = resolve));
@@ -89,39 +86,15 @@ interface PackTarget {
 
 async function pack(ctx: ReleaseContext, file: FileHandle, t: PackTarget): Promise<Packed> {
   const { plan, workspace: ws } = ctx;
-  const hash = createHash('sha256');
-  let size = 0;
-  // A sink that cannot write (a full disk) must stop tar, which would otherwise block on its full pipe.
-  const stopTar = new AbortController();
-  const sink = new Writable({
-    highWaterMark: 1024 * 1024,
-    async write(chunk: Buffer, _encoding, done) {
-      try {
-        for (let at = 0; at < chunk.length; ) at += (await file.write(chunk, at, chunk.length - at)).bytesWritten;
-        hash.update(chunk);
-        size += chunk.length;
-        t.growing.grew(size);
-        done();
-      } catch (err) {
-        stopTar.abort();
-        done(err as Error);
-      }
-    },
-  });
-  const written = finished(sink).then(
-    () => undefined,
-    (err: Error) => err,
-  );
-  const signal = ctx.signal ? AbortSignal.any([ctx.signal, stopTar.signal]) : stopTar.signal;
-  const tar = await local('tar', ['-cf', '-', ...tarCreateArgs(t.format), '-C', ws.checkout, '--', ...t.paths], { events: ctx.events, signal, stage: 'package', pipeStdoutTo: sink });
-  const sinkError = await written;
-  await file.close();
-  if (!tar.ok || sinkError) {
+  const follower = followArtifact(file, t.growing);
+  // --force-local: a colon in WORK_DIR must not make tar treat the file as `host:path` on a remote tape.
+  const tar = await local('tar', ['--force-local', '-cf', t.own, ...tarCreateArgs(t.format), '-C', ws.checkout, '--', ...t.paths], { events: ctx.events, signal: ctx.signal, stage: 'package' });
+  follower.writerExited();
+  const { sha256, size } = await follower.followed.finally(() => file.close());
+  if (!tar.ok) {
     rmSync(t.own, { force: true });
-    if (sinkError) return { ok: false, error: { ok: false, error: engineError('internal', `writing the artifact failed: ${sinkError.message}`) } };
     return { ok: false, error: tar as Step & { ok: false } };
   }
-  const sha256 = hash.digest('hex');
   // A second name, renamed over the final one: the cache entry appears whole, and uploads keep the run's name.
   const publishing = `${t.final}.${plan.releaseId}.new`;
   rmSync(publishing, { force: true });
