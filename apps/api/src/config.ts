@@ -1,7 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import type { SandboxSettings } from '@rp/deploy-engine';
+import { defaultSshThreads, type SandboxSettings } from '@rp/deploy-engine';
 import { parseGroupMap, type GroupRule } from './auth/ldap/mapping.js';
 
 /** Repository root: src/ and dist/ sit at the same depth under apps/api, so one relative URL serves both. */
@@ -184,7 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerHeartbeatSeconds: int(env, 'WORKER_HEARTBEAT_SECONDS', 5, 1, 300),
     workerStaleSeconds: int(env, 'WORKER_STALE_SECONDS', 30, 2, 3600),
     // Encrypting uploads to many servers is CPU work; one thread per core spreads it (0 keeps SSH in the main thread).
-    sshThreads: int(env, 'SSH_THREADS', Math.min(availableParallelism(), 8), 0, 64),
+    sshThreads: int(env, 'SSH_THREADS', defaultSshThreads(), 0, 64),
     sshSessions: bool(env, 'SSH_SESSIONS', true),
     sshReuseSeconds: int(env, 'SSH_REUSE_SECONDS', 30, 0, 3600),
     logRetentionDays: int(env, 'LOG_RETENTION_DAYS', 30, 1, 3650),

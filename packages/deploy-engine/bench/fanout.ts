@@ -2,7 +2,7 @@
  * Fan-out benchmark: ship one S MB artifact to N throwaway sshd hosts with the engine, and with the plain baseline
  * `ssh host 'tar -xz && ln -sfn …' < artifact` at the same concurrency, in the same process, and print the ratio.
  *
- *   BENCH_SIZE_MB=100 BENCH_HOSTS=20 BENCH_CONCURRENCY=10 BENCH_ROUNDS=2 BENCH_SSH_THREADS=<cores> [BENCH_REAL_HOME=1] pnpm bench:fanout
+ *   BENCH_SIZE_MB=100 BENCH_HOSTS=20 BENCH_CONCURRENCY=10 BENCH_ROUNDS=2 BENCH_SSH_THREADS=<cores − 1> [BENCH_REAL_HOME=1] pnpm bench:fanout
  *
  * The engine side uses a prebuilt artifact (no checkout/build) and no restart or health check, so both sides do
  * the same work: move the bytes, unpack, switch. The engine additionally verifies the checksum on each host, takes
@@ -11,17 +11,17 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, createReadStream, readFileSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSshTransport, startRelease, type Artifact, type ReleasePlan, type Target } from '../src/index.js';
+import { createSshTransport, defaultSshThreads, startRelease, type Artifact, type ReleasePlan, type Target } from '../src/index.js';
 import { startSshHosts, type SshHost } from '../test/harness/index.js';
 
 const sizeMb = Number(process.env.BENCH_SIZE_MB ?? 100);
 const hostCount = Number(process.env.BENCH_HOSTS ?? 20);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 10);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
-// The API's default (SSH_THREADS): one SSH thread per core.
-const sshThreads = Number(process.env.BENCH_SSH_THREADS ?? Math.min(availableParallelism(), 8));
+// The API's default (SSH_THREADS).
+const sshThreads = Number(process.env.BENCH_SSH_THREADS ?? defaultSshThreads());
 // 1 = run commands with the login user's real ~/.bashrc (see startSshHosts' isolateHome).
 const realHome = process.env.BENCH_REAL_HOME === '1';
 
