@@ -6,6 +6,7 @@ import { registerDirectory } from './auth/ldap/register.js';
 import { authRoutes } from './auth/routes.js';
 import type { Config } from './config.js';
 import { credentialRoutes } from './credentials/routes.js';
+import { gitPlatformRoutes } from './git-platforms/routes.js';
 import { environmentRoutes } from './environments/routes.js';
 import { groupRoutes } from './groups/routes.js';
 import { healthRoutes } from './health/routes.js';
@@ -67,6 +68,7 @@ const featureRoutes = [
   tokenRoutes,
   auditRoutes,
   credentialRoutes,
+  gitPlatformRoutes,
   serverRoutes,
   projectRoutes,
   hookTemplateRoutes,

@@ -31,6 +31,8 @@ export interface Config {
   sshReuseSeconds: number;
   workDir: string;
   logRetentionDays: number;
+  /** GIT_SYNC_INTERVAL_MINUTES: the worker's incremental sync of GitLab platforms' projects; 0 turns it off. */
+  gitSyncIntervalMinutes: number;
   authCacheSeconds: number;
   /** How long a release list page or `/api/auth/me` may be served again (ms); any change drops it sooner. */
   readCacheMs: number;
@@ -187,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sshSessions: bool(env, 'SSH_SESSIONS', true),
     sshReuseSeconds: int(env, 'SSH_REUSE_SECONDS', 30, 0, 3600),
     logRetentionDays: int(env, 'LOG_RETENTION_DAYS', 30, 1, 3650),
+    gitSyncIntervalMinutes: int(env, 'GIT_SYNC_INTERVAL_MINUTES', 10, 0, 10_080),
     // A few seconds: every change to someone's access drops their entries at once anyway (0 turns the cache off).
     authCacheSeconds: int(env, 'AUTH_CACHE_SECONDS', 5, 0, 60),
     readCacheMs: int(env, 'READ_CACHE_MS', 1000, 0, 1000),

@@ -9,6 +9,8 @@ export const TOKEN_SCOPES = ['read', 'release', 'admin'] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 export const CREDENTIAL_KINDS = ['ssh_key', 'git_token'] as const;
+export const GIT_PLATFORM_KINDS = ['gitlab', 'github', 'gitee'] as const;
+export type GitPlatformKind = (typeof GIT_PLATFORM_KINDS)[number];
 export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
 
 export const HOOK_STAGES = ['before-checkout', 'after-checkout', 'before-release', 'after-release'] as const;

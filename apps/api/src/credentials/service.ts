@@ -134,19 +134,33 @@ export async function updateCredential(
 /** A token may be bound to another host only while no project sends it to its current one. */
 async function rebind(tx: DbTx, id: string, host: string): Promise<string> {
   const projects = await tx.project.findMany({ where: { gitCredentialId: id }, select: { name: true, gitUrl: true } });
-  const elsewhere = projects.filter((p) => !URL.canParse(p.gitUrl) || normaliseHost(new URL(p.gitUrl).hostname) !== host);
+  const platforms = await tx.gitPlatform.findMany({ where: { credentialId: id }, select: { name: true, baseUrl: true } });
+  const users = [...projects.map((p) => ({ what: `project "${p.name}"`, url: p.gitUrl })), ...platforms.map((p) => ({ what: `Git platform "${p.name}"`, url: p.baseUrl }))];
+  const elsewhere = users.filter((u) => !URL.canParse(u.url) || normaliseHost(new URL(u.url).hostname) !== host);
   if (elsewhere.length > 0) {
-    throw new Conflict(`Projects ${elsewhere.map((p) => `"${p.name}"`).join(', ')} use this token on another host; change them first`, [{ field: 'boundHost', message: 'used elsewhere' }]);
+    throw new Conflict(`${elsewhere.map((u) => u.what).join(', ')} use this token on another host; change them first`, [{ field: 'boundHost', message: 'used elsewhere' }]);
   }
   return host;
 }
 
+/**
+ * A token is bound to the host of the first project or Git platform that uses it, so one pointed at another server
+ * (its owner's own, say) cannot make the platform send it there. Returns the host it is bound to, which a concurrent
+ * first use may have set first.
+ */
+export async function bindCredential(db: DbTx, id: string, host: string): Promise<string> {
+  const { count } = await db.credential.updateMany({ where: { id, boundHost: null }, data: { boundHost: host } });
+  if (count === 1) return host;
+  return (await db.credential.findUniqueOrThrow({ where: { id }, select: { boundHost: true } })).boundHost ?? host;
+}
+
 export async function deleteCredential({ db, ctx }: WriteDeps, { id }: { id: string }) {
   await db.$transaction(async (tx) => {
-    const row = await tx.credential.findUnique({ where: { id }, include: { _count: { select: { servers: true, projects: true } } } });
+    const row = await tx.credential.findUnique({ where: { id }, include: { _count: { select: { servers: true, projects: true, platforms: true } } } });
     if (!row) throw new NotFound('Credential');
-    if (row._count.servers > 0 || row._count.projects > 0) {
-      throw new Conflict(`Credential "${row.name}" is used by ${row._count.servers} server(s) and ${row._count.projects} project(s)`);
+    const { servers, projects, platforms } = row._count;
+    if (servers > 0 || projects > 0 || platforms > 0) {
+      throw new Conflict(`Credential "${row.name}" is used by ${servers} server(s), ${projects} project(s) and ${platforms} Git platform(s)`);
     }
     await tx.credential.delete({ where: { id } });
     await recordAudit(tx, ctx, { action: 'credential.delete', resourceType: 'credential', resourceId: id, details: { name: row.name, kind: row.kind, groupId: row.groupId } });

@@ -5,7 +5,7 @@ import { archivedAtOf, archivedFilter, assertWritable } from '../archive/service
 import { assertBuildAgent } from './build-agent.js';
 import { recordAudit } from '../audit/service.js';
 import type { Actor, RequestContext } from '../plugins/app/auth/actor.js';
-import { revealSecret } from '../credentials/service.js';
+import { bindCredential, revealSecret } from '../credentials/service.js';
 import type { Db, DbTx } from '../shared/db.js';
 import { BadGateway, Conflict, Invalid, NotFound } from '../shared/errors.js';
 import { pageArgs } from '../shared/pagination.js';
@@ -62,6 +62,9 @@ const view = (row: ProjectRow) => ({
   restartCommand: row.restartCommand,
   healthCheck: row.healthCheck as HealthCheckConfig | null,
   hooks: hooksOf(row.hooks),
+  defaultBranch: row.defaultBranch,
+  gitPlatformId: row.gitPlatformId,
+  remoteProjectId: row.remoteProjectId?.toString() ?? null,
   environmentCount: row._count.environments,
   archivedAt: archivedAtOf(row.archivedAt, row.group.archivedAt),
   createdAt: row.createdAt.toISOString(),
@@ -126,17 +129,6 @@ async function check(tx: DbTx, groupId: string, input: Checked, current?: Projec
   }
 }
 
-/**
- * A token is bound to the host of the first project that uses it, so a project pointed at another server (its
- * owner's own, say) cannot make the platform send it there. Returns the host it is bound to, which a concurrent
- * first use may have set first.
- */
-async function bindCredential(db: DbTx, id: string, host: string): Promise<string> {
-  const { count } = await db.credential.updateMany({ where: { id, boundHost: null }, data: { boundHost: host } });
-  if (count === 1) return host;
-  return (await db.credential.findUniqueOrThrow({ where: { id }, select: { boundHost: true } })).boundHost ?? host;
-}
-
 /** file:// only for administrators (unless allowed for all), no metadata or (by default) loopback hosts. */
 async function checkGitUrlPolicy({ actor, gitPolicy }: Pick<ProjectWriteDeps, 'actor' | 'gitPolicy'>, gitUrl: string | undefined): Promise<void> {
   if (gitUrl === undefined || gitUrlProblem(gitUrl)) return;
@@ -147,6 +139,31 @@ async function checkGitUrlPolicy({ actor, gitPolicy }: Pick<ProjectWriteDeps, 'a
 async function assertNameFree(tx: DbTx, groupId: string, name: string, exceptId?: string) {
   const clash = await tx.project.findUnique({ where: { groupId_name: { groupId, name } } });
   if (clash && clash.id !== exceptId) throw new Conflict(`Project "${name}" already exists in this group`, [{ field: 'name', message: 'already exists' }]);
+}
+
+interface Link {
+  gitPlatformId?: string | null;
+  remoteProjectId?: string | null;
+}
+
+/**
+ * The Git platform project this one is linked to (set by import): a platform of the project's group or a global one,
+ * and a project its last sync found. Returns the columns to write, or nothing when the request leaves the link alone.
+ */
+async function checkedLink(tx: DbTx, groupId: string, input: Link, current?: Project): Promise<{ gitPlatformId: string | null; remoteProjectId: bigint | null } | undefined> {
+  if (input.gitPlatformId === undefined && input.remoteProjectId === undefined) return undefined;
+  const platformId = input.gitPlatformId === undefined ? (current?.gitPlatformId ?? null) : input.gitPlatformId;
+  const remote = input.remoteProjectId === undefined ? (current?.remoteProjectId?.toString() ?? null) : input.remoteProjectId;
+  if (platformId === null) {
+    if (remote !== null && input.remoteProjectId !== undefined) throw new Invalid('body.remoteProjectId', 'needs gitPlatformId');
+    return { gitPlatformId: null, remoteProjectId: null };
+  }
+  const platform = await tx.gitPlatform.findUnique({ where: { id: platformId }, select: { groupId: true, name: true } });
+  if (!platform || (platform.groupId !== null && platform.groupId !== groupId)) throw new Invalid('body.gitPlatformId', "must be a Git platform of the project's group or a global one");
+  if (remote === null) throw new Invalid('body.remoteProjectId', 'is required with gitPlatformId');
+  const known = await tx.gitRemoteProject.count({ where: { platformId, remoteId: BigInt(remote) } });
+  if (!known) throw new Invalid('body.remoteProjectId', `is not among the projects the last sync of "${platform.name}" found; sync it first`);
+  return { gitPlatformId: platformId, remoteProjectId: BigInt(remote) };
 }
 
 /** Audit entries name what changed; scripts can be 64 KB each, so hooks are listed by stage only. */
@@ -175,6 +192,7 @@ export async function createProject({ db, ctx, ...policy }: ProjectWriteDeps, in
     await check(tx, input.groupId, input);
     if (input.buildAgentId) await assertBuildAgent(tx, input.groupId, input.buildAgentId);
     await assertNameFree(tx, input.groupId, input.name);
+    const link = await checkedLink(tx, input.groupId, input);
     const preset = PRESETS[input.preset];
     const healthCheck = input.healthCheck === undefined ? preset.healthCheck : input.healthCheck && normaliseHealthCheck(input.healthCheck);
     const row = await tx.project.create({
@@ -195,6 +213,8 @@ export async function createProject({ db, ctx, ...policy }: ProjectWriteDeps, in
         restartCommand: input.restartCommand ?? preset.restartCommand,
         ...(healthCheck ? { healthCheck } : {}),
         hooks: input.hooks ?? {},
+        defaultBranch: input.defaultBranch ?? null,
+        ...link,
       },
       include: withCount,
     });
@@ -214,7 +234,8 @@ export async function updateProject({ db, ctx, ...policy }: ProjectWriteDeps, { 
     await check(tx, before.groupId, changes, before);
     if (changes.buildAgentId) await assertBuildAgent(tx, before.groupId, changes.buildAgentId);
     if (changes.name) await assertNameFree(tx, before.groupId, changes.name, id);
-    const { hooks, healthCheck, gitCredentialId, buildAgentId, ...rest } = changes;
+    const { hooks, healthCheck, gitCredentialId, buildAgentId, gitPlatformId, remoteProjectId, ...rest } = changes;
+    const link = await checkedLink(tx, before.groupId, { gitPlatformId, remoteProjectId }, before);
     const merged = { ...hooksOf(before.hooks) };
     for (const [stage, script] of Object.entries(hooks ?? {}) as [HookStage, string | null][]) {
       if (script === null) delete merged[stage];
@@ -227,6 +248,7 @@ export async function updateProject({ db, ctx, ...policy }: ProjectWriteDeps, { 
         ...healthCheckData(healthCheck),
         ...(gitCredentialId !== undefined ? { gitCredential: gitCredentialId ? { connect: { id: gitCredentialId } } : { disconnect: true } } : {}),
         ...(buildAgentId !== undefined ? { buildAgent: buildAgentId ? { connect: { id: buildAgentId } } : { disconnect: true } } : {}),
+        ...(link ? { gitPlatform: link.gitPlatformId ? { connect: { id: link.gitPlatformId } } : { disconnect: true }, remoteProjectId: link.remoteProjectId } : {}),
         ...(hooks ? { hooks: merged } : {}),
       },
       include: withCount,

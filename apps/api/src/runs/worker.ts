@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { startRelease, startRollback, type RunHandle, type SandboxSettings, type Transport } from '@rp/deploy-engine';
 import { onControl, onQueued } from '../channels.js';
 import type { Config } from '../config.js';
+import { scheduleGitSync } from '../git-platforms/sync-schedule.js';
 import type { PrivateHosts } from '../projects/git-policy.js';
 import { transition } from '../releases/state-machine.js';
 import type { Db } from '../shared/db.js';
@@ -28,6 +29,8 @@ export interface WorkerOptions {
   /** A running release whose heartbeat is older than this is declared interrupted. */
   staleAfterMs: number;
   logRetentionDays: number;
+  /** Minutes between incremental syncs of each GitLab platform's projects; 0: none. */
+  gitSyncIntervalMinutes: number;
   /** GIT_ALLOW_PRIVATE_HOSTS: where a checkout may connect, checked again before every run. */
   gitPrivateHosts: PrivateHosts;
   /** Isolation of builds and checkout hooks, checked by start() and given to every release plan. */
@@ -70,6 +73,7 @@ export class ReleaseWorker {
     // Polling backs up NOTIFY: a wake-up lost while the LISTEN connection was down costs at most one interval.
     this.#timers.push(setInterval(() => this.poke(), Math.max(1_000, this.o.heartbeatMs)));
     this.#unsubscribe.push(scheduleRetention(this.o, { retentionDays: this.o.logRetentionDays }));
+    this.#unsubscribe.push(scheduleGitSync({ ...this.o, privateHosts: this.o.gitPrivateHosts }, { intervalMinutes: this.o.gitSyncIntervalMinutes }));
     this.poke();
   }
 
@@ -199,6 +203,7 @@ export function createReleaseWorker({ config, ...deps }: { config: Config } & Pi
     heartbeatMs: config.workerHeartbeatSeconds * 1000,
     staleAfterMs: config.workerStaleSeconds * 1000,
     logRetentionDays: config.logRetentionDays,
+    gitSyncIntervalMinutes: config.gitSyncIntervalMinutes,
     gitPrivateHosts: config.gitPrivateHosts,
     sandbox: config.buildSandbox,
   });

@@ -29,6 +29,7 @@ export const groupOf = {
   group: scope(async (_db, id) => id),
   server: scope(async (db, id) => (await db.server.findUnique({ where: { id }, select: { groupId: true } }))?.groupId ?? null),
   credential: scope(async (db, id) => (await db.credential.findUnique({ where: { id }, select: { groupId: true } }))?.groupId ?? null),
+  gitPlatform: scope(async (db, id) => (await db.gitPlatform.findUnique({ where: { id }, select: { groupId: true } }))?.groupId ?? null),
   project: scope(async (db, id) => (await db.project.findUnique({ where: { id }, select: { groupId: true } }))?.groupId ?? null),
   hookTemplate: scope(async (db, id) => (await db.hookTemplate.findUnique({ where: { id }, select: { groupId: true } }))?.groupId ?? null),
   environment: scope(
