@@ -2,6 +2,7 @@ import { createSampleAppRepo, type SampleAppRepo } from '@rp/deploy-engine/testi
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp, type TestUser } from './helpers/test-app.js';
 import { everyone, type Case, type Who } from './helpers/matrix.js';
+import { gitPlatformRows } from './helpers/matrix-git-platforms.js';
 import { releaseRows } from './helpers/matrix-releases.js';
 
 /**
@@ -194,6 +195,7 @@ const matrix: Record<string, Case> = {
     request: async ({ t, groupId }) => ({ url: `/api/environments/${(await make.environment(t, groupId)).id}/window-status` }),
   },
   ...releaseRows(() => sampleRepo.url),
+  ...gitPlatformRows,
 };
 
 describe('permission matrix', () => {

@@ -72,8 +72,10 @@ function requestHandler(o: GitLabClientOptions) {
   };
 }
 
+export type GitLabClient = InstanceType<typeof Gitlab<false>>;
+
 /** A gitbeaker client for one GitLab instance (a sub-path is fine) with our request handler. */
-export function gitlabClient(baseUrl: string, token: string, o: GitLabClientOptions = {}) {
+export function gitlabClient(baseUrl: string, token: string, o: GitLabClientOptions = {}): GitLabClient {
   return new Gitlab({
     host: normaliseBaseUrl(baseUrl),
     token,

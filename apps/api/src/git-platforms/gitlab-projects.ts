@@ -1,4 +1,4 @@
-import type { gitlabClient } from './gitlab-client.js';
+import type { GitLabClient } from './gitlab-client.js';
 
 /** A project as the platform stores it, whichever Git platform it came from. */
 export interface RemoteProject {
@@ -46,7 +46,7 @@ export function fromGitLab(raw: unknown): RemoteProject | null {
  * The projects the token's user is a member of, a page at a time, by keyset pagination on id (offset pagination
  * gets slow and is capped on large instances); with `since`, only those active after it.
  */
-export async function* gitlabProjectPages(api: ReturnType<typeof gitlabClient>, since?: Date): AsyncGenerator<RemoteProject[]> {
+export async function* gitlabProjectPages(api: GitLabClient, since?: Date): AsyncGenerator<RemoteProject[]> {
   let idAfter: number | undefined;
   for (;;) {
     const page = (await api.Projects.all({
