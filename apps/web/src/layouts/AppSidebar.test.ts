@@ -19,6 +19,7 @@ describe('sidebar', () => {
       'menu-projects',
       'menu-servers',
       'menu-credentials',
+      'menu-git-platforms',
       'menu-hook-templates',
       'menu-groups',
       'menu-users',

@@ -15,6 +15,7 @@ const en: typeof zhCN = {
     projects: 'Projects',
     servers: 'Servers',
     credentials: 'Credentials',
+    gitPlatforms: 'Git platforms',
     hookTemplates: 'Hook templates',
     groups: 'Groups',
     users: 'Users',

@@ -14,6 +14,7 @@ export default {
     projects: '项目',
     servers: '服务器',
     credentials: '凭据',
+    gitPlatforms: '代码平台',
     hookTemplates: '钩子模板',
     groups: '分组',
     users: '用户',

@@ -9,6 +9,7 @@ import {
   Key,
   List,
   Monitor,
+  Share,
   Tickets,
   Ticket,
   User,
@@ -86,6 +87,18 @@ const shellRoutes: RouteRecordRaw[] = [
     name: 'credentials',
     component: () => import('@/views/credentials/index.vue'),
     meta: { titleKey: 'menu.credentials', icon: Key, section: 'resources' },
+  },
+  {
+    path: 'git-platforms',
+    name: 'git-platforms',
+    component: () => import('@/views/git-platforms/index.vue'),
+    meta: { titleKey: 'menu.gitPlatforms', icon: Share, section: 'resources' },
+  },
+  {
+    path: 'git-platforms/:id/projects',
+    name: 'git-platform-projects',
+    component: () => import('@/views/git-platforms/projects.vue'),
+    meta: { titleKey: 'gitPlatforms.projects.title', menu: '/git-platforms' },
   },
   {
     path: 'hook-templates',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Preset, Project } from '@/api/projects';
-import { applyPreset, badPath, createBody, editedFields, emptyForm, formOf, gitUrlProblem, presetFields, updateBody } from './project-form';
+import { applyPreset, badPath, createBody, editedFields, emptyForm, formOf, gitUrlProblem, prefilledForm, presetFields, updateBody } from './project-form';
 
 const http = (url: string) => ({ type: 'http' as const, url, expectStatus: 200, timeoutSeconds: 5, retries: 5, intervalSeconds: 2 });
 
@@ -38,6 +38,9 @@ const project: Project = {
   restartCommand: 'restart.sh',
   healthCheck: http('http://127.0.0.1:8080/health'),
   hooks: { 'before-release': 'echo migrate', 'after-release': 'echo done' },
+  defaultBranch: null,
+  gitPlatformId: null,
+  remoteProjectId: null,
   environmentCount: 1,
   archivedAt: null,
   createdAt: '2026-01-01T00:00:00.000Z',
@@ -83,6 +86,16 @@ describe('request bodies', () => {
     const body = createBody(form);
     expect(body).toMatchObject({ groupId: 'g1', name: 'shop', preset: 'static', gitCredentialId: null, buildAgentId: null, healthCheck: null, hooks: { 'after-release': 'echo hi' } });
     expect(body.packageCompression).toBe('gzip');
+  });
+
+  it('an import fills the form and links the new project to the platform\'s project; a plain creation sends no link', () => {
+    const prefill = { name: 'shop', description: 'the shop', gitUrl: 'https://git.example.com/team/shop.git', gitCredentialId: 'c1', defaultBranch: 'main', gitPlatformId: 'p1', remoteProjectId: '42' };
+    const form = prefilledForm('g1', prefill);
+    expect(form).toMatchObject({ groupId: 'g1', name: 'shop', description: 'the shop', gitUrl: prefill.gitUrl, gitCredentialId: 'c1', preset: '' });
+    expect(prefilledForm('g1', { ...prefill, groupId: 'g2' }).groupId).toBe('g2');
+    form.preset = 'static';
+    expect(createBody(form, prefill)).toMatchObject({ groupId: 'g1', name: 'shop', gitCredentialId: 'c1', gitPlatformId: 'p1', remoteProjectId: '42', defaultBranch: 'main' });
+    expect(Object.keys(createBody(form))).not.toContain('gitPlatformId');
   });
 
   it('update sends the compression the form shows', () => {

@@ -8,6 +8,7 @@ import {
   type Project,
   type UpdateProjectBody,
 } from '@/api/projects';
+import type { ProjectPrefill } from '@/utils/project-prefill';
 
 /** Limits of the API's project schemas, so the form refuses what the API would. */
 export const LIMITS = {
@@ -107,6 +108,17 @@ export function emptyForm(groupId = ''): ProjectForm {
   return { groupId, name: '', description: '', gitUrl: '', gitCredentialId: '', buildAgentId: '', preset: '', keepReleases: 5, packageCompression: 'gzip', hooks: emptyHooks(), ...presetFields(undefined) };
 }
 
+/** A new project's form with what an import brings; its link to the platform's project goes out with `createBody`. */
+export function prefilledForm(groupId: string, prefill: ProjectPrefill): ProjectForm {
+  return {
+    ...emptyForm(prefill.groupId ?? groupId),
+    name: prefill.name,
+    description: prefill.description ?? '',
+    gitUrl: prefill.gitUrl,
+    gitCredentialId: prefill.gitCredentialId ?? '',
+  };
+}
+
 export function formOf(project: Project): ProjectForm {
   return {
     groupId: project.groupId,
@@ -182,9 +194,13 @@ const chosenPreset = (form: ProjectForm) => form.preset as Preset['id'];
 /** A script of only whitespace is no script: the stage is simply not used. */
 const hasScript = (script: string) => script.trim() !== '';
 
-export function createBody(form: ProjectForm): CreateProjectBody {
+/** With a prefill from a Git platform, the project is created linked to the platform's project and its branch. */
+export function createBody(form: ProjectForm, prefill?: ProjectPrefill | null): CreateProjectBody {
   const hooks = Object.fromEntries(HOOK_STAGES.filter((s) => hasScript(form.hooks[s])).map((s) => [s, form.hooks[s]]));
-  return { groupId: form.groupId, name: form.name.trim(), preset: chosenPreset(form), ...commonFields(form), hooks };
+  const link = prefill?.gitPlatformId
+    ? { gitPlatformId: prefill.gitPlatformId, remoteProjectId: prefill.remoteProjectId ?? null, defaultBranch: prefill.defaultBranch ?? null }
+    : {};
+  return { groupId: form.groupId, name: form.name.trim(), preset: chosenPreset(form), ...commonFields(form), ...link, hooks };
 }
 
 /** Hooks merge on the server, so a stage emptied here is sent as null to remove it. */
