@@ -1,10 +1,14 @@
 import type { GitPlatform, RemoteProject } from '@/api/git-platforms';
 import type { ProjectPrefill } from '@/utils/project-prefill';
 
-/** The last segment of the project's path as a project name: lowercased, anything a name may not hold turned into `-`. */
-export function projectSlug(pathWithNamespace: string): string {
+/**
+ * The last segment of the project's path as a project name: lowercased, anything a name may not hold turned into `-`,
+ * starting with a letter or digit; `project-<id>` when nothing of it is left (a name written in Chinese, say).
+ */
+export function projectSlug(pathWithNamespace: string, remoteId: string): string {
   const last = pathWithNamespace.split('/').filter(Boolean).at(-1) ?? '';
-  return last.toLowerCase().replace(/[^A-Za-z0-9._-]/g, '-');
+  const slug = last.toLowerCase().replace(/[^a-z0-9._-]/g, '-').replace(/\.{2,}/g, '.').replace(/^[^a-z0-9]+/, '');
+  return slug || `project-${remoteId}`;
 }
 
 /**
@@ -14,8 +18,9 @@ export function projectSlug(pathWithNamespace: string): string {
 export function importPrefill(platform: Pick<GitPlatform, 'id' | 'groupId' | 'credentialId'>, project: RemoteProject): ProjectPrefill {
   return {
     ...(platform.groupId ? { groupId: platform.groupId } : {}),
-    name: projectSlug(project.pathWithNamespace),
-    description: project.description,
+    name: projectSlug(project.pathWithNamespace, project.remoteId),
+    // A project's description is one line of at most 500 characters; GitLab's may be paragraphs.
+    description: project.description.replace(/\s+/g, ' ').trim().slice(0, 500),
     gitUrl: project.httpUrl,
     gitCredentialId: platform.credentialId,
     defaultBranch: project.defaultBranch,

@@ -101,9 +101,10 @@ isolateViewTests();
 
 describe('a Git platform\'s synced projects', () => {
   it('makes a project name of the last path segment', () => {
-    expect(projectSlug('shop/backend/Order Service+API')).toBe('order-service-api');
-    expect(projectSlug('Team/My.App_v2')).toBe('my.app_v2');
-    expect(projectSlug('group/sub/中文项目')).toBe('----');
+    expect(projectSlug('shop/backend/Order Service+API', '7')).toBe('order-service-api');
+    expect(projectSlug('Team/My.App_v2', '7')).toBe('my.app_v2');
+    expect(projectSlug('group/sub/_internal..tools', '7')).toBe('internal.tools');
+    expect(projectSlug('group/sub/中文项目', '42')).toBe('project-42');
   });
 
   it('lists them with link, description, branch, archived tag and activity; searches, filters and pages through the URL', async () => {
