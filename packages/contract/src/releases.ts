@@ -151,6 +151,21 @@ export const VersionMatrix = Type.Object({
   ),
 });
 
+export const ChangesQuery = Type.Object({ ref: RefName({ description: 'the branch, tag or commit the release would ship' }) }, { additionalProperties: false });
+/** What a release of `ref` would change in the environment: the commits after the one it runs now. */
+export const ChangesView = Type.Object({
+  ref: Type.String(),
+  /** The commit the environment runs now (its last successful release), or null before the first. */
+  from: Nullable(Type.Object({ commit: Type.String(), releaseId: Uuid, ref: Type.String() })),
+  /** Newest first; at most 100. */
+  commits: Type.Array(Type.Object({ sha: Type.String(), message: Type.String(), author: Type.String(), date: Type.String(), webUrl: Nullable(Type.String()) })),
+  truncated: Type.Boolean(),
+  /** Where the list came from: the linked Git platform's compare API, or git itself. */
+  source: Type.Union([Type.Literal('gitlab'), Type.Literal('git')]),
+  /** Why there is no list (the first release, a running commit that `ref` does not contain), or null. */
+  note: Nullable(Type.String()),
+});
+
 export const TriggerView = Type.Object({
   prefix: Type.String(),
   defaultRef: Type.String(),
@@ -190,6 +205,8 @@ export type LogPage = Static<typeof LogPage>;
 export type ReleaseIdParams = Static<typeof ReleaseIdParams>;
 export type EnvironmentIdParams = Static<typeof EnvironmentIdParams>;
 export type VersionQuery = Static<typeof VersionQuery>;
+export type ChangesQuery = Static<typeof ChangesQuery>;
+export type ChangesView = Static<typeof ChangesView>;
 export type VersionMatrix = Static<typeof VersionMatrix>;
 export type TriggerView = Static<typeof TriggerView>;
 export type TriggerStatus = Static<typeof TriggerStatus>;

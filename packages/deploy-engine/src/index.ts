@@ -6,7 +6,7 @@ export { startRelease, retryFailed, type ReleaseOptions } from './release.js';
 export { startRollback } from './rollback.js';
 export { dryRun, type DryRunResult, type PlannedCommand } from './dry-run.js';
 export { listRefs, resolveRef, type RefList, type ListRefsOptions, type ListRefsOutcome } from './git/refs.js';
-export { listCommits, type CommitInfo, type ListCommitsOutcome } from './git/commits.js';
+export { listCommits, type CommitInfo, type ListCommitsOptions, type ListCommitsOutcome } from './git/commits.js';
 export { createSshTransport, defaultSshThreads } from './transport/create.js';
 export type { SshTransportOptions } from './transport/ssh.js';
 export type { Transport, Connection, ConnectOutcome, ConnectHooks, ExecInput, ExecOptions, ExecOutcome } from './transport/transport.js';

@@ -26,6 +26,20 @@ describe('listCommits', () => {
     expect(missing).toEqual({ ok: false, message: 'ref "no-such-branch" not found', notFound: true });
   });
 
+  it('lists only the commits after `since`, says when there are more than the limit, and when `since` is elsewhere', async () => {
+    const [, second] = repo.commits;
+    const after = await listCommits(repo.url, { ref: 'main', since: second, limit: 100 });
+    expect(after).toMatchObject({ ok: true, truncated: false });
+    expect(after.ok && after.commits.map((c) => c.sha)).toEqual(repo.commits.slice(2).reverse());
+    const few = await listCommits(repo.url, { ref: 'main', since: second, limit: 2 });
+    expect(few.ok && [few.commits.length, few.truncated]).toEqual([2, true]);
+    const newest = repo.commits.at(-1) ?? '';
+    expect(await listCommits(repo.url, { ref: 'main', since: newest })).toMatchObject({ ok: true, commits: [], truncated: false });
+    const unknown = await listCommits(repo.url, { ref: 'main', since: 'f'.repeat(40) });
+    expect(unknown).toMatchObject({ ok: true, commits: [], sinceNotInHistory: true });
+    await expect(listCommits(repo.url, { ref: 'main', since: 'HEAD~1' })).rejects.toBeInstanceOf(PlanValidationError);
+  });
+
   it('refuses a ref with shell syntax before running git', async () => {
     await expect(listCommits(repo.url, { ref: 'main;touch /tmp/pwned' })).rejects.toBeInstanceOf(PlanValidationError);
   });

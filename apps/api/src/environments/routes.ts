@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { errorResponses, IdParams } from '@rp/contract/common';
+import { ErrorBody, errorResponses, IdParams } from '@rp/contract/common';
 import { CreateEnvironmentBody, EnvironmentPage, EnvironmentQuery, EnvironmentView, UpdateEnvironmentBody, WindowStatus } from '@rp/contract/environments';
-import { EnvironmentIdParams, VersionMatrix, VersionQuery } from '@rp/contract/releases';
+import { ChangesQuery, ChangesView, EnvironmentIdParams, VersionMatrix, VersionQuery } from '@rp/contract/releases';
 import { allow } from '../plugins/app/auth/permissions.js';
 import { requestContext } from '../plugins/app/auth/request-context.js';
 import { groupOf } from '../plugins/app/auth/scopes.js';
@@ -10,6 +10,7 @@ import { deleteOrArchive } from '../archive/service.js';
 import { createEnvironment, getEnvironment, listEnvironments, updateEnvironment, windowStatus } from './service.js';
 import { triggerTokenRoutes } from './trigger-routes.js';
 import { versionMatrix } from './versions.js';
+import { environmentChanges } from './changes.js';
 
 export const environmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['environments'];
@@ -72,6 +73,21 @@ export const environmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags: ['releases'], summary: 'Which release each server is on; `check=true` reads the hosts and marks drift', params: EnvironmentIdParams, querystring: VersionQuery, response: { 200: VersionMatrix, ...errorResponses } },
     },
     async (request) => versionMatrix({ db: app.db, secrets: app.secrets, transport: app.ssh }, { environmentId: request.params.id, check: request.query.check ?? false }),
+  );
+
+  app.get(
+    '/api/environments/:id/changes',
+    {
+      config: { permission: allow.group('viewer', groupOf.environment) },
+      schema: {
+        tags: ['releases'],
+        summary: 'What releasing a ref would change: the commits after the one the environment runs (GitLab compare for linked projects, else git)',
+        params: EnvironmentIdParams,
+        querystring: ChangesQuery,
+        response: { 200: ChangesView, 502: ErrorBody, ...errorResponses },
+      },
+    },
+    async (request) => environmentChanges({ db: app.db, secrets: app.secrets, privateHosts: app.config.gitPrivateHosts }, { environmentId: request.params.id, ref: request.query.ref }),
   );
 
   await app.register(triggerTokenRoutes);

@@ -89,6 +89,7 @@ export const releaseRows = (gitUrl: () => string): Record<string, Case> => ({
   'POST /api/ws-ticket': { allowed: everyone, request: async () => ({ url: '/api/ws-ticket' }) },
   'GET /api/stats/releases': { allowed: everyone, request: async () => ({ url: '/api/stats/releases' }) },
   'GET /api/environments/:id/versions': { allowed: readers, request: async ({ t, groupId }) => ({ url: `/api/environments/${(await environment(t, groupId, gitUrl())).env.id}/versions` }) },
+  'GET /api/environments/:id/changes': { allowed: readers, request: async ({ t, groupId }) => ({ url: `/api/environments/${(await environment(t, groupId, gitUrl())).env.id}/changes?ref=main` }) },
   'GET /api/environments/:id/trigger-token': { allowed: managers, request: async ({ t, groupId }) => ({ url: `/api/environments/${(await withTrigger(t, groupId, gitUrl())).envId}/trigger-token` }) },
   'POST /api/environments/:id/trigger-token': {
     allowed: managers,

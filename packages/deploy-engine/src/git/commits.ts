@@ -17,27 +17,46 @@ export interface CommitInfo {
   date: string;
 }
 
-export type ListCommitsOutcome = { ok: true; ref: string; commits: CommitInfo[] } | { ok: false; message: string; notFound?: true };
+export type ListCommitsOutcome =
+  | {
+      ok: true;
+      ref: string;
+      commits: CommitInfo[];
+      /** More commits than `limit` (after `since`). */
+      truncated: boolean;
+      /** `since` is not in the ref's history (another branch, or history rewritten): nothing to list after it. */
+      sinceNotInHistory?: true;
+    }
+  | { ok: false; message: string; notFound?: true };
+
+export interface ListCommitsOptions extends ListRefsOptions {
+  ref?: string;
+  limit?: number;
+  /** Only the commits after this one (a full sha): what shipping `ref` would add to a place that runs `since`. */
+  since?: string;
+}
 
 const FIELD = '\x1f';
 const MAX_COMMITS = 100;
 
 /**
  * The newest commits of a branch or tag (the remote's default branch when none is given), for the release form's
- * "recent commits" picker. A shallow, tree-less fetch into a throw-away bare repository: only commit objects cross
- * the network, so a large repository answers as fast as a small one. Invalid names throw PlanValidationError.
+ * "recent commits" picker, or with `since` the ones after a commit (what a release would change). A tree-less fetch
+ * into a throw-away bare repository: only commit objects cross the network, so a large repository answers as fast
+ * as a small one; shallow unless `since` needs the history. Invalid names throw PlanValidationError.
  */
-export async function listCommits(gitUrl: string, options: ListRefsOptions & { ref?: string; limit?: number } = {}): Promise<ListCommitsOutcome> {
+export async function listCommits(gitUrl: string, options: ListCommitsOptions = {}): Promise<ListCommitsOutcome> {
   return withGitAuth(options.credential, (auth) => listWith(gitUrl, auth, options));
 }
 
-async function listWith(gitUrl: string, auth: GitAuth, options: ListRefsOptions & { ref?: string; limit?: number }): Promise<ListCommitsOutcome> {
+async function listWith(gitUrl: string, auth: GitAuth, options: ListCommitsOptions): Promise<ListCommitsOutcome> {
   const urlCheck = checkGitUrl(gitUrl);
   if (!urlCheck.ok) return { ok: false, message: urlCheck.reason };
   if (options.ref !== undefined) {
     const refCheck = checkRefName(options.ref);
     if (!refCheck.ok) throw new PlanValidationError(refCheck.reason);
   }
+  if (options.since !== undefined && !/^[0-9a-f]{40}$/.test(options.since)) throw new PlanValidationError('since must be a full 40-character commit sha');
   const limit = Math.min(Math.max(options.limit ?? 20, 1), MAX_COMMITS);
   const run = (args: string[], cwd?: string) =>
     runLocal('git', [...GIT_SAFETY_ARGS, ...auth.args, ...args], {
@@ -63,12 +82,17 @@ async function listWith(gitUrl: string, auth: GitAuth, options: ListRefsOptions 
   try {
     const init = await run(['init', '--quiet', '--bare', dir]);
     if (init.exitCode !== 0) return failed('init', init);
-    const fetch = await run(['fetch', '--quiet', '--no-tags', `--depth=${limit}`, '--filter=tree:0', '--', gitUrl, ref], dir);
+    const depth = options.since ? [] : [`--depth=${limit}`];
+    const fetch = await run(['fetch', '--quiet', '--no-tags', ...depth, '--filter=tree:0', '--', gitUrl, ref], dir);
     if (fetch.exitCode !== 0) {
       if (/couldn't find remote ref/i.test(fetch.stderrTail)) return { ok: false, message: `ref ${JSON.stringify(ref)} not found`, notFound: true };
       return failed('fetch', fetch);
     }
-    const log = await run(['log', `--max-count=${limit}`, `--format=%H${FIELD}%an${FIELD}%cI${FIELD}%s`, 'FETCH_HEAD', '--'], dir);
+    if (options.since && (await run(['merge-base', '--is-ancestor', options.since, 'FETCH_HEAD'], dir)).exitCode !== 0) {
+      return { ok: true, ref, commits: [], truncated: false, sinceNotInHistory: true };
+    }
+    const range = options.since ? `${options.since}..FETCH_HEAD` : 'FETCH_HEAD';
+    const log = await run(['log', `--max-count=${limit + 1}`, `--format=%H${FIELD}%an${FIELD}%cI${FIELD}%s`, range, '--'], dir);
     if (log.exitCode !== 0) return failed('log', log);
     const commits = log.stdout
       .split('\n')
@@ -77,7 +101,7 @@ async function listWith(gitUrl: string, auth: GitAuth, options: ListRefsOptions 
         const [sha = '', author = '', date = '', ...subject] = line.split(FIELD);
         return { sha, author, date, message: subject.join(FIELD) };
       });
-    return { ok: true, ref, commits };
+    return { ok: true, ref, commits: commits.slice(0, limit), truncated: commits.length > limit };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
