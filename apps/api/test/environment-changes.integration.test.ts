@@ -91,4 +91,28 @@ describe('what a release would change', () => {
     expect(out.body).not.toContain(TOKEN);
     expect(gitlab.requests.some((r) => r.path.endsWith('/repository/compare') && r.query.from === base && r.query.to === 'main')).toBe(true);
   });
+
+  it('takes a linked project\'s branches, tags and recent commits from GitLab, with links', async () => {
+    const remote = gitlab.addProject({ path: 'billing', namespace: 'backend' });
+    const head = gitlab.commit(remote.id, { branch: 'release/2.0', message: 'ready for 2.0' });
+    await gitlab.deliverTagPush(remote.id, { tag: 'v2.0.0', sha: head });
+    const credentialId = (await t.db.credential.create({ data: { groupId, name: `tok-${rand()}`, kind: 'git_token', secret: t.app.secrets.encrypt(TOKEN), boundHost: '127.0.0.1' } })).id;
+    const platform = await t.db.gitPlatform.create({ data: { groupId, name: `gl-${rand()}`, kind: 'gitlab', baseUrl: gitlab.url, credentialId } });
+    const project = await t.db.project.create({
+      data: { groupId, name: `billing-${rand()}`, preset: 'shell', gitUrl: 'https://gitlab.example.com/backend/billing.git', gitPlatformId: platform.id, remoteProjectId: BigInt(remote.id) },
+    });
+    const refs = await t.call(viewer.token, { method: 'GET', url: `/api/projects/${project.id}/refs` });
+    expect(refs.statusCode, refs.body).toBe(200);
+    expect(refs.json().branches).toEqual(expect.arrayContaining([{ name: 'release/2.0', sha: head }]));
+    expect(refs.json().tags).toEqual([{ name: 'v2.0.0', sha: head }]);
+    const commits = await t.call(viewer.token, { method: 'GET', url: `/api/projects/${project.id}/commits?ref=${encodeURIComponent('release/2.0')}&limit=5` });
+    expect(commits.statusCode, commits.body).toBe(200);
+    expect(commits.json().ref).toBe('release/2.0');
+    expect(commits.json().commits.map((c: { message: string }) => c.message)).toEqual(['ready for 2.0', 'Initial commit']);
+    expect(commits.json().commits[0]).toMatchObject({ sha: head, author: 'Stand-in Author' });
+    expect(commits.json().commits[0].webUrl).toContain(`/-/commit/${head}`);
+    const defaults = (await t.call(viewer.token, { method: 'GET', url: `/api/projects/${project.id}/commits` })).json();
+    expect(defaults.ref).toBe('main');
+    expect(gitlab.requests.some((r) => r.path === `/projects/${remote.id}/repository/branches`)).toBe(true);
+  });
 });

@@ -162,7 +162,9 @@ export const CommitsQuery = Type.Object(
 );
 export const CommitsView = Type.Object({
   ref: Type.String(),
-  commits: Type.Array(Type.Object({ sha: Type.String(), message: Type.String(), author: Type.String(), date: Type.String() })),
+  commits: Type.Array(
+    Type.Object({ sha: Type.String(), message: Type.String(), author: Type.String(), date: Type.String(), webUrl: Type.Union([Type.String(), Type.Null()], { description: 'the commit on its Git platform (linked projects)' }) }),
+  ),
   fetchedAt: Type.String({ format: 'date-time', description: 'commits are cached for 30 seconds' }),
 });
 export const RefsQuery = Type.Object({ refresh: Type.Optional(Type.Boolean({ description: 'skip the 30 s cache' })) }, { additionalProperties: false });

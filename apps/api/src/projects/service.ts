@@ -11,7 +11,8 @@ import { BadGateway, Conflict, Invalid, NotFound } from '../shared/errors.js';
 import { pageArgs } from '../shared/pagination.js';
 import type { SecretBox } from '../shared/secret-box.js';
 import { PRESETS, type HealthCheckConfig } from './presets.js';
-import { RefLookupError, type GitAccess, type GitLookupCache } from './refs.js';
+import { RefLookupError, type GitAccess, type GitLookupCache, type Lookup } from './refs.js';
+import { gitlabCommits, gitlabRefs, linkedGitLab, type LinkedGitLab } from './platform-lookups.js';
 import { HOOK_STAGES, type CreateProjectBody, type HealthCheckInput, type HookStage, type ProjectQuery, type UpdateProjectBody } from '@rp/contract/projects';
 import { gitUrlProblem, relativePathProblem } from './validation.js';
 import { gitHostOf, gitUrlPolicyProblem, hostProblem, type GitUrlPolicy, type PrivateHosts } from './git-policy.js';
@@ -315,6 +316,8 @@ function gitUnreachable(what: string, gitUrl: string, error: unknown): never {
 
 export async function projectRefs({ gitCache, ...deps }: GitDeps, { id, refresh }: { id: string; refresh: boolean }) {
   const { project, access, key } = await lookupFor(deps, id);
+  const linked = await platformLookup(deps, project);
+  if (linked) return gitCache.get(`refs\n${linked.key}`, access, viaPlatform(linked, () => gitlabRefs(linked)), refresh).catch((error: unknown) => gitUnreachable('branches and tags', project.gitUrl, error));
   const lookup = async (url: string, auth: { credential?: GitCredential }) => {
     const out = await listRefs(url, { timeoutMs: 20_000, ...auth });
     return out.ok ? { ok: true as const, value: out.refs } : out;
@@ -322,8 +325,29 @@ export async function projectRefs({ gitCache, ...deps }: GitDeps, { id, refresh 
   return gitCache.get(`refs\n${key}`, access, lookup, refresh).catch((error: unknown) => gitUnreachable('branches and tags', project.gitUrl, error));
 }
 
+/** The linked GitLab project's API, if the project was imported from one; its refusal is a 502 like git's. */
+async function platformLookup(deps: Omit<GitDeps, 'gitCache'>, project: Project) {
+  return linkedGitLab(deps.db, deps.secrets, project, deps.privateHosts).catch((error: Error) => {
+    throw new BadGateway(`Cannot ask the project's Git platform: ${error.message}`);
+  });
+}
+
+/** A platform API call as a cache lookup: its failure's text, masked of the token, is what the caller sees. */
+function viaPlatform<T>(linked: LinkedGitLab, call: () => Promise<T>): Lookup<T> {
+  return () =>
+    call().then(
+      (value) => ({ ok: true as const, value }),
+      (error: Error) => ({ ok: false as const, message: `GitLab: ${error.message.replaceAll(linked.secret, '***')}` }),
+    );
+}
+
 export async function projectCommits({ gitCache, ...deps }: GitDeps, { id, ...query }: { id: string; ref?: string; limit: number; refresh?: boolean }) {
   const { project, access, key } = await lookupFor(deps, id);
+  const linked = await platformLookup(deps, project);
+  if (linked) {
+    const call = () => gitlabCommits(linked, { limit: query.limit, ...(query.ref !== undefined ? { ref: query.ref } : {}) });
+    return gitCache.get(`commits\n${query.ref ?? ''}\n${query.limit}\n${linked.key}`, access, viaPlatform(linked, call), query.refresh ?? false).catch((error: unknown) => gitUnreachable('commits', project.gitUrl, error));
+  }
   const lookup = async (url: string, auth: { credential?: GitCredential }) => {
     let out;
     try {
@@ -333,7 +357,7 @@ export async function projectCommits({ gitCache, ...deps }: GitDeps, { id, ...qu
       throw error;
     }
     if (!out.ok && out.notFound) throw new Invalid('ref', out.message);
-    return out.ok ? { ok: true as const, value: { ref: out.ref, commits: out.commits } } : out;
+    return out.ok ? { ok: true as const, value: { ref: out.ref, commits: out.commits.map((c) => ({ ...c, webUrl: null })) } } : out;
   };
   const cacheKey = `commits\n${query.ref ?? ''}\n${query.limit}\n${key}`;
   return gitCache.get(cacheKey, access, lookup, query.refresh ?? false).catch((error: unknown) => gitUnreachable('commits', project.gitUrl, error));
