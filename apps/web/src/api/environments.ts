@@ -5,12 +5,12 @@ import type {
   UpdateEnvironmentBody,
   WindowStatus,
 } from '@rp/contract/environments';
-import type { IssuedTrigger, TriggerStatus, TriggerView, VersionMatrix } from '@rp/contract/releases';
+import type { ChangesView, IssuedTrigger, TriggerStatus, TriggerView, VersionMatrix } from '@rp/contract/releases';
 import { http, query } from './http';
 import type { ListQuery, Page } from './types';
 
 export type { CreateEnvironmentBody, VariableInput, WindowStatus } from '@rp/contract/environments';
-export type { TriggerView, VersionMatrix } from '@rp/contract/releases';
+export type { ChangesView, TriggerView, VersionMatrix } from '@rp/contract/releases';
 export type Environment = EnvironmentView;
 export type ReleaseWindow = EnvironmentView['releaseWindows'][number];
 export type ReleasePolicy = EnvironmentView['policy'];
@@ -44,6 +44,11 @@ export function getWindowStatus(id: string): Promise<WindowStatus> {
 
 export function getVersionMatrix(environmentId: string, check = false): Promise<VersionMatrix> {
   return http.get(`${one(environmentId)}/versions${query({ check: check || undefined })}`);
+}
+
+/** The commits a release of `ref` would add to what the environment runs now (its last successful release). */
+export function getEnvironmentChanges(environmentId: string, ref: string): Promise<ChangesView> {
+  return http.get(`${one(environmentId)}/changes${query({ ref })}`);
 }
 
 /** The environment's trigger token details, or null when none is issued. */

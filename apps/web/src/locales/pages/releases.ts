@@ -199,6 +199,17 @@ const zhCN = {
     batch: '第 {n} 批 · {servers} 台服务器',
     noCommands: '无命令',
   },
+  changes: {
+    title: '将发布的变更',
+    loading: '正在读取将发布的变更…',
+    failed: '无法读取将发布的变更：{message}。不影响提交发布单。',
+    none: '没有新的提交：该环境当前运行的版本已包含所选版本的全部提交',
+    summary: '自 {commit}（{ref}）以来的 {n} 个提交',
+    count: '{n} 个提交',
+    more: '…以及更多提交',
+    showAll: '展开全部 {n} 个提交',
+    showLess: '收起',
+  },
   durations: { ms: '{n} 毫秒', s: '{n} 秒', m: '{m} 分 {s} 秒', h: '{h} 小时 {m} 分' },
 };
 
@@ -401,6 +412,17 @@ const en: typeof zhCN = {
     perTarget: 'Per-server stages (by batch)',
     batch: 'Batch {n} · {servers} server(s)',
     noCommands: 'No commands',
+  },
+  changes: {
+    title: 'What this release changes',
+    loading: 'Reading what this release changes…',
+    failed: 'Could not read what this release changes: {message}. You can still create the release.',
+    none: 'No new commits: the environment already runs everything in the chosen version',
+    summary: '{n} commit since {commit} ({ref}) | {n} commits since {commit} ({ref})',
+    count: '{n} commit | {n} commits',
+    more: '…and more',
+    showAll: 'Show all {n} commits',
+    showLess: 'Show less',
   },
   durations: { ms: '{n} ms', s: '{n} s', m: '{m} min {s} s', h: '{h} h {m} min' },
 };

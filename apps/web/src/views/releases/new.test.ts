@@ -36,6 +36,17 @@ const environment = {
   updatedAt: '2026-11-23T10:00:00.000Z',
 };
 
+const refOf = (req: RecordedRequest) => new URL(req.url, 'http://localhost').searchParams.get('ref') ?? '';
+/** What releasing `ref` would change: one commit per ref, so the list shows which ref it was read for. */
+const changes = (ref: string) => ({
+  ref,
+  from: { commit: 'f'.repeat(40), releaseId: CREATED, ref: 'v0.9.0' },
+  commits: [{ sha: SHA, message: `feat: ${ref} 的改动`, author: 'bob', date: '2026-11-23T09:00:00.000Z', webUrl: `https://git.example.com/shop/-/commit/${SHA}` }],
+  truncated: false,
+  source: 'gitlab',
+  note: null,
+});
+
 function routes(env: typeof environment = environment) {
   return {
     'GET /api/projects': () => json(200, page([{ id: PROJECT, groupId: GROUP, name: 'shop' }])),
@@ -50,6 +61,7 @@ function routes(env: typeof environment = environment) {
       json(200, { branches: [{ name: 'main', sha: 'a'.repeat(40) }], tags: [{ name: 'v1.0.0', sha: 'b'.repeat(40) }], fetchedAt: '2026-11-23T10:00:00.000Z' }),
     [`GET /api/environments/${ENV}/window-status`]: () =>
       json(200, { inside: false, restricted: true, timezone: 'Asia/Shanghai', now: '2026-11-23T10:00:00.000Z', localTime: '2026-11-23 18:00 Mon', windows: [] }),
+    [`GET /api/environments/${ENV}/changes`]: (req: RecordedRequest) => json(200, changes(refOf(req))),
     'POST /api/releases/dry-run': () => json(200, { commit: SHA, releaseIdPlaceholder: 'NEW-RELEASE', batches: [[WEB1, WEB2]], global: [], targets: [] }),
     'POST /api/releases': () => json(201, { id: CREATED }),
   };
@@ -116,6 +128,44 @@ describe('new release view', () => {
     });
   });
 
+  it('shows under the ref what the release would change, and reads it again for another ref', async () => {
+    const calls = stubFetch(routes());
+    const wrapper = await mountNew(`/release/new?project=${PROJECT}&env=${ENV}&ref=main`);
+
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(wrapper.get('[data-testid="release-changes"]').text()).toContain('feat: main 的改动');
+    });
+    expect(wrapper.get('[data-testid="changes-summary"]').text()).toBe('自 ffffffff（v0.9.0）以来的 1 个提交');
+    expect(wrapper.get('a[data-testid="changes-sha"]').attributes('href')).toBe(`https://git.example.com/shop/-/commit/${SHA}`);
+
+    const tag = [...document.body.querySelectorAll('.el-select-dropdown__item')].find((o) => o.textContent?.includes('v1.0.0')) as HTMLElement;
+    tag.click();
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(wrapper.get('[data-testid="release-changes"]').text()).toContain('feat: v1.0.0 的改动');
+    });
+    expect(calls.filter((c) => c.url.startsWith(`/api/environments/${ENV}/changes`)).map(refOf)).toEqual(['main', 'v1.0.0']);
+  });
+
+  it('shows a failure to read the changes inline and still creates the release', async () => {
+    const calls = stubFetch({
+      ...routes(),
+      [`GET /api/environments/${ENV}/changes`]: () => json(502, { error: { code: 'GIT_UNAVAILABLE', message: '无法连接 Git 仓库' } }),
+    });
+    const wrapper = await mountNew(`/release/new?project=${PROJECT}&env=${ENV}&ref=main`);
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(wrapper.get('[data-testid="changes-error"]').text()).toContain('无法连接 Git 仓库');
+    });
+
+    await submitThroughPlan(wrapper);
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(created(calls)?.body).toEqual({ environmentId: ENV, ref: 'main' });
+    });
+  });
+
   it('does not submit without a ref', async () => {
     const calls = stubFetch(routes());
     const wrapper = await mountNew(`/release/new?project=${PROJECT}&env=${ENV}`);
@@ -146,7 +196,7 @@ describe('new release view', () => {
     await flushPromises();
     expect(router.currentRoute.value.query.ref).toBe(SHA);
     // Picking a commit keeps the branch's list instead of asking for the commits of the SHA.
-    expect(calls.some((c) => c.url.includes(`ref=${SHA}`))).toBe(false);
+    expect(calls.some((c) => c.url.includes('/commits?') && c.url.includes(`ref=${SHA}`))).toBe(false);
 
     await submitThroughPlan(wrapper);
     await vi.waitFor(async () => {
