@@ -18,6 +18,8 @@ export interface Config {
   loginRateLimitPerMinute: number;
   logLevel: string;
   trustProxy: boolean;
+  /** PUBLIC_URL: the platform's address as GitLab (webhooks) reaches it, without a trailing slash; null when unset. */
+  publicUrl: string | null;
   webDist: string;
   embeddedPgPort: number | undefined;
   workerEnabled: boolean;
@@ -139,6 +141,16 @@ function ldapConfig(env: NodeJS.ProcessEnv): LdapConfig | null {
   };
 }
 
+/** The address webhooks are given: http(s), no user, query or fragment; a sub-path is fine. */
+function publicUrl(raw: string | undefined): string | null {
+  if (raw === undefined || raw.trim() === '') return null;
+  const url = URL.canParse(raw) ? new URL(raw) : null;
+  if (!url || !/^https?:$/.test(url.protocol) || url.username || url.password || url.search || url.hash) {
+    throw new ConfigError(`PUBLIC_URL must be an http:// or https:// address without user, query or fragment, got "${raw}"`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
 function gitPrivateHosts(raw: string | undefined): Config['gitPrivateHosts'] {
   if (raw === undefined || raw === '' || raw === 'private') return 'private';
   if (raw === 'true' || raw === '1') return 'all';
@@ -178,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginRateLimitPerMinute: int(env, 'LOGIN_RATE_LIMIT_PER_MINUTE', 10, 1, 10_000),
     logLevel: env.LOG_LEVEL || 'info',
     trustProxy: env.TRUST_PROXY === 'true' || env.TRUST_PROXY === '1',
+    publicUrl: publicUrl(env.PUBLIC_URL),
     webDist: path.resolve(repoRoot, env.WEB_DIST || 'apps/web/dist'),
     embeddedPgPort: embeddedPort === undefined ? undefined : int(env, 'EMBEDDED_PG_PORT', 0, 1, 65535),
     workerEnabled: env.WORKER_ENABLED !== 'false' && env.WORKER_ENABLED !== '0',

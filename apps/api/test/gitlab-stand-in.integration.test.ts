@@ -244,10 +244,10 @@ describe('GitLab stand-in through @gitbeaker/rest', () => {
         await api.ProjectHooks.add(projectId, `${receiver.url}/main-only`, { pushEventsBranchFilter: 'main', pushEvents: true });
         const pushed = Array.from({ length: 22 }, (_, i) => gitlab.commit(projectId, { branch: 'feature/pay', message: `Step ${i + 1}` }));
         const deliveries = await gitlab.deliverPush(projectId, { branch: 'feature/pay', before: feature, after: pushed.at(-1) ?? '', userUsername: 'ada' });
-        expect(deliveries).toEqual([{ url: receiver.url, status: 200, uuid: expect.any(String) as string }]);
+        expect(deliveries).toEqual([{ url: receiver.url, status: 200, uuid: expect.any(String) as string, eventUuid: expect.any(String) as string }]);
 
         const [push] = receiver.received;
-        expect(push?.headers).toMatchObject({ 'x-gitlab-event': 'Push Hook', 'x-gitlab-token': 'hook-secret', 'x-gitlab-webhook-uuid': deliveries[0]?.uuid, 'x-gitlab-instance': new URL(gitlab.url).origin, 'content-type': 'application/json' });
+        expect(push?.headers).toMatchObject({ 'x-gitlab-event': 'Push Hook', 'x-gitlab-token': 'hook-secret', 'x-gitlab-webhook-uuid': deliveries[0]?.uuid, 'x-gitlab-event-uuid': deliveries[0]?.eventUuid, 'x-gitlab-instance': new URL(gitlab.url).origin, 'content-type': 'application/json' });
         expect(push?.headers['x-gitlab-event-uuid']).toMatch(/^[0-9a-f-]{36}$/);
         expect(push?.headers['idempotency-key']).toBe(deliveries[0]?.uuid);
         expect(push?.headers['user-agent']).toMatch(/^GitLab\//);

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp, type TestUser } from './helpers/test-app.js';
 import { everyone, type Case, type Who } from './helpers/matrix.js';
 import { gitPlatformRows } from './helpers/matrix-git-platforms.js';
+import { MATRIX_PUBLIC_URL, webhookRows } from './helpers/matrix-webhooks.js';
+import { startGitLabStandIn, type GitLabStandIn } from './helpers/gitlab-stand-in/index.js';
 import { releaseRows } from './helpers/matrix-releases.js';
 
 /**
@@ -13,6 +15,8 @@ const readers: Who[] = ['admin', 'owner', 'developer', 'viewer'];
 const managers: Who[] = ['admin', 'owner'];
 /** A local repository, so the refs route has something real to list. */
 let sampleRepo: SampleAppRepo;
+/** A GitLab for the webhook routes, which add and remove hooks there. */
+let gitlab: GitLabStandIn;
 const rand = () => Math.random().toString(36).slice(2, 10);
 
 /** Resources the routes act on, made in the database directly: the route under test must not be its own setup. */
@@ -196,18 +200,21 @@ const matrix: Record<string, Case> = {
   },
   ...releaseRows(() => sampleRepo.url),
   ...gitPlatformRows,
+  ...webhookRows(() => gitlab),
 };
 
 describe('permission matrix', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await buildTestApp();
+    t = await buildTestApp({ PUBLIC_URL: MATRIX_PUBLIC_URL });
     sampleRepo = createSampleAppRepo();
+    gitlab = await startGitLabStandIn();
   });
   afterAll(async () => {
     sampleRepo?.remove();
     await t?.close();
+    await gitlab?.close();
   });
 
   it('covers every guarded route', () => {
@@ -224,7 +231,7 @@ describe('permission matrix', () => {
 
   for (const [key, entry] of Object.entries(matrix)) {
     const [method, pattern] = key.split(' ') as [string, string];
-    const isPublic = ['/healthz', '/readyz', '/api/auth/login', '/api/trigger/:token'].includes(pattern);
+    const isPublic = ['/healthz', '/readyz', '/api/auth/login', '/api/trigger/:token', '/api/webhooks/gitlab/:hookId'].includes(pattern);
 
     it(`${key}: allowed ${entry.allowed.join(', ')}`, async () => {
       const results: Record<string, number> = {};

@@ -1,4 +1,5 @@
 import type { Db } from '../shared/db.js';
+import { DELIVERY_RETENTION_DAYS, purgeOldDeliveries } from '../webhooks/deliveries.js';
 
 const DAY_MS = 86_400_000;
 /** Deleted in slices so a large backlog never holds one long transaction over the hot table. */
@@ -20,12 +21,17 @@ export async function purgeOldLogs({ db }: { db: Db }, { retentionDays, now = ne
   }
 }
 
-/** Runs the purge at start and then daily. */
+/** Runs the purges (release log lines, webhook deliveries) at start and then daily. */
 export function scheduleRetention({ db, log }: { db: Db; log: { info(msg: string): void; warn(msg: string): void } }, { retentionDays }: { retentionDays: number }): () => void {
   const run = () =>
-    purgeOldLogs({ db }, { retentionDays })
-      .then((n) => n > 0 && log.info(`purged ${n} log lines older than ${retentionDays} days`))
-      .catch((error: Error) => log.warn(`log retention failed: ${error.message}`));
+    Promise.all([
+      purgeOldLogs({ db }, { retentionDays })
+        .then((n) => n > 0 && log.info(`purged ${n} log lines older than ${retentionDays} days`))
+        .catch((error: Error) => log.warn(`log retention failed: ${error.message}`)),
+      purgeOldDeliveries({ db })
+        .then((n) => n > 0 && log.info(`purged ${n} webhook deliveries older than ${DELIVERY_RETENTION_DAYS} days`))
+        .catch((error: Error) => log.warn(`webhook delivery retention failed: ${error.message}`)),
+    ]);
   void run();
   const timer = setInterval(run, DAY_MS);
   timer.unref();

@@ -10,7 +10,10 @@ const VISIBILITY_LEVEL = { private: 0, internal: 10, public: 20 } as const;
 export interface Delivery {
   url: string;
   status: number;
+  /** X-Gitlab-Webhook-UUID (and Idempotency-Key) of this delivery. */
   uuid: string;
+  /** X-Gitlab-Event-UUID: one per event, the same on a redelivery. */
+  eventUuid: string;
 }
 
 /** The project as webhook payloads describe it (GitLab's hook_attrs, including the deprecated url aliases). */
@@ -196,9 +199,9 @@ export async function deliver(store: Store, hooks: HookRecord[], event: string, 
       try {
         const response = await fetch(hook.url, { method: 'POST', headers, body: JSON.stringify(payload), signal: AbortSignal.timeout(10_000) });
         await response.arrayBuffer();
-        return { url: hook.url, status: response.status, uuid };
+        return { url: hook.url, status: response.status, uuid, eventUuid };
       } catch {
-        return { url: hook.url, status: 0, uuid };
+        return { url: hook.url, status: 0, uuid, eventUuid };
       }
     }),
   );
