@@ -79,9 +79,14 @@ async function syncProjects(deps: SyncDeps, id: string, mode: SyncMode, startedA
   const api = gitlabClient(platform.baseUrl, secret, { onWait: (ms) => (waited += ms) });
   const since = mode === 'incremental' && platform.syncedAt ? new Date(platform.syncedAt.getTime() - ACTIVITY_LAG_MS) : undefined;
   let stored = 0;
-  for await (const page of gitlabProjectPages(api, since)) {
-    stored += await storeProjects(db, id, page satisfies RemoteProject[], startedAt);
-    await nextTurn();
+  try {
+    for await (const page of gitlabProjectPages(api, since)) {
+      stored += await storeProjects(db, id, page satisfies RemoteProject[], startedAt);
+      await nextTurn();
+    }
+  } catch (error) {
+    // The message is kept on the platform and shown to its members: never with the token in it.
+    throw new Error((error as Error).message.replaceAll(secret, '***'), { cause: error });
   }
   let removed = 0;
   if (mode === 'full' || !since) removed = (await db.gitRemoteProject.deleteMany({ where: { platformId: id, seenAt: { lt: startedAt } } })).count;

@@ -34,10 +34,9 @@ async function projectAndApi(deps: WebhookDeps, projectId: string) {
 
 const failed = (linked: LinkedGitLab, error: Error) => error.message.replaceAll(linked.secret, '***');
 
-/** The hook as the platform knows it, whether GitLab still has it, and GitLab's hooks here that the platform does not know. */
-export async function webhookStatus(deps: WebhookDeps, { projectId }: { projectId: string }): Promise<WebhookStatus> {
+/** The project, its GitLab API, GitLab's hooks on it (null when GitLab could not be asked) and the ones left over. */
+async function remoteHooks(deps: WebhookDeps, projectId: string) {
   const { project, linked } = await projectAndApi(deps, projectId);
-  const hook = project.webhook;
   let remote: RemoteHook[] | null = null;
   let platformError: string | null = null;
   if (linked) {
@@ -46,9 +45,17 @@ export async function webhookStatus(deps: WebhookDeps, { projectId }: { projectI
       return null;
     });
   }
-  const last = hook ? await deps.db.webhookDelivery.findFirst({ where: { webhookId: hook.id }, orderBy: { receivedAt: 'desc' } }) : null;
   const ours = deps.publicUrl ? receiverPrefix(deps.publicUrl) : null;
-  const leftovers = (remote ?? []).filter((h) => ours !== null && h.url.startsWith(ours) && String(h.id) !== hook?.remoteHookId.toString());
+  const known = project.webhook?.remoteHookId.toString();
+  const leftovers = (remote ?? []).filter((h) => ours !== null && h.url.startsWith(ours) && String(h.id) !== known);
+  return { project, linked, remote, leftovers, platformError };
+}
+
+/** The hook as the platform knows it, whether GitLab still has it, and GitLab's hooks here that the platform does not know. */
+export async function webhookStatus(deps: WebhookDeps, { projectId }: { projectId: string }): Promise<WebhookStatus> {
+  const { project, linked, remote, leftovers, platformError } = await remoteHooks(deps, projectId);
+  const hook = project.webhook;
+  const last = hook ? await deps.db.webhookDelivery.findFirst({ where: { webhookId: hook.id }, orderBy: { receivedAt: 'desc' } }) : null;
   return {
     publicUrl: deps.publicUrl,
     linked: linked !== null,
@@ -116,10 +123,9 @@ export async function removeWebhook(deps: WebhookDeps & { ctx: RequestContext },
 
 /** Removes a hook on the GitLab project that points at this platform but that it does not know. */
 export async function removeLeftover(deps: WebhookDeps & { ctx: RequestContext }, { projectId, remoteHookId }: { projectId: string; remoteHookId: string }) {
-  const status = await webhookStatus(deps, { projectId });
-  if (!status.leftovers.some((h) => h.remoteHookId === remoteHookId)) throw new NotFound('Left-over webhook');
-  const { linked } = await projectAndApi(deps, projectId);
-  if (linked) await removeRemote(linked, Number(remoteHookId));
+  const { linked, leftovers } = await remoteHooks(deps, projectId);
+  if (!linked || !leftovers.some((h) => String(h.id) === remoteHookId)) throw new NotFound('Left-over webhook');
+  await removeRemote(linked, Number(remoteHookId));
   await recordAudit(deps.db, deps.ctx, { action: 'webhook.delete_leftover', resourceType: 'project', resourceId: projectId, details: { remoteHookId } });
 }
 
