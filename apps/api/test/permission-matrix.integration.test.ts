@@ -231,7 +231,7 @@ describe('permission matrix', () => {
 
   for (const [key, entry] of Object.entries(matrix)) {
     const [method, pattern] = key.split(' ') as [string, string];
-    const isPublic = ['/healthz', '/readyz', '/api/auth/login', '/api/trigger/:token', '/api/webhooks/gitlab/:hookId'].includes(pattern);
+    const isPublic = ['/healthz', '/readyz', '/api/auth/login', '/api/trigger/:token', '/api/webhooks/gitlab/:hookId', '/api/webhooks/github/:hookId', '/api/webhooks/gitee/:hookId'].includes(pattern);
 
     it(`${key}: allowed ${entry.allowed.join(', ')}`, async () => {
       const results: Record<string, number> = {};

@@ -48,12 +48,21 @@ describe('GitLab webhooks', () => {
   const receive = (hookId: string, headers: Record<string, string>, payload: unknown) =>
     t.app.inject({ method: 'POST', url: `/api/webhooks/gitlab/${hookId}`, headers: { 'content-type': 'application/json', ...headers }, payload: typeof payload === 'string' ? payload : JSON.stringify(payload) });
 
-  it('refuses a webhook for a project that is not linked to GitLab', async () => {
+  it('sets up a hook by hand on a project that is not linked to GitLab, showing its secret once', async () => {
     const plain = await t.db.project.create({ data: { groupId, name: 'plain', preset: 'shell', gitUrl: 'https://git.example.com/plain.git' } });
     expect((await call(developer, 'GET', `/api/projects/${plain.id}/webhook`)).json()).toMatchObject({ linked: false, hook: null, publicUrl });
-    const added = await call(owner, 'POST', `/api/projects/${plain.id}/webhook`);
-    expect(added.statusCode).toBe(409);
-    expect(added.json().error.message).toMatch(/not linked/);
+    const added = await t.call(owner.token, { method: 'POST', url: `/api/projects/${plain.id}/webhook`, payload: { kind: 'github' } });
+    expect(added.statusCode, added.body).toBe(201);
+    const { hook, secret } = added.json();
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(hook).toMatchObject({ kind: 'github', remoteHookId: null, onPlatform: null, createdBy: owner.username, url: `${publicUrl}/api/webhooks/github/${hook.id}` });
+    const shown = await call(owner, 'GET', `/api/projects/${plain.id}/webhook`);
+    expect(shown.json().secret).toBeUndefined();
+    expect(shown.body).not.toContain(secret);
+    const bad = await t.call(owner.token, { method: 'POST', url: `/api/projects/${plain.id}/webhook`, payload: { kind: 'bitbucket' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.message).toMatch(/kind/);
+    expect((await call(owner, 'DELETE', `/api/projects/${plain.id}/webhook`)).statusCode).toBe(204);
   });
 
   it('adds the hook on GitLab with a secret it never shows, and GitLab\'s push reaches the receiver and is recorded', async () => {
@@ -76,8 +85,20 @@ describe('GitLab webhooks', () => {
     const deliveries = await gitlab.deliverPush(remote.id, { branch: 'main', before, after, userUsername: 'alice' });
     expect(deliveries.map((d) => d.status)).toEqual([200]);
     const listed = (await call(developer, 'GET', `/api/projects/${projectId}/webhook/deliveries`)).json();
-    expect(listed.items[0]).toMatchObject({ event: 'Push Hook', ref: 'refs/heads/main', commit: after, pusher: 'alice', outcome: 'recorded', deliveryUuid: deliveries[0]?.eventUuid });
-    expect((await status()).hook.lastDelivery).toMatchObject({ event: 'Push Hook', outcome: 'recorded' });
+    expect(listed.items[0]).toMatchObject({
+      event: 'Push Hook',
+      trigger: 'push',
+      ref: 'main',
+      refKind: 'branch',
+      commit: after,
+      message: 'ship it devops\n',
+      pusher: 'alice',
+      outcome: 'ignored',
+      reason: 'no environment of the project has auto-release on',
+      deliveryUuid: deliveries[0]?.eventUuid,
+      releases: [],
+    });
+    expect((await status()).hook.lastDelivery).toMatchObject({ event: 'Push Hook', outcome: 'ignored' });
   });
 
   it('answers a redelivery as a duplicate and stores it once', async () => {
@@ -85,7 +106,7 @@ describe('GitLab webhooks', () => {
     const token = gitlab.hooksOf(remote.id)[0]?.token ?? '';
     const headers = { 'x-gitlab-token': token, 'x-gitlab-event': 'Tag Push Hook', 'x-gitlab-event-uuid': 'f1d2d2f9-0000-4000-8000-000000000001' };
     const payload = { object_kind: 'tag_push', ref: 'refs/tags/v1.0.0', before: '0'.repeat(40), after: 'a'.repeat(40), checkout_sha: 'a'.repeat(40), user_username: 'bob', total_commits_count: 1 };
-    expect((await receive(hook.id, headers, payload)).json()).toMatchObject({ outcome: 'recorded' });
+    expect((await receive(hook.id, headers, payload)).json()).toMatchObject({ outcome: 'ignored' });
     expect((await receive(hook.id, headers, payload)).json()).toMatchObject({ outcome: 'duplicate' });
     expect(await t.db.webhookDelivery.count({ where: { webhookId: hook.id, deliveryUuid: headers['x-gitlab-event-uuid'] } })).toBe(1);
   });
@@ -110,13 +131,13 @@ describe('GitLab webhooks', () => {
     const { hook } = await status();
     const token = gitlab.hooksOf(remote.id)[0]?.token ?? '';
     const send = (event: string, payload: object) => receive(hook.id, { 'x-gitlab-token': token, 'x-gitlab-event': event }, payload);
-    expect((await send('Push Hook', { ref: 'refs/heads/old', before: 'd'.repeat(40), after: '0'.repeat(40), total_commits_count: 0 })).json()).toEqual({ outcome: 'ignored', reason: 'branch deleted' });
-    expect((await send('Push Hook', { ref: 'refs/heads/main', before: 'd'.repeat(40), after: 'd'.repeat(40), total_commits_count: 0 })).json()).toEqual({ outcome: 'ignored', reason: 'a push without commits' });
-    expect((await send('Issue Hook', { object_kind: 'issue' })).json()).toMatchObject({ outcome: 'ignored' });
-    const hostile = 'refs/heads/feat/$(touch /tmp/rp-pwned)';
-    expect((await send('Push Hook', { ref: hostile, before: 'e'.repeat(40), after: 'f'.repeat(40), total_commits_count: 3 })).json()).toMatchObject({ outcome: 'recorded' });
+    expect((await send('Push Hook', { ref: 'refs/heads/old', before: 'd'.repeat(40), after: '0'.repeat(40), total_commits_count: 0 })).json()).toEqual({ outcome: 'ignored', reason: 'branch deleted', releaseIds: [] });
+    expect((await send('Push Hook', { ref: 'refs/heads/main', before: 'd'.repeat(40), after: 'd'.repeat(40), total_commits_count: 0 })).json()).toEqual({ outcome: 'ignored', reason: 'a push without commits', releaseIds: [] });
+    expect((await send('Issue Hook', { object_kind: 'issue' })).json()).toMatchObject({ outcome: 'ignored', reason: 'event "Issue Hook" is not one the platform releases on' });
+    const hostile = 'feat/$(touch /tmp/rp-pwned)';
+    expect((await send('Push Hook', { ref: `refs/heads/${hostile}`, before: 'e'.repeat(40), after: 'f'.repeat(40), total_commits_count: 3 })).json()).toMatchObject({ outcome: 'ignored' });
     const listed = (await call(developer, 'GET', `/api/projects/${projectId}/webhook/deliveries?pageSize=3`)).json();
-    expect(listed.items[0]).toMatchObject({ ref: hostile, commit: 'f'.repeat(40) });
+    expect(listed.items[0]).toMatchObject({ ref: hostile, refKind: 'branch', commit: 'f'.repeat(40) });
     expect(listed.total).toBeGreaterThan(3);
   });
 

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { AutoReleaseInput, AutoReleaseView } from './auto-release.js';
 import { REF_PATTERN_CHARS, SECRET_MASK } from './rules.js';
 import { ArchivedAt, ArchivedFilter, Line, Slug, Timestamps } from './fields.js';
 import { Page, PageQuery, Str, Uuid } from './common.js';
@@ -112,6 +113,7 @@ export const EnvironmentView = Type.Object({
   releaseWindows: Type.Array(Type.Object({ days: Type.Array(Type.Integer()), start: Type.String(), end: Type.String() })),
   timezone: Type.String(),
   policy: ReleasePolicyView,
+  autoRelease: AutoReleaseView,
   archivedAt: ArchivedAt,
   ...Timestamps,
 });
@@ -132,6 +134,7 @@ export const CreateEnvironmentBody = Type.Object(
     releaseWindows: Type.Optional(Windows),
     timezone: Type.Optional(TimeZone),
     policy: Type.Optional(ReleasePolicyInput),
+    autoRelease: Type.Optional(AutoReleaseInput),
   },
   { additionalProperties: false },
 );
@@ -148,6 +151,7 @@ export const UpdateEnvironmentBody = Type.Object(
     releaseWindows: Type.Optional(Windows),
     timezone: Type.Optional(TimeZone),
     policy: Type.Optional(ReleasePolicyInput),
+    autoRelease: Type.Optional(AutoReleaseInput),
   },
   { additionalProperties: false, minProperties: 1 },
 );

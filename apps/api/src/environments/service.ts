@@ -8,6 +8,7 @@ import { Conflict, Invalid, NotFound } from '../shared/errors.js';
 import { pageArgs } from '../shared/pagination.js';
 import type { SecretBox } from '../shared/secret-box.js';
 import { SECRET_MASK, type CreateEnvironmentBody, type EnvironmentQuery, type RolloutInput, type UpdateEnvironmentBody, type VariableInput } from '@rp/contract/environments';
+import { autoReleaseOf, checkedAutoRelease } from './auto-release.js';
 import { checkedPolicy, policyOf } from './policy.js';
 import { deployPathProblem } from './deploy-path.js';
 import { isInsideWindow, isValidTimeZone, localClock, type ReleaseWindow } from './windows.js';
@@ -51,6 +52,7 @@ const view = (row: EnvironmentRow) => ({
   releaseWindows: row.releaseWindows as unknown as ReleaseWindow[],
   timezone: row.timezone,
   policy: policyOf(row.policy),
+  autoRelease: autoReleaseOf(row.autoRelease),
   archivedAt: archivedAtOf(row.archivedAt, row.project.archivedAt, row.project.group.archivedAt),
   createdAt: row.createdAt.toISOString(),
   updatedAt: row.updatedAt.toISOString(),
@@ -174,6 +176,7 @@ export async function createEnvironment({ db, secrets, ctx }: WriteDeps & { secr
         releaseWindows: input.releaseWindows ?? [],
         timezone: input.timezone ?? 'UTC',
         policy: await checkedPolicy(tx, project.groupId, input.policy ?? {}),
+        autoRelease: checkedAutoRelease(input.autoRelease ?? { enabled: false }),
         servers: { create: (input.serverIds ?? []).map((serverId) => ({ serverId })) },
       },
       include: withServers,
@@ -190,7 +193,7 @@ export async function updateEnvironment({ db, secrets, ctx }: WriteDeps & { secr
     if (!before) throw new NotFound('Environment');
     await check(tx, before.project.groupId, input);
     if (input.name) await assertNameFree(tx, before.projectId, input.name, id);
-    const { serverIds, variables, rollout, deployPath, policy, ...rest } = input;
+    const { serverIds, variables, rollout, deployPath, policy, autoRelease, ...rest } = input;
     const row = await tx.environment.update({
       where: { id },
       data: {
@@ -199,6 +202,7 @@ export async function updateEnvironment({ db, secrets, ctx }: WriteDeps & { secr
         ...(variables ? { variables: mergeVariables(secrets, variables, storedVariables(before.variables)) as unknown as Prisma.InputJsonArray } : {}),
         ...(rollout ? { rollout: normaliseRollout(rollout) } : {}),
         ...(policy ? { policy: await checkedPolicy(tx, before.project.groupId, policy) } : {}),
+        ...(autoRelease ? { autoRelease: checkedAutoRelease(autoRelease) } : {}),
         ...(serverIds ? { servers: { deleteMany: {}, create: serverIds.map((serverId) => ({ serverId })) } } : {}),
       },
       include: withServers,

@@ -4,8 +4,8 @@ import { assertWritable } from '../archive/service.js';
 import { recordAudit } from '../audit/service.js';
 import { notifyControl, notifyStateChanged } from '../channels.js';
 import { approverRefusal, enforce, enforceWindows, policyOf, releaseRefusal } from '../environments/policy.js';
-import type { Actor } from '../plugins/app/auth/actor.js';
-import type { Db } from '../shared/db.js';
+import type { Actor, RequestContext } from '../plugins/app/auth/actor.js';
+import type { Db, DbTx } from '../shared/db.js';
 import { Conflict, Forbidden, NotFound } from '../shared/errors.js';
 import type { ReleaseDeps } from './deps.js';
 import { announce } from './queue.js';
@@ -21,18 +21,33 @@ interface Review extends Target {
   comment: string;
 }
 
-/** One move of the state table with its audit entry and notifications, in one transaction. */
-async function act(
-  { db, ctx }: Deps,
-  { id, action, data = {}, audit = {} }: Target & { action: Transition; data?: Omit<Prisma.ReleaseUncheckedUpdateManyInput, 'state'>; audit?: object },
-) {
+type Move = Target & { action: Transition; data?: Omit<Prisma.ReleaseUncheckedUpdateManyInput, 'state'>; audit?: object };
+
+/** One move of the state table with its audit entry and notifications, inside the caller's transaction. */
+async function actIn(tx: DbTx, ctx: RequestContext, { id, action, data = {}, audit = {} }: Move) {
+  const release = await transition(tx, { id, action, data });
+  await recordAudit(tx, ctx, { action: `release.${action}`, resourceType: 'release', resourceId: id, details: { ...audit, state: release.state } });
+  await announce(tx, release);
+  if (action === 'resume') await notifyControl(tx, id);
+  return release;
+}
+
+/** One move with its audit entry and notifications, in a transaction of its own. */
+async function act({ db, ctx }: Deps, move: Move) {
   return db.$transaction(async (tx) => {
-    const release = await transition(tx, { id, action, data });
-    await recordAudit(tx, ctx, { action: `release.${action}`, resourceType: 'release', resourceId: id, details: { ...audit, state: release.state } });
-    await announce(tx, release);
-    if (action === 'resume') await notifyControl(tx, id);
-    return getRelease({ db: tx }, { id });
+    await actIn(tx, ctx, move);
+    return getRelease({ db: tx }, { id: move.id });
   });
+}
+
+/**
+ * Cancels the auto-releases of an environment still waiting (for approval, to be started or in the queue) because a
+ * newer push supersedes them; releases people made are never touched. Answers the ids cancelled.
+ */
+export async function cancelSupersededIn(tx: DbTx, ctx: RequestContext, { environmentId, byDelivery }: { environmentId: string; byDelivery: string }): Promise<string[]> {
+  const waiting = await tx.release.findMany({ where: { environmentId, deliveryId: { not: null }, state: { in: [...TRANSITIONS.cancel.from] } }, select: { id: true } });
+  for (const { id } of waiting) await actIn(tx, ctx, { id, action: 'cancel', data: { finishedAt: new Date() }, audit: { reason: 'superseded by a newer push', deliveryId: byDelivery } });
+  return waiting.map((r) => r.id);
 }
 
 async function findRelease(db: Db, id: string) {

@@ -7,6 +7,7 @@ import { recordAudit } from '../audit/service.js';
 import { enforce, enforceWindows, policyOf, refKindByName, refName, refRefusal, releaseRefusal, wantedKind, type RefKind, type RefRule, type Who } from '../environments/policy.js';
 import { gitFailureMessage, gitOptionsOf, type GitAccess } from '../projects/refs.js';
 import { projectGitAccess } from '../projects/service.js';
+import type { DbTx } from '../shared/db.js';
 import { BadGateway, Conflict, Invalid, NotFound } from '../shared/errors.js';
 import type { ReleaseDeps } from './deps.js';
 import { announce } from './queue.js';
@@ -77,6 +78,8 @@ interface NewRelease {
   /** Created outside the release windows by an administrator's override: recorded in the audit entry. */
   windowOverridden?: boolean;
   scheduledAt?: Date;
+  /** The webhook delivery that asked for it (auto-release). */
+  deliveryId?: string;
 }
 
 /** A new release's first state: creating a row is no move of the state table, so it is chosen here, not by `transition()`. */
@@ -85,35 +88,47 @@ function initialState({ requireApproval, autoStart }: { requireApproval: boolean
   return autoStart ? 'queued' : 'approved';
 }
 
-async function insertRelease({ db, actor, ctx }: Pick<ReleaseDeps, 'db' | 'actor' | 'ctx'>, input: NewRelease) {
+/** Inserts the release with its targets, audit entry and queue announcement, inside the caller's transaction. */
+async function insertReleaseIn(tx: DbTx, { actor, ctx }: Pick<ReleaseDeps, 'actor' | 'ctx'>, input: NewRelease) {
   const { state } = input;
-  return db.$transaction(async (tx) => {
-    const release = await tx.release.create({
-      data: {
-        projectId: input.projectId,
-        environmentId: input.environmentId,
-        kind: input.kind,
-        state,
-        ref: input.ref,
-        commit: input.commit,
-        description: input.description,
-        rollout: input.rollout as unknown as Prisma.InputJsonValue,
-        rollbackToId: input.rollbackToId ?? null,
-        createdById: actor.userId,
-        queuedAt: state === 'queued' ? new Date() : null,
-        scheduledAt: input.scheduledAt ?? null,
-        targets: { create: input.serverIds.map((serverId) => ({ serverId })) },
-      },
-    });
-    await recordAudit(tx, ctx, {
-      action: input.kind === 'rollback' ? 'release.rollback' : 'release.create',
-      resourceType: 'release',
-      resourceId: release.id,
-      details: { environmentId: input.environmentId, ref: input.ref, commit: input.commit, state, servers: input.serverIds.length, windowOverridden: input.windowOverridden ?? false },
-    });
-    await announce(tx, release);
-    return getRelease({ db: tx }, { id: release.id });
+  const release = await tx.release.create({
+    data: {
+      projectId: input.projectId,
+      environmentId: input.environmentId,
+      kind: input.kind,
+      state,
+      ref: input.ref,
+      commit: input.commit,
+      description: input.description,
+      rollout: input.rollout as unknown as Prisma.InputJsonValue,
+      rollbackToId: input.rollbackToId ?? null,
+      deliveryId: input.deliveryId ?? null,
+      createdById: actor.userId,
+      queuedAt: state === 'queued' ? new Date() : null,
+      scheduledAt: input.scheduledAt ?? null,
+      targets: { create: input.serverIds.map((serverId) => ({ serverId })) },
+    },
   });
+  await recordAudit(tx, ctx, {
+    action: input.kind === 'rollback' ? 'release.rollback' : 'release.create',
+    resourceType: 'release',
+    resourceId: release.id,
+    details: {
+      environmentId: input.environmentId,
+      ref: input.ref,
+      commit: input.commit,
+      state,
+      servers: input.serverIds.length,
+      windowOverridden: input.windowOverridden ?? false,
+      ...(input.deliveryId ? { deliveryId: input.deliveryId } : {}),
+    },
+  });
+  await announce(tx, release);
+  return release;
+}
+
+async function insertRelease({ db, actor, ctx }: Pick<ReleaseDeps, 'db' | 'actor' | 'ctx'>, input: NewRelease) {
+  return db.$transaction(async (tx) => getRelease({ db: tx }, { id: (await insertReleaseIn(tx, { actor, ctx }, input)).id }));
 }
 
 export async function createRelease({ db, secrets, actor, ctx }: Pick<ReleaseDeps, 'db' | 'secrets' | 'actor' | 'ctx'>, input: CreateReleaseBody) {
@@ -177,6 +192,47 @@ export async function createRollback(
       rollbackToId: to.id,
       state: initialState({ requireApproval: to.environment.requireApproval, autoStart: true }),
       windowOverridden: outside,
+    },
+  );
+}
+
+/** A branch or tag a webhook delivery pushed, and the exact commit it says the ref is at. */
+export interface PushedCommit {
+  ref: string;
+  refKind: 'branch' | 'tag';
+  commit: string;
+  description: string;
+  deliveryId: string;
+}
+
+/**
+ * A release a webhook delivery asks for, made inside the delivery's transaction: the same people, ref rule, windows
+ * and approval apply as to one a person creates, acting as `actor` (the owner who added the webhook). The commit is
+ * the one the Git platform pushed, not what the branch names by the time this runs. Throws the same refusals as
+ * `createRelease`; the caller records them on the delivery.
+ */
+export async function createPushedRelease(tx: DbTx, { actor, ctx }: Pick<ReleaseDeps, 'actor' | 'ctx'>, environmentId: string, pushed: PushedCommit) {
+  await assertWritable(tx, 'environment', environmentId);
+  const environment = await tx.environment.findUnique({ where: { id: environmentId }, include: { project: true, servers: true } });
+  if (!environment) throw new NotFound('Environment');
+  const serverIds = chooseServers(environment, undefined);
+  const policed = { name: environment.name, policy: policyOf(environment.policy) };
+  enforce(releaseRefusal(policed, { who: { actor, groupId: environment.project.groupId }, ref: pushed.ref, refKind: pushed.refKind }));
+  enforceWindows(environment, { actor, at: new Date(), override: false });
+  return insertReleaseIn(
+    tx,
+    { actor, ctx },
+    {
+      projectId: environment.projectId,
+      environmentId,
+      kind: 'release',
+      ref: pushed.ref,
+      commit: pushed.commit,
+      description: pushed.description,
+      rollout: (environment.rollout as unknown as RolloutSpec | null) ?? DEFAULT_ROLLOUT,
+      serverIds,
+      state: initialState({ requireApproval: environment.requireApproval, autoStart: true }),
+      deliveryId: pushed.deliveryId,
     },
   );
 }

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { WebhookStatus } from '@rp/contract/webhooks';
+import type { WebhookKind, WebhookStatus } from '@rp/contract/webhooks';
 import { recordAudit } from '../audit/service.js';
-import type { RequestContext } from '../plugins/app/auth/actor.js';
+import type { Actor, RequestContext } from '../plugins/app/auth/actor.js';
 import type { PrivateHosts } from '../projects/git-policy.js';
 import { linkedGitLab, type LinkedGitLab } from '../projects/platform-lookups.js';
 import type { Db } from '../shared/db.js';
@@ -15,8 +15,8 @@ export interface WebhookDeps {
   publicUrl: string | null;
 }
 
-/** Where GitLab posts a hook's deliveries: under PUBLIC_URL, named by the hook's id. */
-export const receiverPrefix = (publicUrl: string) => `${publicUrl}/api/webhooks/gitlab/`;
+/** Where a Git platform posts a hook's deliveries: under PUBLIC_URL, named by the sender and the hook's id. */
+export const receiverPrefix = (publicUrl: string, kind: WebhookKind = 'gitlab') => `${publicUrl}/api/webhooks/${kind}/`;
 
 interface RemoteHook {
   id: number;
@@ -24,7 +24,7 @@ interface RemoteHook {
 }
 
 async function projectAndApi(deps: WebhookDeps, projectId: string) {
-  const project = await deps.db.project.findUnique({ where: { id: projectId }, include: { webhook: true } });
+  const project = await deps.db.project.findUnique({ where: { id: projectId }, include: { webhook: { include: { createdBy: { select: { username: true } } } } } });
   if (!project) throw new NotFound('Project');
   const linked = await linkedGitLab(deps.db, deps.secrets, project, deps.privateHosts).catch((error: Error) => {
     throw new BadGateway(`Cannot ask the project's Git platform: ${error.message}`);
@@ -46,10 +46,13 @@ async function remoteHooks(deps: WebhookDeps, projectId: string) {
     });
   }
   const ours = deps.publicUrl ? receiverPrefix(deps.publicUrl) : null;
-  const known = project.webhook?.remoteHookId.toString();
+  const known = project.webhook?.remoteHookId?.toString();
   const leftovers = (remote ?? []).filter((h) => ours !== null && h.url.startsWith(ours) && String(h.id) !== known);
   return { project, linked, remote, leftovers, platformError };
 }
+
+const kindOf = (kind: string): WebhookKind => (kind === 'github' || kind === 'gitee' ? kind : 'gitlab');
+const outcomeOf = (outcome: string) => (outcome === 'released' || outcome === 'refused' ? outcome : 'ignored');
 
 /** The hook as the platform knows it, whether GitLab still has it, and GitLab's hooks here that the platform does not know. */
 export async function webhookStatus(deps: WebhookDeps, { projectId }: { projectId: string }): Promise<WebhookStatus> {
@@ -62,13 +65,15 @@ export async function webhookStatus(deps: WebhookDeps, { projectId }: { projectI
     hook: hook
       ? {
           id: hook.id,
+          kind: kindOf(hook.kind),
           url: hook.url,
-          remoteHookId: hook.remoteHookId.toString(),
+          remoteHookId: hook.remoteHookId?.toString() ?? null,
+          createdBy: hook.createdBy?.username ?? null,
           createdAt: hook.createdAt.toISOString(),
-          onPlatform: remote === null ? null : remote.some((h) => String(h.id) === hook.remoteHookId.toString()),
+          onPlatform: remote === null || hook.remoteHookId === null ? null : remote.some((h) => String(h.id) === hook.remoteHookId?.toString()),
           rejected: hook.rejected,
           lastRejectedAt: hook.lastRejectedAt?.toISOString() ?? null,
-          lastDelivery: last ? { receivedAt: last.receivedAt.toISOString(), event: last.event, outcome: last.outcome === 'ignored' ? 'ignored' : 'recorded' } : null,
+          lastDelivery: last ? { receivedAt: last.receivedAt.toISOString(), event: last.event, outcome: outcomeOf(last.outcome) } : null,
         }
       : null,
     leftovers: leftovers.map((h) => ({ remoteHookId: String(h.id), url: h.url })),
@@ -77,17 +82,29 @@ export async function webhookStatus(deps: WebhookDeps, { projectId }: { projectI
 }
 
 /**
- * Adds the platform's hook to the linked GitLab project (push, tag push and pipeline events) with a random secret,
- * and keeps it. Should storing it fail, the hook just made on GitLab is removed again, so none is left behind unknown.
+ * Adds the project's webhook. On a project linked to a GitLab platform (and kind gitlab) the platform adds it through
+ * GitLab's API (push, tag push and pipeline events) with a random secret; should storing it fail, the hook just made
+ * on GitLab is removed again, so none is left behind unknown. Otherwise the hook is set up by hand: the answer carries
+ * the secret once, to paste into the Git platform's settings. Deliveries release as the owner who added it.
  */
-export async function addWebhook(deps: WebhookDeps & { ctx: RequestContext }, { projectId }: { projectId: string }) {
-  if (!deps.publicUrl) throw new Conflict('PUBLIC_URL is not set: GitLab needs the address it can reach this platform at');
+export async function addWebhook(deps: WebhookDeps & { actor: Actor; ctx: RequestContext }, { projectId, kind = 'gitlab' }: { projectId: string; kind?: WebhookKind }): Promise<WebhookStatus> {
+  if (!deps.publicUrl) throw new Conflict('PUBLIC_URL is not set: the Git platform needs the address it can reach this platform at');
   const { project, linked } = await projectAndApi(deps, projectId);
-  if (!linked || !project.gitPlatformId) throw new Conflict('The project is not linked to a GitLab project; import it from a GitLab platform first');
   if (project.webhook) throw new Conflict('The project has a webhook already; remove it first to add a new one');
   const id = randomUUID();
   const secret = randomBytes(32).toString('base64url');
-  const url = `${receiverPrefix(deps.publicUrl)}${id}`;
+  const url = `${receiverPrefix(deps.publicUrl, kind)}${id}`;
+  const store = (remote: { platformId: string; remoteHookId: number } | null) =>
+    deps.db.$transaction(async (tx) => {
+      await tx.projectWebhook.create({
+        data: { id, projectId, kind, url, secret: deps.secrets.encrypt(secret), createdById: deps.actor.userId, platformId: remote?.platformId ?? null, remoteHookId: remote ? BigInt(remote.remoteHookId) : null },
+      });
+      await recordAudit(tx, deps.ctx, { action: 'webhook.create', resourceType: 'project', resourceId: projectId, details: { url, kind, remoteHookId: remote?.remoteHookId ?? null } });
+    });
+  if (!linked || !project.gitPlatformId || kind !== 'gitlab') {
+    await store(null);
+    return { ...(await webhookStatus(deps, { projectId })), secret };
+  }
   const created = (await linked.api.ProjectHooks.add(linked.remoteId, url, {
     token: secret,
     pushEvents: true,
@@ -98,10 +115,7 @@ export async function addWebhook(deps: WebhookDeps & { ctx: RequestContext }, { 
     throw new BadGateway(`GitLab did not add the webhook: ${failed(linked, error)}`);
   })) as RemoteHook;
   try {
-    await deps.db.$transaction(async (tx) => {
-      await tx.projectWebhook.create({ data: { id, projectId, platformId: project.gitPlatformId ?? '', remoteHookId: BigInt(created.id), url, secret: deps.secrets.encrypt(secret) } });
-      await recordAudit(tx, deps.ctx, { action: 'webhook.create', resourceType: 'project', resourceId: projectId, details: { url, remoteHookId: created.id } });
-    });
+    await store({ platformId: project.gitPlatformId, remoteHookId: created.id });
   } catch (error) {
     await linked.api.ProjectHooks.remove(linked.remoteId, created.id).catch(() => undefined);
     throw error;
@@ -114,10 +128,10 @@ export async function removeWebhook(deps: WebhookDeps & { ctx: RequestContext },
   const { project, linked } = await projectAndApi(deps, projectId);
   const hook = project.webhook;
   if (!hook) throw new NotFound('Webhook');
-  if (linked) await removeRemote(linked, Number(hook.remoteHookId));
+  if (linked && hook.remoteHookId !== null) await removeRemote(linked, Number(hook.remoteHookId));
   await deps.db.$transaction(async (tx) => {
     await tx.projectWebhook.delete({ where: { id: hook.id } });
-    await recordAudit(tx, deps.ctx, { action: 'webhook.delete', resourceType: 'project', resourceId: projectId, details: { url: hook.url, remoteHookId: hook.remoteHookId.toString() } });
+    await recordAudit(tx, deps.ctx, { action: 'webhook.delete', resourceType: 'project', resourceId: projectId, details: { url: hook.url, remoteHookId: hook.remoteHookId?.toString() ?? null } });
   });
 }
 

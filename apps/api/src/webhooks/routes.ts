@@ -1,16 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ErrorBody, errorResponses, IdParams } from '@rp/contract/common';
-import { DeliveryPage, DeliveryQuery, HookParams, LeftoverParams, ReceiverAnswer, WebhookStatus } from '@rp/contract/webhooks';
+import { AddWebhookBody, DeliveryPage, DeliveryParams, DeliveryQuery, DeliveryView, LeftoverParams, WebhookStatus } from '@rp/contract/webhooks';
 import { allow } from '../plugins/app/auth/permissions.js';
-import { requestContext } from '../plugins/app/auth/request-context.js';
+import { actorOf, requestContext } from '../plugins/app/auth/request-context.js';
 import { groupOf } from '../plugins/app/auth/scopes.js';
-import { listDeliveries } from './deliveries.js';
+import { listDeliveries, replayDelivery } from './deliveries.js';
 import { addWebhook, removeLeftover, removeWebhook, webhookStatus } from './management.js';
-import { receiveGitLab } from './receiver.js';
-
-/** GitLab's deliveries are small JSON; a larger body is refused (413) before it is read whole. */
-const RECEIVER_BODY_LIMIT = 1024 * 1024;
+import { receiverRoutes } from './receiver-routes.js';
 
 export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['webhooks'];
@@ -30,9 +27,16 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/projects/:id/webhook',
     {
       config: { permission: allow.group('owner', groupOf.project) },
-      schema: { tags, summary: 'Add the platform\'s webhook (push, tag push, pipeline events; a random secret) to the linked GitLab project', params: IdParams, response: { 201: WebhookStatus, ...withPlatform } },
+      schema: {
+        tags,
+        summary: 'Add the webhook: through GitLab\'s API on a linked GitLab project (push, tag push, pipeline events; a random secret), otherwise by hand (the answer carries the secret once)',
+        params: IdParams,
+        body: Type.Optional(AddWebhookBody),
+        response: { 201: WebhookStatus, ...withPlatform },
+      },
     },
-    async (request, reply) => reply.code(201).send(await addWebhook({ ...deps(), ctx: requestContext(request) }, { projectId: request.params.id })),
+    async (request, reply) =>
+      reply.code(201).send(await addWebhook({ ...deps(), actor: actorOf(request), ctx: requestContext(request) }, { projectId: request.params.id, kind: request.body?.kind })),
   );
 
   app.delete(
@@ -69,22 +73,19 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.post(
-    '/api/webhooks/gitlab/:hookId',
+    '/api/projects/:id/webhook/deliveries/:deliveryId/replay',
     {
-      // The secret in X-Gitlab-Token is the credential; it is checked by the handler, in constant time.
-      config: { permission: allow.public(), rateLimit: { max: 600, timeWindow: '1 minute' } },
-      bodyLimit: RECEIVER_BODY_LIMIT,
-      schema: { tags, summary: 'GitLab webhook receiver (push, tag push, pipeline)', params: HookParams, response: { 200: ReceiverAnswer, ...errorResponses } },
+      config: { permission: allow.group('owner', groupOf.project) },
+      schema: {
+        tags,
+        summary: 'Run a recorded delivery through today\'s auto-release rules again, as you; recorded as a new delivery',
+        params: DeliveryParams,
+        response: { 201: DeliveryView, ...errorResponses },
+      },
     },
-    async (request) => {
-      const header = (name: string) => {
-        const value = request.headers[name];
-        return typeof value === 'string' ? value : undefined;
-      };
-      return receiveGitLab(
-        { db: app.db, secrets: app.secrets },
-        { hookId: request.params.hookId, token: header('x-gitlab-token'), event: header('x-gitlab-event'), deliveryUuid: header('x-gitlab-event-uuid'), body: request.body },
-      );
-    },
+    async (request, reply) =>
+      reply.code(201).send(await replayDelivery({ db: app.db, actor: actorOf(request), ctx: requestContext(request) }, { projectId: request.params.id, deliveryId: request.params.deliveryId })),
   );
+
+  await app.register(receiverRoutes);
 };

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { everyone, type Case, type Who } from './matrix.js';
 import type { GitLabStandIn } from './gitlab-stand-in/index.js';
 import type { TestApp } from './test-app.js';
@@ -30,6 +31,13 @@ async function remoteHook(gitlab: GitLabStandIn, projectId: number, url: string)
   return ((await made.json()) as { id: number }).id;
 }
 
+/** A hook set up by hand for GitHub or Gitee on a plain project. */
+async function handMadeHook(t: TestApp, groupId: string, kind: 'github' | 'gitee') {
+  const project = await t.db.project.create({ data: { groupId, name: `p-${rand()}`, preset: 'shell', gitUrl: 'https://git.example.com/x.git' } });
+  const id = crypto.randomUUID();
+  return t.db.projectWebhook.create({ data: { id, projectId: project.id, kind, url: `${MATRIX_PUBLIC_URL}/api/webhooks/${kind}/${id}`, secret: t.app.secrets.encrypt(SECRET) } });
+}
+
 async function withHook(t: TestApp, groupId: string, gitlab: GitLabStandIn) {
   const { project, platform, remote } = await linkedProject(t, groupId, gitlab);
   const id = crypto.randomUUID();
@@ -54,6 +62,37 @@ export function webhookRows(gitlab: () => GitLabStandIn): Record<string, Case> {
       },
     },
     'GET /api/projects/:id/webhook/deliveries': { allowed: readers, request: async ({ t, groupId }) => ({ url: `/api/projects/${(await withHook(t, groupId, gitlab())).project.id}/webhook/deliveries` }) },
+    'POST /api/projects/:id/webhook/deliveries/:deliveryId/replay': {
+      allowed: managers,
+      request: async ({ t, groupId }) => {
+        const { project, hook } = await withHook(t, groupId, gitlab());
+        const delivery = await t.db.webhookDelivery.create({ data: { webhookId: hook.id, event: 'Push Hook', outcome: 'ignored', reason: 'recorded' } });
+        return { url: `/api/projects/${project.id}/webhook/deliveries/${delivery.id}/replay` };
+      },
+    },
+    'POST /api/webhooks/github/:hookId': {
+      allowed: everyone,
+      request: async ({ t, groupId }) => ({ url: `/api/webhooks/github/${(await handMadeHook(t, groupId, 'github')).id}` }),
+      send: async (t, token, url) => {
+        const payload = JSON.stringify({ zen: 'ping' });
+        const signature = `sha256=${createHmac('sha256', SECRET).update(payload).digest('hex')}`;
+        const headers = { 'content-type': 'application/json', 'x-github-event': 'ping', 'x-hub-signature-256': signature, ...(token ? { authorization: `Bearer ${token}` } : {}) };
+        return (await t.app.inject({ method: 'POST', url, headers, payload })).statusCode;
+      },
+    },
+    'POST /api/webhooks/gitee/:hookId': {
+      allowed: everyone,
+      request: async ({ t, groupId }) => ({ url: `/api/webhooks/gitee/${(await handMadeHook(t, groupId, 'gitee')).id}` }),
+      send: async (t, token, url) =>
+        (
+          await t.app.inject({
+            method: 'POST',
+            url,
+            headers: { 'content-type': 'application/json', 'x-gitee-token': SECRET, 'x-gitee-event': 'Note Hook', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+            payload: JSON.stringify({ hook_name: 'note_hooks' }),
+          })
+        ).statusCode,
+    },
     'POST /api/webhooks/gitlab/:hookId': {
       allowed: everyone,
       request: async ({ t, groupId }) => ({ url: `/api/webhooks/gitlab/${(await withHook(t, groupId, gitlab())).hook.id}` }),

@@ -14,6 +14,10 @@ export interface Delivery {
   uuid: string;
   /** X-Gitlab-Event-UUID: one per event, the same on a redelivery. */
   eventUuid: string;
+  /** GitLab's "Resend request": the same event (same X-Gitlab-Event-UUID and payload) delivered once more. */
+  resend(): Promise<Delivery>;
+  /** What the receiver answered (GitLab's hook log keeps it too). */
+  body: string;
 }
 
 /** The project as webhook payloads describe it (GitLab's hook_attrs, including the deprecated url aliases). */
@@ -183,28 +187,28 @@ function branchMatches(hook: HookRecord, branch: string): boolean {
  */
 export async function deliver(store: Store, hooks: HookRecord[], event: string, payload: unknown): Promise<Delivery[]> {
   const eventUuid = randomUUID();
-  return Promise.all(
-    hooks.map(async (hook) => {
-      const uuid = randomUUID();
-      const headers: Record<string, string> = {
-        'content-type': 'application/json',
-        'user-agent': 'GitLab/17.11.0',
-        'x-gitlab-event': event,
-        'x-gitlab-instance': new URL(store.baseUrl).origin,
-        'x-gitlab-webhook-uuid': uuid,
-        'x-gitlab-event-uuid': eventUuid,
-        'idempotency-key': uuid,
-      };
-      if (hook.token) headers['x-gitlab-token'] = hook.token;
-      try {
-        const response = await fetch(hook.url, { method: 'POST', headers, body: JSON.stringify(payload), signal: AbortSignal.timeout(10_000) });
-        await response.arrayBuffer();
-        return { url: hook.url, status: response.status, uuid, eventUuid };
-      } catch {
-        return { url: hook.url, status: 0, uuid, eventUuid };
-      }
-    }),
-  );
+  return Promise.all(hooks.map((hook) => deliverOnce(store, hook, event, payload, eventUuid)));
+}
+
+async function deliverOnce(store: Store, hook: HookRecord, event: string, payload: unknown, eventUuid: string): Promise<Delivery> {
+  const uuid = randomUUID();
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'user-agent': 'GitLab/17.11.0',
+    'x-gitlab-event': event,
+    'x-gitlab-instance': new URL(store.baseUrl).origin,
+    'x-gitlab-webhook-uuid': uuid,
+    'x-gitlab-event-uuid': eventUuid,
+    'idempotency-key': uuid,
+  };
+  if (hook.token) headers['x-gitlab-token'] = hook.token;
+  const resend = () => deliverOnce(store, hook, event, payload, eventUuid);
+  try {
+    const response = await fetch(hook.url, { method: 'POST', headers, body: JSON.stringify(payload), signal: AbortSignal.timeout(10_000) });
+    return { url: hook.url, status: response.status, uuid, eventUuid, resend, body: await response.text() };
+  } catch {
+    return { url: hook.url, status: 0, uuid, eventUuid, resend, body: '' };
+  }
 }
 
 export function pushHooks(p: ProjectRecord, branch: string): HookRecord[] {
