@@ -7,11 +7,17 @@ const EVENT_NAMES = { push: 'pushes', tag_push: 'tag pushes', pipeline: 'pipelin
 const escapeRegExp = (value: string) => value.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
 
 /**
- * Whether `message` holds `keyword` as a word, in any case: not inside a longer word of letters, digits or `_`.
- * "devops" is in "Fix login [devops]", "DevOps: ship it" and "deploy devops", not in "devopsy" or "my_devops".
+ * A character that continues a word: a letter, digit or `_`, except Chinese, Japanese and Korean script, which is
+ * written without spaces, so "发布devops" holds the word "devops".
+ */
+const WORD_CHAR = '(?:(?!\\p{sc=Han}|\\p{sc=Hiragana}|\\p{sc=Katakana}|\\p{sc=Hangul})[\\p{L}\\p{N}_])';
+
+/**
+ * Whether `message` holds `keyword` as a word, in any case: not inside a longer word. "devops" is in "Fix login
+ * [devops]", "DevOps: ship it", "deploy devops" and "发布devops", not in "devopsy" or "my_devops".
  */
 export function hasWord(message: string, keyword: string): boolean {
-  return new RegExp(`(?<![\\p{L}\\p{N}_])${escapeRegExp(keyword)}(?![\\p{L}\\p{N}_])`, 'iu').test(message);
+  return new RegExp(`(?<!${WORD_CHAR})${escapeRegExp(keyword)}(?!${WORD_CHAR})`, 'iu').test(message);
 }
 
 export type Verdict = { release: true; matched: string } | { release: false; why: string };
