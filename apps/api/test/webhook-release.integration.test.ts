@@ -1,21 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
+import { freePort } from '@rp/deploy-engine/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitLabStandIn, type GitLabStandIn, type StandInProject } from './helpers/gitlab-stand-in/index.js';
 import { releaseFixture, waitForState, type ReleaseFixture } from './helpers/release-fixture.js';
 import { buildTestApp, type TestApp } from './helpers/test-app.js';
 
 const TOKEN = 'glpat-push-to-release';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /**
  * The daily workflow end to end: a commit with the keyword pushed to the GitLab stand-in's repository, the stand-in

@@ -1,17 +1,9 @@
-import { createServer, type AddressInfo } from 'node:net';
+import { freePort } from '@rp/deploy-engine/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitLabStandIn, type GitLabStandIn, type StandInProject } from './helpers/gitlab-stand-in/index.js';
 import { buildTestApp, type TestApp, type TestUser } from './helpers/test-app.js';
 
 const TOKEN = 'glpat-webhook-test';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('GitLab webhooks', () => {
   let t: TestApp;
