@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ReceiverAnswer, WebhookKind } from '@rp/contract/webhooks';
 import type { ProjectWebhook } from '../generated/prisma/client.js';
 import type { RequestContext } from '../plugins/app/auth/actor.js';
@@ -57,6 +58,9 @@ const SENDERS: Record<WebhookKind, Sender> = {
   },
 };
 
+/** GitLab gives up on a hook after 10 s; asking it for the head commit must leave time to answer. */
+const HEAD_LOOKUP_MS = 4000;
+
 /**
  * A push of more than 20 commits (or a tag push) may not carry the head commit's message; a hook on a linked GitLab
  * project asks GitLab for it. Failing that, the message stays unknown and a keyword rule says so.
@@ -65,7 +69,8 @@ async function withHeadMessage(deps: ReceiverDeps, project: { gitPlatformId: str
   if (reading.ignored || reading.message !== null || !reading.commit) return reading;
   const linked = await linkedGitLab(deps.db, deps.secrets, project, deps.privateHosts).catch(() => null);
   if (!linked) return reading;
-  const commit = (await linked.api.Commits.show(linked.remoteId, reading.commit).catch(() => null)) as { message?: unknown } | null;
+  const lookup = linked.api.Commits.show(linked.remoteId, reading.commit).catch(() => null) as Promise<{ message?: unknown } | null>;
+  const commit = await Promise.race([lookup, sleep(HEAD_LOOKUP_MS, null)]);
   return { ...reading, message: message(commit?.message) };
 }
 
