@@ -1,15 +1,12 @@
 import { Type, type Static } from 'typebox';
 import { Str } from './common.js';
-import { REF_PATTERN_CHARS } from './rules.js';
+import { DEFAULT_KEYWORD, DEFAULT_SKIP_MARKER, REF_PATTERN_CHARS } from './rules.js';
 
 /** What a webhook delivery may release on: a branch push, a tag push, or a GitLab pipeline that succeeded. */
 export const AutoReleaseEvent = Type.Union([Type.Literal('push'), Type.Literal('tag_push'), Type.Literal('pipeline')]);
 
 const Pattern = Str(100, { minLength: 1, pattern: REF_PATTERN_CHARS, description: 'glob: * any run of characters (slashes too), ? one; e.g. main, release/*, v*' });
 const Patterns = (description?: string) => Type.Array(Pattern, { maxItems: 20, uniqueItems: true, ...(description ? { description } : {}) });
-
-export const DEFAULT_KEYWORD = 'devops';
-export const DEFAULT_SKIP_MARKER = '[skip deploy]';
 
 /**
  * When a delivery to the project's webhook releases to this environment by itself. Replaced whole on update; an
@@ -47,5 +44,3 @@ export const AutoReleaseView = Type.Object({
 export type AutoReleaseEvent = Static<typeof AutoReleaseEvent>;
 export type AutoReleaseInput = Static<typeof AutoReleaseInput>;
 export type AutoReleaseView = Static<typeof AutoReleaseView>;
-
-export const DEFAULT_AUTO_RELEASE: AutoReleaseView = { enabled: false, events: ['push'], branches: [], tags: [], keyword: DEFAULT_KEYWORD, skipMarker: DEFAULT_SKIP_MARKER, onNewer: 'queue' };

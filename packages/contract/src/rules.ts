@@ -2,6 +2,8 @@
  * Plain values the API's schemas are built from and the SPA's forms check against before sending. They live apart
  * from the TypeBox schemas so that a form importing them does not bundle the schema library.
  */
+import type { AutoReleaseView } from './auto-release.js';
+
 export const GROUP_ROLES = ['owner', 'developer', 'viewer'] as const;
 export type GroupRole = (typeof GROUP_ROLES)[number];
 
@@ -87,3 +89,8 @@ export function globMatches(pattern: string, text: string): boolean {
   while (pattern[p] === '*') p += 1;
   return p === pattern.length;
 }
+
+export const DEFAULT_KEYWORD = 'devops';
+export const DEFAULT_SKIP_MARKER = '[skip deploy]';
+/** An environment's auto-release rule before anyone sets it: off, and when turned on, pushes with the word "devops". */
+export const DEFAULT_AUTO_RELEASE: AutoReleaseView = { enabled: false, events: ['push'], branches: [], tags: [], keyword: DEFAULT_KEYWORD, skipMarker: DEFAULT_SKIP_MARKER, onNewer: 'queue' };

@@ -1,4 +1,5 @@
-import { DEFAULT_AUTO_RELEASE, type AutoReleaseInput, type AutoReleaseView } from '@rp/contract/auto-release';
+import type { AutoReleaseInput, AutoReleaseView } from '@rp/contract/auto-release';
+import { DEFAULT_AUTO_RELEASE } from '@rp/contract/rules';
 import type { Prisma } from '../generated/prisma/client.js';
 import { Invalid } from '../shared/errors.js';
 

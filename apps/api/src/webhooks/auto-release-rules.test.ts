@@ -1,4 +1,5 @@
-import { DEFAULT_AUTO_RELEASE, type AutoReleaseView } from '@rp/contract/auto-release';
+import type { AutoReleaseView } from '@rp/contract/auto-release';
+import { DEFAULT_AUTO_RELEASE } from '@rp/contract/rules';
 import { describe, expect, it } from 'vitest';
 import { hasWord, judge } from './auto-release-rules.js';
 import type { Reading } from './readers/reading.js';

@@ -4,7 +4,7 @@ import { useAuthStore } from '@/stores/auth';
 import { json, stubFetch, type RecordedRequest } from '@/test/fetch-stub';
 import { isolateViewTests, mountSignedIn } from '@/test/mount-view';
 import DetailView from './detail.vue';
-import { byTestId, messageBoxButton, page, settle } from '@/test/ui';
+import { byTestId, messageBoxButton, page, settle, typeInto } from '@/test/ui';
 
 const GROUP = '00000000-0000-4000-8000-0000000000a1';
 const PROJECT = '00000000-0000-4000-8000-0000000000c1';
@@ -28,6 +28,7 @@ const project = {
   restartCommand: '',
   healthCheck: null,
   hooks: {},
+  defaultBranch: 'develop',
   environmentCount: 1,
   archivedAt: null,
   createdAt: '2026-01-01T00:00:00.000Z',
@@ -49,6 +50,7 @@ const environment = {
   releaseWindows: [{ days: [1, 2, 3, 4, 5], start: '22:00', end: '06:00' }],
   timezone: 'Asia/Shanghai',
   policy: { releasers: 'owners', releaserIds: [], approvers: 'owners', approverIds: [], refPolicy: { kind: 'tags', pattern: 'v*' }, customRollout: 'everyone' },
+  autoRelease: { enabled: false, events: ['push'], branches: [], tags: [], keyword: 'devops', skipMarker: '[skip deploy]', onNewer: 'queue' },
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',
 };
@@ -66,6 +68,27 @@ function routes(extra: Record<string, (req: RecordedRequest) => Response> = {}) 
     ...extra,
   };
 }
+
+/** A tag input's box (its test id sits on the input inside). */
+const globBox = (testId: string) => byTestId(testId).closest<HTMLElement>('.el-input-tag');
+
+/** Types a glob into a tag input and presses Enter, as a user adds one. */
+async function addGlob(testId: string, glob: string): Promise<void> {
+  const input = byTestId(testId) as HTMLInputElement;
+  input.value = glob;
+  input.dispatchEvent(new Event('input'));
+  await settle();
+  input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', code: 'Enter' }));
+  await settle();
+}
+
+const savedBody = async (calls: RecordedRequest[]) => {
+  await vi.waitFor(async () => {
+    await flushPromises();
+    expect(calls.some((c) => c.method === 'PATCH')).toBe(true);
+  });
+  return calls.find((c) => c.method === 'PATCH')?.body as Record<string, unknown>;
+};
 
 async function openMenu(item: string): Promise<void> {
   byTestId('env-more-prod').click();
@@ -152,6 +175,97 @@ describe('project page', () => {
       expect(calls.some((c) => c.method === 'PATCH')).toBe(true);
     });
     expect(calls.find((c) => c.method === 'PATCH')?.body).toMatchObject({ policy: { releasers: 'named', releaserIds: ['u-dev'], approvers: 'owners' } });
+  });
+
+  it('shows an enabled auto-release rule on the list as the globs it releases on', async () => {
+    const auto = { ...environment.autoRelease, enabled: true, events: ['push', 'tag_push'], branches: ['main', 'release/*'], tags: ['v*'] };
+    stubFetch(routes({ [`GET /api/projects/${PROJECT}/environments`]: () => json(200, page([{ ...environment, autoRelease: auto }])) }));
+    const wrapper = await mountSignedIn(DetailView, `/projects/${PROJECT}`);
+    await settle();
+    expect(wrapper.get('[data-testid="env-auto-prod"]').text()).toBe('自动：main, release/*, v*');
+    wrapper.unmount();
+
+    stubFetch(routes());
+    const plain = await mountSignedIn(DetailView, `/projects/${PROJECT}`);
+    await settle();
+    expect(plain.find('[data-testid="env-auto-prod"]').exists()).toBe(false);
+  });
+
+  it('switching auto-release on starts from the default branch, and a tag push without a tag glob is refused before the API', async () => {
+    const calls = stubFetch(routes({ [`PATCH /api/environments/${ENV}`]: () => json(200, environment) }));
+    await mountSignedIn(DetailView, `/projects/${PROJECT}`);
+    await settle();
+
+    await openMenu('env-edit-prod');
+    expect(document.querySelector('[data-testid="env-form-auto-events"]')).toBeNull();
+    byTestId('env-form-auto-enabled').click();
+    await settle();
+    expect(globBox('env-form-auto-branches')?.textContent).toContain('develop');
+    expect((byTestId('env-form-auto-keyword') as HTMLInputElement).value).toBe('devops');
+
+    byTestId('env-form-auto-event-tag_push').querySelector('input')?.click();
+    await settle();
+    byTestId('env-form-save').click();
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(document.body.textContent).toContain('“标签推送”需要至少一个标签匹配规则（如 v*）');
+    });
+    expect(calls.some((c) => c.method === 'PATCH')).toBe(false);
+
+    await addGlob('env-form-auto-tags', 'v*');
+    typeInto('input[data-testid="env-form-auto-try"]', 'feat/x');
+    await settle();
+    expect([...document.querySelectorAll('[data-testid="env-form-auto-try-result"]')].map((e) => e.textContent?.trim())).toEqual([
+      '分支 feat/x ✗ 不匹配',
+      '标签 feat/x ✗ 不匹配',
+    ]);
+    byTestId('env-form-auto-on-newer').querySelectorAll<HTMLInputElement>('input[type="radio"]')[1]?.click();
+    await settle();
+    byTestId('env-form-save').click();
+    expect((await savedBody(calls)).autoRelease).toEqual({
+      enabled: true,
+      events: ['push', 'tag_push'],
+      branches: ['develop'],
+      tags: ['v*'],
+      keyword: 'devops',
+      skipMarker: '[skip deploy]',
+      onNewer: 'supersede',
+    });
+  });
+
+  it('needs a branch glob for pushes, and shows the API refusing the rule', async () => {
+    const refusal = { error: { code: 'VALIDATION', message: 'body.autoRelease.branches: name at least one branch glob for push events (e.g. main)', details: [{ field: 'body.autoRelease.branches', message: 'name at least one branch glob for push events (e.g. main)' }] } };
+    const calls = stubFetch(routes({ [`PATCH /api/environments/${ENV}`]: () => json(400, refusal) }));
+    await mountSignedIn(DetailView, `/projects/${PROJECT}`);
+    await settle();
+
+    await openMenu('env-edit-prod');
+    byTestId('env-form-auto-enabled').click();
+    await settle();
+    // The prefilled branch removed: a push rule with no branch could never release.
+    globBox('env-form-auto-branches')?.querySelector<HTMLElement>('.el-tag__close')?.click();
+    await settle();
+    byTestId('env-form-save').click();
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(document.body.textContent).toContain('所选事件需要至少一个分支匹配规则（如 main）');
+    });
+    expect(calls.some((c) => c.method === 'PATCH')).toBe(false);
+
+    typeInto('input[data-testid="env-form-auto-keyword"]', 'two words');
+    await addGlob('env-form-auto-branches', 'main');
+    byTestId('env-form-save').click();
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(document.body.textContent).toContain('关键词不能包含空格');
+    });
+    expect(calls.some((c) => c.method === 'PATCH')).toBe(false);
+
+    typeInto('input[data-testid="env-form-auto-keyword"]', '');
+    await settle();
+    byTestId('env-form-save').click();
+    expect((await savedBody(calls)).autoRelease).toMatchObject({ enabled: true, branches: ['main'], keyword: '' });
+    await vi.waitFor(() => expect(byTestId('env-form-auto-error').textContent).toContain('name at least one branch glob for push events'));
   });
 
   it('a new environment without a deploy path is refused before reaching the API', async () => {

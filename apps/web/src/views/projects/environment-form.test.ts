@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { Environment } from '@/api/environments';
-import { daysText, deployPathOk, emptyEnvironmentForm, environmentBody, environmentFormOf } from './environment-form';
+import {
+  autoReleaseGlobs,
+  daysText,
+  deployPathOk,
+  emptyEnvironmentForm,
+  enableAutoRelease,
+  environmentBody,
+  environmentFormOf,
+  matchingGlob,
+  needsBranches,
+  needsTags,
+} from './environment-form';
 
 const env: Environment = {
   id: 'e1',
@@ -17,6 +28,7 @@ const env: Environment = {
   releaseWindows: [{ days: [5, 1], start: '22:00', end: '06:00' }],
   timezone: 'Asia/Shanghai',
   policy: { releasers: 'named', releaserIds: ['u1'], approvers: 'owners', approverIds: [], refPolicy: { kind: 'tags', pattern: 'v*' }, customRollout: 'owners' },
+  autoRelease: { enabled: true, events: ['pipeline', 'push'], branches: ['main', 'release/*'], tags: [], keyword: 'ship', skipMarker: '[no deploy]', onNewer: 'supersede' },
   archivedAt: null,
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',
@@ -39,7 +51,83 @@ describe('environment form', () => {
       releaseWindows: [{ days: [1, 5], start: '22:00', end: '06:00' }],
       timezone: 'Asia/Shanghai',
       policy: { releasers: 'named', releaserIds: ['u1'], approvers: 'owners', refPolicy: { kind: 'tags', pattern: 'v*' }, customRollout: 'owners' },
+      autoRelease: { enabled: true, events: ['push', 'pipeline'], branches: ['main', 'release/*'], tags: [], keyword: 'ship', skipMarker: '[no deploy]', onNewer: 'supersede' },
     });
+  });
+
+  it('a new environment sends the auto-release rule off, with the defaults', () => {
+    expect(environmentBody(emptyEnvironmentForm()).autoRelease).toEqual({
+      enabled: false,
+      events: ['push'],
+      branches: [],
+      tags: [],
+      keyword: 'devops',
+      skipMarker: '[skip deploy]',
+      onNewer: 'queue',
+    });
+  });
+
+  it('sends the auto-release rule trimmed and without repeated globs, and keeps it whole when switched off', () => {
+    const form = environmentFormOf(env);
+    form.autoRelease.branches = [' main ', 'main', 'feat/*', ' '];
+    form.autoRelease.tags = ['v*'];
+    form.autoRelease.events = ['tag_push', 'push'];
+    form.autoRelease.keyword = ' ';
+    form.autoRelease.skipMarker = '';
+    expect(environmentBody(form).autoRelease).toEqual({
+      enabled: true,
+      events: ['push', 'tag_push'],
+      branches: ['main', 'feat/*'],
+      tags: ['v*'],
+      keyword: '',
+      skipMarker: '',
+      onNewer: 'supersede',
+    });
+    form.autoRelease.enabled = false;
+    expect(environmentBody(form).autoRelease).toMatchObject({ enabled: false, branches: ['main', 'feat/*'], tags: ['v*'] });
+    form.autoRelease.events = [];
+    expect(environmentBody(form).autoRelease?.events).toEqual(['push']);
+  });
+
+  it('editing the form leaves the environment it came from untouched', () => {
+    const form = environmentFormOf(env);
+    form.autoRelease.branches.push('dev');
+    form.autoRelease.events.push('tag_push');
+    expect(env.autoRelease.branches).toEqual(['main', 'release/*']);
+    expect(env.autoRelease.events).toEqual(['pipeline', 'push']);
+  });
+
+  it('switching auto-release on starts from the default branch, main without one, and keeps globs already set', () => {
+    const form = emptyEnvironmentForm();
+    enableAutoRelease(form.autoRelease, 'develop');
+    expect(form.autoRelease).toMatchObject({ enabled: true, branches: ['develop'] });
+
+    const fresh = emptyEnvironmentForm();
+    enableAutoRelease(fresh.autoRelease, null);
+    expect(fresh.autoRelease.branches).toEqual(['main']);
+
+    const set = environmentFormOf(env);
+    set.autoRelease.enabled = false;
+    enableAutoRelease(set.autoRelease, 'develop');
+    expect(set.autoRelease.branches).toEqual(['main', 'release/*']);
+  });
+
+  it('asks for branch and tag globs where the API does', () => {
+    expect(needsBranches({ events: ['push'], tags: ['v*'] })).toBe(true);
+    expect(needsBranches({ events: ['tag_push'], tags: [] })).toBe(false);
+    expect(needsBranches({ events: ['pipeline'], tags: [] })).toBe(true);
+    expect(needsBranches({ events: ['pipeline'], tags: ['v*'] })).toBe(false);
+    expect(needsTags({ events: ['tag_push'] })).toBe(true);
+    expect(needsTags({ events: ['push', 'pipeline'] })).toBe(false);
+  });
+
+  it('names the globs an enabled rule releases on, and which one a name matches', () => {
+    const rule = { ...env.autoRelease, events: ['push' as const], tags: ['v*'] };
+    expect(autoReleaseGlobs(rule)).toEqual(['main', 'release/*']);
+    expect(autoReleaseGlobs({ ...rule, events: ['tag_push'] })).toEqual(['v*']);
+    expect(autoReleaseGlobs({ ...rule, events: ['pipeline'] })).toEqual(['main', 'release/*', 'v*']);
+    expect(matchingGlob(rule.branches, 'release/2026/12')).toBe('release/*');
+    expect(matchingGlob(rule.branches, 'feat/x')).toBeNull();
   });
 
   it('a new environment starts with the policy that changes nothing', () => {

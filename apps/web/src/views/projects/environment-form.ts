@@ -1,4 +1,5 @@
-import { REF_PATTERN_CHARS } from '@rp/contract/rules';
+import type { AutoReleaseEvent, AutoReleaseInput, AutoReleaseView } from '@rp/contract/auto-release';
+import { DEFAULT_AUTO_RELEASE, globMatches, REF_PATTERN_CHARS } from '@rp/contract/rules';
 import type { CreateEnvironmentBody, Environment, ReleasePolicy, ReleaseWindow, VariableInput } from '@/api/environments';
 import type { RolloutSpec } from '@/api/types';
 import { parseBatches } from '@/utils/rollout';
@@ -17,6 +18,8 @@ export const ENV_LIMITS = {
   windows: 50,
   named: 100,
   refPattern: 100,
+  globs: 20,
+  keyword: 64,
 } as const;
 
 export const DEPLOY_PATH = /^\/[A-Za-z0-9._@+=:,/-]+$/;
@@ -26,6 +29,11 @@ export const TIME = /^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$/;
 export const REF_PATTERN = new RegExp(REF_PATTERN_CHARS);
 
 export type Strategy = RolloutSpec['strategy'];
+
+const copyRule = (rule: AutoReleaseView): AutoReleaseView => ({ ...rule, events: [...rule.events], branches: [...rule.branches], tags: [...rule.tags] });
+
+/** The order the form lists the events in, which the body keeps so an unchanged rule is sent unchanged. */
+export const AUTO_RELEASE_EVENTS: readonly AutoReleaseEvent[] = ['push', 'tag_push', 'pipeline'];
 
 export interface VariableRow {
   key: string;
@@ -65,6 +73,7 @@ export interface EnvironmentForm {
   /** The ref rule's glob; '' for none. */
   refPattern: string;
   customRollout: ReleasePolicy['customRollout'];
+  autoRelease: AutoReleaseView;
 }
 
 export function emptyEnvironmentForm(timezone = 'Asia/Shanghai'): EnvironmentForm {
@@ -90,6 +99,7 @@ export function emptyEnvironmentForm(timezone = 'Asia/Shanghai'): EnvironmentFor
     refKind: 'any',
     refPattern: '',
     customRollout: 'everyone',
+    autoRelease: copyRule(DEFAULT_AUTO_RELEASE),
   };
 }
 
@@ -119,6 +129,7 @@ export function environmentFormOf(env: Environment): EnvironmentForm {
     refKind: env.policy.refPolicy.kind,
     refPattern: env.policy.refPolicy.pattern ?? '',
     customRollout: env.policy.customRollout,
+    autoRelease: copyRule(env.autoRelease),
   };
 }
 
@@ -159,6 +170,52 @@ export function policyInput(form: EnvironmentForm): NonNullable<CreateEnvironmen
   };
 }
 
+/** Switching the rule on for the first time starts from the project's default branch, the usual thing to release. */
+export function enableAutoRelease(rule: AutoReleaseView, defaultBranch: string | null): void {
+  rule.enabled = true;
+  if (rule.branches.length === 0 && rule.tags.length === 0) rule.branches = [defaultBranch ?? 'main'];
+}
+
+const globList = (globs: string[]) => [...new Set(globs.map((g) => g.trim()).filter((g) => g !== ''))];
+
+/**
+ * As the API refuses an enabled rule that could never match: branch pushes need a branch glob, tag pushes a tag glob,
+ * and a pipeline either (it runs for a branch or a tag).
+ */
+export const needsBranches = (rule: Pick<AutoReleaseView, 'events' | 'tags'>) =>
+  rule.events.includes('push') || (rule.events.includes('pipeline') && rule.tags.length === 0);
+export const needsTags = (rule: Pick<AutoReleaseView, 'events'>) => rule.events.includes('tag_push');
+
+/**
+ * The rule as the API takes it, sent whole even when off, so switching it off and on again keeps what was set. A rule
+ * switched off with no event ticked is sent with the default event, as the API wants at least one.
+ */
+export function autoReleaseInput(rule: AutoReleaseView): AutoReleaseInput {
+  const events = AUTO_RELEASE_EVENTS.filter((e) => rule.events.includes(e));
+  return {
+    enabled: rule.enabled,
+    events: events.length || rule.enabled ? events : [...DEFAULT_AUTO_RELEASE.events],
+    branches: globList(rule.branches),
+    tags: globList(rule.tags),
+    keyword: rule.keyword.trim(),
+    skipMarker: rule.skipMarker.trim(),
+    onNewer: rule.onNewer,
+  };
+}
+
+/** The globs an enabled rule releases on, for the environment list: branches for branch events, tags for tag ones. */
+export function autoReleaseGlobs(rule: AutoReleaseView): string[] {
+  const has = (e: AutoReleaseEvent) => rule.events.includes(e);
+  const branches = has('push') || has('pipeline') ? rule.branches : [];
+  const tags = has('tag_push') || has('pipeline') ? rule.tags : [];
+  return [...branches, ...tags];
+}
+
+/** Which of the rule's globs a branch or tag name matches (the API's matcher), for the form's try-out line. */
+export function matchingGlob(globs: readonly string[], name: string): string | null {
+  return globs.find((g) => globMatches(g.trim(), name)) ?? null;
+}
+
 /** Create and update send the same whole body: lists are replaced as a whole by the API anyway. */
 export function environmentBody(form: EnvironmentForm): CreateEnvironmentBody {
   return {
@@ -171,6 +228,7 @@ export function environmentBody(form: EnvironmentForm): CreateEnvironmentBody {
     releaseWindows: form.releaseWindows.map((w): ReleaseWindow => ({ days: sortedDays(w.days), start: w.start.trim(), end: w.end.trim() })),
     timezone: form.timezone,
     policy: policyInput(form),
+    autoRelease: autoReleaseInput(form.autoRelease),
   };
 }
 

@@ -153,6 +153,83 @@ describe('projects list', () => {
     await vi.waitFor(() => expect(calls.some((c) => c.method === 'DELETE' && c.url === `/api/projects/${PROJECT}`)).toBe(true));
   });
 
+  describe('deleting a project with a webhook', () => {
+    const WEBHOOK = `/api/projects/${PROJECT}/webhook`;
+    const hook = { id: '00000000-0000-4000-8000-0000000000d1', kind: 'gitlab', url: 'https://deploy.example.com/api/webhooks/gitlab/d1', remoteHookId: '7', createdBy: 'admin', createdAt: '2026-12-01T08:00:00.000Z', onPlatform: true, rejected: 0, lastRejectedAt: null, lastDelivery: null };
+    const status = (h: unknown) => ({ publicUrl: 'https://deploy.example.com', linked: true, hook: h, leftovers: [], platformError: null });
+    const deleted = () => new Response(null, { status: 204 });
+
+    async function confirmDelete(wrapper: Awaited<ReturnType<typeof mountSignedIn>>): Promise<HTMLElement> {
+      await wrapper.get('[data-testid="project-delete-shop-api"]').trigger('click');
+      await vi.waitFor(() => expect(document.querySelector('.el-message-box')).not.toBeNull());
+      await settle();
+      return document.querySelector<HTMLElement>('.el-message-box') as HTMLElement;
+    }
+    const deletes = (calls: RecordedRequest[]) => calls.filter((c) => c.method === 'DELETE').map((c) => c.url);
+
+    it('removes the GitLab hook first when the box stays ticked', async () => {
+      const calls = stubFetch(routes({ [`GET ${WEBHOOK}`]: () => json(200, status(hook)), [`DELETE ${WEBHOOK}`]: deleted, [`DELETE /api/projects/${PROJECT}`]: deleted }));
+      const wrapper = await mountSignedIn(ProjectsView, '/projects');
+      await settle();
+
+      const box = await confirmDelete(wrapper);
+      const tick = box.querySelector<HTMLInputElement>('[data-testid="project-delete-hook"] input');
+      expect(tick?.checked).toBe(true);
+      expect(box.textContent).toContain('同时从 GitLab 项目移除本平台的 Webhook');
+      await answerMessageBox('ok', 'shop-api');
+      await vi.waitFor(() => expect(deletes(calls)).toEqual([WEBHOOK, `/api/projects/${PROJECT}`]));
+    });
+
+    it('keeps the hook when the box is unticked', async () => {
+      const calls = stubFetch(routes({ [`GET ${WEBHOOK}`]: () => json(200, status(hook)), [`DELETE /api/projects/${PROJECT}`]: deleted }));
+      const wrapper = await mountSignedIn(ProjectsView, '/projects');
+      await settle();
+
+      const box = await confirmDelete(wrapper);
+      box.querySelector<HTMLInputElement>('[data-testid="project-delete-hook"] input')?.click();
+      await settle();
+      await answerMessageBox('ok', 'shop-api');
+      await vi.waitFor(() => expect(deletes(calls)).toEqual([`/api/projects/${PROJECT}`]));
+    });
+
+    it('says when removing the hook failed, and still lets the user delete or cancel', async () => {
+      const calls = stubFetch(
+        routes({
+          [`GET ${WEBHOOK}`]: () => json(200, status(hook)),
+          [`DELETE ${WEBHOOK}`]: () => json(502, { error: { code: 'GITLAB', message: 'GitLab answered 502' } }),
+          [`DELETE /api/projects/${PROJECT}`]: deleted,
+        }),
+      );
+      const wrapper = await mountSignedIn(ProjectsView, '/projects');
+      await settle();
+
+      await confirmDelete(wrapper);
+      await answerMessageBox('ok', 'shop-api');
+      await vi.waitFor(() => expect(document.querySelector('.el-message-box')?.textContent).toContain('从 GitLab 移除 Webhook 失败：GitLab answered 502'));
+      await answerMessageBox('cancel');
+      expect(deletes(calls)).toEqual([WEBHOOK]);
+
+      await confirmDelete(wrapper);
+      await answerMessageBox('ok', 'shop-api');
+      await vi.waitFor(() => expect(document.querySelector('.el-message-box')?.textContent).toContain('仍然删除项目吗'));
+      await answerMessageBox('ok');
+      await vi.waitFor(() => expect(deletes(calls)).toEqual([WEBHOOK, WEBHOOK, `/api/projects/${PROJECT}`]));
+    });
+
+    it('a hook set up by hand is left to the user, with its address', async () => {
+      const handMade = { ...hook, kind: 'gitee', remoteHookId: null, onPlatform: null };
+      const calls = stubFetch(routes({ [`GET ${WEBHOOK}`]: () => json(200, status(handMade)), [`DELETE /api/projects/${PROJECT}`]: deleted }));
+      const wrapper = await mountSignedIn(ProjectsView, '/projects');
+      await settle();
+
+      const box = await confirmDelete(wrapper);
+      expect(box.querySelector('[data-testid="project-delete-hook"]')).toBeNull();
+      expect(box.querySelector('[data-testid="project-delete-hand-hook"]')?.textContent).toContain(`请到 Gitee 的 Webhook 设置中手动删除：${hook.url}`);
+      await answerMessageBox('ok', 'shop-api');
+      await vi.waitFor(() => expect(deletes(calls)).toEqual([`/api/projects/${PROJECT}`]));
+    });
+  });
+
   it('the switch asks for archived projects too; an archived one is tagged and offers administrators unarchive and delete permanently', async () => {
     const archived = { ...project, archivedAt: '2026-11-30T10:00:00.000Z' };
     const calls = stubFetch(

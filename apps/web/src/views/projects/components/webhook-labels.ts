@@ -1,9 +1,11 @@
 import type { WebhookDelivery } from '@/api/webhooks';
 import type { CellTag } from '@/components/list-column';
 
-/** A delivery's outcome as a tag: kept for a release decision stands out, ignored stays grey. */
+const OUTCOME_TYPE: Record<WebhookDelivery['outcome'], CellTag['type']> = { released: 'success', ignored: 'info', refused: 'warning' };
+
+/** A delivery's outcome as a tag: a release stands out green, a refusal (a rule matched, the environment said no) orange. */
 export function outcomeTag(outcome: WebhookDelivery['outcome'], t: (key: string) => string): CellTag {
-  return { label: t(`projects.webhooks.outcomes.${outcome}`), type: outcome === 'recorded' ? 'success' : 'info', small: true };
+  return { label: t(`projects.webhooks.outcomes.${outcome}`), type: OUTCOME_TYPE[outcome], small: true };
 }
 
 /** "group/project" of a GitLab clone address (https or scp-like ssh), to name the project in confirmations. */
