@@ -7,6 +7,7 @@ import { authRoutes } from './auth/routes.js';
 import type { Config } from './config.js';
 import { credentialRoutes } from './credentials/routes.js';
 import { gitPlatformRoutes } from './git-platforms/routes.js';
+import { gitHostRoutes } from './git-hosts/routes.js';
 import { webhookRoutes } from './webhooks/routes.js';
 import { environmentRoutes } from './environments/routes.js';
 import { groupRoutes } from './groups/routes.js';
@@ -70,6 +71,7 @@ const featureRoutes = [
   auditRoutes,
   credentialRoutes,
   gitPlatformRoutes,
+  gitHostRoutes,
   webhookRoutes,
   serverRoutes,
   projectRoutes,

@@ -79,7 +79,7 @@ export const ProjectPage = Page(ProjectView);
 
 export const ProjectQuery = Type.Object({ ...PageQuery, q: Type.Optional(Line(100)), groupId: Type.Optional(Uuid), archived: Type.Optional(ArchivedFilter) }, { additionalProperties: false });
 
-const GitUrl = Str(2048, { minLength: 1, description: 'https://, ssh://, git://, file:// or git@host:path' });
+const GitUrl = Str(2048, { minLength: 1, description: 'https://, ssh://, git://, file:// or git@host:path; ssh URLs take an ssh_key credential (a deploy key), https ones a git_token' });
 
 export const CreateProjectBody = Type.Object(
   {

@@ -7,6 +7,7 @@ export { startRollback } from './rollback.js';
 export { dryRun, type DryRunResult, type PlannedCommand } from './dry-run.js';
 export { listRefs, resolveRef, type RefList, type ListRefsOptions, type ListRefsOutcome } from './git/refs.js';
 export { listCommits, type CommitInfo, type ListCommitsOptions, type ListCommitsOutcome } from './git/commits.js';
+export { scanHostKeys, type HostKeyFingerprint, type HostKeyScan } from './git/host-keys.js';
 export { createSshTransport, defaultSshThreads } from './transport/create.js';
 export type { SshTransportOptions } from './transport/ssh.js';
 export type { Transport, Connection, ConnectOutcome, ConnectHooks, ExecInput, ExecOptions, ExecOutcome } from './transport/transport.js';
@@ -29,6 +30,8 @@ export type {
   BuildConfig,
   FailurePolicy,
   GitCredential,
+  GitSshCredential,
+  GitTokenCredential,
   HealthCheck,
   HookName,
   PlanCommon,

@@ -96,15 +96,23 @@ export interface PlanCommon {
 }
 
 /** A username and password (a token) for Git over HTTPS. */
-export interface GitCredential {
+export interface GitTokenCredential {
   username: string;
   password: string;
 }
 
+/** A deploy key for Git over SSH, and the only host keys ssh may accept (known_hosts lines the caller pinned). */
+export interface GitSshCredential {
+  privateKey: string;
+  knownHosts: string;
+}
+
+export type GitCredential = GitTokenCredential | GitSshCredential;
+
 export interface ReleasePlan extends PlanCommon {
   /** The platform host's workspace root; the project's mirror, checkouts and artifacts live in `<workDir>/<project>`. */
   workDir: string;
-  /** `gitUrl` never carries a password: a token goes in `gitCredential`, which git reads through its askpass prompt. */
+  /** `gitUrl` never carries a password: a token or deploy key goes in `gitCredential` (askpass, or a temporary key file). */
   source: { gitUrl: string; commit: string; gitCredential?: GitCredential };
   build?: BuildConfig;
   hooks?: Partial<Record<HookName, string>>;

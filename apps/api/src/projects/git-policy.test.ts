@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyAddress, gitHostOf, hostProblem } from './git-policy.js';
+import { classifyAddress, gitHostOf, hostProblem, sshTargetOf, sshUrlProblem } from './git-policy.js';
 
 describe('git URL hosts', () => {
   it.each([
@@ -41,5 +41,27 @@ describe('address classes', () => {
     // Resolved as git resolves it: inet_aton's short forms name loopback too.
     expect(await hostProblem('0x7f.1', 'private')).toMatch(/loopback/);
     expect(await hostProblem('localhost', 'private')).toMatch(/loopback/);
+  });
+});
+
+describe('ssh Git URLs', () => {
+  it.each([
+    ['git@GitLab.example.com:team/app.git', { user: 'git', host: 'gitlab.example.com', port: 22 }],
+    ['ssh://git@10.0.0.5:2222/team/app.git', { user: 'git', host: '10.0.0.5', port: 2222 }],
+    ['ssh://[fd12::1]/x.git', { user: null, host: 'fd12::1', port: 22 }],
+    ['https://gitlab.example.com/team/app.git', null],
+    ['git://example.com/app.git', null],
+    ['file:///srv/git/app.git', null],
+  ])('%s connects as %j', (url, target) => expect(sshTargetOf(url)).toEqual(target));
+
+  it.each([
+    ['ssh://-oProxyCommand=touch%20x/app.git', /host/],
+    ['ssh://-oProxyCommand=x@host/app.git', /user/],
+    ['ssh://%2Doproxy@host/app.git', /user/],
+    ['git@-host:app.git', /host/],
+  ])('refuses %s, which would put an option on ssh\'s command line', (url, reason) => expect(sshUrlProblem(url)).toMatch(reason));
+
+  it('accepts plain users, names and addresses, and leaves other URLs alone', () => {
+    for (const url of ['git@gitlab.example.com:team/app.git', 'ssh://deploy_1@git-01.example.com:2222/a.git', 'ssh://[::1]:22/a.git', 'https://-x/app.git']) expect(sshUrlProblem(url)).toBeNull();
   });
 });

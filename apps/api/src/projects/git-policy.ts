@@ -101,3 +101,43 @@ export async function gitUrlPolicyProblem(url: string, policy: GitUrlPolicy, act
   const host = gitHostOf(url);
   return host ? hostProblem(host, policy.privateHosts) : 'has no host';
 }
+
+/** Where git connects for an ssh Git URL (`user@host:path` or `ssh://[user@]host[:port]/path`). */
+export interface SshTarget {
+  user: string | null;
+  /** Lower case, IPv6 without brackets. */
+  host: string;
+  port: number;
+}
+
+const SCP_LIKE = /^([^@/:]+)@([^:/]+):/;
+
+export const isSshUrl = (url: string) => /^ssh:\/\//i.test(url) || (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url) && SCP_LIKE.test(url));
+
+/** The user, host and port an ssh Git URL names, or null for any other URL. */
+export function sshTargetOf(url: string): SshTarget | null {
+  if (!isSshUrl(url)) return null;
+  const scp = SCP_LIKE.exec(url);
+  if (scp && !/^ssh:\/\//i.test(url)) return { user: scp[1] ?? null, host: (scp[2] ?? '').toLowerCase(), port: 22 };
+  if (!URL.canParse(url)) return null;
+  const parsed = new URL(url);
+  const host = parsed.hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
+  return { user: parsed.username || null, host, port: parsed.port ? Number(parsed.port) : 22 };
+}
+
+const SSH_USER = /^[A-Za-z0-9._][A-Za-z0-9._-]*$/;
+const SSH_HOST = /^[a-z0-9_](?:[a-z0-9_.-]*[a-z0-9_])?$/;
+
+/**
+ * Why an ssh Git URL could put an option on ssh's command line, or null. Git hands the user and host to ssh as
+ * arguments, so a host like `-oProxyCommand=…` or such a user would run a command on the platform host; only plain
+ * names and addresses pass.
+ */
+export function sshUrlProblem(url: string): string | null {
+  if (!isSshUrl(url)) return null;
+  const target = sshTargetOf(url);
+  if (!target) return 'is not a valid ssh URL';
+  if (target.user !== null && !SSH_USER.test(target.user)) return 'the user before "@" must be a plain name (letters, digits, ".", "_", "-"), not starting with "-"';
+  if (!SSH_HOST.test(target.host) && isIP(target.host) !== 6) return 'the host must be a plain host name or address, not starting with "-"';
+  return null;
+}

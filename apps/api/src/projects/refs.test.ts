@@ -25,3 +25,20 @@ describe('git token access', () => {
     expect(gitFailureMessage({ gitUrl: 'file:///etc/shadow' }, message)).toBe('Git could not read the repository (exit 128)');
   });
 });
+
+describe('deploy key access', () => {
+  const pin = { host: 'git.example.com', port: 2222, knownHosts: '[git.example.com]:2222 ssh-ed25519 AAAA\n', fingerprints: [{ type: 'ssh-ed25519', fingerprint: 'SHA256:pinned' }], pinnedAt: new Date('2026-01-02T03:04:05.000Z') };
+  const access = { gitUrl: 'ssh://git@git.example.com:2222/team/app.git', ssh: { privateKey: 'PRIVATE KEY TEXT', pin } };
+
+  it('hands git the key with the pinned host keys only', () => {
+    expect(gitOptionsOf(access)).toEqual({ credential: { privateKey: 'PRIVATE KEY TEXT', knownHosts: pin.knownHosts } });
+  });
+
+  it('says plainly when the host presents another key than the pinned one', () => {
+    const message = 'git ls-remote failed: exit 128 @@@ WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED! @@@ … Host key verification failed.';
+    expect(gitFailureMessage(access, message)).toBe(
+      'the host key of git.example.com:2222 does not match the one pinned on 2026-01-02T03:04:05.000Z (fingerprint SHA256:pinned); an administrator can reset it under Git host keys',
+    );
+    expect(gitFailureMessage(access, 'git ls-remote failed: exit 128 git@git.example.com: Permission denied (publickey).')).toContain('Permission denied');
+  });
+});

@@ -1,4 +1,6 @@
 import type { GitCredential } from '@rp/deploy-engine';
+import type { GitHostKey } from '../generated/prisma/client.js';
+import { hostKeyMismatch } from '../git-hosts/service.js';
 import { createSecretMasker } from '../shared/secret-masker.js';
 import { isFileUrl } from './git-policy.js';
 
@@ -6,12 +8,18 @@ export interface GitAccess {
   gitUrl: string;
   /** A git_token credential, decrypted; handed to git through its askpass prompt only, never in a URL or message. */
   token?: { username: string | null; secret: string };
+  /** An ssh_key credential (a deploy key), decrypted, and the host keys pinned for the URL's host and port. */
+  ssh?: { privateKey: string; pin: Pick<GitHostKey, 'host' | 'port' | 'knownHosts' | 'fingerprints' | 'pinnedAt'> };
 }
 
 /** GitLab accepts any username with a token, `oauth2` by convention; GitHub ignores it. */
 export function gitCredentialOf(access: GitAccess): GitCredential | undefined {
+  if (access.ssh) return { privateKey: access.ssh.privateKey, knownHosts: access.ssh.pin.knownHosts };
   return access.token ? { username: access.token.username ?? 'oauth2', password: access.token.secret } : undefined;
 }
+
+/** The decrypted secrets an access hands to git, to be masked in whatever git says. */
+export const gitSecretsOf = (access: GitAccess): string[] => [...(access.token ? [access.token.secret] : []), ...(access.ssh ? [access.ssh.privateKey] : [])];
 
 /** The options that give an engine git call the project's credential, if it has one. */
 export function gitOptionsOf(access: GitAccess): { credential?: GitCredential } {
@@ -21,14 +29,16 @@ export function gitOptionsOf(access: GitAccess): { credential?: GitCredential } 
 
 /**
  * What a caller may read of git's failure. For file:// URLs nothing of git's own text: it would tell whether a path
- * exists on the platform host. Otherwise git's message with every form of the token masked.
+ * exists on the platform host. Over ssh, a host key other than the pinned one is said plainly. Otherwise git's
+ * message with every form of the secret masked.
  */
 export function gitFailureMessage(access: GitAccess, message: string): string {
   if (isFileUrl(access.gitUrl)) {
     const exit = /\b(exit \d+|timeout|aborted)\b/.exec(message)?.[1];
     return `Git could not read the repository${exit ? ` (${exit})` : ''}`;
   }
-  return createSecretMasker(access.token ? [access.token.secret] : [])(message);
+  const mismatch = access.ssh ? hostKeyMismatch(access.ssh.pin, message) : null;
+  return mismatch ?? createSecretMasker(gitSecretsOf(access))(message);
 }
 
 interface Entry<T> {

@@ -92,7 +92,7 @@ export const projectRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: RefsView, ...errorResponses, 502: ErrorBody },
       },
     },
-    async (request) => projectRefs(gitDeps, { id: request.params.id, refresh: request.query.refresh ?? false }),
+    async (request) => projectRefs({ ...gitDeps, pinnedBy: actorOf(request).username }, { id: request.params.id, refresh: request.query.refresh ?? false }),
   );
 
   app.get(
@@ -107,6 +107,6 @@ export const projectRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: CommitsView, ...errorResponses, 502: ErrorBody },
       },
     },
-    async (request) => projectCommits(gitDeps, { id: request.params.id, ...request.query }),
+    async (request) => projectCommits({ ...gitDeps, pinnedBy: actorOf(request).username }, { id: request.params.id, ...request.query }),
   );
 };

@@ -15,7 +15,8 @@ import { RefLookupError, type GitAccess, type GitLookupCache, type Lookup } from
 import { gitlabCommits, gitlabRefs, linkedGitLab, type LinkedGitLab } from './platform-lookups.js';
 import { HOOK_STAGES, type CreateProjectBody, type HealthCheckInput, type HookStage, type ProjectQuery, type UpdateProjectBody } from '@rp/contract/projects';
 import { gitUrlProblem, relativePathProblem } from './validation.js';
-import { gitHostOf, gitUrlPolicyProblem, hostProblem, type GitUrlPolicy, type PrivateHosts } from './git-policy.js';
+import { gitHostOf, gitUrlPolicyProblem, hostProblem, sshTargetOf, sshUrlProblem, type GitUrlPolicy, type PrivateHosts } from './git-policy.js';
+import { pinnedHostKeys } from '../git-hosts/service.js';
 
 type ProjectRow = Project & { _count: { environments: number }; group: { archivedAt: Date | null } };
 type Hooks = Partial<Record<HookStage, string>>;
@@ -37,6 +38,8 @@ interface GitDeps {
   secrets: SecretBox;
   gitCache: GitLookupCache;
   privateHosts: PrivateHosts;
+  /** Who asks, recorded on a host key this lookup pins. */
+  pinnedBy?: string;
 }
 
 /** Hooks are stored as a JSON object; only known stages with string scripts are read back. */
@@ -103,7 +106,7 @@ interface Checked {
 
 async function check(tx: DbTx, groupId: string, input: Checked, current?: Project) {
   if (input.gitUrl !== undefined) {
-    const problem = gitUrlProblem(input.gitUrl);
+    const problem = urlProblem(input.gitUrl);
     if (problem) throw new Invalid('body.gitUrl', problem);
   }
   for (const field of ['artifactPaths', 'sharedDirs', 'sharedFiles'] as const) {
@@ -118,10 +121,10 @@ async function check(tx: DbTx, groupId: string, input: Checked, current?: Projec
     if (!credential || (credential.groupId !== null && credential.groupId !== groupId)) {
       throw new Invalid('body.gitCredentialId', 'must be a credential of the project\'s group or a global one');
     }
-    // The engine authenticates Git over HTTPS with a token; it has no way to hand git an SSH key yet.
-    if (credential.kind !== 'git_token') throw new Invalid('body.gitCredentialId', 'must be a git_token credential');
     const gitUrl = input.gitUrl ?? current?.gitUrl ?? '';
-    if (!gitUrl.startsWith('https://')) throw new Invalid('body.gitCredentialId', 'a token credential needs an https:// Git URL');
+    if (credential.kind === 'ssh_key') {
+      if (!sshTargetOf(gitUrl)) throw new Invalid('body.gitCredentialId', 'an ssh_key credential (a deploy key) needs an ssh Git URL (git@host:path or ssh://); https URLs take a git_token credential');
+    } else if (!gitUrl.startsWith('https://')) throw new Invalid('body.gitCredentialId', 'a token credential needs an https:// Git URL');
     const host = gitHostOf(gitUrl) ?? '';
     const boundHost = credential.boundHost ?? (await bindCredential(tx, credential.id, host));
     if (boundHost !== host) {
@@ -130,9 +133,12 @@ async function check(tx: DbTx, groupId: string, input: Checked, current?: Projec
   }
 }
 
+/** Checks of the URL's form: the engine's rules, and no option smuggled into ssh's command line. */
+const urlProblem = (url: string) => gitUrlProblem(url) ?? sshUrlProblem(url);
+
 /** file:// only for administrators (unless allowed for all), no metadata or (by default) loopback hosts. */
 async function checkGitUrlPolicy({ actor, gitPolicy }: Pick<ProjectWriteDeps, 'actor' | 'gitPolicy'>, gitUrl: string | undefined): Promise<void> {
-  if (gitUrl === undefined || gitUrlProblem(gitUrl)) return;
+  if (gitUrl === undefined || urlProblem(gitUrl)) return;
   const problem = await gitUrlPolicyProblem(gitUrl, gitPolicy, actor);
   if (problem) throw new Invalid('body.gitUrl', problem);
 }
@@ -279,33 +285,53 @@ export async function applyHookTemplate({ db, ctx }: WriteDeps, { id, stage, tem
 }
 
 /**
- * The project's Git URL with its token, and a version that changes whenever the token does (a cache key). Checked
- * again before every use, since DNS and credentials change after a project is saved: the token only ever goes to the
- * host it is bound to over https, and the host must not resolve to a refused address. Callers that are not given the
- * installation's policy (`privateHosts` 'all') still get the metadata and binding checks; the worker checks fully.
+ * The project's Git URL with its credential, and a version that changes whenever the credential or the pinned host
+ * key does (a cache key). Checked again before every use, since DNS and credentials change after a project is saved:
+ * a token only ever goes over https and a deploy key over ssh, each to the host it is bound to, and the host must
+ * not resolve to a refused address. Over ssh the host keys pinned for the host and port come along, pinned now on
+ * first use (by `pinnedBy`). Callers that are not given the installation's policy (`privateHosts` 'all') still get
+ * the metadata and binding checks; the worker checks fully.
  */
-export async function projectGitAccess(db: DbTx, box: SecretBox, project: { gitUrl: string; gitCredentialId: string | null }, privateHosts: PrivateHosts = 'all') {
+export async function projectGitAccess(
+  db: DbTx,
+  box: SecretBox,
+  project: { gitUrl: string; gitCredentialId: string | null },
+  privateHosts: PrivateHosts = 'all',
+  pinnedBy: string | null = null,
+) {
   const access: GitAccess = { gitUrl: project.gitUrl };
   const host = gitHostOf(project.gitUrl);
   const problem = host ? await hostProblem(host, privateHosts) : null;
   if (problem) throw new Conflict(`The project's Git URL is refused: ${problem}`);
-  let version = 'none';
-  if (project.gitCredentialId) {
-    const { row, secret } = await revealSecret(db, box, project.gitCredentialId);
-    if (!host || !project.gitUrl.startsWith('https://')) throw new Conflict(`Credential "${row.name}" is sent over https only; the project's Git URL is not https`);
-    const boundHost = row.boundHost ?? (await bindCredential(db, row.id, host));
-    if (boundHost !== host) throw new Conflict(`Credential "${row.name}" is bound to ${boundHost}; it is never sent to ${host}`);
-    access.token = { username: row.username, secret };
-    version = `${row.id}@${row.updatedAt.getTime()}`;
+  const ssh = sshTargetOf(project.gitUrl);
+  const sshProblem = sshUrlProblem(project.gitUrl);
+  if (sshProblem) throw new Conflict(`The project's Git URL is refused: ${sshProblem}`);
+  if (!project.gitCredentialId) {
+    // Without a deploy key ssh would log in with whatever keys the platform's own user has.
+    if (ssh) throw new Conflict('The project\'s Git URL uses ssh: it needs an ssh_key credential (a deploy key)');
+    return { access, version: 'none' };
   }
-  return { access, version };
+  const { row, secret } = await revealSecret(db, box, project.gitCredentialId);
+  if (row.kind === 'ssh_key') {
+    if (!host || !ssh) throw new Conflict(`Credential "${row.name}" is a deploy key, used over ssh only; the project's Git URL is not an ssh URL`);
+  } else if (!host || !project.gitUrl.startsWith('https://')) throw new Conflict(`Credential "${row.name}" is sent over https only; the project's Git URL is not https`);
+  const boundHost = row.boundHost ?? (await bindCredential(db, row.id, host));
+  if (boundHost !== host) throw new Conflict(`Credential "${row.name}" is bound to ${boundHost}; it is never sent to ${host}`);
+  const version = `${row.id}@${row.updatedAt.getTime()}`;
+  if (!ssh) {
+    access.token = { username: row.username, secret };
+    return { access, version };
+  }
+  const pin = await pinnedHostKeys(db, ssh, pinnedBy);
+  access.ssh = { privateKey: secret, pin };
+  return { access, version: `${version}#${pin.id}` };
 }
 
 /** Branches and tags via `git ls-remote` with the project's token; Git's failures become a 502 without secrets. */
-async function lookupFor({ db, secrets, privateHosts }: Omit<GitDeps, 'gitCache'>, id: string) {
+async function lookupFor({ db, secrets, privateHosts, pinnedBy }: Omit<GitDeps, 'gitCache'>, id: string) {
   const project = await db.project.findUnique({ where: { id } });
   if (!project) throw new NotFound('Project');
-  const { access, version } = await projectGitAccess(db, secrets, project, privateHosts);
+  const { access, version } = await projectGitAccess(db, secrets, project, privateHosts, pinnedBy ?? null);
   return { project, access, key: `${project.gitUrl}\n${version}` };
 }
 

@@ -3,7 +3,7 @@ import type { Artifact, ReleasePlan, RollbackPlan, Target } from '@rp/deploy-eng
 import { environmentVariables } from '../environments/service.js';
 import type { PrivateHosts } from '../projects/git-policy.js';
 import { buildAgentSpec } from '../projects/build-agent.js';
-import { gitCredentialOf } from '../projects/refs.js';
+import { gitCredentialOf, gitSecretsOf } from '../projects/refs.js';
 import { projectGitAccess } from '../projects/service.js';
 import type { Db } from '../shared/db.js';
 import type { SecretBox } from '../shared/secret-box.js';
@@ -50,8 +50,8 @@ export async function buildRunInput(ctx: RunInputDeps, { releaseId }: { releaseI
   const env = environmentVariables(ctx.secrets, environment.variables);
   const secretValues = (environment.variables as { value: string; secret?: boolean }[]).filter((v) => v.secret).map((v) => ctx.secrets.decrypt(v.value));
   // A rollback never talks to the repository, so neither its URL nor its token is checked or decrypted for it.
-  const access = release.kind === 'rollback' ? null : (await projectGitAccess(ctx.db, ctx.secrets, project, ctx.privateHosts)).access;
-  const redact = [...secretValues, ...(access?.token ? [access.token.secret] : [])].filter((v) => v.length >= MIN_SECRET_LENGTH);
+  const access = release.kind === 'rollback' ? null : (await projectGitAccess(ctx.db, ctx.secrets, project, ctx.privateHosts, 'system')).access;
+  const redact = [...secretValues, ...(access ? gitSecretsOf(access) : [])].filter((v) => v.length >= MIN_SECRET_LENGTH);
 
   const pending = release.targets.filter((t) => t.state !== 'succeeded');
   const targets: Target[] = [];

@@ -20,6 +20,7 @@ describe('sidebar', () => {
       'menu-servers',
       'menu-credentials',
       'menu-git-platforms',
+      'menu-git-host-keys',
       'menu-hook-templates',
       'menu-groups',
       'menu-users',

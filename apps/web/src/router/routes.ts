@@ -8,6 +8,7 @@ import {
   Grid,
   Key,
   List,
+  Lock,
   Monitor,
   Share,
   Tickets,
@@ -99,6 +100,12 @@ const shellRoutes: RouteRecordRaw[] = [
     name: 'git-platform-projects',
     component: () => import('@/views/git-platforms/projects.vue'),
     meta: { titleKey: 'gitPlatforms.projects.title', menu: '/git-platforms' },
+  },
+  {
+    path: 'git-host-keys',
+    name: 'git-host-keys',
+    component: () => import('@/views/git-hosts/index.vue'),
+    meta: { titleKey: 'gitHosts.title', icon: Lock, section: 'resources' },
   },
   {
     path: 'hook-templates',

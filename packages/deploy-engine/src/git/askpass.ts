@@ -2,13 +2,8 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { GitCredential } from '../types.js';
-import { GIT_ENV } from './git.js';
-
-/** What a git child needs to authenticate: extra arguments before the subcommand, and its environment. */
-export interface GitAuth {
-  args: string[];
-  env: Record<string, string>;
-}
+import { GIT_ENV, type GitAuth } from './git.js';
+import { withSshKey } from './ssh.js';
 
 /**
  * Answers git's prompts from the environment of the git child, so the secret is never in an argument vector
@@ -22,12 +17,14 @@ esac
 `;
 
 /**
- * Runs `fn` with the arguments and environment that let git authenticate with `credential`: an askpass script in a
- * private temporary directory (removed afterwards), no other credential helper, no terminal prompt, and no redirects
- * (a redirect to another host would receive the credential). Without a credential git gets the plain safe env.
+ * Runs `fn` with the arguments and environment that let git authenticate with `credential`. A token: an askpass
+ * script in a private temporary directory (removed afterwards), no other credential helper, no terminal prompt, and
+ * no redirects (a redirect to another host would receive the credential). A deploy key: see withSshKey. Without a
+ * credential git gets the plain safe env.
  */
 export async function withGitAuth<T>(credential: GitCredential | undefined, fn: (auth: GitAuth) => Promise<T>): Promise<T> {
   if (!credential) return fn({ args: [], env: GIT_ENV });
+  if ('privateKey' in credential) return withSshKey(credential, fn);
   const dir = await mkdtemp(path.join(tmpdir(), 'rp-askpass-'));
   try {
     const script = path.join(dir, 'askpass');

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { PlanValidationError } from '../errors.js';
 import { runLocal } from '../local.js';
 import { checkGitUrl, checkRefName } from '../validate.js';
-import { withGitAuth, type GitAuth } from './askpass.js';
-import { GIT_SAFETY_ARGS } from './git.js';
+import { withGitAuth } from './askpass.js';
+import { GIT_SAFETY_ARGS, type GitAuth } from './git.js';
 import type { ListRefsOptions } from './refs.js';
 
 export interface CommitInfo {

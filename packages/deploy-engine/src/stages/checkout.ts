@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { engineError } from '../errors.js';
-import { withGitAuth, type GitAuth } from '../git/askpass.js';
-import { GIT_SAFETY_ARGS } from '../git/git.js';
+import { withGitAuth } from '../git/askpass.js';
+import { GIT_SAFETY_ARGS, type GitAuth } from '../git/git.js';
 import { runLocal } from '../local.js';
 import { OK, type ReleaseContext, type Step } from '../run/context.js';
 import { local, type LocalStepOptions } from '../run/local-step.js';

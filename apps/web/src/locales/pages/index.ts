@@ -3,6 +3,7 @@ import audit from './audit';
 import credentials from './credentials';
 import dashboard from './dashboard';
 import environments from './environments';
+import gitHosts from './git-hosts';
 import gitPlatforms from './git-platforms';
 import groups from './groups';
 import hookTemplates from './hook-templates';
@@ -16,7 +17,7 @@ import users from './users';
 import versions from './versions';
 
 /** Each page's strings under the key its views use (`$t('servers.create')`), one module per page. */
-const pages = { login, dashboard, releases, approvals, queue, versions, projects, environments, servers, credentials, gitPlatforms, hookTemplates, groups, users, tokens, audit };
+const pages = { login, dashboard, releases, approvals, queue, versions, projects, environments, servers, credentials, gitPlatforms, gitHosts, hookTemplates, groups, users, tokens, audit };
 
 type Pages = typeof pages;
 export type PageMessages = { [K in keyof Pages]: Pages[K]['zh-CN'] };
