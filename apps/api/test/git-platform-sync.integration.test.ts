@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scheduleGitSync } from '../src/git-platforms/sync-schedule.js';
 import { startGitLabStandIn, type GitLabStandIn } from './helpers/gitlab-stand-in/index.js';
+import { platformSync } from './helpers/platform-sync.js';
 import { buildTestApp, type TestApp, type TestUser } from './helpers/test-app.js';
 
 const TOKEN = 'glpat-sync-test-0001';
@@ -30,17 +31,7 @@ describe('GitLab project sync', () => {
     await gitlab?.close();
   });
 
-  const platform = async () => (await t.call(viewer.token, { method: 'GET', url: `/api/git-platforms/${platformId}` })).json();
-  const sync = (payload?: object) => t.call(owner.token, { method: 'POST', url: `/api/git-platforms/${platformId}/sync`, ...(payload ? { payload } : {}) });
-  const settled = async () => {
-    for (let i = 0; i < 600; i++) {
-      const view = await platform();
-      if (view.sync.runningSince === null && view.sync.ok !== null) return view;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error('the sync did not end within 30 s');
-  };
-  const search = async (q: string) => (await t.call(viewer.token, { method: 'GET', url: `/api/git-platforms/${platformId}/projects?q=${encodeURIComponent(q)}&pageSize=100` })).json();
+  const { platform, sync, settled, search } = platformSync(() => ({ t, owner, viewer, platformId }));
 
   it('stores every project the token sees, by keyset pages, and searches them by namespace or name', async () => {
     const started = await sync();
@@ -150,7 +141,7 @@ describe('GitLab project sync', () => {
     expect(unlinked.json()).toMatchObject({ gitPlatformId: null, remoteProjectId: null });
   });
 
-  it('syncs GitLab only, and keeps other roles out', async () => {
+  it('lets only owners start a sync, in a mode it knows', async () => {
     const viewerSync = await t.call(viewer.token, { method: 'POST', url: `/api/git-platforms/${platformId}/sync` });
     expect(viewerSync.statusCode).toBe(403);
     const bad = await t.call(owner.token, { method: 'POST', url: `/api/git-platforms/${platformId}/sync`, payload: { mode: 'everything' } });

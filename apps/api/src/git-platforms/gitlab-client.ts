@@ -1,31 +1,13 @@
 import { createRequesterFn, GitbeakerRequestError, type FormattedResponse, type RequestOptions, type ResponseBodyTypes } from '@gitbeaker/requester-utils';
 import { Gitlab } from '@gitbeaker/rest';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { normaliseBaseUrl } from './api-base.js';
-
-/** Attempts per request when GitLab answers 429 (rate limited) or a proxy in front of it 502/503. */
-const ATTEMPTS = 6;
-/** The longest one wait may be; a Retry-After beyond it fails the request rather than stalling a sync for longer. */
-const MAX_WAIT_MS = 60_000;
+import { fetchPatiently, type PatienceOptions } from './patient-fetch.js';
 
 export interface GitLabClientOptions {
   /** Per call, including its retries. */
   timeoutMs?: number;
   /** Called before each wait, so a sync can say it is being rate limited. */
-  onWait?: (ms: number, status: number) => void;
-}
-
-/** How long GitLab asks us to wait: Retry-After (seconds or a date), else RateLimit-Reset, else doubling from 1 s. */
-export function retryDelayMs(headers: Headers, attempt: number, now = Date.now()): number {
-  const after = headers.get('retry-after');
-  if (after !== null) {
-    const seconds = Number(after);
-    const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(after) - now;
-    if (Number.isFinite(ms)) return Math.max(0, ms);
-  }
-  const reset = Number(headers.get('ratelimit-reset'));
-  if (reset > 0) return Math.max(0, reset * 1000 - now);
-  return 1000 * 2 ** (attempt - 1);
+  onWait?: PatienceOptions['onWait'];
 }
 
 async function bodyOf(response: Response, asStream: boolean): Promise<ResponseBodyTypes> {
@@ -58,17 +40,10 @@ function requestHandler(o: GitLabClientOptions) {
     const { prefixUrl = '', searchParams, method = 'GET', headers, body, signal, asStream = false } = (raw ?? {}) as RequestOptions;
     const url = new URL(endpoint, prefixUrl.endsWith('/') ? prefixUrl : `${prefixUrl}/`);
     url.search = searchParams ?? '';
-    for (let attempt = 1; ; attempt += 1) {
-      const request = new Request(url, { method, headers: headers as Record<string, string>, body: body ?? null, signal: signal ?? null, redirect: 'manual' });
-      const response = await fetch(request);
-      if (response.ok) return { body: await bodyOf(response, asStream), headers: Object.fromEntries(response.headers.entries()), status: response.status };
-      const retryable = response.status === 429 || response.status === 502 || response.status === 503;
-      const wait = retryable ? retryDelayMs(response.headers, attempt) : 0;
-      if (!retryable || attempt === ATTEMPTS || wait > MAX_WAIT_MS) return failure(request, response);
-      await response.body?.cancel();
-      o.onWait?.(wait, response.status);
-      await sleep(wait, undefined, { signal: signal ?? undefined });
-    }
+    const request = () => new Request(url, { method, headers: headers as Record<string, string>, body: body ?? null, signal: signal ?? null, redirect: 'manual' });
+    const response = await fetchPatiently(request, { onWait: o.onWait, signal: signal ?? undefined });
+    if (response.ok) return { body: await bodyOf(response, asStream), headers: Object.fromEntries(response.headers.entries()), status: response.status };
+    return failure(request(), response);
   };
 }
 

@@ -1,45 +1,20 @@
 import type { GitLabClient } from './gitlab-client.js';
-
-/** A project as the platform stores it, whichever Git platform it came from. */
-export interface RemoteProject {
-  /** The platform's id, as text: a bigint column, and GitLab's ids are integers of any size. */
-  remoteId: string;
-  pathWithNamespace: string;
-  name: string;
-  description: string;
-  defaultBranch: string | null;
-  httpUrl: string;
-  sshUrl: string | null;
-  webUrl: string;
-  archived: boolean;
-  lastActivityAt: string | null;
-}
+import { remoteProjectOf, time, type RemoteProject } from './remote-projects.js';
 
 const PER_PAGE = 100;
 
-const text = (value: unknown, max: number): string | null => (typeof value === 'string' && value.length > 0 ? value.slice(0, max) : null);
-const time = (value: unknown): string | null => (typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? new Date(value).toISOString() : null);
-
-/** GitLab's project JSON as stored, or null for an entry without the fields a project needs (the answer is not ours). */
+/** GitLab's project JSON as stored, or null for an entry without the fields a project needs. */
 export function fromGitLab(raw: unknown): RemoteProject | null {
-  const p = raw as Record<string, unknown>;
-  const id = p?.id;
-  const path = text(p?.path_with_namespace, 1024);
-  const httpUrl = text(p?.http_url_to_repo, 2048);
-  const webUrl = text(p?.web_url, 2048);
-  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0 || !path || !httpUrl || !webUrl) return null;
-  return {
-    remoteId: String(id),
-    pathWithNamespace: path,
-    name: text(p.name, 255) ?? path,
-    description: text(p.description, 10_000) ?? '',
-    defaultBranch: text(p.default_branch, 255),
-    httpUrl,
-    sshUrl: text(p.ssh_url_to_repo, 2048),
-    webUrl,
+  const p = (raw ?? {}) as Record<string, unknown>;
+  return remoteProjectOf(p, {
+    id: p.id,
+    path: p.path_with_namespace,
+    httpUrl: p.http_url_to_repo,
+    sshUrl: p.ssh_url_to_repo,
+    webUrl: p.web_url,
     archived: p.archived === true,
     lastActivityAt: time(p.last_activity_at),
-  };
+  });
 }
 
 /**

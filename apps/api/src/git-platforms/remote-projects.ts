@@ -1,5 +1,59 @@
 import type { Db } from '../shared/db.js';
-import type { RemoteProject } from './gitlab-projects.js';
+
+/** A project as the platform stores it, whichever Git platform it came from. */
+export interface RemoteProject {
+  /** The platform's id, as text: a bigint column, and GitLab's ids are integers of any size. */
+  remoteId: string;
+  pathWithNamespace: string;
+  name: string;
+  description: string;
+  defaultBranch: string | null;
+  httpUrl: string;
+  sshUrl: string | null;
+  webUrl: string;
+  archived: boolean;
+  lastActivityAt: string | null;
+}
+
+const text = (value: unknown, max: number): string | null => (typeof value === 'string' && value.length > 0 ? value.slice(0, max) : null);
+/** A time in ISO form, or null for anything that is not one. */
+export const time = (value: unknown): string | null => (typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? new Date(value).toISOString() : null);
+/** The later of two times (a push, a change of the repository), either of which may be missing. */
+export const later = (a: unknown, b: unknown): string | null => [time(a), time(b)].filter((t) => t !== null).sort().at(-1) ?? null;
+
+/** What each platform names its own way; name, description and default branch every platform names alike. */
+export interface PlatformFields {
+  id: unknown;
+  path: unknown;
+  httpUrl: unknown;
+  sshUrl: unknown;
+  webUrl: unknown;
+  archived: boolean;
+  lastActivityAt: string | null;
+}
+
+/**
+ * A project of the platform's JSON as stored, or null for an entry without the fields a project needs: a positive
+ * integer id, a path and its URLs. The answer is not ours, so every field is checked and cut to its column's size.
+ */
+export function remoteProjectOf(raw: Record<string, unknown>, f: PlatformFields): RemoteProject | null {
+  const path = text(f.path, 1024);
+  const httpUrl = text(f.httpUrl, 2048);
+  const webUrl = text(f.webUrl, 2048);
+  if (typeof f.id !== 'number' || !Number.isSafeInteger(f.id) || f.id <= 0 || !path || !httpUrl || !webUrl) return null;
+  return {
+    remoteId: String(f.id),
+    pathWithNamespace: path,
+    name: text(raw.name, 255) ?? path,
+    description: text(raw.description, 10_000) ?? '',
+    defaultBranch: text(raw.default_branch, 255),
+    httpUrl,
+    sshUrl: text(f.sshUrl, 2048),
+    webUrl,
+    archived: f.archived,
+    lastActivityAt: f.lastActivityAt,
+  };
+}
 
 /** Stores one page of a sync in one statement: new projects inserted, known ones updated, all marked seen. */
 export async function storeProjects(db: Db, platformId: string, page: RemoteProject[], seenAt: Date): Promise<number> {

@@ -85,7 +85,7 @@ export const gitPlatformRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { permission: allow.group('owner', groupOf.gitPlatform) },
       schema: {
         tags,
-        summary: 'Start a project sync in the background (GitLab); 409 while one runs. Poll the platform for its outcome',
+        summary: 'Start a project sync in the background; 409 while one runs. Poll the platform for its outcome',
         params: IdParams,
         body: Type.Optional(SyncGitPlatformBody),
         response: { 202: GitPlatformView, ...errorResponses },

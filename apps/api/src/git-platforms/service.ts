@@ -169,7 +169,6 @@ export async function testGitPlatform({ db, ctx, privateHosts, secrets }: WriteD
 export async function startSync({ db, ctx, syncs }: { db: Db; ctx: RequestContext; syncs: SyncRunner }, { id, mode }: { id: string; mode: SyncMode }) {
   const row = await db.gitPlatform.findUnique({ where: { id } });
   if (!row) throw new NotFound('Git platform');
-  if (row.kind !== 'gitlab') throw new Conflict(`Project sync is available for GitLab platforms; "${row.name}" is ${row.kind}`);
   if (!(await syncs.start(id, mode))) {
     const since = (await db.gitPlatform.findUniqueOrThrow({ where: { id }, select: { syncRunningSince: true } })).syncRunningSince;
     throw new Conflict(`A sync of "${row.name}" is running${since ? ` since ${since.toISOString()}` : ''}; wait for it to end`);

@@ -3,7 +3,7 @@ import { claimSync, runSync, type SyncDeps } from './sync.js';
 const MINUTE_MS = 60_000;
 
 /**
- * The worker's periodic incremental sync: each GitLab platform whose last sync is older than the interval, one after
+ * The worker's periodic incremental sync: each Git platform whose last sync is older than the interval, one after
  * another. claimSync keeps two workers (or a worker and a "sync" button) from syncing one platform at once.
  */
 export function scheduleGitSync(deps: SyncDeps & { log: { warn(msg: string): void } }, { intervalMinutes }: { intervalMinutes: number }): () => void {
@@ -15,7 +15,7 @@ export function scheduleGitSync(deps: SyncDeps & { log: { warn(msg: string): voi
     try {
       const due = new Date(Date.now() - intervalMinutes * MINUTE_MS);
       // Due by the last attempt, not the last success: a platform whose token was revoked is retried once an interval.
-      const platforms = await deps.db.gitPlatform.findMany({ where: { kind: 'gitlab', OR: [{ syncTriedAt: null }, { syncTriedAt: { lt: due } }] }, select: { id: true, syncedAt: true } });
+      const platforms = await deps.db.gitPlatform.findMany({ where: { OR: [{ syncTriedAt: null }, { syncTriedAt: { lt: due } }] }, select: { id: true, syncedAt: true } });
       for (const { id, syncedAt } of platforms) {
         // Never synced: a full sync, so the list is complete; after that, what changed.
         const mode = syncedAt ? 'incremental' : 'full';

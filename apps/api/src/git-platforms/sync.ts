@@ -1,18 +1,33 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { GitPlatformKind } from '@rp/contract/rules';
 import type { Db } from '../shared/db.js';
 import { revealSecret } from '../credentials/service.js';
 import { gitHostOf, hostProblem, type PrivateHosts } from '../projects/git-policy.js';
 import type { SecretBox } from '../shared/secret-box.js';
+import { giteeProjectPages } from './gitee-projects.js';
+import { githubProjectPages } from './github-projects.js';
 import { gitlabClient } from './gitlab-client.js';
-import { gitlabProjectPages, type RemoteProject } from './gitlab-projects.js';
-import { storeProjects } from './remote-projects.js';
+import { gitlabProjectPages } from './gitlab-projects.js';
+import { storeProjects, type RemoteProject } from './remote-projects.js';
 
 export type SyncMode = 'full' | 'incremental';
 
 /** A sync that has held its platform this long is taken to belong to a process that died. */
 export const SYNC_LEASE_MS = 30 * 60_000;
-/** GitLab updates a project's last_activity_at at most once an hour: an incremental sync looks back that far more. */
+/**
+ * GitLab updates a project's last_activity_at at most once an hour, and no platform's clock is ours: an incremental
+ * sync looks back that far more.
+ */
 const ACTIVITY_LAG_MS = 60 * 60_000;
+
+type ProjectPages = (baseUrl: string, token: string, o: { since?: Date; onWait: (ms: number) => void }) => AsyncIterable<RemoteProject[]>;
+
+/** Each kind's listing of the projects its token can see, a page at a time; with `since`, those active after it. */
+const PAGES: Record<GitPlatformKind, ProjectPages> = {
+  gitlab: (baseUrl, token, o) => gitlabProjectPages(gitlabClient(baseUrl, token, { onWait: o.onWait }), o.since),
+  github: githubProjectPages,
+  gitee: giteeProjectPages,
+};
 
 export interface SyncDeps {
   db: Db;
@@ -34,16 +49,16 @@ export interface SyncOutcome {
 export async function claimSync(db: Db, id: string, mode: SyncMode): Promise<boolean> {
   const stale = new Date(Date.now() - SYNC_LEASE_MS);
   const { count } = await db.gitPlatform.updateMany({
-    where: { id, kind: 'gitlab', OR: [{ syncRunningSince: null }, { syncRunningSince: { lt: stale } }] },
+    where: { id, OR: [{ syncRunningSince: null }, { syncRunningSince: { lt: stale } }] },
     data: { syncRunningSince: new Date(), syncMode: mode },
   });
   return count === 1;
 }
 
 /**
- * Runs a claimed sync to its end and records how it went: pages of 100 projects by keyset pagination, each stored in
- * one statement, yielding the event loop between pages. A full sync then drops the projects it did not see; an
- * incremental one asks only for projects active since the last sync.
+ * Runs a claimed sync to its end and records how it went: pages of up to 100 projects, each stored in one statement,
+ * yielding the event loop between pages. A full sync then drops the projects it did not see; an incremental one asks
+ * only for projects active since the last sync.
  */
 export async function runSync(deps: SyncDeps, id: string, mode: SyncMode): Promise<SyncOutcome> {
   const startedAt = new Date();
@@ -76,12 +91,11 @@ async function syncProjects(deps: SyncDeps, id: string, mode: SyncMode, startedA
   if (credential.boundHost !== host) return { ok: false, message: `credential "${credential.name}" is never sent to ${host}`, projects: 0 };
 
   let waited = 0;
-  const api = gitlabClient(platform.baseUrl, secret, { onWait: (ms) => (waited += ms) });
   const since = mode === 'incremental' && platform.syncedAt ? new Date(platform.syncedAt.getTime() - ACTIVITY_LAG_MS) : undefined;
   let stored = 0;
   try {
-    for await (const page of gitlabProjectPages(api, since)) {
-      stored += await storeProjects(db, id, page satisfies RemoteProject[], startedAt);
+    for await (const page of PAGES[platform.kind](platform.baseUrl, secret, { since, onWait: (ms) => (waited += ms) })) {
+      stored += await storeProjects(db, id, page, startedAt);
       await nextTurn();
     }
   } catch (error) {

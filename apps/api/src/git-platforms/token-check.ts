@@ -1,7 +1,9 @@
 import { GitbeakerRequestError, GitbeakerTimeoutError } from '@gitbeaker/rest';
 import type { GitPlatformKind } from '@rp/contract/rules';
 import { apiBaseOf } from './api-base.js';
+import { githubHeaders } from './github-projects.js';
 import { gitlabClient } from './gitlab-client.js';
+import { getJson, PlatformError } from './json-api.js';
 
 export interface TokenCheck {
   ok: boolean;
@@ -11,9 +13,6 @@ export interface TokenCheck {
 }
 
 const TIMEOUT_MS = 10_000;
-
-/** The platform answered, with an error status. */
-class HttpFailure extends Error {}
 
 /** Why a request failed, in words an operator can act on; never the token. */
 function describeFailure(error: unknown): string {
@@ -25,7 +24,7 @@ function describeFailure(error: unknown): string {
     if (response?.status === 403) return `${status}: the token may not do this (${error.message})`;
     return `${status}: ${error.message}`;
   }
-  if (error instanceof HttpFailure) return error.message;
+  if (error instanceof PlatformError) return error.message;
   if (error instanceof Error && error.name === 'TimeoutError') return `no answer within ${TIMEOUT_MS / 1000} s`;
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   return `cannot reach it: ${cause?.code ?? cause?.message ?? (error as Error).message}`;
@@ -42,28 +41,18 @@ async function checkGitLab(baseUrl: string, token: string): Promise<TokenCheck> 
   return { ok: true, message: `signed in as ${user.username}`, user: user.username, scopes };
 }
 
-async function getJson(url: string, headers: Record<string, string>): Promise<{ body: Record<string, unknown>; headers: Headers }> {
-  const response = await fetch(url, { headers: { accept: 'application/json', ...headers }, signal: AbortSignal.timeout(TIMEOUT_MS), redirect: 'error' });
-  if (!response.ok) {
-    const text = (await response.text()).slice(0, 200);
-    const why = response.status === 401 ? 'the token was refused (wrong, expired or revoked)' : text || response.statusText;
-    throw new HttpFailure(`HTTP ${response.status}: ${why}`);
-  }
-  return { body: (await response.json()) as Record<string, unknown>, headers: response.headers };
-}
-
 async function checkGitHub(baseUrl: string, token: string): Promise<TokenCheck> {
-  const { body, headers } = await getJson(`${apiBaseOf('github', baseUrl)}/user`, { authorization: `Bearer ${token}`, 'x-github-api-version': '2022-11-28' });
-  const login = String(body.login ?? '');
+  const { body, headers } = await getJson(`${apiBaseOf('github', baseUrl)}/user`, { headers: githubHeaders(token), timeoutMs: TIMEOUT_MS });
+  const login = String((body as { login?: unknown }).login ?? '');
   // Classic tokens list their scopes in this header; fine-grained ones have none to list.
   const scopes = (headers.get('x-oauth-scopes') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   return { ok: true, message: `signed in as ${login}`, user: login, scopes };
 }
 
 async function checkGitee(baseUrl: string, token: string): Promise<TokenCheck> {
-  // Gitee's v5 API takes the token as the access_token parameter; the URL never leaves this function.
-  const { body } = await getJson(`${apiBaseOf('gitee', baseUrl)}/user?access_token=${encodeURIComponent(token)}`, {});
-  const login = String(body.login ?? '');
+  // Gitee's v5 API takes the token as the access_token parameter; no message ever shows the URL.
+  const { body } = await getJson(`${apiBaseOf('gitee', baseUrl)}/user?access_token=${encodeURIComponent(token)}`, { timeoutMs: TIMEOUT_MS });
+  const login = String((body as { login?: unknown }).login ?? '');
   return { ok: true, message: `signed in as ${login}`, user: login, scopes: [] };
 }
 

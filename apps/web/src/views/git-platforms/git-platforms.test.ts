@@ -391,16 +391,13 @@ describe('git platforms view', () => {
     );
   }, 15_000);
 
-  it('offers no sync for GitHub and Gitee: a disabled button that says why', async () => {
-    stubFetch(routes());
+  it('syncs GitHub and Gitee platforms the same way', async () => {
+    const calls = stubFetch(routes({ [`POST /api/git-platforms/${HUB_ID}/sync`]: () => json(409, { error: { code: 'CONFLICT', message: 'already running' } }) }));
     const wrapper = await mountList();
     const hub = rowOf(wrapper, 'github');
-    expect(hub.find('[data-testid="git-platform-sync"]').exists()).toBe(false);
-    expect(hub.get('[data-testid="git-platform-sync-unsupported"] button').attributes('disabled')).toBeDefined();
-    await hub.get('[data-testid="git-platform-sync-unsupported"]').trigger('mouseenter');
-    await vi.waitFor(async () => {
-      await flushPromises();
-      expect(document.body.textContent).toContain('目前只有 GitLab 支持同步项目');
-    });
+    expect(hub.get('[data-testid="git-platform-sync-status"]').text()).toBe('从未同步');
+    expect(hub.get('[data-testid="git-platform-projects"]').text()).toContain('查看项目（0）');
+    await hub.get('[data-testid="git-platform-sync"] .el-button').trigger('click');
+    await vi.waitFor(() => expect(calls.filter((c) => c.method === 'POST').map((c) => [c.url, c.body])).toEqual([[`/api/git-platforms/${HUB_ID}/sync`, { mode: 'full' }]]));
   });
 });
