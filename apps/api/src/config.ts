@@ -33,7 +33,7 @@ export interface Config {
   sshReuseSeconds: number;
   workDir: string;
   logRetentionDays: number;
-  /** GIT_SYNC_INTERVAL_MINUTES: the worker's incremental sync of GitLab platforms' projects; 0 turns it off. */
+  /** GIT_SYNC_INTERVAL_MINUTES: the worker's incremental sync of Git platforms' projects; 0 turns it off. */
   gitSyncIntervalMinutes: number;
   authCacheSeconds: number;
   /** How long a release list page or `/api/auth/me` may be served again (ms); any change drops it sooner. */

@@ -244,13 +244,23 @@ describe('GitLab stand-in through @gitbeaker/rest', () => {
         await api.ProjectHooks.add(projectId, `${receiver.url}/main-only`, { pushEventsBranchFilter: 'main', pushEvents: true });
         const pushed = Array.from({ length: 22 }, (_, i) => gitlab.commit(projectId, { branch: 'feature/pay', message: `Step ${i + 1}` }));
         const deliveries = await gitlab.deliverPush(projectId, { branch: 'feature/pay', before: feature, after: pushed.at(-1) ?? '', userUsername: 'ada' });
-        expect(deliveries).toEqual([{ url: receiver.url, status: 200, uuid: expect.any(String) as string, eventUuid: expect.any(String) as string }]);
+        expect(deliveries).toEqual([
+          { url: receiver.url, status: 200, uuid: expect.any(String) as string, eventUuid: expect.any(String) as string, body: expect.any(String) as string, resend: expect.any(Function) as () => unknown },
+        ]);
 
         const [push] = receiver.received;
         expect(push?.headers).toMatchObject({ 'x-gitlab-event': 'Push Hook', 'x-gitlab-token': 'hook-secret', 'x-gitlab-webhook-uuid': deliveries[0]?.uuid, 'x-gitlab-event-uuid': deliveries[0]?.eventUuid, 'x-gitlab-instance': new URL(gitlab.url).origin, 'content-type': 'application/json' });
         expect(push?.headers['x-gitlab-event-uuid']).toMatch(/^[0-9a-f-]{36}$/);
         expect(push?.headers['idempotency-key']).toBe(deliveries[0]?.uuid);
         expect(push?.headers['user-agent']).toMatch(/^GitLab\//);
+        // "Resend request" repeats the event (same event UUID and body) as a new delivery (new webhook UUID).
+        const resent = await deliveries[0]?.resend();
+        const again = receiver.received.at(-1);
+        expect(again?.headers['x-gitlab-event-uuid']).toBe(deliveries[0]?.eventUuid);
+        expect(again?.headers['x-gitlab-webhook-uuid']).toBe(resent?.uuid);
+        expect(resent?.uuid).not.toBe(deliveries[0]?.uuid);
+        expect(again?.body).toEqual(push?.body);
+        receiver.received.pop();
         const body = push?.body ?? {};
         // The webhook-events page's example, plus `message` and `push_options`, which the hook-event log's recorded
         // deliveries (project webhooks API page) show GitLab sending too.

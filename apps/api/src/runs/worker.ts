@@ -29,7 +29,7 @@ export interface WorkerOptions {
   /** A running release whose heartbeat is older than this is declared interrupted. */
   staleAfterMs: number;
   logRetentionDays: number;
-  /** Minutes between incremental syncs of each GitLab platform's projects; 0: none. */
+  /** Minutes between incremental syncs of each Git platform's projects; 0: none. */
   gitSyncIntervalMinutes: number;
   /** GIT_ALLOW_PRIVATE_HOSTS: where a checkout may connect, checked again before every run. */
   gitPrivateHosts: PrivateHosts;
