@@ -68,6 +68,8 @@ export default defineConfig({
       // Every test signs in from 127.0.0.1, and on a quick run more than the default 10 a minute land in one
       // minute; the per-IP limit itself is tested in apps/api/test/auth.integration.test.ts.
       LOGIN_RATE_LIMIT_PER_MINUTE: '120',
+      // Webhook URLs shown in the browser point back at this server, where the spec delivers to them.
+      PUBLIC_URL: baseURL,
     },
   },
 });
