@@ -147,6 +147,12 @@ describe('auto-release from webhook deliveries', () => {
       [second, 'cancelled'],
       [third, 'queued'],
     ]);
+
+    // A newer push that is refused (here: outside the release windows) supersedes nothing.
+    const closedDay = (new Date().getUTCDay() + 3) % 7;
+    await ok(owner, 'PATCH', `/api/environments/${superseding.environmentId}`, { releaseWindows: [{ days: [closedDay], start: '00:00', end: '24:00' }] });
+    expect((await gitlabDelivery(superseding.hook, push({ message: 'c', after: second }))).json()).toMatchObject({ outcome: 'refused' });
+    expect((await releasesOf(superseding.environmentId)).map((r) => r.state)).toEqual(['queued', 'cancelled', 'queued']);
   });
 
   it('sends auto-releases through approval and release windows like any other', async () => {

@@ -44,9 +44,9 @@ async function act({ db, ctx }: Deps, move: Move) {
  * Cancels the auto-releases of an environment still waiting (for approval, to be started or in the queue) because a
  * newer push supersedes them; releases people made are never touched. Answers the ids cancelled.
  */
-export async function cancelSupersededIn(tx: DbTx, ctx: RequestContext, { environmentId, byDelivery }: { environmentId: string; byDelivery: string }): Promise<string[]> {
-  const waiting = await tx.release.findMany({ where: { environmentId, deliveryId: { not: null }, state: { in: [...TRANSITIONS.cancel.from] } }, select: { id: true } });
-  for (const { id } of waiting) await actIn(tx, ctx, { id, action: 'cancel', data: { finishedAt: new Date() }, audit: { reason: 'superseded by a newer push', deliveryId: byDelivery } });
+export async function cancelSupersededIn(tx: DbTx, ctx: RequestContext, { environmentId, by }: { environmentId: string; by: { id: string; deliveryId: string | null } }): Promise<string[]> {
+  const waiting = await tx.release.findMany({ where: { environmentId, id: { not: by.id }, deliveryId: { not: null }, state: { in: [...TRANSITIONS.cancel.from] } }, select: { id: true } });
+  for (const { id } of waiting) await actIn(tx, ctx, { id, action: 'cancel', data: { finishedAt: new Date() }, audit: { reason: 'superseded by a newer push', supersededBy: by.id, deliveryId: by.deliveryId } });
   return waiting.map((r) => r.id);
 }
 

@@ -60,7 +60,6 @@ async function decide(tx: DbTx, { projectId, reading, releaser, deliveryId, deli
       continue;
     }
     try {
-      const superseded = rule.onNewer === 'supersede' ? await cancelSupersededIn(tx, releaser.ctx, { environmentId: environment.id, byDelivery: deliveryId }) : [];
       const release = await createPushedRelease(tx, { actor: releaser.actor, ctx: releaser.ctx }, environment.id, {
         ref: reading.ref ?? '',
         refKind: reading.refKind ?? 'branch',
@@ -68,6 +67,8 @@ async function decide(tx: DbTx, { projectId, reading, releaser, deliveryId, deli
         description: `Auto-release: ${reading.trigger ? TRIGGER_WORDS[reading.trigger] : ''} ${reading.ref} by ${reading.pusher ?? 'unknown'} (${deliveryName})`,
         deliveryId,
       });
+      // Only a release actually made supersedes: a refused one leaves the waiting ones as they are.
+      const superseded = rule.onNewer === 'supersede' ? await cancelSupersededIn(tx, releaser.ctx, { environmentId: environment.id, by: release }) : [];
       releaseIds.push(release.id);
       lines.push(`${environment.name}: matched ${verdict.matched}; release created${superseded.length ? `, superseding ${superseded.length} waiting` : ''}`);
     } catch (error) {
