@@ -2,8 +2,6 @@
  * Plain values the API's schemas are built from and the SPA's forms check against before sending. They live apart
  * from the TypeBox schemas so that a form importing them does not bundle the schema library.
  */
-import type { AutoReleaseView } from './auto-release.js';
-
 export const GROUP_ROLES = ['owner', 'developer', 'viewer'] as const;
 export type GroupRole = (typeof GROUP_ROLES)[number];
 
@@ -92,5 +90,16 @@ export function globMatches(pattern: string, text: string): boolean {
 
 export const DEFAULT_KEYWORD = 'devops';
 export const DEFAULT_SKIP_MARKER = '[skip deploy]';
-/** An environment's auto-release rule before anyone sets it: off, and when turned on, pushes with the word "devops". */
-export const DEFAULT_AUTO_RELEASE: AutoReleaseView = { enabled: false, events: ['push'], branches: [], tags: [], keyword: DEFAULT_KEYWORD, skipMarker: DEFAULT_SKIP_MARKER, onNewer: 'queue' };
+/**
+ * An environment's auto-release rule before anyone sets it: off, and when turned on, pushes with the word "devops".
+ * Typed here by shape (auto-release.ts's schema imports this module, so it cannot import that one back).
+ */
+export const DEFAULT_AUTO_RELEASE = {
+  enabled: false,
+  events: ['push'] as ('push' | 'tag_push' | 'pipeline')[],
+  branches: [] as string[],
+  tags: [] as string[],
+  keyword: DEFAULT_KEYWORD,
+  skipMarker: DEFAULT_SKIP_MARKER,
+  onNewer: 'queue' as 'queue' | 'supersede',
+};
