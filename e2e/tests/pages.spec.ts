@@ -20,6 +20,8 @@ const names = {
   server: `pages-web-${tag}`,
   key: `pages-key-${tag}`,
   template: `notify-${tag}`,
+  platform: `pages-gitlab-${tag}`,
+  channel: `pages-ops-${tag}`,
   token: `pages-ci-${tag}`,
   user: `viewer${tag}`,
   release: `pages release ${tag}`,
@@ -28,7 +30,7 @@ const names = {
 
 let hosts: SshHosts;
 let repo: SampleAppRepo;
-const ids = { project: '', environment: '', release: '' };
+const ids = { project: '', environment: '', release: '', platform: '' };
 
 test.beforeAll(async () => {
   test.setTimeout(90_000);
@@ -65,9 +67,12 @@ test.beforeAll(async () => {
     await api.post('/api/releases', { environmentId: staging.id, ref: 'main', description: names.waiting });
     await api.post('/api/hook-templates', { groupId: group.id, name: names.template, description: 'Tell the team', script: 'set -e\necho deployed\n' });
     await api.post('/api/tokens', { name: names.token, scope: 'read', expiresInDays: 30 });
+    const gitToken = await api.post<{ id: string }>('/api/credentials', { groupId: group.id, name: `${names.key}-git`, kind: 'git_token', token: 'glpat-pages-spec-0000000000' });
+    const platform = await api.post<{ id: string }>('/api/git-platforms', { groupId: group.id, name: names.platform, kind: 'gitlab', baseUrl: 'https://gitlab.example.com', credentialId: gitToken.id });
+    await api.post('/api/notification-channels', { groupId: group.id, name: names.channel, kind: 'webhook', secret: { url: 'https://hooks.example.com/release', hmacSecret: 'pages-spec-hmac-secret' } });
     await api.post('/api/users', { username: names.user, displayName: 'Pages Viewer', password: 'viewer-Passw0rd' });
     await expect.poll(async () => (await api.get<{ state: string }>(`/api/releases/${release.id}`)).state, { timeout: 60_000 }).toBe('succeeded');
-    Object.assign(ids, { project: project.id, environment: prod.id, release: release.id });
+    Object.assign(ids, { project: project.id, environment: prod.id, release: release.id, platform: platform.id });
   } finally {
     await request.dispose();
   }
@@ -98,6 +103,10 @@ const ROUTES: Route[] = [
   { path: () => '/servers', ready: (p) => p.getByTestId('server-table').getByText(names.server, { exact: true }) },
   { path: () => '/credentials', ready: (p) => p.getByTestId('credential-table').getByText(names.key, { exact: true }) },
   { path: () => '/hook-templates', ready: (p) => p.getByTestId('hook-template-table').getByText(names.template, { exact: true }) },
+  { path: () => '/git-platforms', ready: (p) => p.getByTestId('git-platform-row-name').getByText(names.platform, { exact: true }) },
+  { path: () => `/git-platforms/${ids.platform}/projects`, ready: (p) => p.getByTestId('remote-project-platform').getByText(names.platform) },
+  { path: () => '/git-host-keys', ready: (p) => p.getByTestId('git-host-intro') },
+  { path: () => '/notification-channels', ready: (p) => p.getByTestId('channel-row-name').getByText(names.channel, { exact: true }) },
   { path: () => '/groups', ready: (p) => p.getByTestId(`group-open-${names.group}`) },
   { path: () => '/users', ready: (p) => p.getByTestId(`user-row-${names.user}`) },
   { path: () => '/tokens', ready: (p) => p.getByTestId(`token-row-${names.token}`) },

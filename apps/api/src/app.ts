@@ -13,6 +13,7 @@ import { environmentRoutes } from './environments/routes.js';
 import { groupRoutes } from './groups/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { hookTemplateRoutes } from './hook-templates/routes.js';
+import { notificationChannelRoutes } from './notifications/routes.js';
 import { registerPermissionGuard } from './plugins/app/auth/permission-guard.js';
 import { registerSessions } from './plugins/app/auth/sessions.js';
 import { registerCompression } from './plugins/app/compression.js';
@@ -76,6 +77,7 @@ const featureRoutes = [
   serverRoutes,
   projectRoutes,
   hookTemplateRoutes,
+  notificationChannelRoutes,
   environmentRoutes,
   archiveRoutes,
   releaseRoutes,

@@ -4,6 +4,7 @@ import { buildTestApp, type TestApp, type TestUser } from './helpers/test-app.js
 import { everyone, type Case, type Who } from './helpers/matrix.js';
 import { gitPlatformRows } from './helpers/matrix-git-platforms.js';
 import { gitHostRows } from './helpers/matrix-git-hosts.js';
+import { notificationRows } from './helpers/matrix-notifications.js';
 import { MATRIX_PUBLIC_URL, webhookRows } from './helpers/matrix-webhooks.js';
 import { startGitLabStandIn, type GitLabStandIn } from './helpers/gitlab-stand-in/index.js';
 import { releaseRows } from './helpers/matrix-releases.js';
@@ -202,6 +203,7 @@ const matrix: Record<string, Case> = {
   ...releaseRows(() => sampleRepo.url),
   ...gitPlatformRows,
   ...gitHostRows,
+  ...notificationRows,
   ...webhookRows(() => gitlab),
 };
 

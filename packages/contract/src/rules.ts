@@ -10,6 +10,7 @@ export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 export const CREDENTIAL_KINDS = ['ssh_key', 'git_token'] as const;
 export const GIT_PLATFORM_KINDS = ['gitlab', 'github', 'gitee'] as const;
+export const NOTIFICATION_KINDS = ['dingtalk', 'email', 'wecom', 'feishu', 'webhook'] as const;
 export type GitPlatformKind = (typeof GIT_PLATFORM_KINDS)[number];
 export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
 

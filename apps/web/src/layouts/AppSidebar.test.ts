@@ -21,6 +21,7 @@ describe('sidebar', () => {
       'menu-credentials',
       'menu-git-platforms',
       'menu-git-host-keys',
+      'menu-notification-channels',
       'menu-hook-templates',
       'menu-groups',
       'menu-users',

@@ -1,6 +1,7 @@
 import type { RouteRecordRaw } from 'vue-router';
 import {
   Checked,
+  Bell,
   Connection,
   DataAnalysis,
   Files,
@@ -106,6 +107,12 @@ const shellRoutes: RouteRecordRaw[] = [
     name: 'git-host-keys',
     component: () => import('@/views/git-hosts/index.vue'),
     meta: { titleKey: 'gitHosts.title', icon: Lock, section: 'resources' },
+  },
+  {
+    path: 'notification-channels',
+    name: 'notification-channels',
+    component: () => import('@/views/notification-channels/index.vue'),
+    meta: { titleKey: 'notificationChannels.title', icon: Bell, section: 'resources' },
   },
   {
     path: 'hook-templates',

@@ -8,6 +8,7 @@ import gitPlatforms from './git-platforms';
 import groups from './groups';
 import hookTemplates from './hook-templates';
 import login from './login';
+import notificationChannels from './notification-channels';
 import projects from './projects';
 import queue from './queue';
 import releases from './releases';
@@ -17,7 +18,7 @@ import users from './users';
 import versions from './versions';
 
 /** Each page's strings under the key its views use (`$t('servers.create')`), one module per page. */
-const pages = { login, dashboard, releases, approvals, queue, versions, projects, environments, servers, credentials, gitPlatforms, gitHosts, hookTemplates, groups, users, tokens, audit };
+const pages = { login, dashboard, releases, approvals, queue, versions, projects, environments, servers, credentials, gitPlatforms, gitHosts, notificationChannels, hookTemplates, groups, users, tokens, audit };
 
 type Pages = typeof pages;
 export type PageMessages = { [K in keyof Pages]: Pages[K]['zh-CN'] };

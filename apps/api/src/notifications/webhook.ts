@@ -1,0 +1,25 @@
+import { createHmac } from 'node:crypto';
+import type { WebhookSecret } from '@rp/contract/notifications';
+import { judge, post } from './http-post.js';
+import type { NotificationMessage, SendOptions, SendResult } from './message.js';
+
+/** `sha256=` and the hex HMAC-SHA256 of the raw body with the channel's secret, as GitHub signs its webhooks. */
+export const webhookSignature = (body: string, secret: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+
+/**
+ * A generic HTTPS webhook for other internal tools: the message as JSON, signed in `X-Signature-256`. The timestamp
+ * is in the signed body as well as in `X-Timestamp`, so a receiver can refuse replays. Any 2xx is success.
+ */
+export async function sendWebhook(secret: WebhookSecret, message: NotificationMessage, { timeoutMs }: SendOptions): Promise<SendResult> {
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const body = JSON.stringify({
+    event: message.event ?? 'notification',
+    title: message.title,
+    text: message.text,
+    markdown: message.markdown,
+    mentions: message.mentions ?? { mobiles: [], emails: [] },
+    timestamp: Number(timestamp),
+  });
+  const headers = { 'content-type': 'application/json', 'x-signature-256': webhookSignature(body, secret.hmacSecret), 'x-timestamp': timestamp };
+  return judge(await post(secret.url, body, headers, timeoutMs), () => true);
+}
