@@ -1,10 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createSampleAppRepo, freePort, readHost, startSshHosts, type SampleAppRepo, type SshHosts } from '@rp/deploy-engine/testing';
+import { readHost } from '@rp/deploy-engine/testing';
 import { expect, signIn, ADMIN, test } from '../fixtures.js';
 import { adminApi } from '../helpers/api.js';
 import { snap } from '../helpers/element.js';
+import { startSampleHosts, type SampleHosts } from '../helpers/sample-hosts.js';
 
 /**
  * Push to release, seen in the browser: an owner turns on auto-release for `prod` and sets up a GitLab webhook by hand
@@ -12,29 +12,21 @@ import { snap } from '../helpers/element.js';
  * delivery appears on the project page with the release it made, and that release is followed live to success across
  * two real sshd hosts, pausing between its batches.
  */
-let hosts: SshHosts;
-let repo: SampleAppRepo;
-const mount = `/tmp/rp-e2e-push-${randomBytes(4).toString('hex')}`;
+let sample: SampleHosts;
 
 test.beforeAll(async () => {
-  hosts = await startSshHosts(2, { deployMount: mount });
-  repo = createSampleAppRepo();
-  for (const h of hosts.hosts) {
-    mkdirSync(path.join(h.deployRoot, 'app/shared'), { recursive: true });
-    writeFileSync(path.join(h.deployRoot, 'app/shared/port'), `${await freePort()}\n`);
-  }
+  sample = await startSampleHosts(2, 'rp-e2e-push');
 });
 
 test.afterAll(async () => {
-  await hosts?.stopAll();
-  repo?.remove();
-  rmSync(mount, { recursive: true, force: true });
+  await sample?.stop();
 });
 
 test('a push with the keyword releases by itself, and the release is followed live', async ({ page, request }, testInfo) => {
   test.setTimeout(120_000);
   const api = await adminApi(request);
   const group = await api.post<{ id: string }>('/api/groups', { name: `e2e-push-${randomBytes(3).toString('hex')}` });
+  const { hosts, repo } = sample;
   const first = hosts.hosts[0];
   if (!first) throw new Error('no ssh host');
   const key = await api.post<{ id: string }>('/api/credentials', { groupId: group.id, name: 'deploy-key', kind: 'ssh_key', privateKey: first.privateKey });
@@ -57,7 +49,7 @@ test('a push with the keyword releases by itself, and the release is followed li
   });
   await api.post(`/api/projects/${project.id}/environments`, {
     name: 'prod',
-    deployPath: `${mount}/app`,
+    deployPath: sample.deployPath,
     serverIds,
     rollout: { strategy: 'batches', batches: [1, '100%'], betweenBatches: { mode: 'manual' } },
   });

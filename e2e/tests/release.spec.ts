@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createSampleAppRepo, freePort, readHost, startSshHosts, type SampleAppRepo, type SshHosts } from '@rp/deploy-engine/testing';
+import { readHost } from '@rp/deploy-engine/testing';
 import type { Page, TestInfo } from '@playwright/test';
 import { ADMIN, expect, signIn, test } from '../fixtures.js';
 import { choose, confirmMessageBox, expectNoErrorToast, fillNumber, radio, rowWith, snap } from '../helpers/element.js';
+import { startSampleHosts, type SampleHosts } from '../helpers/sample-hosts.js';
 
 /**
  * The whole operator flow in the browser against the real product, with nothing set up behind the UI's back: an
@@ -13,29 +13,19 @@ import { choose, confirmMessageBox, expectNoErrorToast, fillNumber, radio, rowWi
  * version and rolls back to the first from the environment's history. The hosts' `current` links prove what the
  * pages claim.
  */
-let hosts: SshHosts;
-let repo: SampleAppRepo;
-const mount = `/tmp/rp-e2e-deploy-${randomBytes(4).toString('hex')}`;
+let sample: SampleHosts;
 const groupName = `e2e-${randomBytes(3).toString('hex')}`;
 
 test.beforeAll(async () => {
-  hosts = await startSshHosts(2, { deployMount: mount });
-  repo = createSampleAppRepo();
-  for (const h of hosts.hosts) {
-    // The sample app reads its port from the shared directory, so both hosts can run it side by side.
-    mkdirSync(path.join(h.deployRoot, 'app/shared'), { recursive: true });
-    writeFileSync(path.join(h.deployRoot, 'app/shared/port'), `${await freePort()}\n`);
-  }
+  sample = await startSampleHosts(2, 'rp-e2e-deploy');
 });
 
 test.afterAll(async () => {
-  await hosts?.stopAll();
-  repo?.remove();
-  rmSync(mount, { recursive: true, force: true });
+  await sample?.stop();
 });
 
 const host = (i: number) => {
-  const h = hosts.hosts[i];
+  const h = sample.hosts.hosts[i];
   if (!h) throw new Error(`no ssh host ${i}`);
   return h;
 };
@@ -84,7 +74,7 @@ const serverRow = (page: Page, name: string) => rowWith(page.getByTestId('server
 
 async function createServers(page: Page, testInfo: TestInfo): Promise<void> {
   await page.getByTestId('menu-servers').click();
-  for (const [i, h] of hosts.hosts.entries()) {
+  for (const [i, h] of sample.hosts.hosts.entries()) {
     const name = `web-${i + 1}`;
     await page.getByTestId('server-create').click();
     const dialog = page.getByTestId('server-dialog');
@@ -117,7 +107,7 @@ async function createProject(page: Page, testInfo: TestInfo): Promise<string> {
   await expect(drawer).toBeVisible();
   await choose(page, page.getByTestId('project-form-group'), groupName);
   await page.getByTestId('project-form-name').fill('sample-app');
-  await page.getByTestId('project-form-git-url').fill(repo.url);
+  await page.getByTestId('project-form-git-url').fill(sample.repo.url);
   // The preset first: choosing it fills the build, restart and health fields that are then adjusted below.
   await choose(page, page.getByTestId('project-form-preset'), /^Node\.js/);
   await expect(page.getByTestId('project-form-build-command')).toHaveValue(/npm ci/);
@@ -143,7 +133,7 @@ async function createEnvironment(page: Page, testInfo: TestInfo): Promise<void> 
   const dialog = page.getByTestId('environment-form');
   await expect(dialog).toBeVisible();
   await page.getByTestId('env-form-name').fill('prod');
-  await page.getByTestId('env-form-deploy-path').fill(`${mount}/app`);
+  await page.getByTestId('env-form-deploy-path').fill(sample.deployPath);
 
   const transfer = page.getByTestId('env-form-servers');
   const [available, chosen] = [transfer.locator('.el-transfer-panel').first(), transfer.locator('.el-transfer-panel').last()];
@@ -225,7 +215,7 @@ test('an operator sets everything up in the browser, releases in gray batches, a
   await snap(page, testInfo, 'release-succeeded');
 
   // A second version ships the same way.
-  repo.addCommit({ message: 'second version' });
+  sample.repo.addCommit({ message: 'second version' });
   const secondId = await startRelease(page, projectUrl, 'second version');
   await continueToSuccess(page);
   expect([current(0), current(1)]).toEqual([secondId, secondId]);
