@@ -180,6 +180,35 @@ describe('auto-release from webhook deliveries', () => {
     expect((await releasesOf(environmentId)).map((r) => r.ref)).toEqual(['v1.2.0', 'main']);
   });
 
+  it('answers bad deliveries with their status and releases nothing, even where every push would release', async () => {
+    const { environmentId, hook } = await project({ enabled: true, events: ['push', 'tag_push', 'pipeline'], branches: ['*'], tags: ['*'], keyword: '' });
+    const send = (headers: Record<string, string>, payload: string) =>
+      t.app.inject({ method: 'POST', url: `/api/webhooks/gitlab/${hook.id}`, headers: { 'content-type': 'application/json', ...headers }, payload });
+    const good = JSON.stringify(push({ message: 'x' }));
+    const signed = { 'x-gitlab-token': hook.secret, 'x-gitlab-event': 'Push Hook' };
+    const cases: [string, Record<string, string>, string, number, string?][] = [
+      ['wrong token', { ...signed, 'x-gitlab-token': 'nope' }, good, 401],
+      ['no token', { 'x-gitlab-event': 'Push Hook' }, good, 401],
+      ['no event header', { 'x-gitlab-token': hook.secret }, good, 200, 'a delivery without an event header is not one the platform releases on'],
+      ['unknown event', { ...signed, 'x-gitlab-event': 'Issue Hook' }, good, 200, 'event "Issue Hook" is not one the platform releases on'],
+      ['branch deleted', signed, JSON.stringify({ ...push({ message: 'x' }), after: '0'.repeat(40), checkout_sha: null }), 200, 'branch deleted'],
+      ['tag deleted', { ...signed, 'x-gitlab-event': 'Tag Push Hook' }, JSON.stringify({ ...push({ tag: 'v9', message: 'x' }), after: '0'.repeat(40), checkout_sha: null }), 200, 'tag deleted'],
+      ['no commits', signed, JSON.stringify({ ...push({ message: 'x' }), total_commits_count: 0, commits: [] }), 200, 'a push without commits'],
+      ['abbreviated commit', signed, JSON.stringify({ ...push({ message: 'x' }), after: 'abc1234', checkout_sha: 'abc1234' }), 200, 'the delivery names no full commit id'],
+      ['not a branch or tag', signed, JSON.stringify({ ...push({ message: 'x' }), ref: 'refs/merge-requests/1/head' }), 200, 'the pushed ref is neither a branch nor a tag'],
+      ['malformed JSON', signed, '{"ref": "refs/heads/main", ', 400],
+      ['a JSON array', signed, '[1, 2]', 200],
+      ['over 1 MB', signed, JSON.stringify({ ...push({ message: 'x' }), padding: 'x'.repeat(1_100_000) }), 413],
+    ];
+    for (const [what, headers, payload, status, reason] of cases) {
+      const response = await send(headers, payload);
+      expect(response.statusCode, `${what}: ${response.body}`).toBe(status);
+      if (reason) expect(response.json(), what).toMatchObject({ outcome: 'ignored', reason, releaseIds: [] });
+    }
+    expect(await releasesOf(environmentId)).toEqual([]);
+    expect((await t.db.projectWebhook.findUniqueOrThrow({ where: { id: hook.id } })).rejected).toBe(2);
+  });
+
   it('treats hostile branch names as data and long ones as no release', async () => {
     const { environmentId, hook } = await project({ enabled: true, branches: ['*'] });
     const marker = `/tmp/rp-pwned-${process.pid}`;
