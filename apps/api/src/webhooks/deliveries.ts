@@ -15,6 +15,8 @@ const withReleases = { releases: { select: { id: true, environmentId: true, stat
 type DeliveryRow = Prisma.WebhookDeliveryGetPayload<{ include: typeof withReleases }>;
 
 const OUTCOMES = new Set(['released', 'ignored', 'refused']);
+/** A stored outcome as the API names it; a value this code never writes reads as ignored. */
+export const outcomeOf = (outcome: string) => (OUTCOMES.has(outcome) ? (outcome as DeliveryView['outcome']) : 'ignored');
 const TRIGGERS = new Set(['push', 'tag_push', 'pipeline']);
 const triggerOf = (row: { trigger: string | null }) => (TRIGGERS.has(row.trigger ?? '') ? (row.trigger as Trigger) : null);
 const refKindOf = (row: { refKind: string | null }) => (row.refKind === 'branch' || row.refKind === 'tag' ? row.refKind : null);
@@ -31,7 +33,7 @@ function view(row: DeliveryRow): DeliveryView {
     commit: row.commit,
     message: row.message,
     pusher: row.pusher,
-    outcome: OUTCOMES.has(row.outcome) ? (row.outcome as DeliveryView['outcome']) : 'ignored',
+    outcome: outcomeOf(row.outcome),
     reason: row.reason,
     releases: row.releases.map((r) => ({ id: r.id, environmentId: r.environmentId, environmentName: r.environment.name, state: r.state })),
     replayOfId: row.replayOfId,

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { WebhookKind, WebhookStatus } from '@rp/contract/webhooks';
 import { recordAudit } from '../audit/service.js';
+import { outcomeOf } from './deliveries.js';
 import type { Actor, RequestContext } from '../plugins/app/auth/actor.js';
 import type { PrivateHosts } from '../projects/git-policy.js';
 import { linkedGitLab, type LinkedGitLab } from '../projects/platform-lookups.js';
@@ -52,7 +53,6 @@ async function remoteHooks(deps: WebhookDeps, projectId: string) {
 }
 
 const kindOf = (kind: string): WebhookKind => (kind === 'github' || kind === 'gitee' ? kind : 'gitlab');
-const outcomeOf = (outcome: string) => (outcome === 'released' || outcome === 'refused' ? outcome : 'ignored');
 
 /** The hook as the platform knows it, whether GitLab still has it, and GitLab's hooks here that the platform does not know. */
 export async function webhookStatus(deps: WebhookDeps, { projectId }: { projectId: string }): Promise<WebhookStatus> {
