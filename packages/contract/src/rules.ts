@@ -104,3 +104,33 @@ export const DEFAULT_AUTO_RELEASE = {
   skipMarker: DEFAULT_SKIP_MARKER,
   onNewer: 'queue' as 'queue' | 'supersede',
 };
+
+/**
+ * What an alert rule can be told about. `rolled_back` is a failed release whose servers went back automatically (a
+ * rule on `failed` hears it too); `auto_created` is a release a webhook or trigger token created. The service alarms
+ * are raised by supervision.
+ */
+export const ALERT_EVENTS = [
+  'created',
+  'auto_created',
+  'awaiting_approval',
+  'approved',
+  'rejected',
+  'started',
+  'paused',
+  'succeeded',
+  'failed',
+  'rolled_back',
+  'aborted',
+  'interrupted',
+  'service_down',
+  'service_recovered',
+] as const;
+export type AlertEvent = (typeof ALERT_EVENTS)[number];
+/** What "only failures" keeps. */
+export const FAILURE_EVENTS: readonly AlertEvent[] = ['failed', 'rolled_back', 'aborted', 'interrupted', 'service_down'];
+export const MESSAGE_LOCALES = ['zh-CN', 'en'] as const;
+export type MessageLocale = (typeof MESSAGE_LOCALES)[number];
+/** A delivery's life: `sending` is marked before the call; `uncertain` is a send a crash cut short (never repeated by itself). */
+export const DELIVERY_STATES = ['pending', 'sending', 'sent', 'merged', 'failed', 'uncertain'] as const;
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
