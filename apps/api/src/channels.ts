@@ -61,6 +61,17 @@ export function onEvents(subscriber: Subscriber, handler: (notice: EventsNotice)
   });
 }
 
+/** Something was written to the notification outbox, or a delivery became due again: the notifier looks. */
+export const OUTBOX_CHANNEL = 'notification_outbox';
+
+export async function notifyOutbox(db: DbTx): Promise<void> {
+  await publish(db, OUTBOX_CHANNEL, '');
+}
+
+export function onOutbox(subscriber: Subscriber, handler: () => void): () => void {
+  return subscriber.subscribe(OUTBOX_CHANNEL, () => handler());
+}
+
 export function onQueued(subscriber: Subscriber, handler: () => void): () => void {
   return subscriber.subscribe(QUEUE_CHANNEL, () => handler());
 }

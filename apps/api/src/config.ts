@@ -50,6 +50,8 @@ export interface Config {
   allowFileGitUrls: boolean;
   /** GIT_ALLOW_PRIVATE_HOSTS: false → public Git hosts only; unset or private → also private ranges; true → also loopback. */
   gitPrivateHosts: 'refuse' | 'private' | 'all';
+  /** NOTIFY_*: delivery of notifications by the worker (see notifications/notifier.ts). */
+  notify: { timeoutMs: number; retryBaseMs: number; maxAttempts: number };
 }
 
 export interface LdapConfig {
@@ -216,5 +218,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Where Git URLs may point (projects/git-policy.ts).
     allowFileGitUrls: env.ALLOW_FILE_GIT_URLS === 'true' || env.ALLOW_FILE_GIT_URLS === '1',
     gitPrivateHosts: gitPrivateHosts(env.GIT_ALLOW_PRIVATE_HOSTS),
+    // Six attempts 15 s apart doubling: the last one about 8 minutes after the first, so a robot down for five
+    // minutes still gets its messages.
+    notify: {
+      timeoutMs: int(env, 'NOTIFY_TIMEOUT_SECONDS', 10, 1, 120) * 1000,
+      retryBaseMs: int(env, 'NOTIFY_RETRY_BASE_MS', 15_000, 50, 3_600_000),
+      maxAttempts: int(env, 'NOTIFY_MAX_ATTEMPTS', 6, 1, 20),
+    },
   };
 }

@@ -16,6 +16,10 @@ export interface NotificationMessage {
   attachments?: MailAttachment[];
   /** Who to @-mention on robots (mobiles) and who else receives an e-mail (addresses). */
   mentions?: { mobiles: string[]; emails: string[] };
+  /** The facts behind the message, for receivers that read data (the generic webhook). */
+  data?: unknown;
+  /** The same for every attempt of one delivery, so a receiver that keeps it can drop a repeat. */
+  idempotencyKey?: string;
 }
 
 export interface SendResult {

@@ -5,6 +5,7 @@ import type { Prisma } from '../generated/prisma/client.js';
 import { assertWritable } from '../archive/service.js';
 import { recordAudit } from '../audit/service.js';
 import { enforce, enforceWindows, policyOf, refKindByName, refName, refRefusal, releaseRefusal, wantedKind, type RefKind, type RefRule, type Who } from '../environments/policy.js';
+import { recordReleaseCreated, type ReleaseOrigin } from '../notifications/outbox.js';
 import { gitFailureMessage, gitOptionsOf, type GitAccess } from '../projects/refs.js';
 import { projectGitAccess } from '../projects/service.js';
 import type { DbTx } from '../shared/db.js';
@@ -80,6 +81,7 @@ interface NewRelease {
   scheduledAt?: Date;
   /** The webhook delivery that asked for it (auto-release). */
   deliveryId?: string;
+  origin: ReleaseOrigin;
 }
 
 /** A new release's first state: creating a row is no move of the state table, so it is chosen here, not by `transition()`. */
@@ -124,6 +126,7 @@ async function insertReleaseIn(tx: DbTx, { actor, ctx }: Pick<ReleaseDeps, 'acto
     },
   });
   await announce(tx, release);
+  await recordReleaseCreated(tx, release, input.origin);
   return release;
 }
 
@@ -131,7 +134,11 @@ async function insertRelease({ db, actor, ctx }: Pick<ReleaseDeps, 'db' | 'actor
   return db.$transaction(async (tx) => getRelease({ db: tx }, { id: (await insertReleaseIn(tx, { actor, ctx }, input)).id }));
 }
 
-export async function createRelease({ db, secrets, actor, ctx }: Pick<ReleaseDeps, 'db' | 'secrets' | 'actor' | 'ctx'>, input: CreateReleaseBody) {
+export async function createRelease(
+  { db, secrets, actor, ctx }: Pick<ReleaseDeps, 'db' | 'secrets' | 'actor' | 'ctx'>,
+  input: CreateReleaseBody,
+  origin: Exclude<ReleaseOrigin, 'webhook'> = 'person',
+) {
   await assertWritable(db, 'environment', input.environmentId);
   const environment = await db.environment.findUnique({ where: { id: input.environmentId }, include: { project: true, servers: true } });
   if (!environment) throw new NotFound('Environment');
@@ -161,6 +168,7 @@ export async function createRelease({ db, secrets, actor, ctx }: Pick<ReleaseDep
       state: initialState({ requireApproval: environment.requireApproval, autoStart: input.autoStart ?? true }),
       windowOverridden: outside,
       ...(scheduledAt ? { scheduledAt } : {}),
+      origin,
     },
   );
 }
@@ -192,6 +200,7 @@ export async function createRollback(
       rollbackToId: to.id,
       state: initialState({ requireApproval: to.environment.requireApproval, autoStart: true }),
       windowOverridden: outside,
+      origin: 'person',
     },
   );
 }
@@ -233,6 +242,7 @@ export async function createPushedRelease(tx: DbTx, { actor, ctx }: Pick<Release
       serverIds,
       state: initialState({ requireApproval: environment.requireApproval, autoStart: true }),
       deliveryId: pushed.deliveryId,
+      origin: 'webhook',
     },
   );
 }

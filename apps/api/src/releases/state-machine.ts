@@ -1,6 +1,7 @@
 import { TRANSITIONS, type ReleaseState, type Transition } from '@rp/contract/release-states';
 import type { Prisma, Release } from '../generated/prisma/client.js';
 import type { ReleaseState as DbReleaseState } from '../generated/prisma/enums.js';
+import { recordMove } from '../notifications/outbox.js';
 import type { DbTx } from '../shared/db.js';
 import { Conflict, NotFound } from '../shared/errors.js';
 
@@ -35,10 +36,14 @@ export async function transition(db: DbTx, move: Move): Promise<Release> {
 /**
  * The same conditional UPDATE for the worker's own bookkeeping, where losing the race is expected and harmless (a
  * pause of a run already reaped as interrupted, a stale run that heartbeated or was reaped by another worker
- * meanwhile): says whether the move happened instead of answering 409.
+ * meanwhile): says whether the move happened instead of answering 409. Every move that happens writes its
+ * notification to the outbox here, so no caller can change a state without it; `db` must be a transaction for the
+ * two to commit together.
  */
 export async function tryTransition(db: DbTx, { id, action, data = {}, where = {} }: Move): Promise<boolean> {
   const { from, to } = TRANSITIONS[action];
   const updated = await db.release.updateMany({ where: { ...where, id, state: { in: [...from] } }, data: { ...data, state: to } });
-  return updated.count > 0;
+  if (updated.count === 0) return false;
+  await recordMove(db, id, action);
+  return true;
 }

@@ -34,5 +34,6 @@ export async function fireTrigger({ db, secrets, ctx }: Pick<ReleaseDeps, 'db' |
   return createRelease(
     { db, secrets, actor, ctx: { ...ctx, actorId: user.id, actorName: `${user.username} (trigger)` } },
     { environmentId: row.environmentId, ref: ref ?? row.defaultRef, description: description ?? `triggered by token ${row.prefix}…` },
+    'trigger',
   );
 }

@@ -4,6 +4,7 @@ import { startRelease, startRollback, type RunHandle, type SandboxSettings, type
 import { onControl, onQueued } from '../channels.js';
 import type { Config } from '../config.js';
 import { scheduleGitSync } from '../git-platforms/sync-schedule.js';
+import { Notifier } from '../notifications/notifier.js';
 import type { PrivateHosts } from '../projects/git-policy.js';
 import { transition } from '../releases/state-machine.js';
 import type { Db } from '../shared/db.js';
@@ -35,6 +36,8 @@ export interface WorkerOptions {
   gitPrivateHosts: PrivateHosts;
   /** Isolation of builds and checkout hooks, checked by start() and given to every release plan. */
   sandbox: SandboxSettings;
+  /** The notifier runs wherever releases run; PUBLIC_URL makes the links in messages. */
+  notify: Config['notify'] & { publicUrl: string | null };
   log: { info(msg: string): void; warn(msg: string): void; error(obj: object, msg: string): void };
 }
 
@@ -57,8 +60,11 @@ export class ReleaseWorker {
   #stopping = false;
   #claiming: Promise<void> | null = null;
   #claimAgain = false;
+  readonly #notifier: Notifier;
 
-  constructor(private readonly o: WorkerOptions) {}
+  constructor(private readonly o: WorkerOptions) {
+    this.#notifier = new Notifier({ ...o.notify, db: o.db, secrets: o.secrets, subscriber: o.subscriber, privateHosts: o.gitPrivateHosts, log: o.log });
+  }
 
   async start(): Promise<void> {
     await ensureBuildSandbox(this.o.sandbox, this.o.log);
@@ -74,6 +80,7 @@ export class ReleaseWorker {
     this.#timers.push(setInterval(() => this.poke(), Math.max(1_000, this.o.heartbeatMs)));
     this.#unsubscribe.push(scheduleRetention(this.o, { retentionDays: this.o.logRetentionDays }));
     this.#unsubscribe.push(scheduleGitSync({ ...this.o, privateHosts: this.o.gitPrivateHosts }, { intervalMinutes: this.o.gitSyncIntervalMinutes }));
+    this.#notifier.start();
     this.poke();
   }
 
@@ -84,6 +91,8 @@ export class ReleaseWorker {
     for (const u of this.#unsubscribe) u();
     if (opts.abortRunning) for (const r of this.#running.values()) r.abort.abort();
     while (this.#running.size > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    // After the runs: their last state changes still write notifications this notifier may send.
+    await this.#notifier.stop();
   }
 
   poke(): void {
@@ -156,7 +165,8 @@ export class ReleaseWorker {
       // storage failure, not a deployment failure: the hosts are whatever the engine left, so say so.
       const refused = error instanceof DomainError;
       if (!refused) this.o.log.error({ err: { type: err.name, message, stack: mask(err.stack ?? '') }, releaseId: id }, 'release run crashed');
-      await transition(db, { id, action: 'fail', data: { finishedAt: new Date(), error: (refused ? message : `internal error: ${message}`).slice(0, 4000) } }).catch(() => undefined);
+      const reason = (refused ? message : `internal error: ${message}`).slice(0, 4000);
+      await db.$transaction((tx) => transition(tx, { id, action: 'fail', data: { finishedAt: new Date(), error: reason } })).catch(() => undefined);
     }
   }
 
@@ -206,5 +216,6 @@ export function createReleaseWorker({ config, ...deps }: { config: Config } & Pi
     gitSyncIntervalMinutes: config.gitSyncIntervalMinutes,
     gitPrivateHosts: config.gitPrivateHosts,
     sandbox: config.buildSandbox,
+    notify: { ...config.notify, publicUrl: config.publicUrl },
   });
 }
