@@ -14,6 +14,7 @@ import { groupRoutes } from './groups/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { hookTemplateRoutes } from './hook-templates/routes.js';
 import { notificationChannelRoutes } from './notifications/routes.js';
+import { alertRoutes } from './alerts/routes.js';
 import { registerPermissionGuard } from './plugins/app/auth/permission-guard.js';
 import { registerSessions } from './plugins/app/auth/sessions.js';
 import { registerCompression } from './plugins/app/compression.js';
@@ -78,6 +79,7 @@ const featureRoutes = [
   projectRoutes,
   hookTemplateRoutes,
   notificationChannelRoutes,
+  alertRoutes,
   environmentRoutes,
   archiveRoutes,
   releaseRoutes,

@@ -5,6 +5,7 @@ import { everyone, type Case, type Who } from './helpers/matrix.js';
 import { gitPlatformRows } from './helpers/matrix-git-platforms.js';
 import { gitHostRows } from './helpers/matrix-git-hosts.js';
 import { notificationRows } from './helpers/matrix-notifications.js';
+import { alertRows } from './helpers/matrix-alerts.js';
 import { MATRIX_PUBLIC_URL, webhookRows } from './helpers/matrix-webhooks.js';
 import { startGitLabStandIn, type GitLabStandIn } from './helpers/gitlab-stand-in/index.js';
 import { releaseRows } from './helpers/matrix-releases.js';
@@ -204,6 +205,7 @@ const matrix: Record<string, Case> = {
   ...gitPlatformRows,
   ...gitHostRows,
   ...notificationRows,
+  ...alertRows,
   ...webhookRows(() => gitlab),
 };
 
