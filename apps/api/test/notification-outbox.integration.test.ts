@@ -145,7 +145,7 @@ describe('notification outbox and notifier', () => {
     for (const r of server.received) expect(r.reply.status).toBe(200);
     const hook = server.received.filter((r) => r.path === '/hook').map((r) => r.body as { event: string; title: string });
     expect(hook.map((h) => h.event)).toEqual(['service_down', 'service_recovered']);
-    expect(hook[0]!.title).toBe('[Service down] payments @ web-1 (10.0.0.1)');
+    expect(hook[0]!.title).toBe('Service down: payments @ web-1 (10.0.0.1)');
   });
 
   it('only failures and the environment pattern leave out what the rule does not want', async () => {

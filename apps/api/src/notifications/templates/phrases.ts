@@ -3,6 +3,8 @@ import type { AlertEvent, MessageLocale } from '@rp/contract/rules';
 /** Every fixed word of the messages, per language; templates are code so a message can never run user text. */
 export interface Phrases {
   event: Record<AlertEvent, string>;
+  /** How a title names the event: 【发布失败】…, "Release failed: …". */
+  tag: (event: string) => string;
   icon: Record<AlertEvent, string>;
   project: string;
   environment: string;
@@ -45,6 +47,7 @@ const zh: Phrases = {
     service_down: '服务异常',
     service_recovered: '服务恢复',
   },
+  tag: (event) => `【${event}】`,
   icon: {
     created: '📝',
     auto_created: '🤖',
@@ -102,6 +105,7 @@ const en: Phrases = {
     service_down: 'Service down',
     service_recovered: 'Service recovered',
   },
+  tag: (event) => `${event}: `,
   icon: zh.icon,
   project: 'Project',
   environment: 'Environment',

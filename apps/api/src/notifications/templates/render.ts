@@ -11,6 +11,11 @@ export interface RenderOptions {
 }
 
 const shortCommit = (commit: string) => commit.slice(0, 8);
+/** An engine error ends with what the command printed, after the command itself: the end is what says why. */
+const gist = (error: string, max: number) => {
+  const line = error.split('\n')[0]!;
+  return line.length > max ? `…${line.slice(-max)}` : line;
+};
 
 function duration(p: Phrases, ms: number): string {
   const seconds = Math.round(ms / 1000);
@@ -23,7 +28,11 @@ export function releaseLink(publicUrl: string | null, releaseId: string): string
 
 function releaseTitle(p: Phrases, type: AlertEvent, f: ReleaseFacts): string {
   const rollback = f.releaseKind === 'rollback' ? ` (${p.rollback})` : '';
-  return `[${p.event[type]}] ${f.project} / ${f.environment} · ${f.ref}${rollback}`;
+  return `${p.tag(p.event[type])}${f.project} / ${f.environment} · ${f.ref}${rollback}`;
+}
+
+function serviceTitle(p: Phrases, type: AlertEvent, f: ServiceFacts): string {
+  return `${p.tag(p.event[type])}${f.service} @ ${f.server}`;
 }
 
 function releaseBody(p: Phrases, type: AlertEvent, f: ReleaseFacts, publicUrl: string | null): MessageBody {
@@ -40,11 +49,11 @@ function releaseBody(p: Phrases, type: AlertEvent, f: ReleaseFacts, publicUrl: s
     const counts = Object.entries(f.counts).map(([state, n]) => `${p.hostState[state] ?? state} ${n}`);
     fields.push([p.hosts, `${counts.join(' · ')} (${p.total(f.total)})`]);
   }
-  if (f.error && ['failed', 'rolled_back', 'aborted', 'interrupted'].includes(type)) fields.push([p.error, f.error.split('\n')[0]!.slice(0, 300)]);
+  if (f.error && ['failed', 'rolled_back', 'aborted', 'interrupted'].includes(type)) fields.push([p.error, gist(f.error, 300)]);
   const body: MessageBody = { heading: `${p.icon[type]} ${releaseTitle(p, type, f)}`, fields };
   if (f.failingHosts.length > 0) {
     const hidden = (f.counts.failed ?? 0) + (f.counts.rolled_back ?? 0) + (f.counts.aborted ?? 0) + (f.counts.interrupted ?? 0) - f.failingHosts.length;
-    const items = f.failingHosts.map((h) => `${h.name} (${h.host}) ${p.hostState[h.state] ?? h.state}${h.stage ? ` @ ${h.stage}` : ''}${h.error ? `: ${h.error.split('\n')[0]!.slice(0, 200)}` : ''}`);
+    const items = f.failingHosts.map((h) => `${h.name} (${h.host}) ${p.hostState[h.state] ?? h.state}${h.stage ? ` @ ${h.stage}` : ''}${h.error ? `: ${gist(h.error, 200)}` : ''}`);
     if (hidden > 0) items.push(p.more(hidden));
     body.list = { title: p.failingHosts, items };
   }
@@ -60,14 +69,14 @@ function serviceBody(p: Phrases, type: AlertEvent, f: ServiceFacts): MessageBody
     [p.server, f.server],
   ];
   if (f.detail) fields.push([p.detail, f.detail]);
-  return { heading: `${p.icon[type]} [${p.event[type]}] ${f.service} @ ${f.server}`, fields };
+  return { heading: `${p.icon[type]} ${serviceTitle(p, type, f)}`, fields };
 }
 
 /** The title and content of one event's message, in the rule's language, as every channel kind needs it. */
 export function renderEvent(type: AlertEvent, facts: EventFacts, { locale, publicUrl }: RenderOptions): NotificationMessage & { body: MessageBody } {
   const p = PHRASES[locale];
   const body = facts.kind === 'release' ? releaseBody(p, type, facts, publicUrl) : serviceBody(p, type, facts);
-  const title = facts.kind === 'release' ? releaseTitle(p, type, facts) : `[${p.event[type]}] ${facts.service} @ ${facts.server}`;
+  const title = facts.kind === 'release' ? releaseTitle(p, type, facts) : serviceTitle(p, type, facts);
   return { event: type, title, markdown: toMarkdown(body), text: toText(body), html: toHtml(body), body };
 }
 

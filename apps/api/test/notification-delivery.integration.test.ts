@@ -1,0 +1,162 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addChannel, addRule, deliveriesOf, eventually } from './helpers/alerting.js';
+import { dingtalkRobot } from './helpers/notify-stand-ins/dingtalk.js';
+import { startRobots, type RobotServer } from './helpers/notify-stand-ins/robot.js';
+import { startSmtp, type SmtpStandIn } from './helpers/notify-stand-ins/smtp.js';
+import { releaseFixture, waitForState, type ReleaseFixture } from './helpers/release-fixture.js';
+import { freePort } from './helpers/server-process.js';
+import { buildTestApp, type TestApp } from './helpers/test-app.js';
+
+const S = { dingToken: 'release-ding-token-42', dingSign: 'SECreleaseSign0123456789abcdef', smtpPassword: 'smtp-pass-for-releases' };
+const PUBLIC_URL = 'https://rp.example.com';
+
+interface DingMessage {
+  url: string;
+  markdown: { title: string; text: string };
+  at: { atMobiles: string[] };
+}
+
+/**
+ * Real releases over real sshd hosts with the notifier running inside the worker: what a DingTalk group and a
+ * mailbox receive when a release fails, succeeds or waits for approval, and what a dead mail server does (nothing
+ * to the release).
+ */
+describe('notifications of real releases', () => {
+  let t: TestApp;
+  let f: ReleaseFixture;
+  let robots: RobotServer;
+  let smtp: SmtpStandIn;
+  const ch: Record<'ding' | 'mail' | 'badAuth' | 'deadMail' | 'approvals', string> = { ding: '', mail: '', badAuth: '', deadMail: '', approvals: '' };
+
+  const release = async (token: string) => {
+    const response = await t.call(token, { method: 'POST', url: '/api/releases', payload: { environmentId: f.environmentId, ref: 'main' } });
+    expect(response.statusCode, response.body).toBe(201);
+    return response.json() as { id: string; state: string };
+  };
+  const dingMessages = () => robots.received.map((r) => ({ url: r.url, ...(r.body as Omit<DingMessage, 'url'>) }));
+  /** Every delivery made for the release so far is over (sent, merged or failed): nothing more will arrive. */
+  const settled = (releaseId: string) =>
+    eventually(async () => (await t.db.notificationEvent.count({ where: { releaseId, expandedAt: null } })) === 0 && (await t.db.notificationDelivery.count({ where: { event: { releaseId }, state: { in: ['pending', 'sending'] } } })) === 0, 'deliveries settled', 30_000);
+
+  beforeAll(async () => {
+    t = await buildTestApp({ WORKER_ENABLED: 'true', WORKER_HEARTBEAT_SECONDS: '1', PUBLIC_URL, NOTIFY_RETRY_BASE_MS: '200', NOTIFY_MAX_ATTEMPTS: '3', NOTIFY_TIMEOUT_SECONDS: '3' });
+    f = await releaseFixture(t, { hosts: 2, requireApproval: false, rollout: { strategy: 'parallel', concurrency: 4, autoRollback: true } });
+    robots = await startRobots([dingtalkRobot({ accessToken: S.dingToken, signSecret: S.dingSign, keyword: 'release' })]);
+    smtp = await startSmtp({ user: 'platform', password: S.smtpPassword });
+    const mail = (password: string, port: number, to: string[]) => ({
+      kind: 'email',
+      settings: { host: '127.0.0.1', port, security: 'none', user: 'platform', from: 'Release Platform <rp@example.com>', to },
+      secret: { password },
+    });
+    const { groupId, owner } = f;
+    ch.ding = await addChannel(t, owner, { groupId, kind: 'dingtalk', settings: { keyword: 'release' }, secret: { webhookUrl: `${robots.url}/robot/send?access_token=${S.dingToken}`, signSecret: S.dingSign } });
+    ch.mail = await addChannel(t, owner, { groupId, ...mail(S.smtpPassword, smtp.port, ['ops@example.com']) });
+    ch.badAuth = await addChannel(t, owner, { groupId, ...mail('not-the-password', smtp.port, ['ops@example.com']) });
+    ch.deadMail = await addChannel(t, owner, { groupId, ...mail(S.smtpPassword, await freePort(), ['ops@example.com']) });
+    ch.approvals = await addChannel(t, owner, { groupId, ...mail(S.smtpPassword, smtp.port, []) });
+    await addRule(t, { environmentId: f.environmentId, events: ['failed'], channelIds: [ch.ding] });
+    await addRule(t, { projectId: f.projectId, events: ['failed', 'succeeded'], channelIds: [ch.mail] });
+    await addRule(t, { groupId, events: ['succeeded'], channelIds: [ch.badAuth, ch.deadMail] });
+    await addRule(t, { groupId, events: ['awaiting_approval', 'approved'], channelIds: [ch.approvals] });
+    await t.db.user.update({ where: { id: f.owner.id }, data: { email: 'owner@example.com' } });
+    await t.db.user.update({ where: { id: f.developer.id }, data: { email: 'dev@example.com', dingtalkMobile: '13800000001', notifyPrefs: { channelId: ch.ding, myReleases: true } } });
+  }, 120_000);
+  afterAll(async () => {
+    await robots?.close();
+    await smtp?.close();
+    await f?.cleanup();
+    await t?.close();
+  });
+
+  it('a succeeded release sends what the rules say and nothing more; a mail server refusing or dead fails its deliveries, not the release', async () => {
+    const dingBefore = robots.received.length;
+    const mailBefore = smtp.messages.length;
+    const { id } = await release(f.owner.token);
+    expect((await waitForState(t, f.owner.token, id, ['failed', 'succeeded'])).state).toBe('succeeded');
+    await settled(id);
+
+    // The DingTalk rule is for failures only, and the owner has no subscription of their own.
+    expect(robots.received.length).toBe(dingBefore);
+    const mails = smtp.messages.slice(mailBefore);
+    expect(mails.map((m) => m.subject)).toEqual(['【发布成功】sample-app / prod · main']);
+    expect(mails[0]!.attachments.map((a) => a.filename)).toEqual([`release-${id}.log`]);
+
+    const refused = await deliveriesOf(t, ch.badAuth);
+    expect(refused.map((d) => [d.state, d.attempts])).toEqual([['failed', 3]]);
+    expect(refused[0]!.lastError).toMatch(/535|auth/i);
+    const dead = await deliveriesOf(t, ch.deadMail);
+    expect(dead.map((d) => [d.state, d.attempts])).toEqual([['failed', 3]]);
+    expect(dead[0]!.lastError).toMatch(/ECONNREFUSED|ECONNECTION/);
+    expect((await t.db.release.findUniqueOrThrow({ where: { id } })).state).toBe('succeeded');
+  });
+
+  it('a failed release after a good one: rolled back, and within 10 s a signed DingTalk markdown with the failing host and log tail, and an e-mail with the log attached', async () => {
+    const broken = path.join(f.hosts.hosts[1]!.deployRoot, 'app/shared/broken');
+    writeFileSync(broken, '');
+    // Only web-2 fails its health check, after the switch: the engine switches it back (auto-rollback).
+    const command = 'if [ -f "$DEPLOY_PATH/shared/broken" ]; then echo "GET /health 503: address already in use" >&2; exit 1; fi; curl -fsS "http://127.0.0.1:$(cat "$DEPLOY_PATH/shared/port")/health"';
+    const healthCheck = { type: 'command', command, retries: 1, intervalSeconds: 1, timeoutSeconds: 5 };
+    expect((await t.call(f.owner.token, { method: 'PATCH', url: `/api/projects/${f.projectId}`, payload: { healthCheck } })).statusCode).toBe(200);
+    try {
+      const { id } = await release(f.owner.token);
+      const failed = await waitForState(t, f.owner.token, id, ['failed', 'succeeded']);
+      expect(failed.state).toBe('failed');
+      const finishedAt = new Date(failed.finishedAt).getTime();
+
+      await eventually(() => smtp.messages.some((m) => m.subject?.includes('发布失败')) && dingMessages().some((m) => m.markdown.title.includes('发布失败')), 'the DingTalk message and the e-mail', 10_000);
+      expect(Date.now() - finishedAt).toBeLessThan(10_000);
+
+      const ding = dingMessages().find((m) => m.markdown.title.includes('发布失败'))!;
+      const query = new URL(ding.url, 'http://x').searchParams;
+      expect(query.get('timestamp')).toMatch(/^\d{13}$/);
+      expect(query.get('sign')).toBeTruthy();
+      expect(ding.markdown.title).toBe('【发布失败，已自动回滚】sample-app / prod · main');
+      expect(ding.markdown.text).toContain('web-2');
+      expect(failed.targets.map((x: { serverName: string; state: string }) => `${x.serverName}:${x.state}`).sort()).toEqual(['web-1:rolled_back', 'web-2:rolled_back']);
+      expect(ding.markdown.text).toContain('GET /health 503: address already in use');
+      expect(ding.markdown.text).toContain(`${PUBLIC_URL}/releases/${id}`);
+      const robotAnswers = robots.received.map((r) => (r.reply.body as { errcode: number }).errcode);
+      expect(robotAnswers.every((code) => code === 0)).toBe(true);
+
+      const mail = smtp.messages.find((m) => m.subject?.includes('发布失败'))!;
+      expect(mail.subject).toBe('【发布失败，已自动回滚】sample-app / prod · main');
+      expect(mail.text).toContain('web-2');
+      expect(mail.html).toContain(`href="${PUBLIC_URL}/releases/${id}"`);
+      const attachment = mail.attachments.find((a) => a.filename?.startsWith(`release-${id}.log`))!;
+      const log = attachment.filename!.endsWith('.gz') ? gunzipSync(attachment.content).toString() : attachment.content.toString();
+      expect(log).toContain('address already in use');
+      expect(log).toContain('-- release.finished');
+    } finally {
+      rmSync(broken, { force: true });
+    }
+  });
+
+  it('a release waiting for approval is mailed to the approvers, not its creator; the verdict goes to the creator', async () => {
+    expect((await t.call(f.owner.token, { method: 'PATCH', url: `/api/environments/${f.environmentId}`, payload: { requireApproval: true } })).statusCode).toBe(200);
+    const mailBefore = smtp.messages.length;
+    const dingBefore = robots.received.length;
+    const { id, state } = await release(f.developer.token);
+    expect(state).toBe('pending_approval');
+    await eventually(() => smtp.messages.length > mailBefore, 'the approval request');
+    const request = smtp.messages[mailBefore]!;
+    expect(request.subject).toBe('【待审批】sample-app / prod · main');
+    const to = (m: typeof request) => [m.to].flat().flatMap((a) => a?.value.map((v) => v.address) ?? []);
+    expect(to(request)).toEqual(['owner@example.com']);
+
+    // The developer's own subscription ("my releases", DingTalk by mobile) hears of it as well.
+    await eventually(() => robots.received.length > dingBefore, 'the personal DingTalk message');
+    const personal = dingMessages()[dingBefore]!;
+    expect(personal.markdown.title).toBe('【待审批】sample-app / prod · main');
+    expect(personal.at.atMobiles).toContain('13800000001');
+
+    expect((await t.call(f.owner.token, { method: 'POST', url: `/api/releases/${id}/approve`, payload: { comment: 'LGTM' } })).statusCode).toBe(200);
+    await eventually(() => smtp.messages.some((m) => m.subject === '【已批准】sample-app / prod · main'), 'the verdict');
+    const verdict = smtp.messages.find((m) => m.subject === '【已批准】sample-app / prod · main')!;
+    expect(to(verdict)).toEqual(['dev@example.com']);
+    expect(verdict.text).toContain('LGTM');
+    await waitForState(t, f.owner.token, id, ['succeeded', 'failed']);
+  });
+});
