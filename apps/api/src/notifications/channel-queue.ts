@@ -21,7 +21,7 @@ export interface QueueSettings {
 }
 
 /** Long enough for one send with every one of nodemailer's phase timeouts, renewed before each send. */
-export const leaseMsOf = (s: Pick<QueueSettings, 'timeoutMs'>) => s.timeoutMs * 3 + 30_000;
+export const leaseMsOf = (s: Pick<QueueSettings, 'timeoutMs'>) => s.timeoutMs * 3 + 5_000;
 export const backoffMs = (s: Pick<QueueSettings, 'retryBaseMs'>, attempts: number) => s.retryBaseMs * 2 ** Math.max(0, attempts - 1);
 
 /**
