@@ -1,6 +1,8 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addChannel, addRule, deliveriesOf, eventually } from './helpers/alerting.js';
 import { dingtalkRobot } from './helpers/notify-stand-ins/dingtalk.js';
@@ -12,6 +14,11 @@ import { buildTestApp, type TestApp } from './helpers/test-app.js';
 
 const S = { dingToken: 'release-ding-token-42', dingSign: 'SECreleaseSign0123456789abcdef', smtpPassword: 'smtp-pass-for-releases' };
 const PUBLIC_URL = 'https://rp.example.com';
+
+function pgDump(): string {
+  const dirs = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a)) : [];
+  return dirs.map((v) => `/usr/lib/postgresql/${v}/bin/pg_dump`).find((p) => existsSync(p)) ?? 'pg_dump';
+}
 
 interface DingMessage {
   url: string;
@@ -29,6 +36,8 @@ describe('notifications of real releases', () => {
   let f: ReleaseFixture;
   let robots: RobotServer;
   let smtp: SmtpStandIn;
+  /** Every line the API and its worker logged. */
+  const logLines: string[] = [];
   const ch: Record<'ding' | 'mail' | 'badAuth' | 'deadMail' | 'approvals', string> = { ding: '', mail: '', badAuth: '', deadMail: '', approvals: '' };
 
   const release = async (token: string) => {
@@ -42,7 +51,7 @@ describe('notifications of real releases', () => {
     eventually(async () => (await t.db.notificationEvent.count({ where: { releaseId, expandedAt: null } })) === 0 && (await t.db.notificationDelivery.count({ where: { event: { releaseId }, state: { in: ['pending', 'sending'] } } })) === 0, 'deliveries settled', 30_000);
 
   beforeAll(async () => {
-    t = await buildTestApp({ WORKER_ENABLED: 'true', WORKER_HEARTBEAT_SECONDS: '1', PUBLIC_URL, NOTIFY_RETRY_BASE_MS: '200', NOTIFY_MAX_ATTEMPTS: '3', NOTIFY_TIMEOUT_SECONDS: '3' });
+    t = await buildTestApp({ WORKER_ENABLED: 'true', WORKER_HEARTBEAT_SECONDS: '1', PUBLIC_URL, NOTIFY_RETRY_BASE_MS: '200', NOTIFY_MAX_ATTEMPTS: '3', NOTIFY_TIMEOUT_SECONDS: '3' }, { logger: pino({ level: 'debug' }, { write: (line: string) => logLines.push(line) }) });
     f = await releaseFixture(t, { hosts: 2, requireApproval: false, rollout: { strategy: 'parallel', concurrency: 4, autoRollback: true } });
     robots = await startRobots([dingtalkRobot({ accessToken: S.dingToken, signSecret: S.dingSign, keyword: 'release' })]);
     smtp = await startSmtp({ user: 'platform', password: S.smtpPassword });
@@ -158,5 +167,21 @@ describe('notifications of real releases', () => {
     expect(to(verdict)).toEqual(['dev@example.com']);
     expect(verdict.text).toContain('LGTM');
     await waitForState(t, f.owner.token, id, ['succeeded', 'failed']);
+  });
+
+  it('no response, log line or database row holds a channel secret, whatever the deliveries did', async () => {
+    const admin = await t.createUser({ isAdmin: true });
+    const texts = [...logLines];
+    for (const url of ['/api/notification-channels?pageSize=100', '/api/notification-deliveries?pageSize=100', '/api/alert-rules?pageSize=100', ...Object.values(ch).map((id) => `/api/notification-channels/${id}`)]) {
+      const response = await t.call(admin.token, { method: 'GET', url });
+      expect(response.statusCode, url).toBe(200);
+      texts.push(response.body);
+    }
+    expect(texts.join('\n')).toContain('"state":"failed"');
+    const dump = execFileSync(pgDump(), ['--data-only', '--no-owner', t.database.url], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    for (const secret of [S.dingToken, S.dingSign, S.smtpPassword, 'not-the-password']) {
+      for (const text of texts) expect(text.includes(secret), `a response or log line holds ${secret}`).toBe(false);
+      expect(dump.includes(secret), `pg_dump holds ${secret}`).toBe(false);
+    }
   });
 });
