@@ -158,7 +158,11 @@ describe('auto-release from webhook deliveries', () => {
   it('sends auto-releases through approval and release windows like any other', async () => {
     const approval = await project({ enabled: true, branches: ['main'] }, { requireApproval: true });
     expect((await gitlabDelivery(approval.hook, push({ message: 'devops' }))).json()).toMatchObject({ outcome: 'released' });
-    expect((await releasesOf(approval.environmentId)).map((r) => r.state)).toEqual(['pending_approval']);
+    const [waiting] = await releasesOf(approval.environmentId);
+    expect(waiting?.state).toBe('pending_approval');
+    // What alert rules hear of it, written with the release: made by a webhook, and waiting for an approver.
+    const told = await t.db.notificationEvent.findMany({ where: { releaseId: waiting!.id }, orderBy: { id: 'asc' } });
+    expect(told.map((e) => [e.type, e.subject])).toEqual([['auto_created', { origin: 'webhook' }], ['awaiting_approval', {}]]);
 
     const now = new Date();
     const closedDay = (now.getUTCDay() + 3) % 7;
