@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Notifier } from '../src/notifications/notifier.js';
 import { recordServiceAlarm } from '../src/notifications/outbox.js';
+import { purgeOldNotifications } from '../src/notifications/retention.js';
 import { addChannel, addRule, deliveriesOf, eventually } from './helpers/alerting.js';
 import { dingtalkRobot } from './helpers/notify-stand-ins/dingtalk.js';
 import { feishuRobot } from './helpers/notify-stand-ins/feishu.js';
@@ -161,5 +162,21 @@ describe('notification outbox and notifier', () => {
     const rows = await deliveriesOf(t, channelId);
     // The recovery matches neither rule; "loud" matches both (one message per rule).
     expect(rows.map((r) => r.event.type)).toEqual(['service_down', 'service_down']);
+  });
+
+  it('keeps notifications 30 days, and one still on its way for as long as it takes', async () => {
+    const channelId = await addChannel(t, owner, { groupId, kind: 'webhook', secret: { url: 'http://127.0.0.1:9/hook', hmacSecret: S.webhookHmac } });
+    const old = new Date(Date.now() - 31 * 86_400_000);
+    const event = (state: string) =>
+      t.db.notificationEvent.create({
+        data: { type: 'service_down', subject: { groupId, service: state }, createdAt: old, expandedAt: old, deliveries: { create: { channelId, dedupeKey: `old-${state}-${Math.random()}`, state } } },
+      });
+    const done = await event('sent');
+    const waiting = await event('pending');
+    const recent = await t.db.notificationEvent.create({ data: { type: 'service_down', subject: { groupId }, expandedAt: new Date() } });
+    expect(await purgeOldNotifications({ db: t.db })).toBeGreaterThanOrEqual(1);
+    const left = (await t.db.notificationEvent.findMany({ where: { id: { in: [done.id, waiting.id, recent.id] } }, orderBy: { id: 'asc' } })).map((e) => e.id);
+    expect(left).toEqual([waiting.id, recent.id]);
+    await t.db.notificationEvent.deleteMany({ where: { id: { in: left } } });
   });
 });

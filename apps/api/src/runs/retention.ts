@@ -1,3 +1,4 @@
+import { NOTIFICATION_RETENTION_DAYS, purgeOldNotifications } from '../notifications/retention.js';
 import type { Db } from '../shared/db.js';
 import { DELIVERY_RETENTION_DAYS, purgeOldDeliveries } from '../webhooks/deliveries.js';
 
@@ -21,7 +22,7 @@ export async function purgeOldLogs({ db }: { db: Db }, { retentionDays, now = ne
   }
 }
 
-/** Runs the purges (release log lines, webhook deliveries) at start and then daily. */
+/** Runs the purges (release log lines, webhook deliveries, notifications) at start and then daily. */
 export function scheduleRetention({ db, log }: { db: Db; log: { info(msg: string): void; warn(msg: string): void } }, { retentionDays }: { retentionDays: number }): () => void {
   const run = () =>
     Promise.all([
@@ -31,6 +32,9 @@ export function scheduleRetention({ db, log }: { db: Db; log: { info(msg: string
       purgeOldDeliveries({ db })
         .then((n) => n > 0 && log.info(`purged ${n} webhook deliveries older than ${DELIVERY_RETENTION_DAYS} days`))
         .catch((error: Error) => log.warn(`webhook delivery retention failed: ${error.message}`)),
+      purgeOldNotifications({ db })
+        .then((n) => n > 0 && log.info(`purged ${n} notifications older than ${NOTIFICATION_RETENTION_DAYS} days`))
+        .catch((error: Error) => log.warn(`notification retention failed: ${error.message}`)),
     ]);
   void run();
   const timer = setInterval(run, DAY_MS);
