@@ -22,6 +22,7 @@ const names = {
   template: `notify-${tag}`,
   platform: `pages-gitlab-${tag}`,
   channel: `pages-ops-${tag}`,
+  rule: `pages-alarm-${tag}`,
   token: `pages-ci-${tag}`,
   user: `viewer${tag}`,
   release: `pages release ${tag}`,
@@ -69,7 +70,8 @@ test.beforeAll(async () => {
     await api.post('/api/tokens', { name: names.token, scope: 'read', expiresInDays: 30 });
     const gitToken = await api.post<{ id: string }>('/api/credentials', { groupId: group.id, name: `${names.key}-git`, kind: 'git_token', token: 'glpat-pages-spec-0000000000' });
     const platform = await api.post<{ id: string }>('/api/git-platforms', { groupId: group.id, name: names.platform, kind: 'gitlab', baseUrl: 'https://gitlab.example.com', credentialId: gitToken.id });
-    await api.post('/api/notification-channels', { groupId: group.id, name: names.channel, kind: 'webhook', secret: { url: 'https://hooks.example.com/release', hmacSecret: 'pages-spec-hmac-secret' } });
+    const channel = await api.post<{ id: string }>('/api/notification-channels', { groupId: group.id, name: names.channel, kind: 'webhook', secret: { url: 'https://hooks.example.com/release', hmacSecret: 'pages-spec-hmac-secret' } });
+    await api.post('/api/alert-rules', { groupId: group.id, name: names.rule, events: ['failed', 'rolled_back'], channelIds: [channel.id] });
     await api.post('/api/users', { username: names.user, displayName: 'Pages Viewer', password: 'viewer-Passw0rd' });
     await expect.poll(async () => (await api.get<{ state: string }>(`/api/releases/${release.id}`)).state, { timeout: 60_000 }).toBe('succeeded');
     Object.assign(ids, { project: project.id, environment: prod.id, release: release.id, platform: platform.id });
@@ -107,9 +109,12 @@ const ROUTES: Route[] = [
   { path: () => `/git-platforms/${ids.platform}/projects`, ready: (p) => p.getByTestId('remote-project-platform').getByText(names.platform) },
   { path: () => '/git-host-keys', ready: (p) => p.getByTestId('git-host-intro') },
   { path: () => '/notification-channels', ready: (p) => p.getByTestId('channel-row-name').getByText(names.channel, { exact: true }) },
+  { path: () => '/alert-rules', ready: (p) => p.getByTestId('rule-row-name').getByText(names.rule, { exact: true }) },
+  { path: () => `/notification-deliveries?releaseId=${ids.release}`, ready: (p) => p.getByTestId('delivery-filter-release') },
   { path: () => '/groups', ready: (p) => p.getByTestId(`group-open-${names.group}`) },
   { path: () => '/users', ready: (p) => p.getByTestId(`user-row-${names.user}`) },
   { path: () => '/tokens', ready: (p) => p.getByTestId(`token-row-${names.token}`) },
+  { path: () => '/my-notifications', ready: (p) => p.getByTestId('prefs-mobile') },
   { path: () => '/audit', ready: (p) => p.getByTestId('audit-table').locator('tr.el-table__row').first() },
 ];
 
@@ -220,6 +225,7 @@ test('the create dialogs are English in English', async ({ page }, testInfo) => 
     await radio(d.getByTestId('env-form-strategy'), 'batches').click();
     await expect(d.getByTestId('env-form-batches')).toBeVisible();
   });
+  await check('/alert-rules', 'rule-create', 'rule-dialog');
   await check('/hook-templates', 'hook-template-create', 'hook-template-dialog');
   await check('/users', 'user-create', 'user-dialog');
   await check('/tokens', 'token-create', 'token-dialog');

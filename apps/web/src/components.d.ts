@@ -14,6 +14,7 @@ declare module 'vue' {
     AppLogo: typeof import('./components/AppLogo.vue')['default']
     ArchivedTag: typeof import('./components/ArchivedTag.vue')['default']
     CopyButton: typeof import('./components/CopyButton.vue')['default']
+    CopyLine: typeof import('./components/CopyLine.vue')['default']
     ElAlert: typeof import('element-plus/es')['ElAlert']
     ElAside: typeof import('element-plus/es')['ElAside']
     ElAvatar: typeof import('element-plus/es')['ElAvatar']

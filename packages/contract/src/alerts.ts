@@ -92,7 +92,7 @@ export const NotificationDeliveryView = Type.Object({
     summary: Type.String({ description: 'the project, environment and ref (or service) the event is about' }),
     at: Type.String({ format: 'date-time' }),
   }),
-  channel: Type.Object({ id: Uuid, name: Type.String(), kind: NotificationKind }),
+  channel: Type.Object({ id: Uuid, name: Type.String(), kind: NotificationKind, groupId: Type.Union([Uuid, Type.Null()], { description: 'null: a global channel' }) }),
   rule: Nullable(Ref),
   /** Set for a personal subscription's message. */
   user: Nullable(Type.Object({ id: Uuid, username: Type.String() })),

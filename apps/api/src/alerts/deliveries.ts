@@ -12,7 +12,7 @@ import { deliveryKey } from './scope.js';
 
 const deliveryInclude = {
   event: { include: { release: { select: { ref: true, project: { select: { name: true } }, environment: { select: { name: true } } } } } },
-  channel: { select: { id: true, name: true, kind: true } },
+  channel: { select: { id: true, name: true, kind: true, groupId: true } },
   rule: { select: { id: true, name: true } },
 } as const satisfies Prisma.NotificationDeliveryInclude;
 

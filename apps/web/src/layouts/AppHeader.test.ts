@@ -43,6 +43,13 @@ describe('header user menu', () => {
     await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('tokens'));
   });
 
+  it('opens the personal notification settings', async () => {
+    stubFetch({});
+    await mountHeader();
+    await choose('user-menu-notifications');
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('my-notifications'));
+  });
+
   it('keeps the session when the current password is wrong, and signs out after a successful change', async () => {
     let currentIsRight = false;
     const calls = stubFetch({

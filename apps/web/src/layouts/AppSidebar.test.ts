@@ -22,6 +22,8 @@ describe('sidebar', () => {
       'menu-git-platforms',
       'menu-git-host-keys',
       'menu-notification-channels',
+      'menu-alert-rules',
+      'menu-notification-deliveries',
       'menu-hook-templates',
       'menu-groups',
       'menu-users',

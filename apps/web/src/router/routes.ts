@@ -1,5 +1,6 @@
 import type { RouteRecordRaw } from 'vue-router';
 import {
+  AlarmClock,
   Checked,
   Bell,
   Connection,
@@ -10,6 +11,7 @@ import {
   Key,
   List,
   Lock,
+  Message,
   Monitor,
   Share,
   Tickets,
@@ -115,6 +117,18 @@ const shellRoutes: RouteRecordRaw[] = [
     meta: { titleKey: 'notificationChannels.title', icon: Bell, section: 'resources' },
   },
   {
+    path: 'alert-rules',
+    name: 'alert-rules',
+    component: () => import('@/views/alert-rules/index.vue'),
+    meta: { titleKey: 'alertRules.title', icon: AlarmClock, section: 'resources' },
+  },
+  {
+    path: 'notification-deliveries',
+    name: 'notification-deliveries',
+    component: () => import('@/views/notification-deliveries/index.vue'),
+    meta: { titleKey: 'notificationDeliveries.title', icon: Message, section: 'resources' },
+  },
+  {
     path: 'hook-templates',
     name: 'hook-templates',
     component: () => import('@/views/hook-templates/index.vue'),
@@ -138,6 +152,12 @@ const shellRoutes: RouteRecordRaw[] = [
     name: 'tokens',
     component: () => import('@/views/tokens/index.vue'),
     meta: { titleKey: 'menu.tokens', icon: Ticket, section: 'system' },
+  },
+  {
+    path: 'my-notifications',
+    name: 'my-notifications',
+    component: () => import('@/views/my-notifications/index.vue'),
+    meta: { titleKey: 'myNotifications.title' },
   },
   {
     path: 'audit',

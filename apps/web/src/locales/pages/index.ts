@@ -1,3 +1,4 @@
+import alertRules from './alert-rules';
 import approvals from './approvals';
 import audit from './audit';
 import credentials from './credentials';
@@ -8,7 +9,9 @@ import gitPlatforms from './git-platforms';
 import groups from './groups';
 import hookTemplates from './hook-templates';
 import login from './login';
+import myNotifications from './my-notifications';
 import notificationChannels from './notification-channels';
+import notificationDeliveries from './notification-deliveries';
 import projects from './projects';
 import queue from './queue';
 import releases from './releases';
@@ -18,7 +21,7 @@ import users from './users';
 import versions from './versions';
 
 /** Each page's strings under the key its views use (`$t('servers.create')`), one module per page. */
-const pages = { login, dashboard, releases, approvals, queue, versions, projects, environments, servers, credentials, gitPlatforms, gitHosts, notificationChannels, hookTemplates, groups, users, tokens, audit };
+const pages = { login, dashboard, releases, approvals, queue, versions, projects, environments, servers, credentials, gitPlatforms, gitHosts, notificationChannels, alertRules, notificationDeliveries, myNotifications, hookTemplates, groups, users, tokens, audit };
 
 type Pages = typeof pages;
 export type PageMessages = { [K in keyof Pages]: Pages[K]['zh-CN'] };

@@ -48,6 +48,16 @@ const zhCN = {
     failedToast: '「{name}」测试失败：{answer}',
     answerTitle: '对方的回应',
   },
+  preview: {
+    action: '消息预览',
+    title: '消息预览',
+    kind: '渠道类型',
+    event: '事件',
+    locale: '语言',
+    subject: '标题',
+    body: '内容',
+    hint: '用示例数据生成，与该类型渠道实际收到的内容一致。',
+  },
   rules: {
     group: '请选择分组',
     name: '请输入名称',
@@ -103,6 +113,16 @@ const en: typeof zhCN = {
     okToast: 'Test message of "{name}" sent',
     failedToast: 'Test of "{name}" failed: {answer}',
     answerTitle: 'Remote answer',
+  },
+  preview: {
+    action: 'Preview messages',
+    title: 'Message preview',
+    kind: 'Channel kind',
+    event: 'Event',
+    locale: 'Language',
+    subject: 'Title',
+    body: 'Body',
+    hint: 'Made from sample data, exactly as a channel of this kind receives it.',
   },
   rules: {
     group: 'Choose a group',

@@ -1,6 +1,7 @@
 // Strings of the release pages (list, detail, new release), both languages side by side so a key cannot exist in one only.
 const zhCN = {
   title: '发布单',
+  notifications: '通知记录',
   detailTitle: '发布单详情',
   newTitle: '新建发布单',
   new: '新建发布单',
@@ -215,6 +216,7 @@ const zhCN = {
 
 const en: typeof zhCN = {
   title: 'Releases',
+  notifications: 'Notifications sent',
   detailTitle: 'Release details',
   newTitle: 'New release',
   new: 'New release',

@@ -83,6 +83,7 @@ describe('release detail view', () => {
     expect(wrapper.find('[data-testid="action-abort"]').exists()).toBe(true);
     expect(wrapper.find('[data-testid="action-approve"]').exists()).toBe(false);
     expect(wrapper.find('[data-testid="action-retry"]').exists()).toBe(false);
+    expect(wrapper.get('[data-testid="release-notifications"]').attributes('href')).toBe(`/notification-deliveries?releaseId=${RELEASE_ID}`);
 
     socket().send({ type: 'release', release: release({ state: 'failed', lastSeq: 1 }) });
     await flushPromises();
