@@ -4,6 +4,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { logAttachment, PLAIN_LOG_MAX } from '../src/notifications/log-attachment.js';
 import { addChannel, addRule, deliveriesOf, eventually } from './helpers/alerting.js';
 import { dingtalkRobot } from './helpers/notify-stand-ins/dingtalk.js';
 import { startRobots, type RobotServer } from './helpers/notify-stand-ins/robot.js';
@@ -167,6 +168,19 @@ describe('notifications of real releases', () => {
     expect(to(verdict)).toEqual(['dev@example.com']);
     expect(verdict.text).toContain('LGTM');
     await waitForState(t, f.owner.token, id, ['succeeded', 'failed']);
+  });
+
+  it('attaches a large log gzipped, and none when even the gzip is over the limit', async () => {
+    const { id, lastSeq } = await t.db.release.findFirstOrThrow({ where: { environmentId: f.environmentId, state: 'succeeded' }, orderBy: { createdAt: 'desc' } });
+    const line = 'npm WARN deprecated some-package@1.0.0: this line repeats to make the log large'.padEnd(200, '.');
+    const lines = Math.ceil(PLAIN_LOG_MAX / line.length) + 10;
+    await t.db.releaseEvent.createMany({ data: Array.from({ length: lines }, (_, i) => ({ releaseId: id, seq: lastSeq + 1 + i, at: new Date(), type: 'log', stage: 'build', stream: 'stdout', text: `${i} ${line}` })) });
+    const packed = (await logAttachment(t.db, id))!;
+    expect(packed.filename).toBe(`release-${id}.log.gz`);
+    const text = gunzipSync(packed.content).toString();
+    expect(text.length).toBeGreaterThan(PLAIN_LOG_MAX);
+    expect(text).toContain(`${lines - 1} npm WARN`);
+    expect(await logAttachment(t.db, id, { plain: PLAIN_LOG_MAX, attached: Math.floor(packed.content.length / 2) })).toBeNull();
   });
 
   it('no response, log line or database row holds a channel secret, whatever the deliveries did', async () => {

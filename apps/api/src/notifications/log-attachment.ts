@@ -14,10 +14,10 @@ export const ATTACHED_LOG_MAX = 8 * 1024 * 1024;
  * The release log for an e-mail: `release-<id>.log`, or `.log.gz` when large; null when even gzipped it is too big for
  * mail servers' limits (the message then links to the release page instead).
  */
-export async function logAttachment(db: DbTx, releaseId: string): Promise<MailAttachment | null> {
+export async function logAttachment(db: DbTx, releaseId: string, limits = { plain: PLAIN_LOG_MAX, attached: ATTACHED_LOG_MAX }): Promise<MailAttachment | null> {
   const text = Buffer.from(await logText({ db }, { id: releaseId }));
-  if (text.length <= PLAIN_LOG_MAX) return { filename: `release-${releaseId}.log`, content: text, contentType: 'text/plain; charset=utf-8' };
+  if (text.length <= limits.plain) return { filename: `release-${releaseId}.log`, content: text, contentType: 'text/plain; charset=utf-8' };
   const packed = await gzipped(text);
-  if (packed.length > ATTACHED_LOG_MAX) return null;
+  if (packed.length > limits.attached) return null;
   return { filename: `release-${releaseId}.log.gz`, content: packed, contentType: 'application/gzip' };
 }
