@@ -146,15 +146,19 @@ describe('notifications of real releases', () => {
 
   it('a release waiting for approval is mailed to the approvers, not its creator; the verdict goes to the creator', async () => {
     expect((await t.call(f.owner.token, { method: 'PATCH', url: `/api/environments/${f.environmentId}`, payload: { requireApproval: true } })).statusCode).toBe(200);
+    await t.db.user.update({ where: { id: f.owner.id }, data: { notifyPrefs: { channelId: ch.mail, awaitingMyApproval: true } } });
     const mailBefore = smtp.messages.length;
     const dingBefore = robots.received.length;
     const { id, state } = await release(f.developer.token);
     expect(state).toBe('pending_approval');
-    await eventually(() => smtp.messages.length > mailBefore, 'the approval request');
-    const request = smtp.messages[mailBefore]!;
-    expect(request.subject).toBe('【待审批】sample-app / prod · main');
-    const to = (m: typeof request) => [m.to].flat().flatMap((a) => a?.value.map((v) => v.address) ?? []);
-    expect(to(request)).toEqual(['owner@example.com']);
+    // The rule's request, and the owner's own subscription on a channel whose default recipients must not get it.
+    await eventually(() => smtp.messages.length >= mailBefore + 2, 'the approval requests');
+    const requests = smtp.messages.slice(mailBefore);
+    const to = (m: (typeof requests)[number]) => [m.to].flat().flatMap((a) => a?.value.map((v) => v.address) ?? []);
+    expect(requests.map((m) => [m.subject, to(m)])).toEqual([
+      ['【待审批】sample-app / prod · main', ['owner@example.com']],
+      ['【待审批】sample-app / prod · main', ['owner@example.com']],
+    ]);
 
     // The developer's own subscription ("my releases", DingTalk by mobile) hears of it as well.
     await eventually(() => robots.received.length > dingBefore, 'the personal DingTalk message');

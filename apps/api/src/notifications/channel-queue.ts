@@ -66,7 +66,7 @@ export async function sendChannelQueue(s: QueueSettings, channelId: string, owne
       where: { channelId, state: 'pending' },
       orderBy: { id: 'asc' },
       take: DIGEST_MAX,
-      select: { id: true, locale: true, emails: true, mobiles: true, attempts: true, event: { select: { type: true, facts: true } } },
+      select: { id: true, userId: true, locale: true, emails: true, mobiles: true, attempts: true, event: { select: { type: true, facts: true } } },
     });
     const head = waiting[0];
     if (!head) return;

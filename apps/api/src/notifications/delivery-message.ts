@@ -8,6 +8,8 @@ import { releaseLink, renderDigest, renderEvent } from './templates/render.js';
 /** A delivery as the sender needs it: its event's type and facts, language and recipients. */
 export interface QueuedDelivery {
   id: bigint;
+  /** Set for a personal subscription's message. */
+  userId: string | null;
   locale: string;
   emails: string[];
   mobiles: string[];
@@ -28,7 +30,7 @@ function rendered(d: QueuedDelivery, publicUrl: string | null) {
  * for an e-mail about a finished release the log attached (or, when too large, a note pointing to the release page).
  */
 export async function deliveryMessage(db: DbTx, d: QueuedDelivery, { kind, publicUrl }: { kind: string; publicUrl: string | null }): Promise<NotificationMessage> {
-  const message: NotificationMessage = { ...rendered(d, publicUrl), mentions: { emails: d.emails, mobiles: d.mobiles }, data: d.event.facts, idempotencyKey: `delivery-${d.id}` };
+  const message: NotificationMessage = { ...rendered(d, publicUrl), mentions: { emails: d.emails, mobiles: d.mobiles }, data: d.event.facts, idempotencyKey: `delivery-${d.id}`, personal: d.userId !== null };
   const facts = d.event.facts as EventFacts;
   if (kind !== 'email' || facts.kind !== 'release' || !FINAL_EVENTS.includes(d.event.type as AlertEvent)) return message;
   const attachment = await logAttachment(db, facts.releaseId);

@@ -11,7 +11,7 @@ const isMailError = (error: unknown): error is Error & { code: string; response?
  * (connect, greeting, each socket wait), so a dead server ends the attempt instead of holding it.
  */
 export async function sendEmail(settings: EmailSettings, secret: EmailSecret, message: NotificationMessage, { timeoutMs }: SendOptions): Promise<SendResult> {
-  const to = unique([...(settings.to ?? []), ...(message.mentions?.emails ?? [])]);
+  const to = unique([...(message.personal ? [] : (settings.to ?? [])), ...(message.mentions?.emails ?? [])]);
   if (to.length === 0) return { ok: false, answer: 'no recipients: set the channel\'s default recipients (to)' };
   const transport = nodemailer.createTransport({
     host: settings.host.replace(/^\[(.*)\]$/, '$1'),

@@ -58,8 +58,8 @@ async function ruleDeliveries(db: DbTx, type: AlertEvent, facts: EventFacts): Pr
 }
 
 /**
- * A person's own subscriptions, on the channel they chose, while they may still use it (a global channel or one of a
- * group they belong to). Someone a rule already reaches on that channel gets no second copy.
+ * A person's own subscriptions, on the channel they chose, while they may still use it. Someone a rule already
+ * reaches on that channel gets no second copy.
  */
 async function personalDeliveries(db: DbTx, type: AlertEvent, facts: ReleaseFacts, byRules: PlannedDelivery[]): Promise<PlannedDelivery[]> {
   const wanted: Person[] = [];
@@ -72,8 +72,17 @@ async function personalDeliveries(db: DbTx, type: AlertEvent, facts: ReleaseFact
   for (const person of wanted) {
     const prefs = readPreferences(person.notifyPrefs);
     if (!prefs.channelId || planned.some((p) => p.userId === person.id)) continue;
+    // A robot posts into a group chat: only one the release's group may see (its own or a global one). A mail goes to
+    // the person alone, through any channel they may use.
     const channel = await db.notificationChannel.findFirst({
-      where: { id: prefs.channelId, kind: { in: ['email', 'dingtalk'] }, OR: [{ groupId: null }, { group: { memberships: { some: { userId: person.id } } } }] },
+      where: {
+        id: prefs.channelId,
+        OR: [
+          { kind: 'dingtalk', groupId: null },
+          { kind: 'dingtalk', groupId: facts.groupId },
+          { kind: 'email', OR: [{ groupId: null }, { group: { memberships: { some: { userId: person.id } } } }] },
+        ],
+      },
       select: { id: true, kind: true },
     });
     if (!channel) continue;

@@ -16,6 +16,8 @@ export interface NotificationMessage {
   attachments?: MailAttachment[];
   /** Who to @-mention on robots (mobiles) and who else receives an e-mail (addresses). */
   mentions?: { mobiles: string[]; emails: string[] };
+  /** A personal message: an e-mail goes to the mentioned addresses only, not to the channel's default recipients. */
+  personal?: boolean;
   /** The facts behind the message, for receivers that read data (the generic webhook). */
   data?: unknown;
   /** The same for every attempt of one delivery, so a receiver that keeps it can drop a repeat. */
