@@ -70,6 +70,8 @@ export default defineConfig({
       LOGIN_RATE_LIMIT_PER_MINUTE: '120',
       // Webhook URLs shown in the browser point back at this server, where the spec delivers to them.
       PUBLIC_URL: baseURL,
+      // The stand-in DingTalk robot of the alerts spec listens on the loopback.
+      GIT_ALLOW_PRIVATE_HOSTS: 'true',
     },
   },
 });
