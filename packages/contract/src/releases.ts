@@ -23,7 +23,7 @@ export const TargetView = Type.Object({
 
 export const ReleaseView = Type.Object({
   id: Uuid,
-  kind: Type.Union([Type.Literal('release'), Type.Literal('rollback')]),
+  kind: Type.Union([Type.Literal('release'), Type.Literal('rollback'), Type.Literal('scale_out')], { description: 'scale_out: the current release deployed to servers just added' }),
   state: ReleaseStateSchema,
   projectId: Uuid,
   projectName: Type.String(),

@@ -17,7 +17,8 @@ export type StageName =
   | (typeof ROLLBACK_TARGET_STAGES)[number]
   | 'rollback';
 
-export type RunKind = 'release' | 'rollback';
+/** A scale-out runs as a release (to the servers just added). */
+export type RunKind = 'release' | 'rollback' | 'scale_out';
 
 /** The stages a run of this kind plans, globally and per target. */
 export function plannedStages(kind: RunKind): { global: readonly StageName[]; perTarget: readonly StageName[] } {

@@ -13,7 +13,7 @@ export interface FailingHost {
 export interface ReleaseFacts {
   kind: 'release';
   releaseId: string;
-  releaseKind: 'release' | 'rollback';
+  releaseKind: 'release' | 'rollback' | 'scale_out';
   groupId: string;
   projectId: string;
   environmentId: string;

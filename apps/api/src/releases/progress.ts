@@ -34,7 +34,7 @@ export function percentDone(kind: RunKind, targets: number, finished: readonly {
  * environment's last successful runs of the same kind, per stage and per target, divided by the rollout's
  * parallelism for per-target stages.
  */
-export async function releaseProgress({ db }: { db: DbTx }, release: { id: string; kind: 'release' | 'rollback'; state: string; environmentId: string; rollout: unknown }): Promise<Progress> {
+export async function releaseProgress({ db }: { db: DbTx }, release: { id: string; kind: RunKind; state: string; environmentId: string; rollout: unknown }): Promise<Progress> {
   if (release.state === 'succeeded') return { percent: 100, etaSeconds: 0 };
   if (!(ACTIVE_STATES as readonly string[]).includes(release.state)) return { percent: 0, etaSeconds: null };
 

@@ -22,6 +22,7 @@ export interface Phrases {
   error: string;
   open: string;
   rollback: string;
+  scaleOut: string;
   service: string;
   server: string;
   detail: string;
@@ -80,6 +81,7 @@ const zh: Phrases = {
   error: '错误',
   open: '查看发布详情',
   rollback: '回滚',
+  scaleOut: '扩容',
   service: '服务',
   server: '主机',
   detail: '详情',
@@ -123,6 +125,7 @@ const en: Phrases = {
   error: 'Error',
   open: 'Open the release',
   rollback: 'rollback',
+  scaleOut: 'scale out',
   service: 'Service',
   server: 'Host',
   detail: 'Detail',

@@ -27,8 +27,8 @@ export function releaseLink(publicUrl: string | null, releaseId: string): string
 }
 
 function releaseTitle(p: Phrases, type: AlertEvent, f: ReleaseFacts): string {
-  const rollback = f.releaseKind === 'rollback' ? ` (${p.rollback})` : '';
-  return `${p.tag(p.event[type])}${f.project} / ${f.environment} · ${f.ref}${rollback}`;
+  const kind = f.releaseKind === 'rollback' ? ` (${p.rollback})` : f.releaseKind === 'scale_out' ? ` (${p.scaleOut})` : '';
+  return `${p.tag(p.event[type])}${f.project} / ${f.environment} · ${f.ref}${kind}`;
 }
 
 function serviceTitle(p: Phrases, type: AlertEvent, f: ServiceFacts): string {
