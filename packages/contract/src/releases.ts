@@ -105,7 +105,16 @@ export const DryRunPlan = Type.Object({
 
 export const ReviewBody = Type.Object({ comment: Type.Optional(Str(2000)) }, { additionalProperties: false });
 const OverrideWindow = Type.Boolean({ description: 'administrators only: queue it outside the environment\'s release windows (audited)' });
-export const RollbackBody = Type.Object({ description: Type.Optional(Str(2000)), overrideWindow: Type.Optional(OverrideWindow) }, { additionalProperties: false });
+export const RollbackBody = Type.Object(
+  {
+    description: Type.Optional(Str(2000)),
+    overrideWindow: Type.Optional(OverrideWindow),
+    serverIds: Type.Optional(
+      Type.Array(Uuid, { minItems: 1, maxItems: 1000, uniqueItems: true, description: 'roll back only these servers (each must have had this release); default: every server of it' }),
+    ),
+  },
+  { additionalProperties: false },
+);
 export const RetryBody = Type.Object({ overrideWindow: Type.Optional(OverrideWindow) }, { additionalProperties: false });
 
 export const LogQuery = Type.Object(

@@ -67,7 +67,7 @@ export function chooseServers(environment: { name: string; servers: { serverId: 
 interface NewRelease {
   projectId: string;
   environmentId: string;
-  kind: 'release' | 'rollback';
+  kind: 'release' | 'rollback' | 'scale_out';
   ref: string;
   commit: string;
   description: string;
@@ -82,6 +82,8 @@ interface NewRelease {
   /** The webhook delivery that asked for it (auto-release). */
   deliveryId?: string;
   origin: ReleaseOrigin;
+  /** A packed artifact of the same commit to reuse (a scale-out ships what the environment already runs). */
+  artifact?: Prisma.InputJsonValue;
 }
 
 /** A new release's first state: creating a row is no move of the state table, so it is chosen here, not by `transition()`. */
@@ -105,6 +107,7 @@ async function insertReleaseIn(tx: DbTx, { actor, ctx }: Pick<ReleaseDeps, 'acto
       rollout: input.rollout as unknown as Prisma.InputJsonValue,
       rollbackToId: input.rollbackToId ?? null,
       deliveryId: input.deliveryId ?? null,
+      ...(input.artifact ? { artifact: input.artifact } : {}),
       createdById: actor.userId,
       queuedAt: state === 'queued' ? new Date() : null,
       scheduledAt: input.scheduledAt ?? null,
@@ -112,7 +115,7 @@ async function insertReleaseIn(tx: DbTx, { actor, ctx }: Pick<ReleaseDeps, 'acto
     },
   });
   await recordAudit(tx, ctx, {
-    action: input.kind === 'rollback' ? 'release.rollback' : 'release.create',
+    action: input.kind === 'rollback' ? 'release.rollback' : input.kind === 'scale_out' ? 'release.scale_out' : 'release.create',
     resourceType: 'release',
     resourceId: release.id,
     details: {
@@ -173,15 +176,27 @@ export async function createRelease(
   );
 }
 
-/** Rolling back to a release means switching every one of its servers back to that release's directory. */
+/**
+ * The servers a rollback switches: every server the release went to, or the chosen ones (one host from the version
+ * matrix). Only servers that got the release can have its directory; the engine checks it is still kept there.
+ */
+function rollbackServers(to: { targets: { serverId: string; state: string }[] }, chosen: string[] | undefined): string[] {
+  const had = to.targets.filter((t) => t.state === 'succeeded').map((t) => t.serverId);
+  if (!chosen) return had;
+  const foreign = chosen.filter((id) => !had.includes(id));
+  if (foreign.length) throw new Invalid('serverIds', `this release did not succeed on ${foreign.join(', ')}, so it is not there to roll back to`);
+  return chosen;
+}
+
+/** Rolling back to a release means switching its servers (all, or the chosen ones) back to that release's directory. */
 export async function createRollback(
   { db, actor, ctx }: Pick<ReleaseDeps, 'db' | 'actor' | 'ctx'>,
-  { toId, description, overrideWindow }: { toId: string; description: string; overrideWindow?: boolean },
+  { toId, description, overrideWindow, serverIds }: { toId: string; description: string; overrideWindow?: boolean; serverIds?: string[] },
 ) {
   const to = await db.release.findUnique({ where: { id: toId }, include: { environment: { include: { project: { select: { groupId: true } } } }, targets: true } });
   if (!to) throw new NotFound('Release');
   await assertWritable(db, 'environment', to.environmentId);
-  if (to.kind !== 'release' || to.state !== 'succeeded') throw new Conflict(`Only a succeeded release can be rolled back to; this one is ${to.state}`, { state: to.state });
+  if (to.kind === 'rollback' || to.state !== 'succeeded') throw new Conflict(`Only a succeeded release can be rolled back to; this one is ${to.kind === 'rollback' ? 'a rollback' : to.state}`, { state: to.state });
   // A rollback is a release of an older commit: the same people, refs and windows apply; the rollout is the environment's.
   const policed = { name: to.environment.name, policy: policyOf(to.environment.policy) };
   enforce(releaseRefusal(policed, { who: { actor, groupId: to.environment.project.groupId }, ref: to.ref, refKind: null }));
@@ -196,7 +211,7 @@ export async function createRollback(
       commit: to.commit,
       description: description || `Roll back to ${to.ref} (${to.commit.slice(0, 8)})`,
       rollout: (to.environment.rollout as unknown as RolloutSpec | null) ?? DEFAULT_ROLLOUT,
-      serverIds: to.targets.map((t) => t.serverId),
+      serverIds: rollbackServers(to, serverIds),
       rollbackToId: to.id,
       state: initialState({ requireApproval: to.environment.requireApproval, autoStart: true }),
       windowOverridden: outside,
@@ -243,6 +258,43 @@ export async function createPushedRelease(tx: DbTx, { actor, ctx }: Pick<Release
       state: initialState({ requireApproval: environment.requireApproval, autoStart: true }),
       deliveryId: pushed.deliveryId,
       origin: 'webhook',
+    },
+  );
+}
+
+/**
+ * What the environment runs now: its last finished release, rollback or scale-out that succeeded, resolved to the
+ * release it put in place (a rollback's target). Null when nothing was ever released there.
+ */
+export async function currentReleaseOf(tx: DbTx, environmentId: string) {
+  const last = await tx.release.findFirst({ where: { environmentId, state: 'succeeded' }, orderBy: { finishedAt: 'desc' } });
+  if (!last) return null;
+  return last.kind === 'rollback' && last.rollbackToId ? tx.release.findUnique({ where: { id: last.rollbackToId } }) : last;
+}
+
+/**
+ * A scale-out: the environment's current release deployed to servers just added to it, queued at once (the version
+ * was approved when it first went out), inside the caller's transaction. It reuses the artifact that release packed.
+ */
+export async function createScaleOut(tx: DbTx, { actor, ctx }: Pick<ReleaseDeps, 'actor' | 'ctx'>, { environmentId, serverIds, names }: { environmentId: string; serverIds: string[]; names: string[] }) {
+  const source = await currentReleaseOf(tx, environmentId);
+  if (!source) return null;
+  const environment = await tx.environment.findUniqueOrThrow({ where: { id: environmentId } });
+  return insertReleaseIn(
+    tx,
+    { actor, ctx },
+    {
+      projectId: environment.projectId,
+      environmentId,
+      kind: 'scale_out',
+      ref: source.ref,
+      commit: source.commit,
+      description: `Scale out to ${names.join(', ')}: ${source.ref} (${source.commit.slice(0, 8)})`.slice(0, 2000),
+      rollout: (environment.rollout as unknown as RolloutSpec | null) ?? DEFAULT_ROLLOUT,
+      serverIds,
+      state: 'queued',
+      origin: 'person',
+      ...(source.artifact ? { artifact: source.artifact as Prisma.InputJsonValue } : {}),
     },
   );
 }

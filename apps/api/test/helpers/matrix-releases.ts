@@ -83,6 +83,14 @@ export const releaseRows = (gitUrl: () => string): Record<string, Case> => ({
   'POST /api/releases/:id/retry': { allowed: developers, request: on('failed', '/retry') },
   'POST /api/releases/:id/move': { allowed: managers, request: async (ctx) => ({ ...(await on('queued', '/move')(ctx)), payload: {} }) },
   'POST /api/releases/:id/rollback': { allowed: developers, request: async (ctx) => ({ ...(await on('succeeded', '/rollback')(ctx)), payload: {} }) },
+  'POST /api/environments/:id/servers': {
+    allowed: managers,
+    request: async ({ t, groupId }) => {
+      const { env, server } = await environment(t, groupId, gitUrl());
+      const added = await t.db.server.create({ data: { groupId, name: `srv-${rand()}`, host: '127.0.0.1', port: 1, username: 'deploy', credentialId: server.credentialId } });
+      return { url: `/api/environments/${env.id}/servers`, payload: { serverIds: [added.id] } };
+    },
+  },
   'GET /api/releases/:id/logs': { allowed: readers, request: on('running', '/logs') },
   'GET /api/releases/:id/logs.txt': { allowed: readers, request: on('running', '/logs.txt') },
   'GET /ws/releases/:id': { allowed: readers, request: on('running'), send: handshake },

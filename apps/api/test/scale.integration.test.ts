@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { releaseFixture, waitForState, type ReleaseFixture } from './helpers/release-fixture.js';
+import { buildTestApp, type TestApp } from './helpers/test-app.js';
+
+/**
+ * Scale out and per-host rollback on real sshd hosts: a server added to an environment gets the version the others
+ * run, and one host can go back to an older release while the others stay.
+ */
+describe('scale out and per-host rollback', () => {
+  let t: TestApp;
+  let f: ReleaseFixture;
+
+  const call = async (method: 'POST' | 'PATCH' | 'GET' | 'DELETE', url: string, payload?: object, token = f.owner.token) => t.call(token, { method, url, ...(payload ? { payload } : {}) });
+  const released = async (ref: string) => {
+    const response = await call('POST', '/api/releases', { environmentId: f.environmentId, ref });
+    expect(response.statusCode, response.body).toBe(201);
+    const done = await waitForState(t, f.owner.token, response.json().id, ['succeeded', 'failed']);
+    expect(done.state).toBe('succeeded');
+    return done as { id: string; commit: string };
+  };
+  const revisionOn = (i: number) => {
+    const { current } = f.host(i);
+    return current ? readFileSync(path.join(f.hosts.hosts[i]!.deployRoot, 'app/releases', current, 'REVISION'), 'utf8').trim() : null;
+  };
+
+  beforeAll(async () => {
+    t = await buildTestApp({ WORKER_ENABLED: 'true', WORKER_HEARTBEAT_SECONDS: '1' });
+    f = await releaseFixture(t, { hosts: 2, requireApproval: false });
+  }, 120_000);
+  afterAll(async () => {
+    await f?.cleanup();
+    await t?.close();
+  });
+
+  it('a server added to the environment gets the current version at once, through a scale_out release', async () => {
+    expect((await call('PATCH', `/api/environments/${f.environmentId}`, { serverIds: [f.serverIds[0]] })).statusCode).toBe(200);
+    const first = await released('main');
+    expect(revisionOn(0)).toBe(first.commit);
+    expect(f.host(1).current).toBeNull();
+
+    const developer = await call('POST', `/api/environments/${f.environmentId}/servers`, { serverIds: [f.serverIds[1]] }, f.developer.token);
+    expect(developer.statusCode).toBe(403);
+    const bad = await call('POST', `/api/environments/${f.environmentId}/servers`, { serverIds: [f.serverIds[0]] });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.message).toMatch(/serverIds.*already in environment prod: web-1/);
+
+    const response = await call('POST', `/api/environments/${f.environmentId}/servers`, { serverIds: [f.serverIds[1]] });
+    expect(response.statusCode, response.body).toBe(201);
+    const { releaseId, added } = response.json();
+    expect(added.map((s: { name: string }) => s.name)).toEqual(['web-2']);
+    const scaled = await waitForState(t, f.owner.token, releaseId, ['succeeded', 'failed']);
+    expect(scaled).toMatchObject({ kind: 'scale_out', state: 'succeeded', commit: first.commit });
+    expect(scaled.targets.map((x: { serverName: string }) => x.serverName)).toEqual(['web-2']);
+    expect(revisionOn(1)).toBe(first.commit);
+    // The first host was not touched again.
+    expect(f.host(0).current).toBe(first.id);
+  });
+
+  it('rolls one host back to a release it still has, leaving the others on theirs', async () => {
+    const older = await t.db.release.findFirstOrThrow({ where: { environmentId: f.environmentId, kind: 'release', state: 'succeeded' } });
+    const sha = f.repo.addCommit({ message: 'second version' });
+    const second = await released('main');
+    expect(second.commit).toBe(sha);
+    expect([revisionOn(0), revisionOn(1)]).toEqual([sha, sha]);
+
+    const elsewhere = await call('POST', `/api/releases/${older.id}/rollback`, { serverIds: [f.serverIds[1]] });
+    expect(elsewhere.statusCode, 'web-2 never had the first release itself').toBe(400);
+
+    const response = await call('POST', `/api/releases/${older.id}/rollback`, { serverIds: [f.serverIds[0]] });
+    expect(response.statusCode, response.body).toBe(201);
+    const rollback = await waitForState(t, f.owner.token, response.json().id, ['succeeded', 'failed']);
+    expect(rollback.state).toBe('succeeded');
+    expect(rollback.targets.map((x: { serverName: string }) => x.serverName)).toEqual(['web-1']);
+    expect(revisionOn(0)).toBe(older.commit);
+    expect(revisionOn(1)).toBe(sha);
+  });
+});

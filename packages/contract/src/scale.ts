@@ -1,0 +1,31 @@
+import { Type, type Static } from 'typebox';
+import { Uuid } from './common.js';
+
+export const ScaleOutBody = Type.Object(
+  { serverIds: Type.Array(Uuid, { minItems: 1, maxItems: 100, uniqueItems: true, description: 'servers of the project\'s group to add' }) },
+  { additionalProperties: false },
+);
+export const ScaleOutResult = Type.Object({
+  added: Type.Array(Type.Object({ id: Uuid, name: Type.String() })),
+  releaseId: Type.Union([Uuid, Type.Null()], { description: 'the scale-out release deploying the current version to them; null when nothing was released here yet' }),
+});
+
+export const ScaleInParams = Type.Object({ id: Uuid, serverId: Uuid }, { additionalProperties: false });
+export const ScaleInQuery = Type.Object(
+  {
+    removeFiles: Type.Optional(Type.Boolean({ default: false, description: 'also delete the deploy path on the host (kept by default)' })),
+    force: Type.Optional(Type.Boolean({ default: false, description: 'remove it from the environment even when the host cannot be reached or a step fails' })),
+  },
+  { additionalProperties: false },
+);
+export const ScaleInStep = Type.Object({
+  step: Type.Union([Type.Literal('offline'), Type.Literal('stop'), Type.Literal('remove-files')]),
+  ok: Type.Boolean(),
+  output: Type.String(),
+});
+export const ScaleInResult = Type.Object({ removed: Type.Boolean(), steps: Type.Array(ScaleInStep) });
+
+export type ScaleOutBody = Static<typeof ScaleOutBody>;
+export type ScaleOutResult = Static<typeof ScaleOutResult>;
+export type ScaleInQuery = Static<typeof ScaleInQuery>;
+export type ScaleInResult = Static<typeof ScaleInResult>;
