@@ -19,6 +19,8 @@ command -v git >/dev/null 2>&1 || missing+=(git)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v zstd >/dev/null 2>&1 || missing+=(zstd)
 command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
+# The service supervision tests run a supervisord per test host and read its config with its own parser.
+command -v supervisord >/dev/null 2>&1 || missing+=(supervisor)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 # Chinese UI text in screenshots needs a CJK font; Debian's Chromium ships none.
 fc-list 2>/dev/null | grep -qi 'wenquanyi\|wqy' || missing+=(fonts-wqy-microhei)

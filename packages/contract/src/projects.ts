@@ -3,6 +3,7 @@ import { ArchivedAt, ArchivedFilter, Line, NullableUuid, RefName, Script, Slug, 
 import { Page, PageQuery, Str, Uuid } from './common.js';
 import { PRESET_IDS } from './presets.js';
 import { HOOK_SCRIPT_MAX, HOOK_STAGES, type HookStage } from './rules.js';
+import { ServiceConfig } from './supervision.js';
 
 export { HOOK_SCRIPT_MAX, HOOK_STAGES, type HookStage };
 
@@ -68,6 +69,7 @@ export const ProjectView = Type.Object({
   restartCommand: Type.String(),
   healthCheck: Type.Union([HealthCheck, Type.Null()]),
   hooks: Type.Object(hookFields(Type.String())),
+  service: ServiceConfig,
   defaultBranch: Type.Union([Type.String(), Type.Null()], { description: 'the branch the release form offers first' }),
   gitPlatformId: Type.Union([Uuid, Type.Null()], { description: 'the Git platform the project was imported from' }),
   remoteProjectId: Type.Union([Type.String(), Type.Null()], { description: 'the project\'s id on that platform' }),
@@ -102,6 +104,7 @@ export const CreateProjectBody = Type.Object(
     restartCommand: Type.Optional(Script(COMMAND_MAX)),
     healthCheck: Type.Optional(Type.Union([HealthCheckInput, Type.Null()])),
     hooks: Type.Optional(Type.Object(hookFields(HookScript), { additionalProperties: false })),
+    service: Type.Optional(ServiceConfig),
   },
   { additionalProperties: false },
 );
@@ -127,6 +130,7 @@ export const UpdateProjectBody = Type.Object(
     restartCommand: Type.Optional(Script(COMMAND_MAX)),
     healthCheck: Type.Optional(Type.Union([HealthCheckInput, Type.Null()])),
     hooks: Type.Optional(Type.Object(hookFields(Type.Union([HookScript, Type.Null()])), { additionalProperties: false })),
+    service: Type.Optional(ServiceConfig),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -144,6 +148,7 @@ export const PresetView = Type.Object({
   sharedFiles: Type.Array(Type.String()),
   restartCommand: Type.String(),
   healthCheck: Type.Union([HealthCheck, Type.Null()]),
+  service: ServiceConfig,
 });
 export const PresetList = Type.Object({ items: Type.Array(PresetView) });
 

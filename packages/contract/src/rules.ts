@@ -134,3 +134,7 @@ export type MessageLocale = (typeof MESSAGE_LOCALES)[number];
 /** A delivery's life: `sending` is marked before the call; `uncertain` is a send a crash cut short (never repeated by itself). */
 export const DELIVERY_STATES = ['pending', 'sending', 'sent', 'merged', 'failed', 'uncertain'] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
+
+/** What keeps a project's service running on each host after a release; `none` leaves it to the restart command. */
+export const SERVICE_MANAGERS = ['none', 'systemd', 'supervisor', 'pm2', 'cron'] as const;
+export type ServiceManager = (typeof SERVICE_MANAGERS)[number];

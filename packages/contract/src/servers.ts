@@ -22,6 +22,7 @@ export const ServerView = Type.Object({
   labels: Type.Array(Type.String()),
   hostKeyFingerprint: Type.Union([Type.String(), Type.Null()], { description: 'pinned host key; null until the first connection' }),
   buildAgent: Type.Boolean({ description: 'builds projects that name it instead of the platform host; never a release target' }),
+  sudo: Type.Boolean({ description: 'the login user may run the service manager (and write its files) through `sudo -n`' }),
   ...Timestamps,
 });
 export const ServerPage = Page(ServerView);
@@ -49,6 +50,7 @@ export const CreateServerBody = Type.Object(
     labels: Type.Optional(Labels),
     hostKeyFingerprint: Type.Optional(Fingerprint),
     buildAgent: Type.Optional(Type.Boolean()),
+    sudo: Type.Optional(Type.Boolean({ description: 'the login user may run the service manager through `sudo -n`; default false' })),
   },
   { additionalProperties: false },
 );
@@ -64,6 +66,7 @@ export const UpdateServerBody = Type.Object(
     credentialId: Type.Optional(Uuid),
     labels: Type.Optional(Labels),
     buildAgent: Type.Optional(Type.Boolean()),
+    sudo: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -1,4 +1,5 @@
 import type { PresetId } from '@rp/contract/presets';
+import type { ServiceConfig } from '@rp/contract/supervision';
 
 /**
  * Type presets: starting points the SPA fills project forms from, and the defaults a project created with
@@ -19,7 +20,16 @@ export interface ProjectPreset {
   sharedFiles: string[];
   restartCommand: string;
   healthCheck: HealthCheckConfig | null;
+  /**
+   * How a service manager would run it: the restart command runs the service until a manager is chosen, and then
+   * the suggested start command is ready for supervisor or systemd.
+   */
+  service: ServiceConfig;
 }
+
+const NO_MANAGER: ServiceConfig = { manager: 'none' };
+/** The preset's start command for a manager, which runs it in the foreground (hence `exec`: signals reach it). */
+const suggest = (command: string): ServiceConfig => ({ manager: 'none', command });
 
 const http = (url: string): HealthCheckConfig => ({ type: 'http', url, expectStatus: 200, timeoutSeconds: 5, retries: 5, intervalSeconds: 2 });
 
@@ -42,6 +52,7 @@ export const PRESETS: Record<PresetId, ProjectPreset> = {
       'echo $! > "$pid_file"',
     ].join('\n'),
     healthCheck: http('http://127.0.0.1:{{PORT}}/actuator/health'),
+    service: suggest('exec java $JAVA_OPTS -jar target/app.jar --spring.config.additional-location=optional:file:config/'),
   },
   'java-war': {
     id: 'java-war',
@@ -53,6 +64,7 @@ export const PRESETS: Record<PresetId, ProjectPreset> = {
     sharedFiles: [],
     restartCommand: ['#!/bin/sh', 'set -e', 'cp target/ROOT.war "$CATALINA_BASE/webapps/ROOT.war"', 'sudo systemctl restart tomcat'].join('\n'),
     healthCheck: http('http://127.0.0.1:8080/'),
+    service: NO_MANAGER,
   },
   static: {
     id: 'static',
@@ -64,6 +76,7 @@ export const PRESETS: Record<PresetId, ProjectPreset> = {
     sharedFiles: [],
     restartCommand: '',
     healthCheck: null,
+    service: NO_MANAGER,
   },
   vue: {
     id: 'vue',
@@ -75,6 +88,7 @@ export const PRESETS: Record<PresetId, ProjectPreset> = {
     sharedFiles: [],
     restartCommand: '',
     healthCheck: null,
+    service: NO_MANAGER,
   },
   nodejs: {
     id: 'nodejs',
@@ -86,6 +100,7 @@ export const PRESETS: Record<PresetId, ProjectPreset> = {
     sharedFiles: ['.env'],
     restartCommand: ['#!/bin/sh', 'set -e', 'pm2 startOrReload ecosystem.config.js --update-env'].join('\n'),
     healthCheck: http('http://127.0.0.1:{{PORT}}/health'),
+    service: suggest('exec npm start'),
   },
   python: {
     id: 'python',
@@ -97,6 +112,7 @@ export const PRESETS: Record<PresetId, ProjectPreset> = {
     sharedFiles: ['.env'],
     restartCommand: ['#!/bin/sh', 'set -e', 'sudo systemctl restart "$APP_SERVICE"'].join('\n'),
     healthCheck: http('http://127.0.0.1:{{PORT}}/health'),
+    service: suggest('exec .venv/bin/gunicorn --bind 127.0.0.1:${PORT:-8000} app:app'),
   },
   golang: {
     id: 'golang',
@@ -108,6 +124,7 @@ export const PRESETS: Record<PresetId, ProjectPreset> = {
     sharedFiles: ['config.yaml'],
     restartCommand: ['#!/bin/sh', 'set -e', 'sudo systemctl restart "$APP_SERVICE"'].join('\n'),
     healthCheck: http('http://127.0.0.1:{{PORT}}/healthz'),
+    service: suggest('exec ./bin/app'),
   },
   php: {
     id: 'php',
@@ -119,6 +136,7 @@ export const PRESETS: Record<PresetId, ProjectPreset> = {
     sharedFiles: ['.env'],
     restartCommand: ['#!/bin/sh', 'set -e', 'sudo systemctl reload php-fpm'].join('\n'),
     healthCheck: http('http://127.0.0.1/'),
+    service: NO_MANAGER,
   },
   shell: {
     id: 'shell',
@@ -130,5 +148,6 @@ export const PRESETS: Record<PresetId, ProjectPreset> = {
     sharedFiles: [],
     restartCommand: '',
     healthCheck: null,
+    service: NO_MANAGER,
   },
 };

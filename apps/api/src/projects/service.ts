@@ -17,6 +17,8 @@ import { HOOK_STAGES, type CreateProjectBody, type HealthCheckInput, type HookSt
 import { gitUrlProblem, relativePathProblem } from './validation.js';
 import { gitHostOf, gitUrlPolicyProblem, hostProblem, sshTargetOf, sshUrlProblem, type GitUrlPolicy, type PrivateHosts } from './git-policy.js';
 import { pinnedHostKeys } from '../git-hosts/service.js';
+import { checkServiceConfig } from '../supervision/config-check.js';
+import { serviceConfigOf } from '../supervision/service-spec.js';
 
 type ProjectRow = Project & { _count: { environments: number }; group: { archivedAt: Date | null } };
 type Hooks = Partial<Record<HookStage, string>>;
@@ -66,6 +68,7 @@ const view = (row: ProjectRow) => ({
   restartCommand: row.restartCommand,
   healthCheck: row.healthCheck as HealthCheckConfig | null,
   hooks: hooksOf(row.hooks),
+  service: serviceConfigOf(row.service),
   defaultBranch: row.defaultBranch,
   gitPlatformId: row.gitPlatformId,
   remoteProjectId: row.remoteProjectId?.toString() ?? null,
@@ -201,6 +204,8 @@ export async function createProject({ db, ctx, ...policy }: ProjectWriteDeps, in
     await assertNameFree(tx, input.groupId, input.name);
     const link = await checkedLink(tx, input.groupId, input);
     const preset = PRESETS[input.preset];
+    const service = input.service ?? preset.service;
+    checkServiceConfig(service);
     const healthCheck = input.healthCheck === undefined ? preset.healthCheck : input.healthCheck && normaliseHealthCheck(input.healthCheck);
     const row = await tx.project.create({
       data: {
@@ -220,6 +225,7 @@ export async function createProject({ db, ctx, ...policy }: ProjectWriteDeps, in
         restartCommand: input.restartCommand ?? preset.restartCommand,
         ...(healthCheck ? { healthCheck } : {}),
         hooks: input.hooks ?? {},
+        service: service as Prisma.InputJsonObject,
         defaultBranch: input.defaultBranch ?? null,
         ...link,
       },
@@ -241,7 +247,8 @@ export async function updateProject({ db, ctx, ...policy }: ProjectWriteDeps, { 
     await check(tx, before.groupId, changes, before);
     if (changes.buildAgentId) await assertBuildAgent(tx, before.groupId, changes.buildAgentId);
     if (changes.name) await assertNameFree(tx, before.groupId, changes.name, id);
-    const { hooks, healthCheck, gitCredentialId, buildAgentId, gitPlatformId, remoteProjectId, ...rest } = changes;
+    const { hooks, healthCheck, gitCredentialId, buildAgentId, gitPlatformId, remoteProjectId, service, ...rest } = changes;
+    if (service) checkServiceConfig(service);
     const link = await checkedLink(tx, before.groupId, { gitPlatformId, remoteProjectId }, before);
     const merged = { ...hooksOf(before.hooks) };
     for (const [stage, script] of Object.entries(hooks ?? {}) as [HookStage, string | null][]) {
@@ -257,6 +264,7 @@ export async function updateProject({ db, ctx, ...policy }: ProjectWriteDeps, { 
         ...(buildAgentId !== undefined ? { buildAgent: buildAgentId ? { connect: { id: buildAgentId } } : { disconnect: true } } : {}),
         ...(link ? { gitPlatform: link.gitPlatformId ? { connect: { id: link.gitPlatformId } } : { disconnect: true }, remoteProjectId: link.remoteProjectId } : {}),
         ...(hooks ? { hooks: merged } : {}),
+        ...(service ? { service: service as Prisma.InputJsonObject } : {}),
       },
       include: withCount,
     });

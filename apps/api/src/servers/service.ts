@@ -32,6 +32,7 @@ const view = (row: ServerRow) => ({
   labels: row.labels,
   hostKeyFingerprint: row.hostKeyFingerprint,
   buildAgent: row.buildAgent,
+  sudo: row.sudo,
   createdAt: row.createdAt.toISOString(),
   updatedAt: row.updatedAt.toISOString(),
 });
@@ -105,6 +106,7 @@ export async function createServer({ db, ctx }: WriteDeps, input: Static<typeof 
         labels: input.labels ?? [],
         hostKeyFingerprint: input.hostKeyFingerprint ?? null,
         buildAgent: input.buildAgent ?? false,
+        sudo: input.sudo ?? false,
       },
       include: withCredential,
     });

@@ -12,3 +12,4 @@ export { startSshHosts, type SshHost, type SshHosts, type StartSshHostsOptions }
 export { createSampleAppRepo, type SampleAppRepo } from './sample-app.js';
 export { freePort, samplePlan, sampleTargets, type SampleTargetOptions } from './sample-plan.js';
 export { readHost, type HostState } from './host-state.js';
+export { startSupervisor, type HostSupervisor, type StartSupervisorOptions } from './supervisor.js';

@@ -16,6 +16,10 @@ export interface SshHost {
   deployRoot: string;
   /** The host's temp dir (config, keys, logs); removed by stop(). */
   dir: string;
+  /** sshd's pid: its mount namespace is the one the host's sessions see (`nsenter -t <pid> -m`). */
+  pid: number;
+  /** With `deployMount`: where `deployRoot` appears to the host's sessions. */
+  deployMount?: string;
   stop(): Promise<void>;
 }
 
@@ -220,7 +224,19 @@ export async function startSshHosts(n: number, options: StartSshHostsOptions = {
         }
         rmSync(dir, { recursive: true, force: true });
       };
-      return { host: '127.0.0.1', port, username, privateKey, hostKeyFingerprint: fingerprintOfKeyFile(`${hostKey}.pub`), deployRoot, dir, stop };
+      return {
+        host: '127.0.0.1',
+        port,
+        username,
+        privateKey,
+        hostKeyFingerprint: fingerprintOfKeyFile(`${hostKey}.pub`),
+        deployRoot,
+        dir,
+        // unshare and sh exec into sshd, so the child is sshd itself, inside the namespace.
+        pid: child.pid ?? 0,
+        ...(options.deployMount ? { deployMount: options.deployMount } : {}),
+        stop,
+      };
     }
     throw lastError instanceof Error ? lastError : new Error(String(lastError));
   });
