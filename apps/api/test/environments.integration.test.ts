@@ -1,3 +1,4 @@
+import { createSampleAppRepo } from '@rp/deploy-engine/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { environmentVariables } from '../src/environments/service.js';
 import { buildTestApp, type TestApp, type TestUser } from './helpers/test-app.js';
@@ -129,6 +130,63 @@ describe('environments', () => {
       failure: { tolerate: 1 },
       autoRollback: false,
     });
+  });
+
+  it('takes offline and online scripts and a drain time, returns them and audits the scripts by their start', async () => {
+    const created = await create({ name: 'lb', deployPath: '/srv/lb' });
+    expect(created.json()).toMatchObject({ offlineScript: '', onlineScript: '', drainSeconds: 0 });
+
+    const offline = `curl -fsS -X POST "http://lb.internal/out/$(hostname)"\n${'#'.repeat(300)}`;
+    const patched = await t.call(owner.token, {
+      method: 'PATCH',
+      url: `/api/environments/${created.json().id}`,
+      payload: { offlineScript: offline, onlineScript: 'lb-in "$(hostname)"', drainSeconds: 3600 },
+    });
+    expect(patched.statusCode).toBe(200);
+    const read = await t.call(viewer.token, { method: 'GET', url: `/api/environments/${created.json().id}` });
+    expect(read.json()).toMatchObject({ offlineScript: offline, onlineScript: 'lb-in "$(hostname)"', drainSeconds: 3600 });
+
+    const trail = await t.call(admin.token, { method: 'GET', url: `/api/audit?resourceType=environment&resourceId=${created.json().id}` });
+    expect(trail.json().items[0].details).toEqual({ offlineScript: offline.slice(0, 200), onlineScript: 'lb-in "$(hostname)"', drainSeconds: 3600 });
+
+    const cleared = await t.call(owner.token, { method: 'PATCH', url: `/api/environments/${created.json().id}`, payload: { offlineScript: '', drainSeconds: 0 } });
+    expect(cleared.json()).toMatchObject({ offlineScript: '', onlineScript: 'lb-in "$(hostname)"', drainSeconds: 0 });
+  });
+
+  it('refuses scripts over 64 KiB or with NUL and drain times outside 0–3600 s, naming the field', async () => {
+    expect(await errorOf({ offlineScript: 'x'.repeat(64 * 1024 + 1) })).toMatch(/^body.offlineScript/);
+    expect(await errorOf({ onlineScript: 'lb-in\u0000' })).toMatch(/^body.onlineScript/);
+    expect(await errorOf({ drainSeconds: 3601 })).toMatch(/^body.drainSeconds/);
+    expect(await errorOf({ drainSeconds: -1 })).toMatch(/^body.drainSeconds/);
+    expect(await errorOf({ drainSeconds: 1.5 })).toMatch(/^body.drainSeconds/);
+    const env = (await create({ name: 'lb-limits', deployPath: '/srv/lb-limits', offlineScript: 'x'.repeat(64 * 1024), drainSeconds: 3600 })).json();
+    expect(env.offlineScript).toHaveLength(64 * 1024);
+    const patch = await t.call(owner.token, { method: 'PATCH', url: `/api/environments/${env.id}`, payload: { drainSeconds: 4000 } });
+    expect(patch.statusCode).toBe(400);
+    expect(patch.json().error.message).toMatch(/^body.drainSeconds/);
+  });
+
+  it('puts the scripts into the release plan: the dry run lists offline, the drain and online around the switch', async () => {
+    const repo = createSampleAppRepo();
+    try {
+      const project = await t.db.project.create({ data: { groupId, name: 'lb-app', gitUrl: repo.url, preset: 'shell', restartCommand: 'bin/restart.sh' } });
+      const env = await t.call(owner.token, {
+        method: 'POST',
+        url: `/api/projects/${project.id}/environments`,
+        payload: { name: 'live', deployPath: '/srv/lb-app', serverIds: [serverIds[0]], offlineScript: 'lb-out', onlineScript: 'lb-in', drainSeconds: 15 },
+      });
+      const res = await t.call(owner.token, { method: 'POST', url: '/api/releases/dry-run', payload: { environmentId: env.json().id, ref: 'main' } });
+      expect(res.statusCode).toBe(200);
+      const commands: { stage: string; command: string; stdin?: string }[] = res.json().targets[0].commands;
+      const traffic = commands.filter((c) => ['offline', 'release', 'online'].includes(c.stage)).map((c) => `${c.stage}: ${c.stdin ?? c.command.split('\n')[0]}`);
+      expect(traffic[0]).toBe('offline: offline script');
+      expect(traffic).toContain('offline: # drain: wait 15 s before the switch');
+      expect(traffic.at(-1)).toBe('online: online script');
+      expect(traffic.findIndex((c) => c.startsWith('release'))).toBeGreaterThan(traffic.indexOf('offline: # drain: wait 15 s before the switch'));
+      expect(commands.some((c) => c.command.includes('lb-out') || c.command.includes('lb-in'))).toBe(false);
+    } finally {
+      repo.remove();
+    }
   });
 
   it('reports the window status in the environment\'s time zone', async () => {

@@ -50,9 +50,9 @@ describe('release bookkeeping: ETA from history, log retention, queue order, rel
     // Every global stage is done; no target stage has finished yet.
     await run(current.id, [a, b], GLOBAL_STAGES.map((stage) => ({ stage, ms: 1_000 })));
     const progress = await releaseProgress({ db: t.db }, current);
-    expect(progress.percent).toBe(Math.floor((6 / 18) * 100));
-    // 6 target stages × 2 targets × 2 s, two at a time.
-    expect(progress.etaSeconds).toBe(12);
+    expect(progress.percent).toBe(Math.floor((6 / 22) * 100));
+    // 8 target stages × 2 targets × 2 s, two at a time.
+    expect(progress.etaSeconds).toBe(16);
   });
 
   it('purges log lines older than the retention period and keeps stage events and recent lines', async () => {

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { releaseFixture, waitForState, type ReleaseFixture } from './helpers/release-fixture.js';
@@ -75,5 +76,54 @@ describe('scale out and per-host rollback', () => {
     expect(rollback.targets.map((x: { serverName: string }) => x.serverName)).toEqual(['web-1']);
     expect(revisionOn(0)).toBe(older.commit);
     expect(revisionOn(1)).toBe(sha);
+  });
+
+  it('targets the servers a label selector picks, resolved when the release is created', async () => {
+    expect((await call('PATCH', `/api/servers/${f.serverIds[1]}`, { labels: ['role=web', 'zone=b'] })).statusCode).toBe(200);
+    const bad = await call('PATCH', `/api/environments/${f.environmentId}`, { serverSelector: 'role=web;rm -rf /' });
+    expect(bad.statusCode).toBe(400);
+    const updated = await call('PATCH', `/api/environments/${f.environmentId}`, { serverIds: [], serverSelector: 'role=web,zone=b' });
+    expect(updated.statusCode, updated.body).toBe(200);
+    expect(updated.json().serverSelector).toBe('role=web,zone=b');
+
+    const response = await call('POST', '/api/releases', { environmentId: f.environmentId, ref: 'main' });
+    expect(response.statusCode, response.body).toBe(201);
+    expect(response.json().targets.map((x: { serverName: string }) => x.serverName)).toEqual(['web-2']);
+    // A label taken away later does not change a release already made.
+    expect((await call('PATCH', `/api/servers/${f.serverIds[1]}`, { labels: [] })).statusCode).toBe(200);
+    const done = await waitForState(t, f.owner.token, response.json().id, ['succeeded', 'failed']);
+    expect(done.targets.map((x: { serverName: string }) => x.serverName)).toEqual(['web-2']);
+    const none = await call('POST', '/api/releases', { environmentId: f.environmentId, ref: 'main' });
+    expect(none.statusCode).toBe(400);
+    expect(none.json().error.message).toMatch(/has no servers/);
+  });
+
+  it('scales in: runs the offline script, deletes the files when asked, and keeps a server whose step failed', async () => {
+    const marker = path.join(tmpdir(), `rp-scale-in-${Date.now()}.log`);
+    const reset = await call('PATCH', `/api/environments/${f.environmentId}`, { serverIds: f.serverIds, serverSelector: null, offlineScript: `echo "offline $DEPLOY_PATH" >> ${marker}; test ! -e "$DEPLOY_PATH/shared/stuck"` });
+    expect(reset.statusCode, reset.body).toBe(200);
+    const serversOf = async () => (await call('GET', `/api/environments/${f.environmentId}`)).json().servers.map((s: { name: string }) => s.name);
+    try {
+      expect((await call('DELETE', `/api/environments/${f.environmentId}/servers/${f.serverIds[1]}`, undefined, f.developer.token)).statusCode).toBe(403);
+
+      // web-1's offline script fails: it stays, unless forced.
+      const stuck = path.join(f.hosts.hosts[0]!.deployRoot, 'app/shared/stuck');
+      rmSync(stuck, { force: true });
+      writeFileSync(stuck, '');
+      const refused = await call('DELETE', `/api/environments/${f.environmentId}/servers/${f.serverIds[0]}`);
+      expect(refused.statusCode).toBe(409);
+      expect(await serversOf()).toEqual(['web-1', 'web-2']);
+      rmSync(stuck);
+
+      const removed = await call('DELETE', `/api/environments/${f.environmentId}/servers/${f.serverIds[1]}?removeFiles=true`);
+      expect(removed.statusCode, removed.body).toBe(200);
+      expect(removed.json().steps.map((x: { step: string; ok: boolean }) => [x.step, x.ok])).toEqual([['offline', true], ['remove-files', true]]);
+      expect(await serversOf()).toEqual(['web-1']);
+      expect(existsSync(path.join(f.hosts.hosts[1]!.deployRoot, 'app/releases'))).toBe(false);
+      expect(existsSync(path.join(f.hosts.hosts[0]!.deployRoot, 'app/releases'))).toBe(true);
+      expect(readFileSync(marker, 'utf8').trim().split('\n')).toHaveLength(2);
+    } finally {
+      rmSync(marker, { force: true });
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { AutoReleaseInput, AutoReleaseView } from './auto-release.js';
-import { REF_PATTERN_CHARS, SECRET_MASK } from './rules.js';
-import { ArchivedAt, ArchivedFilter, Line, Slug, Timestamps } from './fields.js';
+import { HOOK_SCRIPT_MAX, REF_PATTERN_CHARS, SECRET_MASK } from './rules.js';
+import { ArchivedAt, ArchivedFilter, Line, Script, Slug, Timestamps } from './fields.js';
 import { Page, PageQuery, Str, Uuid } from './common.js';
 
 export { SECRET_MASK };
@@ -99,6 +99,27 @@ export const ReleasePolicyView = Type.Object({
   customRollout: Type.Union([Type.Literal('everyone'), Type.Literal('owners')]),
 });
 
+/**
+ * Taking each target out of the load balancer around its switch and restart: `offlineScript` runs on the target in
+ * the deploy path before the switch (empty = never), then the drain; `onlineScript` runs after the target's last
+ * switch of the run, also after a failure or an abort.
+ */
+const trafficInput = {
+  offlineScript: Type.Optional(Script(HOOK_SCRIPT_MAX)),
+  onlineScript: Type.Optional(Script(HOOK_SCRIPT_MAX)),
+  drainSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600, description: 'seconds to wait after the offline script so requests in flight finish' })),
+};
+
+/**
+ * Server groups: servers of the project's group carrying every one of these labels (`role=web,zone=a`) are targets
+ * besides the listed ones; a release resolves it when created and records the hosts.
+ */
+const ServerSelector = Str(512, {
+  minLength: 1,
+  pattern: '^[A-Za-z0-9][A-Za-z0-9._:/=-]*(,[A-Za-z0-9][A-Za-z0-9._:/=-]*)*$',
+  description: 'comma-separated labels every selected server carries, e.g. role=web,zone=a',
+});
+
 const TimeZone = Str(64, { minLength: 1, pattern: '^[A-Za-z0-9_+/-]+$', description: 'IANA time zone, e.g. Asia/Shanghai' });
 
 export const EnvironmentView = Type.Object({
@@ -114,6 +135,10 @@ export const EnvironmentView = Type.Object({
   timezone: Type.String(),
   policy: ReleasePolicyView,
   autoRelease: AutoReleaseView,
+  offlineScript: Type.String(),
+  onlineScript: Type.String(),
+  drainSeconds: Type.Integer(),
+  serverSelector: Type.Union([Type.String(), Type.Null()]),
   archivedAt: ArchivedAt,
   ...Timestamps,
 });
@@ -135,6 +160,8 @@ export const CreateEnvironmentBody = Type.Object(
     timezone: Type.Optional(TimeZone),
     policy: Type.Optional(ReleasePolicyInput),
     autoRelease: Type.Optional(AutoReleaseInput),
+    ...trafficInput,
+    serverSelector: Type.Optional(Type.Union([ServerSelector, Type.Null()])),
   },
   { additionalProperties: false },
 );
@@ -152,6 +179,8 @@ export const UpdateEnvironmentBody = Type.Object(
     timezone: Type.Optional(TimeZone),
     policy: Type.Optional(ReleasePolicyInput),
     autoRelease: Type.Optional(AutoReleaseInput),
+    ...trafficInput,
+    serverSelector: Type.Optional(Type.Union([ServerSelector, Type.Null()])),
   },
   { additionalProperties: false, minProperties: 1 },
 );

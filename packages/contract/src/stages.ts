@@ -3,12 +3,17 @@
  * draws them as the grid's columns: one list, so the three can never disagree about what "all done" means.
  */
 export const GLOBAL_STAGES = ['prepare', 'hook:before-checkout', 'checkout', 'hook:after-checkout', 'build', 'package'] as const;
-export const TARGET_STAGES = ['upload', 'hook:before-release', 'release', 'healthcheck', 'hook:after-release', 'cleanup'] as const;
+/**
+ * `offline` and `online` take a target out of and back into the load balancer around its switch; without the
+ * environment's scripts they are skipped. `online` comes right after the health check, so a target serves again as
+ * soon as it is healthy (a failed target is put back as well, after its switch back when its batch rolls back).
+ */
+export const TARGET_STAGES = ['upload', 'hook:before-release', 'offline', 'release', 'healthcheck', 'online', 'hook:after-release', 'cleanup'] as const;
 
 /** A rollback only locks and checks the hosts; the release directory already on each host is the artifact. */
 export const ROLLBACK_GLOBAL_STAGES = ['prepare'] as const;
-/** Per target, a rollback switches `current` (with the restart), health-checks it and unlocks. */
-export const ROLLBACK_TARGET_STAGES = ['switch', 'healthcheck', 'cleanup'] as const;
+/** Per target, a rollback switches `current` (with the restart) out of rotation, health-checks it and unlocks. */
+export const ROLLBACK_TARGET_STAGES = ['offline', 'switch', 'healthcheck', 'online', 'cleanup'] as const;
 
 /** `rollback` is the automatic switch back of a batch whose health check failed; it is not part of any plan. */
 export type StageName =

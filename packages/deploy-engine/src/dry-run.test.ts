@@ -47,8 +47,31 @@ describe('dryRun', () => {
     ]);
   });
 
+  it('takes each target out of rotation around its switch: offline, drain, switch and restart, health check, online', () => {
+    const result = dryRun(plan({ traffic: { offline: 'lb-out "$HOSTNAME"', online: 'lb-in "$HOSTNAME"', drainSeconds: 30 } }));
+    if (!result.ok) throw new Error(result.problems.join());
+    const steps = result.targets.web1?.map((c) => `${c.stage}: ${c.stdin ?? (c.command.startsWith('#') ? c.command : 'command')}`);
+    expect(steps).toEqual([
+      'prepare: command',
+      'upload: artifact .tar.gz',
+      'hook:before-release: before-release script',
+      'hook:before-release: command',
+      'offline: offline script',
+      'offline: command',
+      'offline: # drain: wait 30 s before the switch',
+      'release: command',
+      'release: restart script',
+      'healthcheck: command',
+      'online: online script',
+      'cleanup: command',
+    ]);
+    const all = Object.values(result.targets).flat();
+    expect(all.some((c) => c.command.includes('lb-out') || c.command.includes('lb-in'))).toBe(false);
+    expect(all.find((c) => c.stage === 'online')?.command).toContain(`cd '/srv/shop_prod' && PORT='8080'`);
+  });
+
   it('produces commands a POSIX shell parses', () => {
-    const result = dryRun(plan());
+    const result = dryRun(plan({ traffic: { offline: 'lb-out', online: 'lb-in', drainSeconds: 5 } }));
     if (!result.ok) throw new Error(result.problems.join());
     for (const c of Object.values(result.targets).flat()) {
       // `sh -n` parses without executing; a quoting mistake shows up as a syntax error.

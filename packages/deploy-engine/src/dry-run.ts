@@ -88,10 +88,10 @@ function targetCommands(plan: ReleasePlan, target: Target, artifact: { sha256: s
   const id = plan.releaseId;
   const list: PlannedCommand[] = [{ stage: 'prepare', command: prepareCommand(target.deployPath, owner).text }];
   list.push({ stage: 'upload', command: uploadCommand(target.deployPath, artifact.format, id).text, stdin: `artifact .${artifact.format}` });
-  // As at run time: the restart (which must finish once begun) is written and run in one command; every other
-  // script is written, then run with a lifeline so it dies with the platform.
+  // As at run time: the restart and `online` (which must finish once begun) are written and run in one command;
+  // every other script is written, then run with a lifeline so it dies with the platform.
   const script = (stage: StageName, name: string, cwd: string, env: Record<string, string>) => {
-    if (name === 'restart') {
+    if (name === 'restart' || name === 'online') {
       list.push({ stage, command: writeAndRunScriptCommand(target.deployPath, id, name, cwd, env).text, stdin: `${name} script` });
       return;
     }
@@ -101,6 +101,12 @@ function targetCommands(plan: ReleasePlan, target: Target, artifact: { sha256: s
     );
   };
   if (plan.hooks?.['before-release'] !== undefined) script('hook:before-release', 'before-release', l.root, scriptEnv(plan.project, target, id, { COMMIT: plan.source.commit }));
+  const traffic = plan.traffic;
+  if (traffic?.offline) {
+    script('offline', 'offline', l.root, scriptEnv(plan.project, target, id));
+    // The drain is a wait on the platform, not a command on the target: shown as a shell comment.
+    if (traffic.drainSeconds) list.push({ stage: 'offline', command: `# drain: wait ${traffic.drainSeconds} s before the switch` });
+  }
   const unpack = { releaseId: id, sha256: artifact.sha256, sharedDirs: plan.sharedDirs ?? [], sharedFiles: plan.sharedFiles ?? [] };
   const history = { releaseId: id, from: null, to: id, at: new Date().toISOString(), actor: plan.actor ?? 'unknown', kind: 'release' as const };
   list.push({ stage: 'release', command: releaseCommand(target.deployPath, unpack, history).text });
@@ -108,6 +114,7 @@ function targetCommands(plan: ReleasePlan, target: Target, artifact: { sha256: s
   const hc = plan.healthcheck;
   if (hc?.url) list.push({ stage: 'healthcheck', command: httpCheckCommand(expandUrl(hc.url, target.env), Math.max(1, Math.ceil((hc.timeoutMs ?? 5000) / 1000))).text });
   else if (hc?.command) script('healthcheck', 'healthcheck', l.release(id), scriptEnv(plan.project, target, id));
+  if (traffic?.offline && traffic.online) script('online', 'online', l.root, scriptEnv(plan.project, target, id));
   if (plan.hooks?.['after-release'] !== undefined) script('hook:after-release', 'after-release', l.release(id), scriptEnv(plan.project, target, id, { COMMIT: plan.source.commit }));
   list.push({
     stage: 'cleanup',

@@ -41,4 +41,5 @@ export type {
   SandboxSettings,
   ServerSpec,
   Target,
+  TrafficScripts,
 } from './types.js';

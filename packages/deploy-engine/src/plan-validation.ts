@@ -42,6 +42,8 @@ function validateCommon(plan: PlanCommon, problems: Problems): void {
   if (url !== undefined && (!/^https?:\/\/[^\s]+$/.test(url) || /[\0-\x1f\x7f]/.test(url))) {
     problems.list.push(`healthcheck.url ${JSON.stringify(url)} must be an http(s) URL without whitespace`);
   }
+  const drain = plan.traffic?.drainSeconds;
+  if (drain !== undefined && !(drain >= 0)) problems.list.push('traffic: drainSeconds must be ≥ 0');
   if ((plan.failurePolicy?.tolerate ?? 0) < 0) problems.list.push('failurePolicy: tolerate must be ≥ 0');
 }
 

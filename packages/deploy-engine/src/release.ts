@@ -11,6 +11,7 @@ import { shipmentOf, type Shipment } from './run/shipment.js';
 import { rolloutPolicy, runRollout } from './run/rollout.js';
 import { startRun, type RunBodyOutcome, type RunHandle, type RunOptions } from './run/start.js';
 import { runTargetStages, type TargetFailure } from './run/target-stages.js';
+import { Traffic } from './run/traffic.js';
 import { findCachedArtifact, workspace } from './run/workspace.js';
 import { build } from './stages/build.js';
 import { buildOnAgent } from './stages/build-on-agent.js';
@@ -80,10 +81,12 @@ function runRelease(kind: ReleaseResult['kind'], plan: ReleasePlan, options: Rel
       return out;
     });
     const { shipment } = produced;
+    const traffic = new Traffic(rolloutCtx, plan.releaseId);
     const end = await runRollout(rolloutCtx, {
       ...rolloutPolicy(plan, prepared, gate),
-      deploy: (target) => releaseTarget(rolloutCtx, target, shipment, prepared.targets.get(target.id) ?? { freeBytes: undefined, current: null, zstd: false }),
+      deploy: (target) => releaseTarget(rolloutCtx, target, shipment, prepared.targets.get(target.id) ?? { freeBytes: undefined, current: null, zstd: false }, traffic),
       rollback: (target) => switchBack(rolloutCtx, target, plan.releaseId, `no previous release on ${target.id} to roll back to`),
+      traffic,
     });
     const out = await packed;
     produced.discard();
@@ -163,19 +166,21 @@ async function packageStage(ctx: ReleaseContext, zstdOnTargets: boolean): Promis
 }
 
 /** The per-target half of a release, in the contract's stage order. */
-function releaseTarget(ctx: ReleaseContext, target: Target, shipment: Shipment, prep: TargetPrep): Promise<TargetFailure | undefined> {
+function releaseTarget(ctx: ReleaseContext, target: Target, shipment: Shipment, prep: TargetPrep, traffic: Traffic): Promise<TargetFailure | undefined> {
   const { plan } = ctx;
   const result = ctx.results.get(target.id) as TargetResult;
   const l = layout(target.deployPath);
   return runTargetStages(ctx, target, TARGET_STAGES, {
     upload: () => upload(ctx, target, shipment, prep),
     'hook:before-release': () => runRemoteHook(ctx, target, 'before-release', l.root),
+    offline: () => traffic.offline(target),
     release: async () => {
       const artifact = await shipment.artifact;
       if (!artifact) return { ok: false, error: engineError('aborted', 'packing the artifact failed', target.id) };
       return release(ctx, target, artifact, prep, result);
     },
     healthcheck: () => healthcheck(ctx, target, plan.releaseId, plan.healthcheck),
+    online: () => traffic.online(target),
     'hook:after-release': () => runRemoteHook(ctx, target, 'after-release', l.release(plan.releaseId)),
     cleanup: () => cleanup(ctx, target, result),
   });

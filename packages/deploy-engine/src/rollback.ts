@@ -6,6 +6,7 @@ import type { Prepared } from './run/prepared.js';
 import { rolloutPolicy, runRollout } from './run/rollout.js';
 import { startRun, type RunHandle, type RunOptions } from './run/start.js';
 import { runTargetStages, type TargetFailure } from './run/target-stages.js';
+import { Traffic } from './run/traffic.js';
 import { unlockAndReport } from './stages/cleanup.js';
 import { healthcheck } from './stages/healthcheck.js';
 import { prepare } from './stages/prepare.js';
@@ -23,20 +24,24 @@ export function startRollback(plan: RollbackPlan, options: RunOptions): RunHandl
     if (!pre.ok) return { error: pre.error };
     // Each target's result names the release it should end up on.
     for (const r of ctx.results.values()) r.releaseId = plan.toReleaseId;
+    const traffic = new Traffic(ctx, plan.toReleaseId);
     const end = await runRollout(ctx, {
       ...rolloutPolicy(plan, prepared, gate),
-      deploy: (target) => rollbackTarget(ctx, plan, target, prepared),
+      deploy: (target) => rollbackTarget(ctx, plan, target, prepared, traffic),
       rollback: (target) => switchBack(ctx, target, plan.toReleaseId, `nothing to return to on ${target.id}`),
+      traffic,
     });
     return end === 'aborted' ? { error: engineError('aborted', 'run aborted') } : {};
   });
 }
 
 /** The per-target half of a rollback, in the contract's stage order. */
-function rollbackTarget(ctx: RunContext, plan: RollbackPlan, target: Target, prepared: Prepared): Promise<TargetFailure | undefined> {
+function rollbackTarget(ctx: RunContext, plan: RollbackPlan, target: Target, prepared: Prepared, traffic: Traffic): Promise<TargetFailure | undefined> {
   return runTargetStages(ctx, target, ROLLBACK_TARGET_STAGES, {
+    offline: () => traffic.offline(target),
     switch: () => switchToKept(ctx, target, plan.toReleaseId, prepared.targets.get(target.id)?.current ?? null),
     healthcheck: () => healthcheck(ctx, target, plan.toReleaseId, plan.healthcheck),
+    online: () => traffic.online(target),
     cleanup: () => unlockAndReport(ctx, target),
   });
 }

@@ -72,6 +72,19 @@ export interface FailurePolicy {
   autoRollback?: boolean;
 }
 
+/**
+ * Scripts that take a target out of the load balancer before its switch and put it back after. Each runs on the
+ * target in the deploy path, with the same environment as the hooks.
+ */
+export interface TrafficScripts {
+  /** Run before the switch; a failure fails the target before anything is switched. Empty or absent: no traffic stages. */
+  offline?: string;
+  /** Run once for every `offline` that ran, after the target's last switch of the run, even after a failure or an abort. */
+  online?: string;
+  /** Seconds to wait after `offline` so requests in flight finish; an abort cuts it short. */
+  drainSeconds?: number;
+}
+
 /** Settings shared by release and rollback plans. */
 export interface PlanCommon {
   releaseId: string;
@@ -82,6 +95,7 @@ export interface PlanCommon {
   /** Script run in the release directory after the switch (uploaded as a file, never pasted into a command). */
   restartCommand?: string;
   healthcheck?: HealthCheck;
+  traffic?: TrafficScripts;
   /** Who asked for it; recorded in each host's history. */
   actor?: string;
   /** Which platform process runs it; recorded in host locks. */

@@ -53,6 +53,10 @@ const view = (row: EnvironmentRow) => ({
   timezone: row.timezone,
   policy: policyOf(row.policy),
   autoRelease: autoReleaseOf(row.autoRelease),
+  offlineScript: row.offlineScript,
+  onlineScript: row.onlineScript,
+  drainSeconds: row.drainSeconds,
+  serverSelector: row.serverSelector,
   archivedAt: archivedAtOf(row.archivedAt, row.project.archivedAt, row.project.group.archivedAt),
   createdAt: row.createdAt.toISOString(),
   updatedAt: row.updatedAt.toISOString(),
@@ -129,10 +133,15 @@ async function assertNameFree(tx: DbTx, projectId: string, name: string, exceptI
   if (clash && clash.id !== exceptId) throw new Conflict(`Environment "${name}" already exists in this project`, [{ field: 'name', message: 'already exists' }]);
 }
 
-/** What changed, without values: variables are listed by key, since some are secrets. */
+/** What changed: variables are listed by key, since some are secrets; scripts (up to 64 KB) by their start. */
 function auditSummary(input: Static<typeof UpdateEnvironmentBody>) {
-  const { variables, ...rest } = input;
-  return { ...rest, ...(variables ? { variables: variables.map((v) => v.key) } : {}) } as Prisma.InputJsonObject;
+  const { variables, offlineScript, onlineScript, ...rest } = input;
+  return {
+    ...rest,
+    ...(variables ? { variables: variables.map((v) => v.key) } : {}),
+    ...(offlineScript !== undefined ? { offlineScript: offlineScript.slice(0, 200) } : {}),
+    ...(onlineScript !== undefined ? { onlineScript: onlineScript.slice(0, 200) } : {}),
+  } as Prisma.InputJsonObject;
 }
 
 const deployPathOf = (path: string) => path.replace(/\/+$/, '');
@@ -177,6 +186,10 @@ export async function createEnvironment({ db, secrets, ctx }: WriteDeps & { secr
         timezone: input.timezone ?? 'UTC',
         policy: await checkedPolicy(tx, project.groupId, input.policy ?? {}),
         autoRelease: checkedAutoRelease(input.autoRelease ?? { enabled: false }),
+        offlineScript: input.offlineScript ?? '',
+        onlineScript: input.onlineScript ?? '',
+        drainSeconds: input.drainSeconds ?? 0,
+        serverSelector: input.serverSelector ?? null,
         servers: { create: (input.serverIds ?? []).map((serverId) => ({ serverId })) },
       },
       include: withServers,

@@ -4,6 +4,7 @@ import type { RolloutSpec } from '@rp/contract/rollout';
 import type { Prisma } from '../generated/prisma/client.js';
 import { assertWritable } from '../archive/service.js';
 import { recordAudit } from '../audit/service.js';
+import { environmentServerIds } from '../environments/targets.js';
 import { enforce, enforceWindows, policyOf, refKindByName, refName, refRefusal, releaseRefusal, wantedKind, type RefKind, type RefRule, type Who } from '../environments/policy.js';
 import { recordReleaseCreated, type ReleaseOrigin } from '../notifications/outbox.js';
 import { gitFailureMessage, gitOptionsOf, type GitAccess } from '../projects/refs.js';
@@ -54,9 +55,16 @@ export async function resolveReleaseRef(access: GitAccess, ref: string, rule: Re
   return match;
 }
 
-/** The servers a release targets: the subset asked for, which must belong to the environment, or all of them. */
-export function chooseServers(environment: { name: string; servers: { serverId: string }[] }, subset: string[] | undefined): string[] {
-  const all = environment.servers.map((s) => s.serverId);
+/**
+ * The servers a release targets: the subset asked for, which must belong to the environment (listed or selected by
+ * its labels), or all of them.
+ */
+export async function chooseServers(
+  tx: DbTx,
+  environment: { name: string; serverSelector: string | null; servers: { serverId: string }[]; project: { groupId: string } },
+  subset: string[] | undefined,
+): Promise<string[]> {
+  const all = await environmentServerIds(tx, { ...environment, groupId: environment.project.groupId });
   const serverIds = subset ?? all;
   const foreign = serverIds.filter((id) => !all.includes(id));
   if (foreign.length) throw new Invalid('serverIds', `not servers of environment ${environment.name}: ${foreign.join(', ')}`);
@@ -145,7 +153,7 @@ export async function createRelease(
   await assertWritable(db, 'environment', input.environmentId);
   const environment = await db.environment.findUnique({ where: { id: input.environmentId }, include: { project: true, servers: true } });
   if (!environment) throw new NotFound('Environment');
-  const serverIds = chooseServers(environment, input.serverIds);
+  const serverIds = await chooseServers(db, environment, input.serverIds);
   const scheduledAt = input.scheduledAt ? new Date(input.scheduledAt) : undefined;
   if (scheduledAt && scheduledAt.getTime() < Date.now() - 60_000) throw new Invalid('scheduledAt', 'is in the past');
   const policed = { name: environment.name, policy: policyOf(environment.policy) };
@@ -239,7 +247,7 @@ export async function createPushedRelease(tx: DbTx, { actor, ctx }: Pick<Release
   await assertWritable(tx, 'environment', environmentId);
   const environment = await tx.environment.findUnique({ where: { id: environmentId }, include: { project: true, servers: true } });
   if (!environment) throw new NotFound('Environment');
-  const serverIds = chooseServers(environment, undefined);
+  const serverIds = await chooseServers(tx, environment, undefined);
   const policed = { name: environment.name, policy: policyOf(environment.policy) };
   enforce(releaseRefusal(policed, { who: { actor, groupId: environment.project.groupId }, ref: pushed.ref, refKind: pushed.refKind }));
   enforceWindows(environment, { actor, at: new Date(), override: false });

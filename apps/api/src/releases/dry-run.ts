@@ -1,10 +1,11 @@
 import type { DryRunBody, DryRunPlan } from '@rp/contract/releases';
 import type { RolloutSpec } from '@rp/contract/rollout';
-import { dryRun, splitIntoBatches, type Target } from '@rp/deploy-engine';
+import { dryRun, splitIntoBatches, type PlannedCommand, type Target } from '@rp/deploy-engine';
 import { enforce, policyOf, refRefusal, releaseRefusal } from '../environments/policy.js';
 import { maskedVariables } from '../environments/service.js';
 import { projectGitAccess } from '../projects/service.js';
 import { Invalid, NotFound } from '../shared/errors.js';
+import { serviceConfigOf } from '../supervision/service-spec.js';
 import { chooseServers, resolveReleaseRef } from './create.js';
 import type { ReleaseDeps } from './deps.js';
 import { releasePlanOf } from './plan.js';
@@ -25,8 +26,8 @@ export async function planPreview({ db, secrets, actor, workDir }: Pick<ReleaseD
     include: { project: true, servers: { include: { server: true }, orderBy: { server: { name: 'asc' } } } },
   });
   if (!environment) throw new NotFound('Environment');
-  const chosen = new Set(chooseServers(environment, input.serverIds));
-  const servers = environment.servers.map((s) => s.server).filter((s) => chosen.has(s.id));
+  const chosen = await chooseServers(db, environment, input.serverIds);
+  const servers = await db.server.findMany({ where: { id: { in: chosen } }, orderBy: { name: 'asc' } });
   const policed = { name: environment.name, policy: policyOf(environment.policy) };
   enforce(releaseRefusal(policed, { who: { actor, groupId: environment.project.groupId }, ref: input.ref, refKind: null, customRollout: input.rollout !== undefined }));
   const { sha: commit, kind } = await resolveReleaseRef((await projectGitAccess(db, secrets, environment.project)).access, input.ref, policed.policy.refPolicy);
@@ -41,6 +42,7 @@ export async function planPreview({ db, secrets, actor, workDir }: Pick<ReleaseD
   const rollout = input.rollout ?? ((environment.rollout as unknown as RolloutSpec | null) ?? DEFAULT_ROLLOUT);
   const plan = releasePlanOf({
     project: environment.project,
+    environment,
     releaseId: PLANNED_RELEASE_ID,
     commit,
     gitUrl: environment.project.gitUrl,
@@ -51,10 +53,16 @@ export async function planPreview({ db, secrets, actor, workDir }: Pick<ReleaseD
     workDir,
     env,
     staleLockOwners: [],
+    sudoTargets: new Set(servers.filter((s) => s.sudo).map((s) => s.id)),
   });
   const result = dryRun(plan);
   if (!result.ok) throw new Invalid('rollout', result.problems.join('; '));
   const byId = new Map(servers.map((s) => [s.id, s]));
+  // With a service manager the restart is a script the platform generates (install, then restart through the
+  // manager), which the project's settings do not show: the preview shows it in full.
+  const managed = serviceConfigOf(environment.project.service).manager !== 'none';
+  const showServiceRestart = (command: PlannedCommand): PlannedCommand =>
+    managed && command.stdin === 'restart script' && plan.restartCommand ? { ...command, stdin: plan.restartCommand } : command;
   return {
     commit,
     releaseIdPlaceholder: PLANNED_RELEASE_ID,
@@ -62,7 +70,7 @@ export async function planPreview({ db, secrets, actor, workDir }: Pick<ReleaseD
     global: result.global,
     targets: targets.map((t) => {
       const server = byId.get(t.id);
-      return { serverId: t.id, serverName: server?.name ?? t.id, host: server?.host ?? '', commands: result.targets[t.id] ?? [] };
+      return { serverId: t.id, serverName: server?.name ?? t.id, host: server?.host ?? '', commands: (result.targets[t.id] ?? []).map(showServiceRestart) };
     }),
   };
 }

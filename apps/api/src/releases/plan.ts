@@ -1,6 +1,7 @@
-import type { Compression, HealthCheck, HookName, ReleasePlan, Target } from '@rp/deploy-engine';
+import type { Compression, HealthCheck, HookName, ReleasePlan, Target, TrafficScripts } from '@rp/deploy-engine';
 import type { RolloutSpec } from '@rp/contract/rollout';
-import type { Project } from '../generated/prisma/client.js';
+import type { Environment, Project } from '../generated/prisma/client.js';
+import { serviceRestart } from '../supervision/release-restart.js';
 import { toEngineRollout } from './rollout.js';
 
 type StoredHealthCheck =
@@ -20,10 +21,23 @@ function healthCheckOf(stored: unknown): HealthCheck | undefined {
   return undefined;
 }
 
+/** The environment's load balancer scripts; none without an offline script (then there is nothing to undo). */
+function trafficOf(environment: CommonPlanInput['environment']): TrafficScripts | undefined {
+  if (environment.offlineScript.trim() === '') return undefined;
+  return {
+    offline: environment.offlineScript,
+    ...(environment.onlineScript.trim() !== '' ? { online: environment.onlineScript } : {}),
+    drainSeconds: environment.drainSeconds,
+  };
+}
+
 export interface CommonPlanInput {
-  project: Pick<Project, 'id' | 'healthCheck' | 'restartCommand'>;
+  project: Pick<Project, 'id' | 'name' | 'healthCheck' | 'restartCommand' | 'service'>;
+  environment: Pick<Environment, 'offlineScript' | 'onlineScript' | 'drainSeconds'>;
   releaseId: string;
   targets: Target[];
+  /** The targets whose server lets the login user run the service manager through `sudo -n`. */
+  sudoTargets: ReadonlySet<string>;
   rollout: RolloutSpec;
   actor: string;
   instance: string;
@@ -41,18 +55,21 @@ export interface ReleasePlanInput extends CommonPlanInput {
 export function commonPlanOf(input: CommonPlanInput) {
   const { rollout, failurePolicy } = toEngineRollout(input.rollout);
   const healthcheck = healthCheckOf(input.project.healthCheck);
+  const traffic = trafficOf(input.environment);
+  const { restartCommand, targets } = serviceRestart(input.project, input.targets, input.sudoTargets);
   return {
     releaseId: input.releaseId,
     // The engine keeps one workspace (mirror, artifacts) per project name; the id never changes when a project is renamed.
     project: input.project.id,
-    targets: input.targets,
+    targets,
     rollout,
     failurePolicy,
     actor: input.actor,
     instance: input.instance,
     staleLockOwners: input.staleLockOwners,
-    ...(input.project.restartCommand ? { restartCommand: input.project.restartCommand } : {}),
+    ...(restartCommand ? { restartCommand } : {}),
     ...(healthcheck ? { healthcheck } : {}),
+    ...(traffic ? { traffic } : {}),
   };
 }
 

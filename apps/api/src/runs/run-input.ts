@@ -71,12 +71,14 @@ export async function buildRunInput(ctx: RunInputDeps, { releaseId }: { releaseI
   });
   const common = {
     project,
+    environment,
     releaseId: release.id,
     targets,
     rollout: release.rollout as unknown as RolloutSpec,
     actor: release.createdBy.username,
     instance: ctx.instance,
     staleLockOwners: ended.map((r) => r.id),
+    sudoTargets: new Set(pending.filter((t) => t.server.sudo).map((t) => t.serverId)),
   };
   if (!access) {
     if (!release.rollbackToId) throw new Error(`rollback release ${release.id} names no release to return to`);

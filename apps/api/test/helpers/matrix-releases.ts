@@ -91,6 +91,13 @@ export const releaseRows = (gitUrl: () => string): Record<string, Case> => ({
       return { url: `/api/environments/${env.id}/servers`, payload: { serverIds: [added.id] } };
     },
   },
+  'DELETE /api/environments/:id/servers/:serverId': {
+    allowed: managers,
+    request: async ({ t, groupId }) => {
+      const { env, server } = await environment(t, groupId, gitUrl());
+      return { url: `/api/environments/${env.id}/servers/${server.id}` };
+    },
+  },
   'GET /api/releases/:id/logs': { allowed: readers, request: on('running', '/logs') },
   'GET /api/releases/:id/logs.txt': { allowed: readers, request: on('running', '/logs.txt') },
   'GET /ws/releases/:id': { allowed: readers, request: on('running'), send: handshake },

@@ -100,14 +100,14 @@ afterEach(() => {
 });
 
 describe('release live store', () => {
-  it('draws a rollback as the stages it runs: prepare, then switch, health check and cleanup per server', async () => {
+  it('draws a rollback as the stages it runs: prepare, then offline, switch, health check, online and cleanup per server', async () => {
     const live = await follow();
     latest().serverOpens();
     latest().serverSends({ type: 'snapshot', release: release({ kind: 'rollback' }), ...encodeFeed([stage(1, 'stage.started', 'rollback', SERVER_A)]), more: false });
 
     expect(live.globalStages).toEqual(['prepare']);
     // A batch's automatic switch back is not planned; its column appears once it happens.
-    expect(live.targetStages).toEqual(['switch', 'healthcheck', 'cleanup', 'rollback']);
+    expect(live.targetStages).toEqual(['offline', 'switch', 'healthcheck', 'online', 'cleanup', 'rollback']);
   });
 
   it('opens the feed with a fresh ticket, never the session token, and applies the snapshot, then live events and release updates', async () => {
