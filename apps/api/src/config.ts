@@ -52,6 +52,8 @@ export interface Config {
   gitPrivateHosts: 'refuse' | 'private' | 'all';
   /** NOTIFY_*: delivery of notifications by the worker (see notifications/notifier.ts). */
   notify: { timeoutMs: number; retryBaseMs: number; maxAttempts: number };
+  /** METRICS_TOKEN: the bearer token `/metrics` asks for; unset, it answers loopback clients only. */
+  metricsToken: string | undefined;
 }
 
 export interface LdapConfig {
@@ -225,5 +227,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retryBaseMs: int(env, 'NOTIFY_RETRY_BASE_MS', 15_000, 50, 3_600_000),
       maxAttempts: int(env, 'NOTIFY_MAX_ATTEMPTS', 6, 1, 20),
     },
+    metricsToken: nonEmpty(env, 'METRICS_TOKEN'),
   };
 }

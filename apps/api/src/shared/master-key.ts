@@ -29,12 +29,13 @@ export async function loadMasterKey(opts: { secretKey: string | undefined; dataD
 }
 
 /**
- * SECRET_KEY and ADMIN_PASSWORD live in the config once it is loaded; taken out of the process environment before
+ * SECRET_KEY, ADMIN_PASSWORD and METRICS_TOKEN live in the config once it is loaded; taken out of the process environment before
  * anything is started, no child process (embedded database, git, tar, build) can inherit them.
  */
 export function dropSecretsFromEnvironment(): void {
   delete process.env.SECRET_KEY;
   delete process.env.ADMIN_PASSWORD;
+  delete process.env.METRICS_TOKEN;
 }
 
 /**

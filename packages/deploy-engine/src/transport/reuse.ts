@@ -66,6 +66,7 @@ export function reuseIdleConnections(inner: Transport, idleMs: number): Transpor
   };
 
   return {
+    openConnections: () => inner.openConnections?.() ?? 0,
     close() {
       closing = true;
       for (const key of [...idle.keys()]) for (let kept = take(key); kept; kept = take(key)) kept.close();

@@ -55,7 +55,18 @@ export function sshSettings(options: SshTransportOptions): Settings {
 /** SSH connections held in this thread. */
 export function createInThreadSshTransport(options: SshTransportOptions = {}): Transport {
   const settings = sshSettings(options);
-  return { connect: (server, hooks) => connectServer(server, hooks ?? {}, settings) };
+  let open = 0;
+  return {
+    async connect(server, hooks) {
+      const outcome = await connectServer(server, hooks ?? {}, settings);
+      if (outcome.ok) {
+        open++;
+        (outcome.connection as SshConnection).onClose(() => open--);
+      }
+      return outcome;
+    },
+    openConnections: () => open,
+  };
 }
 
 const label = (server: ServerSpec) => `${server.username}@${server.host}:${server.port ?? 22}`;
@@ -152,6 +163,11 @@ class SshConnection implements Connection {
     });
     // After 'ready' a late socket error must not crash the process; the running channels see the close.
     client.on('error', () => undefined);
+  }
+
+  /** Runs once when the SSH connection is gone, whichever side ended it. */
+  onClose(listener: () => void): void {
+    this.client.once('close', listener);
   }
 
   forwardOut(host: string, port: number): Promise<{ ok: true; stream: Duplex } | { ok: false; message: string }> {

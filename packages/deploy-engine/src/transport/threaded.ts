@@ -235,5 +235,8 @@ export function createThreadedSshTransport(options: SshTransportOptions & { thre
     }
     return threads.reduce((a, b) => (b.connections < a.connections ? b : a));
   };
-  return { connect: (server, hooks = {}) => pick().connect(nextId(), server, hooks) };
+  return {
+    connect: (server, hooks = {}) => pick().connect(nextId(), server, hooks),
+    openConnections: () => threads.reduce((n, t) => n + (t.alive ? t.connections : 0), 0),
+  };
 }

@@ -51,6 +51,8 @@ export interface Transport {
   connect(server: ServerSpec, hooks?: ConnectHooks): Promise<ConnectOutcome>;
   /** Closes the connections a transport keeps between runs; the process can then exit. */
   close?(): void;
+  /** SSH connections open now in this process, idle kept ones included (for metrics). */
+  openConnections?(): number;
 }
 
 export const STDOUT_CAP = 1024 * 1024;
