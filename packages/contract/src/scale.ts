@@ -23,7 +23,11 @@ export const ScaleInStep = Type.Object({
   ok: Type.Boolean(),
   output: Type.String(),
 });
-export const ScaleInResult = Type.Object({ removed: Type.Boolean(), steps: Type.Array(ScaleInStep) });
+/** A failed step (without force) answers 409 instead, with the steps in `error.details.steps`, and removes nothing. */
+export const ScaleInResult = Type.Object({
+  removed: Type.Boolean({ description: 'always true in a 200: the server left the environment' }),
+  steps: Type.Array(ScaleInStep, { description: 'what ran on the host, in order; a forced removal may hold failed steps' }),
+});
 
 export type ScaleOutBody = Static<typeof ScaleOutBody>;
 export type ScaleOutResult = Static<typeof ScaleOutResult>;

@@ -69,8 +69,9 @@ export function moveRelease(id: string, before?: string): Promise<Release> {
 }
 
 /** Creates a new release of kind `rollback` that switches the servers back to this release. */
-export function rollbackToRelease(id: string, description?: string, overrideWindow = false): Promise<Release> {
-  return http.post(`${one(id)}/rollback`, { description, ...(overrideWindow ? { overrideWindow } : {}) });
+/** A rollback to release `id`: of every server it went to, or only `serverIds` (each must have had it). */
+export function rollbackToRelease(id: string, description?: string, overrideWindow = false, serverIds?: string[]): Promise<Release> {
+  return http.post(`${one(id)}/rollback`, { description, ...(overrideWindow ? { overrideWindow } : {}), ...(serverIds ? { serverIds } : {}) });
 }
 
 /** The API's refusal of a release outside the environment's windows: a 409 that names the windows. */

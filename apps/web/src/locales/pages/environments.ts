@@ -67,6 +67,7 @@ const zhCN = {
       control: '审批与发布窗口',
       policy: '发布权限',
       autoRelease: '自动发布',
+      traffic: '流量摘除',
     },
     namePlaceholder: '如 test、staging、prod',
     deployPathHelp: '服务器上的绝对路径，版本放在其下的 releases/，current 指向当前版本。',
@@ -94,6 +95,7 @@ const zhCN = {
     refPolicyHelp: "可填写匹配规则：* 匹配任意字符，? 匹配一个字符，如 v* 或 release/*；留空表示不限名称。",
   },
   errors: {
+    scriptTooLong: '脚本不能超过 {max} 个字符',
     nameRequired: '请输入环境名称',
     nameFormat: '只能包含字母、数字、“.”、“_”和“-”，以字母或数字开头，且不能包含“..”',
     tooLong: '不能超过 {max} 个字符',
@@ -122,6 +124,15 @@ const zhCN = {
     autoReleaseGlobs: '最多 {max} 条匹配规则',
     autoReleaseKeyword: '关键词不能包含空格，且不超过 {max} 个字符',
     autoReleaseSkipMarker: '跳过标记不能超过 {max} 个字符',
+  },
+  traffic: {
+    help: '每台服务器切换版本前先执行下线脚本（从负载均衡摘除）并等待排空，健康检查后执行上线脚本。只要执行过下线，上线脚本总会执行，发布失败或中止时也不例外。下线脚本留空时两者都不执行。',
+    offlineScript: '下线脚本',
+    offlineScriptHelp: '在服务器的部署目录中执行，例如通知网关摘除本机或让健康检查返回 503；失败时该服务器不会切换。',
+    onlineScript: '上线脚本',
+    onlineScriptHelp: '在健康检查之后执行，将服务器放回负载均衡。',
+    drainSeconds: '排空等待',
+    drainHelp: '下线脚本执行后等待的秒数，让进行中的请求处理完',
   },
   autoRelease: {
     enabled: '推送后自动发布',
@@ -241,6 +252,7 @@ const en: typeof zhCN = {
       control: 'Approval and release windows',
       policy: 'Release policy',
       autoRelease: 'Auto-release',
+      traffic: 'Traffic (offline / online)',
     },
     namePlaceholder: 'e.g. test, staging, prod',
     deployPathHelp: 'Absolute path on the servers; releases go under releases/ and current points at the live one.',
@@ -268,6 +280,7 @@ const en: typeof zhCN = {
     refPolicyHelp: 'Optionally a pattern: * matches anything, ? one character, e.g. v* or release/*; empty accepts any name.',
   },
   errors: {
+    scriptTooLong: 'A script may be at most {max} characters',
     nameRequired: 'Enter an environment name',
     nameFormat: 'Letters, digits, ".", "_" and "-" only, starting with a letter or digit, no ".."',
     tooLong: 'At most {max} characters',
@@ -296,6 +309,15 @@ const en: typeof zhCN = {
     autoReleaseGlobs: 'At most {max} globs',
     autoReleaseKeyword: 'The keyword may not contain spaces and has at most {max} characters',
     autoReleaseSkipMarker: 'At most {max} characters',
+  },
+  traffic: {
+    help: 'Before switching, each server runs the offline script (out of the load balancer) and waits for the drain; after its health check, the online script. Once the offline script has run, the online script always runs, also when the release fails or is aborted. With no offline script, neither runs.',
+    offlineScript: 'Offline script',
+    offlineScriptHelp: 'Runs in the server\'s deploy path, e.g. tells the gateway to drop this host or makes its health check answer 503; when it fails the server is not switched.',
+    onlineScript: 'Online script',
+    onlineScriptHelp: 'Runs after the health check and puts the server back into the load balancer.',
+    drainSeconds: 'Drain',
+    drainHelp: 'seconds to wait after the offline script so requests in flight finish',
   },
   autoRelease: {
     enabled: 'Release on push',

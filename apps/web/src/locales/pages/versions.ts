@@ -27,6 +27,19 @@ const zhCN = {
   nothingRecorded: '无记录',
   checkedAt: '检查于 {time}：{ok} 台一致，{drift} 台漂移，{failed} 台无法连接',
   allInSync: '检查于 {time}：全部 {n} 台服务器与平台记录一致',
+  rollback: {
+    action: '回滚此主机',
+    title: '回滚主机：{name}',
+    help: '以下是该环境最近 {n} 个成功发布中在此主机上成功的版本，回滚只切换此主机的 current 并重启服务。',
+    none: '没有可回滚到的版本',
+    current: '当前',
+    finishedAt: '完成时间',
+    by: '发布人',
+    confirm: '回滚 {name}',
+    confirmMessage: '确定把主机“{name}”回滚到 {ref}（{commit}）吗？将创建一个只包含该主机的回滚发布单。',
+    created: '已创建回滚发布单',
+    close: '关闭',
+  },
 };
 
 const en: typeof zhCN = {
@@ -57,6 +70,19 @@ const en: typeof zhCN = {
   nothingRecorded: 'nothing',
   checkedAt: 'Checked {time}: {ok} in sync, {drift} drifted, {failed} unreachable',
   allInSync: 'Checked {time}: all {n} servers match the platform\'s records',
+  rollback: {
+    action: 'Roll back this host',
+    title: 'Roll back {name}',
+    help: 'Releases among the environment\'s last {n} succeeded ones that succeeded on this host. The rollback switches only this host\'s current and restarts its service.',
+    none: 'No release to roll back to',
+    current: 'current',
+    finishedAt: 'Finished',
+    by: 'By',
+    confirm: 'Roll back {name}',
+    confirmMessage: 'Roll host "{name}" back to {ref} ({commit})? A rollback release of this host only is created.',
+    created: 'Rollback release created',
+    close: 'Close',
+  },
 };
 
 export default { 'zh-CN': zhCN, en };

@@ -28,6 +28,7 @@ const project = {
   restartCommand: '',
   healthCheck: null,
   hooks: {},
+  service: { manager: 'none' },
   defaultBranch: 'develop',
   environmentCount: 1,
   archivedAt: null,
@@ -51,6 +52,9 @@ const environment = {
   timezone: 'Asia/Shanghai',
   policy: { releasers: 'owners', releaserIds: [], approvers: 'owners', approverIds: [], refPolicy: { kind: 'tags', pattern: 'v*' }, customRollout: 'everyone' },
   autoRelease: { enabled: false, events: ['push'], branches: [], tags: [], keyword: 'devops', skipMarker: '[skip deploy]', onNewer: 'queue' },
+  offlineScript: '',
+  onlineScript: '',
+  drainSeconds: 0,
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',
 };
@@ -141,6 +145,50 @@ describe('project page', () => {
       requireApproval: true,
       policy: { releasers: 'owners', approvers: 'owners', refPolicy: { kind: 'tags', pattern: 'v*' }, customRollout: 'everyone' },
     });
+  });
+
+  it('editing sends the offline and online scripts and the drain time', async () => {
+    const calls = stubFetch(routes({ [`PATCH /api/environments/${ENV}`]: () => json(200, environment) }));
+    await mountSignedIn(DetailView, `/projects/${PROJECT}`);
+    await settle();
+
+    await openMenu('env-edit-prod');
+    typeInto('textarea[data-testid="env-form-offline"]', 'curl -fsS -X POST http://127.0.0.1:8080/offline');
+    typeInto('textarea[data-testid="env-form-online"]', 'curl -fsS -X POST http://127.0.0.1:8080/online');
+    typeInto('[data-testid="env-form-drain"] input', '20');
+    byTestId('env-form-drain').querySelector('input')?.dispatchEvent(new Event('change'));
+    await settle();
+    byTestId('env-form-save').click();
+
+    expect(await savedBody(calls)).toMatchObject({
+      offlineScript: 'curl -fsS -X POST http://127.0.0.1:8080/offline',
+      onlineScript: 'curl -fsS -X POST http://127.0.0.1:8080/online',
+      drainSeconds: 20,
+    });
+  });
+
+  it('previews the service files a release installs, per environment of the project', async () => {
+    const calls = stubFetch(
+      routes({
+        [`GET /api/projects/${PROJECT}/service-preview`]: () =>
+          json(200, {
+            files: [{ path: '/etc/systemd/system/rp-shop-api.service', content: '[Service]\nExecStart=/bin/sh -c \'exec java -jar app.jar\'' }],
+            commands: { install: 'sudo -n systemctl daemon-reload', start: 'start', stop: 'stop', restart: 'sudo -n systemctl restart rp-shop-api', status: 'status', logs: 'logs' },
+          }),
+      }),
+    );
+    const wrapper = await mountSignedIn(DetailView, `/projects/${PROJECT}`);
+    await settle();
+
+    await wrapper.get('[data-testid="project-edit"]').trigger('click');
+    await settle();
+    byTestId('service-preview-open').click();
+    await settle();
+
+    expect(calls.filter((c) => c.url.includes('service-preview')).map((c) => c.url)).toEqual([`/api/projects/${PROJECT}/service-preview?environmentId=${ENV}`]);
+    expect(byTestId('service-preview-path').textContent).toBe('/etc/systemd/system/rp-shop-api.service');
+    expect(byTestId('service-preview-file').textContent).toContain("ExecStart=/bin/sh -c 'exec java -jar app.jar'");
+    expect(byTestId('service-preview-command-restart').textContent).toBe('sudo -n systemctl restart rp-shop-api');
   });
 
   it('names the people who may release, from the group members who could', async () => {

@@ -29,6 +29,10 @@ const env: Environment = {
   timezone: 'Asia/Shanghai',
   policy: { releasers: 'named', releaserIds: ['u1'], approvers: 'owners', approverIds: [], refPolicy: { kind: 'tags', pattern: 'v*' }, customRollout: 'owners' },
   autoRelease: { enabled: true, events: ['pipeline', 'push'], branches: ['main', 'release/*'], tags: [], keyword: 'ship', skipMarker: '[no deploy]', onNewer: 'supersede' },
+  serverSelector: null,
+  offlineScript: 'curl -X POST http://127.0.0.1/offline',
+  onlineScript: '',
+  drainSeconds: 15,
   archivedAt: null,
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',
@@ -52,6 +56,9 @@ describe('environment form', () => {
       timezone: 'Asia/Shanghai',
       policy: { releasers: 'named', releaserIds: ['u1'], approvers: 'owners', refPolicy: { kind: 'tags', pattern: 'v*' }, customRollout: 'owners' },
       autoRelease: { enabled: true, events: ['push', 'pipeline'], branches: ['main', 'release/*'], tags: [], keyword: 'ship', skipMarker: '[no deploy]', onNewer: 'supersede' },
+      offlineScript: 'curl -X POST http://127.0.0.1/offline',
+      onlineScript: '',
+      drainSeconds: 15,
     });
   });
 

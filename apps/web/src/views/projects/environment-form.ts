@@ -1,5 +1,5 @@
 import type { AutoReleaseEvent, AutoReleaseInput, AutoReleaseView } from '@rp/contract/auto-release';
-import { DEFAULT_AUTO_RELEASE, globMatches, REF_PATTERN_CHARS } from '@rp/contract/rules';
+import { DEFAULT_AUTO_RELEASE, globMatches, HOOK_SCRIPT_MAX, REF_PATTERN_CHARS } from '@rp/contract/rules';
 import type { CreateEnvironmentBody, Environment, ReleasePolicy, ReleaseWindow, VariableInput } from '@/api/environments';
 import type { RolloutSpec } from '@/api/types';
 import { parseBatches } from '@/utils/rollout';
@@ -20,6 +20,8 @@ export const ENV_LIMITS = {
   refPattern: 100,
   globs: 20,
   keyword: 64,
+  script: HOOK_SCRIPT_MAX,
+  drain: { min: 0, max: 3600 },
 } as const;
 
 export const DEPLOY_PATH = /^\/[A-Za-z0-9._@+=:,/-]+$/;
@@ -74,6 +76,10 @@ export interface EnvironmentForm {
   refPattern: string;
   customRollout: ReleasePolicy['customRollout'];
   autoRelease: AutoReleaseView;
+  /** Run on each target before its switch to take it out of the load balancer; '' for never. */
+  offlineScript: string;
+  onlineScript: string;
+  drainSeconds: number;
 }
 
 export function emptyEnvironmentForm(timezone = 'Asia/Shanghai'): EnvironmentForm {
@@ -100,6 +106,9 @@ export function emptyEnvironmentForm(timezone = 'Asia/Shanghai'): EnvironmentFor
     refPattern: '',
     customRollout: 'everyone',
     autoRelease: copyRule(DEFAULT_AUTO_RELEASE),
+    offlineScript: '',
+    onlineScript: '',
+    drainSeconds: 0,
   };
 }
 
@@ -130,6 +139,9 @@ export function environmentFormOf(env: Environment): EnvironmentForm {
     refPattern: env.policy.refPolicy.pattern ?? '',
     customRollout: env.policy.customRollout,
     autoRelease: copyRule(env.autoRelease),
+    offlineScript: env.offlineScript,
+    onlineScript: env.onlineScript,
+    drainSeconds: env.drainSeconds,
   };
 }
 
@@ -229,6 +241,9 @@ export function environmentBody(form: EnvironmentForm): CreateEnvironmentBody {
     timezone: form.timezone,
     policy: policyInput(form),
     autoRelease: autoReleaseInput(form.autoRelease),
+    offlineScript: form.offlineScript,
+    onlineScript: form.onlineScript,
+    drainSeconds: form.drainSeconds,
   };
 }
 

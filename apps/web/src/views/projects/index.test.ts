@@ -4,7 +4,7 @@ import { useAuthStore } from '@/stores/auth';
 import { json, stubFetch, type RecordedRequest } from '@/test/fetch-stub';
 import { isolateViewTests, mountSignedIn } from '@/test/mount-view';
 import ProjectsView from './index.vue';
-import { answerMessageBox, byTestId, lastQuery, messageBoxButton, page, settle, typeInto } from '@/test/ui';
+import { answerMessageBox, byTestId, lastQuery, messageBoxButton, page, requests, settle, typeInto } from '@/test/ui';
 
 const GROUP = '00000000-0000-4000-8000-0000000000a1';
 const OTHER = '00000000-0000-4000-8000-0000000000b2';
@@ -27,6 +27,7 @@ const project = {
   restartCommand: 'restart.sh',
   healthCheck: null,
   hooks: {},
+  service: { manager: 'none' },
   environmentCount: 2,
   archivedAt: null,
   createdAt: '2026-01-01T00:00:00.000Z',
@@ -34,8 +35,8 @@ const project = {
 };
 
 const presets = [
-  { id: 'java-jar', label: 'Java (Spring Boot jar)', description: '', buildCommand: 'mvn -B -q -DskipTests package', artifactPaths: ['target/app.jar'], sharedDirs: ['logs'], sharedFiles: [], restartCommand: 'java -jar', healthCheck: null },
-  { id: 'vue', label: 'Vue', description: '', buildCommand: 'npm ci && npm run build', artifactPaths: ['dist'], sharedDirs: [], sharedFiles: [], restartCommand: '', healthCheck: null },
+  { id: 'java-jar', label: 'Java (Spring Boot jar)', description: '', buildCommand: 'mvn -B -q -DskipTests package', artifactPaths: ['target/app.jar'], sharedDirs: ['logs'], sharedFiles: [], restartCommand: 'java -jar', healthCheck: null, service: { manager: 'none', command: 'exec java -jar target/app.jar' } },
+  { id: 'vue', label: 'Vue', description: '', buildCommand: 'npm ci && npm run build', artifactPaths: ['dist'], sharedDirs: [], sharedFiles: [], restartCommand: '', healthCheck: null, service: { manager: 'none' } },
 ];
 
 function routes(extra: Record<string, (req: RecordedRequest) => Response> = {}) {
@@ -48,6 +49,14 @@ function routes(extra: Record<string, (req: RecordedRequest) => Response> = {}) 
     'GET /api/releases': () => json(200, page([])),
     ...extra,
   };
+}
+
+/** Opens a select by its test id and clicks the option with this test id. */
+async function chooseOption(select: string, option: string): Promise<void> {
+  byTestId(select).querySelector<HTMLElement>('.el-select__wrapper')?.click();
+  await settle();
+  byTestId(option).click();
+  await settle();
 }
 
 isolateViewTests();
@@ -114,6 +123,43 @@ describe('projects list', () => {
       artifactPaths: ['dist'],
       healthCheck: null,
       hooks: {},
+    });
+  });
+
+  it('creates a project its service manager runs: the type\'s start command is offered, the fields that manager uses are sent', async () => {
+    const calls = stubFetch(routes({ 'POST /api/projects': () => json(201, { ...project, id: PROJECT }) }));
+    const wrapper = await mountSignedIn(ProjectsView, `/projects?group=${GROUP}`);
+    await settle();
+
+    await wrapper.get('[data-testid="project-create"]').trigger('click');
+    await settle();
+    typeInto('input[data-testid="project-form-name"]', 'shop-api');
+    typeInto('input[data-testid="project-form-git-url"]', 'git@git.example.com:shop/api.git');
+    await chooseOption('project-form-preset', 'preset-option-java-jar');
+    expect(document.querySelector('[data-testid="service-command"]')).toBeNull();
+
+    await chooseOption('service-manager', 'service-manager-cron');
+    expect((byTestId('service-command') as HTMLInputElement).value).toBe('exec java -jar target/app.jar');
+    byTestId('project-form-save').click();
+    await settle();
+    await vi.waitFor(() => expect(byTestId('project-form').textContent).toContain('cron 方式必须填写执行计划'));
+    expect(requests(calls, 'POST')).toEqual([]);
+
+    await chooseOption('service-manager', 'service-manager-systemd');
+    byTestId('service-env-add').click();
+    await settle();
+    typeInto('input[data-testid="service-env-key-0"]', 'PORT');
+    typeInto('input[data-testid="service-env-value-0"]', '8080');
+    typeInto('input[data-testid="service-user"]', 'app');
+    await settle();
+    byTestId('project-form-save').click();
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(requests(calls, 'POST')).toHaveLength(1);
+    });
+    expect(requests(calls, 'POST')[0]?.body).toMatchObject({
+      preset: 'java-jar',
+      service: { manager: 'systemd', command: 'exec java -jar target/app.jar', environment: { PORT: '8080' }, user: 'app' },
     });
   });
 

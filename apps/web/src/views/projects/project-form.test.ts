@@ -14,6 +14,7 @@ const preset = (id: Preset['id'], over: Partial<Preset> = {}): Preset => ({
   sharedFiles: [],
   restartCommand: '',
   healthCheck: null,
+  service: { manager: 'none' },
   ...over,
 });
 
@@ -38,6 +39,7 @@ const project: Project = {
   restartCommand: 'restart.sh',
   healthCheck: http('http://127.0.0.1:8080/health'),
   hooks: { 'before-release': 'echo migrate', 'after-release': 'echo done' },
+  service: { manager: 'none' },
   defaultBranch: null,
   gitPlatformId: null,
   remoteProjectId: null,
@@ -113,6 +115,29 @@ describe('request bodies', () => {
     expect(body.hooks).toEqual({ 'before-release': null, 'before-checkout': 'echo first' });
     expect(body).not.toHaveProperty('groupId');
     expect(body.healthCheck).toEqual({ type: 'http', url: 'http://127.0.0.1:8080/health', expectStatus: 200, timeoutSeconds: 5, retries: 5, intervalSeconds: 2 });
+  });
+});
+
+describe('service config', () => {
+  it('sends only what the chosen manager uses, without empty fields; none sends the manager alone', () => {
+    const form = formOf({ ...project, service: { manager: 'supervisor', command: 'exec ./run', stopSignal: 'INT', supervisor: { programDir: '/etc/supervisord.d' } } });
+    form.service.environment.push({ key: 'PORT', value: '8080' }, { key: ' ', value: '' });
+    form.service.schedule = '*/5 * * * *';
+    expect(updateBody(form, project).service).toEqual({ manager: 'supervisor', command: 'exec ./run', environment: { PORT: '8080' }, stopSignal: 'INT', supervisor: { programDir: '/etc/supervisord.d' } });
+    form.service.manager = 'cron';
+    expect(updateBody(form, project).service).toEqual({ manager: 'cron', command: 'exec ./run', environment: { PORT: '8080' }, schedule: '*/5 * * * *' });
+    form.service.manager = 'none';
+    expect(updateBody(form, project).service).toEqual({ manager: 'none' });
+  });
+
+  it('a type change fills the service from the preset, and a service the user chose counts as an edit', () => {
+    const form = emptyForm('g1');
+    const withService = preset('nodejs', { service: { manager: 'none', command: 'exec npm start' } });
+    applyPreset(form, presetFields(withService));
+    expect(form.service.command).toBe('exec npm start');
+    expect(editedFields(form, presetFields(withService), presetFields(vue))).toEqual([]);
+    form.service.manager = 'pm2';
+    expect(editedFields(form, presetFields(withService), presetFields(vue))).toEqual(['service']);
   });
 });
 

@@ -9,6 +9,7 @@ import {
   type UpdateProjectBody,
 } from '@/api/projects';
 import type { ProjectPrefill } from '@/utils/project-prefill';
+import { copyServiceForm, serviceForm, serviceInput, type ServiceForm } from '@/views/service-status/service-form';
 
 /** Limits of the API's project schemas, so the form refuses what the API would. */
 export const LIMITS = {
@@ -51,6 +52,7 @@ export interface PresetFields {
   sharedFiles: string[];
   restartCommand: string;
   health: HealthForm;
+  service: ServiceForm;
 }
 
 /** The API's compressions, in the order the select offers them. */
@@ -71,7 +73,7 @@ export interface ProjectForm extends PresetFields {
   hooks: Record<HookStage, string>;
 }
 
-export const PRESET_FIELDS = ['buildCommand', 'artifactPaths', 'sharedDirs', 'sharedFiles', 'restartCommand', 'health'] as const;
+export const PRESET_FIELDS = ['buildCommand', 'artifactPaths', 'sharedDirs', 'sharedFiles', 'restartCommand', 'health', 'service'] as const;
 export type PresetField = (typeof PRESET_FIELDS)[number];
 
 // The API's own defaults for attempts, so "none → http" starts where a project without them would end up.
@@ -101,6 +103,7 @@ export function presetFields(preset: Preset | undefined): PresetFields {
     sharedFiles: [...(preset?.sharedFiles ?? [])],
     restartCommand: preset?.restartCommand ?? '',
     health: healthForm(preset?.healthCheck ?? null),
+    service: serviceForm(preset?.service),
   };
 }
 
@@ -136,6 +139,7 @@ export function formOf(project: Project): ProjectForm {
     sharedFiles: [...project.sharedFiles],
     restartCommand: project.restartCommand,
     health: healthForm(project.healthCheck),
+    service: serviceForm(project.service),
     hooks: { ...emptyHooks(), ...project.hooks },
   };
 }
@@ -149,8 +153,10 @@ function comparableHealth(h: HealthForm) {
   return h.type === 'http' ? { type: h.type, url: h.url, expectStatus: h.expectStatus, attempts } : { type: h.type, command: h.command, attempts };
 }
 
+/** Like health, the service counts by what would be sent: fields the chosen manager does not use are not an edit. */
 function valueOf(fields: PresetFields, field: PresetField): unknown {
-  return field === 'health' ? comparableHealth(fields.health) : fields[field];
+  if (field === 'health') return comparableHealth(fields.health);
+  return field === 'service' ? serviceInput(fields.service) : fields[field];
 }
 
 /**
@@ -166,6 +172,7 @@ export function applyPreset(form: ProjectForm, next: PresetFields, keep: readonl
   for (const field of PRESET_FIELDS) {
     if (keep.includes(field)) continue;
     if (field === 'health') form.health = { ...next.health };
+    else if (field === 'service') form.service = copyServiceForm(next.service);
     else if (field === 'buildCommand' || field === 'restartCommand') form[field] = next[field];
     else form[field] = [...next[field]];
   }
@@ -185,6 +192,7 @@ function commonFields(form: ProjectForm) {
     packageCompression: form.packageCompression,
     restartCommand: form.restartCommand,
     healthCheck: healthInput(form.health),
+    service: serviceInput(form.service),
   };
 }
 

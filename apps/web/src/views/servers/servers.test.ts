@@ -28,6 +28,7 @@ const server = (over: Partial<Server> = {}): Server => ({
   labels: ['role=web', 'idc=sh'],
   hostKeyFingerprint: null,
   buildAgent: false,
+  sudo: false,
   createdAt: '2026-11-23T10:00:00.000Z',
   updatedAt: '2026-11-23T10:00:00.000Z',
   ...over,
@@ -154,6 +155,7 @@ describe('servers view', () => {
     option?.click();
     await settle();
     await wrapper.get('[data-testid="server-build-agent"]').trigger('click');
+    await wrapper.get('[data-testid="server-sudo"]').trigger('click');
     await wrapper.get('[data-testid="server-save"]').trigger('click');
     await vi.waitFor(async () => {
       await flushPromises();
@@ -168,6 +170,7 @@ describe('servers view', () => {
       credentialId: GLOBAL_KEY,
       labels: [],
       buildAgent: true,
+      sudo: true,
     });
   });
 

@@ -4,6 +4,7 @@ import { router } from '@/router';
 import type { VersionMatrix } from '@/api/environments';
 import { json, stubFetch } from '@/test/fetch-stub';
 import { isolateViewTests, mountSignedIn } from '@/test/mount-view';
+import { answerMessageBox, byTestId, requests, settle } from '@/test/ui';
 import VersionsView from './index.vue';
 
 const PROJECT = '00000000-0000-4000-8000-0000000000a1';
@@ -82,5 +83,43 @@ describe('version matrix view', () => {
     expect(rows[1]!.get('[data-testid="versions-detail"]').text()).toBe(`主机 current 指向 #${R0.slice(0, 8)}，平台记录为 v1.4.0 · c0ffee01`);
     expect(rows[2]!.get('[data-testid="versions-detail"]').text()).toContain('connect ETIMEDOUT 10.0.0.3:22');
     expect(wrapper.get('[data-testid="versions-summary"]').text()).toContain('2 台一致，1 台漂移，1 台无法连接');
+  });
+
+  it('rolls one host back to a release that succeeded on it, sending only that server, and links to the new release', async () => {
+    const R2 = '00000000-0000-4000-8000-000000000102';
+    const ROLLBACK = '00000000-0000-4000-8000-000000000199';
+    const target = (serverId: string, state: string) => ({ serverId, serverName: '', host: '', state, stage: null, previous: null, current: null, error: null, startedAt: null, finishedAt: null });
+    const release = (id: string, ref: string, targets: ReturnType<typeof target>[], kind = 'release') => ({ id, kind, ref, commit: `${id.slice(-3)}0000000`, state: 'succeeded', createdBy: 'alice', finishedAt: '2026-11-20T10:00:00.000Z', targets });
+    const releases = {
+      [R1]: release(R1, 'v1.4.0', [target(S(1), 'succeeded')]),
+      [R0]: release(R0, 'v1.3.0', [target(S(1), 'succeeded'), target(S(2), 'succeeded')]),
+      [R2]: release(R2, 'v1.2.0', [target(S(1), 'failed'), target(S(2), 'succeeded')]),
+    };
+    const calls = stubFetch({
+      'GET /api/projects': () => page([{ id: PROJECT, name: 'shop' }]),
+      [`GET /api/projects/${PROJECT}/environments`]: () => page([{ id: ENV, name: 'prod' }]),
+      [`GET /api/environments/${ENV}/versions`]: () => json(200, matrix),
+      'GET /api/releases': () => page(Object.values(releases).map(({ targets: _targets, ...summary }) => summary)),
+      ...Object.fromEntries(Object.values(releases).map((r) => [`GET /api/releases/${r.id}`, () => json(200, r)])),
+      [`POST /api/releases/${R0}/rollback`]: () => json(201, { ...releases[R0], id: ROLLBACK, kind: 'rollback' }),
+    });
+    const wrapper = await mountSignedIn(VersionsView, `/versions?project=${PROJECT}&env=${ENV}`);
+    await settle();
+
+    await wrapper.get('[data-testid="versions-rollback-web-1"]').trigger('click');
+    await settle();
+    expect(calls.find((c) => c.url.startsWith('/api/releases?'))?.url).toContain(`environmentId=${ENV}`);
+    const offered = [...document.querySelectorAll('[data-testid^="host-rollback-pick-"]')].map((el) => el.getAttribute('data-testid'));
+    expect(offered).toEqual(['host-rollback-pick-v1.4.0', 'host-rollback-pick-v1.3.0']);
+    expect(byTestId('host-rollback-pick-v1.4.0').classList).toContain('is-disabled');
+
+    byTestId('host-rollback-pick-v1.3.0').click();
+    await settle();
+    byTestId('host-rollback-confirm').click();
+    await vi.waitFor(() => expect(document.querySelector('.el-message-box')?.textContent).toContain('v1.3.0'));
+    await answerMessageBox('ok');
+
+    expect(requests(calls, 'POST').map((c) => [c.url, c.body])).toEqual([[`/api/releases/${R0}/rollback`, { serverIds: [S(1)] }]]);
+    expect(byTestId('host-rollback-link').getAttribute('href')).toBe(`/releases/${ROLLBACK}`);
   });
 });
