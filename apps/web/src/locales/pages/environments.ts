@@ -11,6 +11,7 @@ const zhCN = {
   fields: {
     deployPath: '部署目录',
     servers: '服务器',
+    serverSelector: '标签选择器',
     serverCount: '服务器',
     variables: '环境变量',
     strategy: '发布策略',
@@ -94,7 +95,11 @@ const zhCN = {
     approversHelp: '开启“需审批”时谁可以审批（不能审批自己的发布单）。',
     refPolicyHelp: "可填写匹配规则：* 匹配任意字符，? 匹配一个字符，如 v* 或 release/*；留空表示不限名称。",
   },
+  hints: {
+    serverSelector: '分组内带有全部这些标签的服务器（构建机除外）也是目标，与上面选中的服务器合并；发布单创建时解析并记录主机。',
+  },
   errors: {
+    serverSelectorFormat: '用逗号分隔的标签，如 role=web,zone=a',
     scriptTooLong: '脚本不能超过 {max} 个字符',
     nameRequired: '请输入环境名称',
     nameFormat: '只能包含字母、数字、“.”、“_”和“-”，以字母或数字开头，且不能包含“..”',
@@ -196,6 +201,7 @@ const en: typeof zhCN = {
   fields: {
     deployPath: 'Deploy path',
     servers: 'Servers',
+    serverSelector: 'Label selector',
     serverCount: 'Servers',
     variables: 'Variables',
     strategy: 'Strategy',
@@ -279,7 +285,11 @@ const en: typeof zhCN = {
     approversHelp: 'Who may approve when approval is required (never their own release).',
     refPolicyHelp: 'Optionally a pattern: * matches anything, ? one character, e.g. v* or release/*; empty accepts any name.',
   },
+  hints: {
+    serverSelector: "Servers of the group carrying every one of these labels (never build agents) are targets too, besides the ones chosen above; a release resolves it when created and records the hosts.",
+  },
   errors: {
+    serverSelectorFormat: 'Comma-separated labels, e.g. role=web,zone=a',
     scriptTooLong: 'A script may be at most {max} characters',
     nameRequired: 'Enter an environment name',
     nameFormat: 'Letters, digits, ".", "_" and "-" only, starting with a letter or digit, no ".."',

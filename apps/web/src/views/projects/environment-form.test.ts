@@ -29,7 +29,7 @@ const env: Environment = {
   timezone: 'Asia/Shanghai',
   policy: { releasers: 'named', releaserIds: ['u1'], approvers: 'owners', approverIds: [], refPolicy: { kind: 'tags', pattern: 'v*' }, customRollout: 'owners' },
   autoRelease: { enabled: true, events: ['pipeline', 'push'], branches: ['main', 'release/*'], tags: [], keyword: 'ship', skipMarker: '[no deploy]', onNewer: 'supersede' },
-  serverSelector: null,
+  serverSelector: 'role=web',
   offlineScript: 'curl -X POST http://127.0.0.1/offline',
   onlineScript: '',
   drainSeconds: 15,
@@ -59,6 +59,7 @@ describe('environment form', () => {
       offlineScript: 'curl -X POST http://127.0.0.1/offline',
       onlineScript: '',
       drainSeconds: 15,
+      serverSelector: 'role=web',
     });
   });
 

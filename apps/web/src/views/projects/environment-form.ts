@@ -80,6 +80,8 @@ export interface EnvironmentForm {
   offlineScript: string;
   onlineScript: string;
   drainSeconds: number;
+  /** Labels every selected server carries (`role=web,zone=a`); '' for none. */
+  serverSelector: string;
 }
 
 export function emptyEnvironmentForm(timezone = 'Asia/Shanghai'): EnvironmentForm {
@@ -109,6 +111,7 @@ export function emptyEnvironmentForm(timezone = 'Asia/Shanghai'): EnvironmentFor
     offlineScript: '',
     onlineScript: '',
     drainSeconds: 0,
+    serverSelector: '',
   };
 }
 
@@ -142,6 +145,7 @@ export function environmentFormOf(env: Environment): EnvironmentForm {
     offlineScript: env.offlineScript,
     onlineScript: env.onlineScript,
     drainSeconds: env.drainSeconds,
+    serverSelector: env.serverSelector ?? '',
   };
 }
 
@@ -244,6 +248,7 @@ export function environmentBody(form: EnvironmentForm): CreateEnvironmentBody {
     offlineScript: form.offlineScript,
     onlineScript: form.onlineScript,
     drainSeconds: form.drainSeconds,
+    serverSelector: form.serverSelector.trim() || null,
   };
 }
 
