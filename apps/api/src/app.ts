@@ -10,11 +10,14 @@ import { gitPlatformRoutes } from './git-platforms/routes.js';
 import { gitHostRoutes } from './git-hosts/routes.js';
 import { webhookRoutes } from './webhooks/routes.js';
 import { environmentRoutes } from './environments/routes.js';
+import { scaleRoutes } from './environments/scale-routes.js';
+import { supervisionRoutes } from './supervision/routes.js';
 import { groupRoutes } from './groups/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { hookTemplateRoutes } from './hook-templates/routes.js';
 import { notificationChannelRoutes } from './notifications/routes.js';
 import { alertRoutes } from './alerts/routes.js';
+import { monitoringRoutes } from './monitoring/routes.js';
 import { registerPermissionGuard } from './plugins/app/auth/permission-guard.js';
 import { registerSessions } from './plugins/app/auth/sessions.js';
 import { registerCompression } from './plugins/app/compression.js';
@@ -36,6 +39,7 @@ import type { Db } from './shared/db.js';
 import type { PasswordHasher } from './shared/passwords.js';
 import { projectRoutes } from './projects/routes.js';
 import { liveRoutes } from './live/routes.js';
+import { metricsRoutes } from './metrics/routes.js';
 import { registerReleaseListCache } from './releases/list-cache.js';
 import { releaseRoutes } from './releases/routes.js';
 import { createReleaseWorker, type ReleaseWorker } from './runs/worker.js';
@@ -81,10 +85,14 @@ const featureRoutes = [
   notificationChannelRoutes,
   alertRoutes,
   environmentRoutes,
+  monitoringRoutes,
+  scaleRoutes,
+  supervisionRoutes,
   archiveRoutes,
   releaseRoutes,
   liveRoutes,
   statsRoutes,
+  metricsRoutes,
 ];
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {

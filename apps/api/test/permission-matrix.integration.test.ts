@@ -6,6 +6,8 @@ import { gitPlatformRows } from './helpers/matrix-git-platforms.js';
 import { gitHostRows } from './helpers/matrix-git-hosts.js';
 import { notificationRows } from './helpers/matrix-notifications.js';
 import { alertRows } from './helpers/matrix-alerts.js';
+import { supervisionRows } from './helpers/matrix-supervision.js';
+import { monitoringRows } from './helpers/matrix-monitoring.js';
 import { MATRIX_PUBLIC_URL, webhookRows } from './helpers/matrix-webhooks.js';
 import { startGitLabStandIn, type GitLabStandIn } from './helpers/gitlab-stand-in/index.js';
 import { releaseRows } from './helpers/matrix-releases.js';
@@ -206,6 +208,8 @@ const matrix: Record<string, Case> = {
   ...gitHostRows,
   ...notificationRows,
   ...alertRows,
+  ...supervisionRows,
+  ...monitoringRows,
   ...webhookRows(() => gitlab),
 };
 

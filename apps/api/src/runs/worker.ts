@@ -4,6 +4,7 @@ import { startRelease, startRollback, type RunHandle, type SandboxSettings, type
 import { onControl, onQueued } from '../channels.js';
 import type { Config } from '../config.js';
 import { scheduleGitSync } from '../git-platforms/sync-schedule.js';
+import { scheduleMonitoring } from '../monitoring/schedule.js';
 import { Notifier } from '../notifications/notifier.js';
 import type { PrivateHosts } from '../projects/git-policy.js';
 import { transition } from '../releases/state-machine.js';
@@ -61,6 +62,7 @@ export class ReleaseWorker {
   #claiming: Promise<void> | null = null;
   #claimAgain = false;
   readonly #notifier: Notifier;
+  #stopMonitoring: (() => Promise<void>) | null = null;
 
   constructor(private readonly o: WorkerOptions) {
     this.#notifier = new Notifier({ ...o.notify, db: o.db, secrets: o.secrets, subscriber: o.subscriber, privateHosts: o.gitPrivateHosts, log: o.log });
@@ -81,6 +83,8 @@ export class ReleaseWorker {
     this.#unsubscribe.push(scheduleRetention(this.o, { retentionDays: this.o.logRetentionDays }));
     this.#unsubscribe.push(scheduleGitSync({ ...this.o, privateHosts: this.o.gitPrivateHosts }, { intervalMinutes: this.o.gitSyncIntervalMinutes }));
     this.#notifier.start();
+    // Service monitoring shares the worker's pooled SSH connections; any number of workers split the checks.
+    this.#stopMonitoring = scheduleMonitoring({ db: this.o.db, transport: this.o.transport, secrets: this.o.secrets, log: this.o.log });
     this.poke();
   }
 
@@ -91,6 +95,7 @@ export class ReleaseWorker {
     for (const u of this.#unsubscribe) u();
     if (opts.abortRunning) for (const r of this.#running.values()) r.abort.abort();
     while (this.#running.size > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    await this.#stopMonitoring?.();
     // After the runs: their last state changes still write notifications this notifier may send.
     await this.#notifier.stop();
   }
