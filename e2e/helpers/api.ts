@@ -5,16 +5,17 @@ import { ADMIN, expect } from '../fixtures.js';
 export interface Api {
   get<T = Record<string, unknown>>(url: string): Promise<T>;
   post<T = Record<string, unknown>>(url: string, data?: object): Promise<T>;
+  patch<T = Record<string, unknown>>(url: string, data: object): Promise<T>;
 }
 
 export async function adminApi(request: APIRequestContext): Promise<Api> {
   const login = await request.post('/api/auth/login', { data: ADMIN });
   expect(login.status(), `login: ${await login.text()}`).toBe(200);
   const { token } = (await login.json()) as { token: string };
-  const call = async <T>(method: 'GET' | 'POST', url: string, data?: object): Promise<T> => {
+  const call = async <T>(method: 'GET' | 'POST' | 'PATCH', url: string, data?: object): Promise<T> => {
     const response = await request.fetch(url, { method, headers: { authorization: `Bearer ${token}` }, ...(data ? { data } : {}) });
     expect(response.status(), `${method} ${url}: ${await response.text()}`).toBeLessThan(300);
     return (await response.json()) as T;
   };
-  return { get: (url) => call('GET', url), post: (url, data) => call('POST', url, data) };
+  return { get: (url) => call('GET', url), post: (url, data) => call('POST', url, data), patch: (url, data) => call('PATCH', url, data) };
 }
