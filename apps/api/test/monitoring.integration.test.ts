@@ -266,4 +266,22 @@ describe('service monitoring of real sshd hosts running a released app', () => {
     });
     expect(up.servers).toEqual([expect.objectContaining({ serverId: f.serverIds[1], serverName: 'web-2', version: releaseId, process: 'no manager', healthy: null })]);
   });
+
+  it('masks the environment\'s secret variables in what a failing health check printed', async () => {
+    const secret = 'monitor-secret-value-7f3a';
+    // The environment was paused above.
+    expect((await t.call(f.owner.token, { method: 'PATCH', url: `/api/environments/${f.environmentId}/monitor`, payload: { paused: false } })).statusCode).toBe(200);
+    const patched = await t.call(f.owner.token, { method: 'PATCH', url: `/api/environments/${f.environmentId}`, payload: { variables: [{ key: 'API_KEY', value: secret, secret: true }] } });
+    expect(patched.statusCode, patched.body).toBe(200);
+    const healthCheck = { type: 'command', command: 'echo "calling with key=$API_KEY"; exit 3', retries: 1, intervalSeconds: 1, timeoutSeconds: 5 };
+    expect((await t.call(f.owner.token, { method: 'PATCH', url: `/api/projects/${f.projectId}`, payload: { healthCheck } })).statusCode).toBe(200);
+    const failing = await until('a failed check reported', async () => {
+      const host = (await status()).servers.find((s) => s.serverId === f.serverIds[2]);
+      return host?.detail?.includes('calling with key=') && host;
+    });
+    expect(failing.detail).toContain('key=******');
+    expect(failing.detail).not.toContain(secret);
+    const stored = await t.db.hostStatus.findMany({ where: { environmentId: f.environmentId } });
+    for (const row of stored) expect(row.detail ?? '').not.toContain(secret);
+  });
 });

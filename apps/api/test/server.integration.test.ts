@@ -57,7 +57,10 @@ describe('the product process', () => {
     expect(((await groups.json()) as { items: { name: string }[] }).items.map((g) => g.name)).toContain('survives-restart');
     // The session issued by the first process stays valid: the signing key is derived from the persisted master key.
     expect((await fetch(`${second.baseUrl}/api/auth/me`, { headers: { authorization: `Bearer ${body.token}` } })).status).toBe(200);
-    expect((await fetch(`${second.baseUrl}/docs/json`)).status).toBe(200);
+    // Read whole: a response still being written keeps its connection busy, and a graceful stop waits for it.
+    const docs = await fetch(`${second.baseUrl}/docs/json`);
+    expect(docs.status).toBe(200);
+    expect(((await docs.json()) as { paths: Record<string, unknown> }).paths).toHaveProperty(['/api/releases']);
     expect(await second.stop('SIGTERM')).toBe(0);
   });
 

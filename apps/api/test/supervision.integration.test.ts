@@ -157,4 +157,14 @@ describe('a supervised service, installed by releases and driven per host, again
       await t.db.environment.update({ where: { id: f.environmentId }, data: { policy: {} } });
     }
   });
+
+  it('scales in a supervised host: its program is stopped, the other keeps running, and it leaves the environment', async () => {
+    const removed = await t.call(f.owner.token, { method: 'DELETE', url: `/api/environments/${f.environmentId}/servers/${f.serverIds[1]}` });
+    expect(removed.statusCode, removed.body).toBe(200);
+    expect(removed.json().steps.map((x: { step: string; ok: boolean }) => [x.step, x.ok])).toEqual([['stop', true]]);
+    expect(supervisors[1]?.ctl('status', PROGRAM).stdout).toMatch(/STOPPED/);
+    pidOf(0);
+    const environment = (await call('GET', `/api/environments/${f.environmentId}`)).json();
+    expect(environment.servers.map((x: { id: string }) => x.id)).toEqual([f.serverIds[0]]);
+  });
 });

@@ -81,7 +81,8 @@ export function scheduleMonitoring(deps: MonitorDeps, options: MonitorOptions = 
   const checkOnce = async (target: HostTarget, slot: Date) => {
     const claim = await claimCheck(deps.db, target, slot);
     if (!claim) return;
-    const result = await checkHost(deps.transport, target.server, target.spec, { onHostKeyLearned: (fingerprint) => pin(target.serverId, fingerprint) });
+    const checked = await checkHost(deps.transport, target.server, target.spec, { onHostKeyLearned: (fingerprint) => pin(target.serverId, fingerprint) });
+    const result = { ...checked, detail: checked.detail === null ? null : target.mask(checked.detail) };
     await recordCheck(deps.db, target, claim, result, defaults);
   };
 

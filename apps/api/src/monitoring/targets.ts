@@ -5,6 +5,7 @@ import type { ServiceAlarm } from '../notifications/outbox.js';
 import { serverSpec } from '../servers/spec.js';
 import type { Db } from '../shared/db.js';
 import type { SecretBox } from '../shared/secret-box.js';
+import { createSecretMasker, MIN_SECRET_LENGTH, type SecretMasker } from '../shared/secret-masker.js';
 import { serviceCommands } from '../supervision/commands.js';
 import { serviceConfigOf } from '../supervision/service-spec.js';
 import { healthProbeOf, type CheckSpec } from './check-command.js';
@@ -22,9 +23,17 @@ export interface HostTarget {
   spec: CheckSpec;
   /** What an alarm about this host says besides its type and detail. */
   alarm: Omit<ServiceAlarm, 'type' | 'detail'>;
+  /** The environment's secret variables, which a health check may print into the stored detail. */
+  mask: SecretMasker;
 }
 
 const targetKey = (environmentId: string, serverId: string) => `${environmentId}:${serverId}`;
+
+const secretValuesOf = (secrets: SecretBox, stored: unknown) =>
+  (Array.isArray(stored) ? (stored as { value: string; secret?: boolean }[]) : [])
+    .filter((v) => v.secret)
+    .map((v) => secrets.decrypt(v.value))
+    .filter((v) => v.length >= MIN_SECRET_LENGTH);
 
 /**
  * The hosts to check now: every server of every environment that is monitored (not paused, and neither it nor its
@@ -65,6 +74,7 @@ export async function loadTargets({ db, secrets, log }: { db: Db; secrets: Secre
     const { project } = environment;
     try {
       const env = environmentVariables(secrets, environment.variables);
+      const mask = createSecretMasker(secretValuesOf(secrets, environment.variables));
       const config = serviceConfigOf(project.service);
       const hosts: HostTarget[] = [];
       for (const id of serverIds.get(environment.id) ?? []) {
@@ -85,6 +95,7 @@ export async function loadTargets({ db, secrets, log }: { db: Db; secrets: Secre
           server: spec,
           spec: { deployPath: environment.deployPath, statusScript, health: healthProbeOf(project.healthCheck), env, project: project.id },
           alarm: { groupId: project.groupId, projectId: project.id, environmentId: environment.id, environment: environment.name, service: project.name, server: server.name },
+          mask,
         });
       }
       targets.push(...hosts);

@@ -71,6 +71,9 @@ export class ReleaseWorker {
   async start(): Promise<void> {
     await ensureBuildSandbox(this.o.sandbox, this.o.log);
     await this.#reapStale();
+    // A stop while the checks above ran (a SIGTERM right after start) must not be followed by timers and loops that
+    // nothing would end.
+    if (this.#stopping) return;
     this.#unsubscribe.push(onQueued(this.o.subscriber, () => this.poke()));
     this.#unsubscribe.push(
       onControl(this.o.subscriber, (notice) => {

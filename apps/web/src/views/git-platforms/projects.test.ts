@@ -51,7 +51,7 @@ const remote = (over: Partial<RemoteProject> = {}): RemoteProject => ({
 const OLD = remote({ id: '00000000-0000-4000-8000-0000000000f2', remoteId: '77', pathWithNamespace: 'legacy/billing', name: 'billing', description: '', defaultBranch: null, archived: true, lastActivityAt: null, webUrl: 'https://example.com/gitlab/legacy/billing' });
 
 const presets = [
-  { id: 'java-jar', label: 'Java (Spring Boot jar)', description: '', buildCommand: 'mvn -B -q -DskipTests package', artifactPaths: ['target/app.jar'], sharedDirs: ['logs'], sharedFiles: [], restartCommand: 'java -jar', healthCheck: null },
+  { id: 'java-jar', label: 'Java (Spring Boot jar)', description: '', buildCommand: 'mvn -B -q -DskipTests package', artifactPaths: ['target/app.jar'], sharedDirs: ['logs'], sharedFiles: [], restartCommand: 'java -jar', healthCheck: null, service: { manager: 'none', command: 'java -jar target/app.jar' } },
 ];
 
 function routes(extra: Record<string, (req: RecordedRequest) => Response> = {}) {
