@@ -14,14 +14,20 @@ const INTERVAL_SECONDS = 1;
 const FAILURES_TO_DOWN = 3;
 
 /** The transport as a worker has it, counting connections: each check makes one. */
-function counting(inner: Transport): Transport & { checks: () => number } {
+function counting(inner: Transport): Transport & { checks: () => number; commands: string[] } {
   let n = 0;
+  const commands: string[] = [];
   return {
-    connect: (server, hooks) => {
+    connect: async (server, hooks) => {
       n++;
-      return inner.connect(server, hooks);
+      const connected = await inner.connect(server, hooks);
+      if (!connected.ok) return connected;
+      const { connection } = connected;
+      // What the host's `ps` shows: the command line, never what goes on stdin.
+      return { ok: true, connection: { exec: (command, options) => (commands.push(command), connection.exec(command, options)), close: () => connection.close() } };
     },
     checks: () => n,
+    commands,
   };
 }
 
@@ -280,6 +286,9 @@ describe('service monitoring of real sshd hosts running a released app', () => {
       return host?.detail?.includes('calling with key=') && host;
     });
     expect(failing.detail).toContain('key=******');
+    // The secret reaches the health command, yet never a command line on the host.
+    expect(first.commands.length).toBeGreaterThan(0);
+    for (const command of first.commands) expect(command).not.toContain(secret);
     expect(failing.detail).not.toContain(secret);
     const stored = await t.db.hostStatus.findMany({ where: { environmentId: f.environmentId } });
     for (const row of stored) expect(row.detail ?? '').not.toContain(secret);
