@@ -21,6 +21,8 @@ command -v zstd >/dev/null 2>&1 || missing+=(zstd)
 command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
 # The service supervision tests run a supervisord per test host and read its config with its own parser.
 command -v supervisord >/dev/null 2>&1 || missing+=(supervisor)
+# Rendered systemd units are checked with systemd-analyze verify (systemd need not run).
+command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 # Chinese UI text in screenshots needs a CJK font; Debian's Chromium ships none.
 fc-list 2>/dev/null | grep -qi 'wenquanyi\|wqy' || missing+=(fonts-wqy-microhei)

@@ -30,7 +30,6 @@ print(json.dumps({
 `;
 /** The Python supervisord itself runs on (its script's #! line): the one that has the supervisor package. */
 const python = existsSync('/usr/bin/supervisord') ? (/^#!(\S+)/.exec(readFileSync('/usr/bin/supervisord', 'utf8'))?.[1] ?? 'python3') : 'python3';
-const hasSupervisor = spawnSync(python, ['-c', 'import supervisor.options']).status === 0;
 function readAsSupervisord(content: string) {
   const out = spawnSync(python, ['-c', READ_AS_SUPERVISORD], { input: content, encoding: 'utf8' });
   expect(out.stderr).toBe('');
@@ -83,7 +82,7 @@ describe('supervisor program', () => {
     expect(() => checkServiceConfig({ manager: 'supervisor', command: 'x', environment: { V: value } })).toThrow(/body\.service\.environment\.V/);
   });
 
-  it.runIf(hasSupervisor)('gives the process exactly the command and environment configured (read by supervisord\'s own parser, where installed)', () => {
+  it('gives the process exactly the command and environment configured (read by supervisord\'s own parser)', () => {
     const command = `echo "it's 100% done" ; printf '%s\\n' "$HOME" #not a comment;x ; echo a\\;b`;
     const environment = { A: 'x y, z', B: "it's", C: '50%(ENV_HOME)s', D: 'a;b#c', E: '' };
     const parsed = readAsSupervisord(render({ manager: 'supervisor', name: 'demo', command, environment }).content);

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +7,6 @@ import { serviceSpec } from './service-spec.js';
 import { execWord, renderSystemdUnit } from './systemd.js';
 
 const project = { id: 'p-1', name: 'shop', restartCommand: '' };
-const hasAnalyze = spawnSync('systemd-analyze', ['--version']).status === 0;
 const work = mkdtempSync(join(tmpdir(), 'rp-systemd-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -94,7 +93,7 @@ describe('systemd unit', () => {
     expect(lines).toEqual(['Environment="TOKEN=a\\" Environment=\\"EVIL=1 \\\\ 100%%"']);
   });
 
-  it.runIf(hasAnalyze)('renders units systemd-analyze verify accepts (runs only where systemd-analyze is installed)', () => {
+  it('renders units systemd-analyze verify accepts', () => {
     const deployPath = join(work, 'deploy');
     mkdirSync(join(deployPath, 'current'), { recursive: true });
     const spec = serviceSpec(
