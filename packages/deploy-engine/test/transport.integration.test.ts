@@ -174,6 +174,23 @@ describe.each([
     conn.close();
   });
 
+  it.each([{ sessions: true }, { sessions: false }])('hands each stream\'s output on while the command still runs (sessions: $sessions)', async ({ sessions }) => {
+    const conn = await open(spec(0), { sessions });
+    const seen = { stdout: '', stderr: '' };
+    const stop = new AbortController();
+    const running = conn.exec('echo ready; printf partial; echo warned >&2; sleep 30', {
+      signal: stop.signal,
+      onStdout: (chunk) => (seen.stdout += chunk.toString()),
+      onStderr: (chunk) => (seen.stderr += chunk.toString()),
+    });
+    const deadline = Date.now() + 5000;
+    while ((seen.stdout !== 'ready\npartial' || seen.stderr !== 'warned\n') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(seen).toEqual({ stdout: 'ready\npartial', stderr: 'warned\n' });
+    stop.abort();
+    expect((await running).reason).toBe('aborted');
+    conn.close();
+  });
+
   it.each([{ sessions: true }, { sessions: false }])('sends a file while it is still being written, to its end (sessions: $sessions)', async ({ sessions }) => {
     const conn = await open(spec(0), { sessions });
     const dir = tempDir('rp-growing-');

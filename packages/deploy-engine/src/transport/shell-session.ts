@@ -29,6 +29,14 @@ const DRIVER =
   'printf "%s %s\\n" "$n" "$r"; printf "%s\\n" "$n" >&2; done\'';
 
 
+/** The length of the longest end of `data` that is a beginning of `marker` (shorter than the marker). */
+function heldBack(data: Buffer, marker: Buffer): number {
+  for (let keep = Math.min(data.length, marker.length - 1); keep > 0; keep--) {
+    if (data.subarray(data.length - keep).equals(marker.subarray(0, keep))) return keep;
+  }
+  return 0;
+}
+
 /** Splits a stream at a marker that may arrive cut across chunks, passing everything before it on. */
 class MarkerScanner {
   #held = Buffer.alloc(0);
@@ -55,8 +63,9 @@ class MarkerScanner {
       this.#held = Buffer.alloc(0);
       return;
     }
-    // Keep back what could be the start of a marker cut in two; the rest is the command's output.
-    const keep = Math.min(data.length, this.marker.length - 1);
+    // Keep back only what could be the start of a marker cut in two: everything else is the command's output now,
+    // and a command that prints and then waits (a followed log, a slow build) must be seen while it waits.
+    const keep = heldBack(data, this.marker);
     if (data.length > keep) this.pass(data.subarray(0, data.length - keep));
     this.#held = Buffer.from(data.subarray(data.length - keep));
   }
