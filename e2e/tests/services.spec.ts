@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
+import path from 'node:path';
 import { startSupervisor, type HostSupervisor } from '@rp/deploy-engine/testing';
 import { expect, signIn, ADMIN, test } from '../fixtures.js';
 import { adminApi } from '../helpers/api.js';
@@ -102,4 +104,18 @@ test('a supervised service down on one host shows on the status tab, alarms, and
   await expect.poll(() => alarms('服务恢复').length, { timeout: 30_000 }).toBe(1);
   expect(alarms('服务异常')).toHaveLength(1);
   await snap(page, testInfo, 'service-up-again');
+
+  // Following web-3's log: the last lines first, then what the service writes, without asking again.
+  const logFile = path.join(sample.hosts.hosts[2]!.deployRoot, `app/shared/logs/${PROGRAM}.log`);
+  appendFileSync(logFile, `before follow ${tag}\n`);
+  await page.getByTestId('service-logs-web-3').click();
+  await expect(page.getByTestId('service-logs-output')).toContainText(`before follow ${tag}`);
+  await page.getByTestId('service-logs-follow').click();
+  await expect(page.getByTestId('service-logs-following')).toBeVisible();
+  await expect(page.getByTestId('service-logs-output')).toContainText(`before follow ${tag}`);
+  appendFileSync(logFile, `written while following ${tag}\n`);
+  await expect(page.getByTestId('service-logs-output')).toContainText(`written while following ${tag}`, { timeout: 10_000 });
+  await snap(page, testInfo, 'service-log-followed');
+  await page.getByTestId('service-logs-follow').click();
+  await expect(page.getByTestId('service-logs-following')).toBeHidden();
 });

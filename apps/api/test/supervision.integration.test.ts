@@ -1,12 +1,43 @@
-import { readFileSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, readFileSync, statSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { startSupervisor, type HostSupervisor } from '@rp/deploy-engine/testing';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLOSE_UNAUTHORIZED, type ServiceLogMessage } from '@rp/contract/feed';
+import { SECRET_MASK } from '@rp/contract/rules';
 import { parseServiceStatus } from '../src/supervision/commands.js';
+import { bearerProtocols, until } from './helpers/live-viewer.js';
 import { releaseFixture, waitForState, type ReleaseFixture } from './helpers/release-fixture.js';
 import { buildTestApp, type TestApp } from './helpers/test-app.js';
 
 const PROGRAM = 'rp-sample-app';
+
+/** Tail processes following this program's log on the hosts (they run on this machine). */
+const remoteTails = () =>
+  (spawnSync('pgrep', ['-f', `^tail -n 7 -F .*${PROGRAM}\\.log`], { encoding: 'utf8' }).stdout ?? '').split('\n').filter(Boolean);
+
+/** A log follower: the stdout lines it was sent, every raw message, and how the socket closed. */
+function follow(url: string, token: string) {
+  const messages: string[] = [];
+  let reason = '';
+  const socket = new WebSocket(url, bearerProtocols(token));
+  socket.on('message', (raw) => messages.push(raw.toString()));
+  const opened = new Promise((resolve, reject) => {
+    socket.once('open', resolve);
+    socket.once('error', reject);
+  });
+  const closed = new Promise<number>((resolve) =>
+    socket.once('close', (code, why) => {
+      reason = why.toString();
+      resolve(code);
+    }),
+  );
+  const stdout = () =>
+    messages.map((m) => JSON.parse(m) as ServiceLogMessage).flatMap((m) => (m.type === 'lines' && m.stream === 'stdout' ? m.text : []));
+  return { opened, closed, stdout, raw: () => messages.join('\n'), reason: () => reason };
+}
 /** Kept in the service's environment and printed by its command: it must reach the process as written. */
 const NOTE = `a,B=evil "q" 100%(ENV_HOME)s $HOME`;
 
@@ -17,7 +48,8 @@ describe('a supervised service, installed by releases and driven per host, again
   let deployPath: string;
 
   beforeAll(async () => {
-    t = await buildTestApp({ WORKER_ENABLED: 'true', WORKER_HEARTBEAT_SECONDS: '1' });
+    // Live sockets are checked every second, so a log follow closes within moments of its viewer losing access.
+    t = await buildTestApp({ WORKER_ENABLED: 'true', WORKER_HEARTBEAT_SECONDS: '1', WS_RECHECK_SECONDS: '1' });
     f = await releaseFixture(t, { hosts: 2, requireApproval: false });
     supervisors = await Promise.all(f.hosts.hosts.map((h) => startSupervisor(h)));
     deployPath = `${f.hosts.hosts[0]?.deployMount}/app`;
@@ -156,6 +188,44 @@ describe('a supervised service, installed by releases and driven per host, again
     } finally {
       await t.db.environment.update({ where: { id: f.environmentId }, data: { policy: {} } });
     }
+  });
+
+  it('follows a host\'s service log over a WebSocket: the last lines, then each line as written, secrets masked, until access ends', async () => {
+    const secret = `s3cret-${Math.random().toString(36).slice(2)}`;
+    await t.db.environment.update({ where: { id: f.environmentId }, data: { variables: [{ key: 'API_TOKEN', value: t.app.secrets.encrypt(secret), secret: true }] } });
+    await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const base = `ws://127.0.0.1:${(t.app.server.address() as AddressInfo).port}/ws/environments/${f.environmentId}/servers`;
+    const logFile = path.join(f.hosts.hosts[0]?.deployRoot ?? '', `app/shared/logs/${PROGRAM}.log`);
+    const tag = Math.random().toString(36).slice(2);
+    appendFileSync(logFile, `before ${tag}\n`);
+
+    const follower = follow(`${base}/${f.serverIds[0]}/service/logs?lines=7`, f.developer.token);
+    await follower.opened;
+    await until(() => follower.stdout().includes(`before ${tag}`), 'the last lines');
+    expect(follower.stdout().indexOf(`before ${tag}`)).toBeLessThan(7);
+    // Written in pieces as a service would: a line reaches the viewer whole, once its end is written.
+    appendFileSync(logFile, `after ${tag} token=${secret.slice(0, 5)}`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    appendFileSync(logFile, `${secret.slice(5)} 中文\n`);
+    await until(() => follower.stdout().some((line) => line.startsWith(`after ${tag}`)), 'a line written after the follow began');
+    expect(follower.stdout().filter((line) => line.startsWith(`after ${tag}`))).toEqual([`after ${tag} token=${SECRET_MASK} 中文`]);
+    expect(follower.raw()).not.toContain(secret);
+    expect(remoteTails()).toHaveLength(1);
+
+    // The developer loses the right to operate this environment: the socket closes and the tail on the host ends.
+    const restricted = await call('PATCH', `/api/environments/${f.environmentId}`, { policy: { releasers: 'owners' } }, f.owner.token);
+    expect(restricted.statusCode, restricted.body).toBe(200);
+    try {
+      expect(await follower.closed).toBe(CLOSE_UNAUTHORIZED);
+      await until(() => remoteTails().length === 0, 'the remote tail to end', 10_000);
+      const refused = follow(`${base}/${f.serverIds[0]}/service/logs?lines=7`, f.developer.token);
+      expect(await refused.closed).toBe(CLOSE_UNAUTHORIZED);
+      expect(refused.reason()).toMatch(/Only owners/);
+    } finally {
+      await call('PATCH', `/api/environments/${f.environmentId}`, { policy: { releasers: 'developers' } }, f.owner.token);
+    }
+    const audit = await t.db.auditLog.findMany({ where: { resourceId: f.environmentId, action: 'service.follow' } });
+    expect(audit.map((a) => a.details)).toEqual([{ serverId: f.serverIds[0], server: expect.any(String), lines: 7 }]);
   });
 
   it('scales in a supervised host: its program is stopped, the other keeps running, and it leaves the environment', async () => {

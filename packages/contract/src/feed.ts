@@ -74,6 +74,21 @@ export type FeedMessage =
   | ({ type: 'events' } & EncodedEvents)
   | { type: 'release'; release: ReleaseView };
 
+/**
+ * What `/ws/environments/:id/servers/:serverId/service/logs` sends: the host's log lines as they are written (secrets
+ * masked, grouped a fraction of a second at a time), then `ended` once, when following stopped on the server's side
+ * (the tail exited, the connection failed, the time limit); the socket closes after it.
+ */
+export type ServiceLogMessage =
+  | { type: 'lines'; stream: 'stdout' | 'stderr'; text: string[] }
+  | { type: 'ended'; reason: ServiceLogEnd; message: string };
+
+/**
+ * Why following stopped: `time-limit` (it ran its 30 minutes; follow again to go on), `exited` (the tail command
+ * ended), `connection-lost`, `unreachable` (no connection: `message` says why).
+ */
+export type ServiceLogEnd = 'time-limit' | 'exited' | 'connection-lost' | 'unreachable';
+
 /** The server closes a viewer whose socket buffer overflows; it should come straight back with `?since=`. */
 export const CLOSE_TOO_SLOW = 4008;
 /** The release does not exist (or was deleted): asking again cannot help. */

@@ -97,10 +97,10 @@ export const ServicePreviewQuery = Type.Object({ environmentId: Uuid }, { additi
 export const ServiceHostParams = Type.Object({ id: Uuid, serverId: Uuid }, { additionalProperties: false });
 export const ServiceHostActionParams = Type.Object({ id: Uuid, serverId: Uuid, action: Type.Enum(SERVICE_ACTIONS) }, { additionalProperties: false });
 export const ServiceEnvironmentActionParams = Type.Object({ id: Uuid, action: Type.Enum(SERVICE_ACTIONS) }, { additionalProperties: false });
-export const ServiceLogsQuery = Type.Object(
-  { lines: Type.Integer({ minimum: 1, maximum: MAX_SERVICE_LOG_LINES, default: 100, description: 'the last lines of the service log' }) },
-  { additionalProperties: false },
-);
+const LogLines = Type.Integer({ minimum: 1, maximum: MAX_SERVICE_LOG_LINES, default: 100, description: 'the last lines of the service log' });
+export const ServiceLogsQuery = Type.Object({ lines: LogLines }, { additionalProperties: false });
+/** The log socket: the last `lines`, then every line the service writes. `ticket` as for the release's live socket. */
+export const ServiceLogFollowQuery = Type.Object({ lines: LogLines, ticket: Type.Optional(Str(128)) }, { additionalProperties: false });
 
 /** What one host answered. Failures to connect are results too (ok false, exitCode null), not errors. */
 export const ServiceOperationResult = Type.Object({

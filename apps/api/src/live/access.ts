@@ -6,13 +6,38 @@ import { hasGroupRole } from '../plugins/app/auth/permissions.js';
 import type { Db } from '../shared/db.js';
 import type { Subscriber } from '../shared/pubsub.js';
 
+/**
+ * Who may go on watching something: null when the actor may, otherwise why not. Loaded once per check round for
+ * every socket watching the same thing.
+ */
+export type WatchRule = (actor: Actor) => string | null;
+
+/** What a live socket shows: `load` answers null when it no longer exists. */
+export interface Watched {
+  key: string;
+  load(db: Db): Promise<WatchRule | null>;
+}
+
 /** An open live socket and the credential it was opened with. */
 export interface Viewer {
   userId: string;
   sessionId?: string;
   tokenId?: string;
-  releaseId: string;
+  watches: Watched;
   close(code: number, reason: string): void;
+}
+
+/** A release's log and state: anyone with at least the viewer role in its group. */
+export function releaseWatch(releaseId: string): Watched {
+  return {
+    key: `release:${releaseId}`,
+    async load(db) {
+      const release = await db.release.findUnique({ where: { id: releaseId }, select: { project: { select: { groupId: true } } } });
+      if (!release) return null;
+      const { groupId } = release.project;
+      return (actor) => (hasGroupRole(actor, groupId, 'viewer') ? null : 'access revoked');
+    },
+  };
 }
 
 /**
@@ -23,7 +48,7 @@ const HANDSHAKE_WINDOW_MS = 10_000;
 
 /**
  * Every live socket of this process, with who opened it. A socket stays open only while its handshake would still
- * succeed: the user enabled, the session or token alive, the role in the release's group at least viewer. That is
+ * succeed: the user enabled, the session or token alive, and what it watches still there and allowed to them. That is
  * checked when a service announces an access change (`access_changed`) and every `recheckSeconds` besides, which
  * also catches expiry and changes made behind the services' back.
  */
@@ -76,7 +101,7 @@ export class ViewerAccess {
     if (!viewers.length) return;
     // One lookup per credential and one per release, however many sockets share them.
     const actors = new Map<string, Promise<Actor | null>>();
-    const groups = new Map<string, Promise<string | null>>();
+    const rules = new Map<string, Promise<WatchRule | null>>();
     const once = <T>(cache: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> => {
       const known = cache.get(key);
       if (known) return known;
@@ -87,24 +112,23 @@ export class ViewerAccess {
     try {
       await Promise.all(
         viewers.map(async (viewer) => {
-          const [actor, groupId] = await Promise.all([
+          const [actor, rule] = await Promise.all([
             once(actors, `${viewer.userId}/${viewer.sessionId ?? ''}/${viewer.tokenId ?? ''}`, () => reloadActor(this.#db, viewer)),
-            once(groups, viewer.releaseId, () => this.#groupOf(viewer.releaseId)),
+            once(rules, viewer.watches.key, () => viewer.watches.load(this.#db)),
           ]);
           if (!this.#viewers.has(viewer)) return;
-          if (groupId === null) viewer.close(CLOSE_NOT_FOUND, 'release not found');
-          else if (!actor || !hasGroupRole(actor, groupId, 'viewer')) viewer.close(CLOSE_UNAUTHORIZED, 'access revoked');
+          if (rule === null) viewer.close(CLOSE_NOT_FOUND, 'not found');
+          else if (!actor) viewer.close(CLOSE_UNAUTHORIZED, 'access revoked');
+          else {
+            const refusal = rule(actor);
+            if (refusal !== null) viewer.close(CLOSE_UNAUTHORIZED, refusal);
+          }
         }),
       );
     } catch (error) {
       // The database is unreachable: the next notice or round decides; closing everyone now would only cause a stampede.
       this.#log.warn(`live access check failed: ${(error as Error).message}`);
     }
-  }
-
-  async #groupOf(releaseId: string): Promise<string | null> {
-    const release = await this.#db.release.findUnique({ where: { id: releaseId }, select: { project: { select: { groupId: true } } } });
-    return release?.project.groupId ?? null;
   }
 
   #forgetOldChanges(): void {

@@ -37,7 +37,7 @@ export function createPlatformMetrics({ db, liveViewers, sshConnections }: { db:
   });
   new Gauge({
     name: 'rp_live_viewers',
-    help: 'Live release log WebSockets open on this process',
+    help: 'Live WebSockets open on this process (release viewers and followed service logs)',
     registers,
     collect() {
       this.set(liveViewers());

@@ -7,8 +7,8 @@ import { createPlatformMetrics } from './platform-metrics.js';
  * loopback (see access.ts), not a session or API token.
  */
 export const metricsRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  // Created at registration: the watermark of finished runs starts now, not at the first scrape. The live log is the
-  // only WebSocket route, so the server's own client set counts its viewers without reaching into live/.
+  // Created at registration: the watermark of finished runs starts now, not at the first scrape. Every WebSocket is a
+  // live viewer (of a release or of a service log), so the server's own client set counts them without reaching into live/.
   const metrics = createPlatformMetrics({ db: app.db, liveViewers: () => app.websocketServer.clients.size, sshConnections: () => app.ssh.openConnections?.() ?? 0 });
 
   app.get(

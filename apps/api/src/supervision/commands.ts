@@ -33,8 +33,8 @@ export interface ServiceCommands {
   stop: string;
   restart: string;
   status: string;
-  /** The last `lines` lines of the service's log (1 to 1000). */
-  logs: (lines: number) => string;
+  /** The last `lines` lines of the service's log (1 to 1000); with `follow`, then every line written after them. */
+  logs: (lines: number, options?: { follow: boolean }) => string;
 }
 
 export interface ServiceHost {
@@ -97,8 +97,11 @@ function writeFiles(files: { file: ServiceFile; privileged: boolean }[], sudo: b
   return lines;
 }
 
-const logsScript = (spec: ServiceSpec) => (lines: number) => {
+const logsScript = (spec: ServiceSpec) => (lines: number, options?: { follow: boolean }) => {
   const n = Math.min(MAX_LOG_LINES, Math.max(1, Math.trunc(lines)));
+  // -F rather than -f: it waits for a log that does not exist yet and follows the new file after a rotation, and it
+  // says both on stderr, which the follower shows.
+  if (options?.follow) return script(`exec tail -n ${n} -F ${quote(spec.logPath)}`);
   return script(`if [ -f ${quote(spec.logPath)} ]; then tail -n ${n} ${quote(spec.logPath)}; else echo ${quote(`no log yet at ${spec.logPath}`)} >&2; exit 1; fi`);
 };
 

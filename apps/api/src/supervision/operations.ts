@@ -1,5 +1,5 @@
 import type { ServiceAction, ServiceEnvironmentResult, ServiceOperationResult, ServicePreview } from '@rp/contract/supervision';
-import { quote, type Transport } from '@rp/deploy-engine';
+import { quote, type Connection, type Transport } from '@rp/deploy-engine';
 import { recordAudit } from '../audit/service.js';
 import { enforce, policyOf, releaserRefusal } from '../environments/policy.js';
 import type { Prisma } from '../generated/prisma/client.js';
@@ -34,14 +34,14 @@ const withServers = { project: true, servers: { include: { server: true }, order
 type EnvironmentRow = Prisma.EnvironmentGetPayload<{ include: typeof withServers }>;
 export type ServerRow = EnvironmentRow['servers'][number]['server'];
 
-async function loadEnvironment(db: Db, id: string): Promise<EnvironmentRow> {
+export async function loadEnvironment(db: Db, id: string): Promise<EnvironmentRow> {
   const environment = await db.environment.findUnique({ where: { id }, include: withServers });
   if (!environment) throw new NotFound('Environment');
   return environment;
 }
 
 /** Owners always; developers where the environment's release policy lets them release (as for a release itself). */
-function authorize(environment: EnvironmentRow, actor: Actor): void {
+export function authorize(environment: EnvironmentRow, actor: Actor): void {
   enforce(releaserRefusal({ name: environment.name, policy: policyOf(environment.policy) }, { actor, groupId: environment.project.groupId }), 'releasers');
 }
 
@@ -51,7 +51,7 @@ export function maskerOf(secrets: SecretBox, environment: { variables: Prisma.Js
   return createSecretMasker(stored.filter((v) => v.secret).map((v) => secrets.decrypt(v.value)));
 }
 
-function commandsFor(environment: EnvironmentRow, server: ServerRow): ServiceCommands {
+export function commandsFor(environment: EnvironmentRow, server: ServerRow): ServiceCommands {
   return serviceCommands(serviceConfigOf(environment.project.service), { project: environment.project, deployPath: environment.deployPath, sudo: server.sudo });
 }
 
@@ -61,12 +61,18 @@ function scriptOf(commands: ServiceCommands, operation: HostOperation): string {
 
 const capped = (text: string) => (text.length > OUTPUT_CAP ? text.slice(-OUTPUT_CAP) : text);
 
+/** A connection to the server, or why there is none (masked). */
+export async function connectTo(deps: Pick<OperationDeps, 'db' | 'secrets' | 'ssh'>, server: ServerRow, mask: SecretMasker): Promise<{ ok: true; connection: Connection } | { ok: false; error: string }> {
+  // An operation is no place to trust a host key on first use: that is the connection test's job, where it is seen.
+  if (!server.hostKeyFingerprint) return { ok: false, error: `${server.name} has no pinned host key; test its connection first` };
+  const connected = await deps.ssh.connect(await serverSpec(deps.db, deps.secrets, server));
+  return connected.ok ? { ok: true, connection: connected.connection } : { ok: false, error: mask(connected.error.message) };
+}
+
 /** Runs one script on one server. Failing to connect is an answer (ok false), as for the connection test. */
 export async function runOnServer(deps: Pick<OperationDeps, 'db' | 'secrets' | 'ssh'>, server: ServerRow, script: string, timeoutMs: number, mask: SecretMasker): Promise<ServiceOperationResult> {
-  // An operation is no place to trust a host key on first use: that is the connection test's job, where it is seen.
-  if (!server.hostKeyFingerprint) return { ok: false, exitCode: null, output: `${server.name} has no pinned host key; test its connection first` };
-  const connected = await deps.ssh.connect(await serverSpec(deps.db, deps.secrets, server));
-  if (!connected.ok) return { ok: false, exitCode: null, output: mask(connected.error.message) };
+  const connected = await connectTo(deps, server, mask);
+  if (!connected.ok) return { ok: false, exitCode: null, output: connected.error };
   const outcome = await connected.connection.exec(`sh -c ${quote(script)}`, { timeoutMs }).finally(() => connected.connection.close());
   const reason = outcome.reason ? `\n(${outcome.reason})` : '';
   return { ok: outcome.exitCode === 0, exitCode: outcome.exitCode, output: capped(mask(`${outcome.stdout}${outcome.stderrTail}${reason}`)) };

@@ -1,5 +1,5 @@
 import type { ReleaseState } from '../../src/generated/prisma/enums.js';
-import { everyone, type Case, type Who } from './matrix.js';
+import { everyone, handshake, type Case, type Who } from './matrix.js';
 import type { TestApp } from './test-app.js';
 
 const readers: Who[] = ['admin', 'owner', 'developer', 'viewer'];
@@ -49,19 +49,6 @@ async function withTrigger(t: TestApp, groupId: string, gitUrl: string) {
 const on = (state: ReleaseState, path = '') => async ({ t, groupId }: { t: TestApp; groupId: string }) => ({
   url: `/api/releases/${(await release(t, groupId, state)).id}${path}`,
 });
-
-/** A WebSocket handshake: 101 is the allowed case; refusals surface as the HTTP status of the upgrade response. */
-async function handshake(t: TestApp, token: string | null, url: string): Promise<number> {
-  try {
-    const socket = await t.app.injectWS(url, token ? { headers: { authorization: `Bearer ${token}` } } : {});
-    socket.terminate();
-    return 200;
-  } catch (error) {
-    const status = /(\d{3})/.exec((error as Error).message)?.[1];
-    if (!status) throw error;
-    return Number(status);
-  }
-}
 
 export const releaseRows = (gitUrl: () => string): Record<string, Case> => ({
   'GET /api/releases': { allowed: everyone, request: async () => ({ url: '/api/releases' }) },

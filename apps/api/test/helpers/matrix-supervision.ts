@@ -1,4 +1,4 @@
-import type { Case, Who } from './matrix.js';
+import { handshake, type Case, type Who } from './matrix.js';
 import type { TestApp } from './test-app.js';
 
 const readers: Who[] = ['admin', 'owner', 'developer', 'viewer'];
@@ -52,6 +52,14 @@ export const supervisionRows: Record<string, Case> = {
       const { env, server } = await environment(t, groupId);
       return { url: `/api/environments/${env.id}/servers/${server.id}/service/logs?lines=10` };
     },
+  },
+  'GET /ws/environments/:id/servers/:serverId/service/logs': {
+    allowed: developers,
+    request: async ({ t, groupId }) => {
+      const { env, server } = await environment(t, groupId);
+      return { url: `/ws/environments/${env.id}/servers/${server.id}/service/logs?lines=10` };
+    },
+    send: handshake,
   },
   'POST /api/environments/:id/service/:action': {
     allowed: developers,

@@ -17,3 +17,16 @@ export interface Case {
   /** For routes that are not plain HTTP (the WebSocket): how to call it; answers the HTTP status it got. */
   send?: (t: TestApp, token: string | null, url: string) => Promise<number>;
 }
+
+/** A WebSocket handshake: 101 is the allowed case; refusals surface as the HTTP status of the upgrade response. */
+export async function handshake(t: TestApp, token: string | null, url: string): Promise<number> {
+  try {
+    const socket = await t.app.injectWS(url, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+    socket.terminate();
+    return 200;
+  } catch (error) {
+    const status = /(\d{3})/.exec((error as Error).message)?.[1];
+    if (!status) throw error;
+    return Number(status);
+  }
+}

@@ -37,6 +37,12 @@ export function getHostServiceLogs(environmentId: string, serverId: string, line
   return http.get(`${host(environmentId, serverId)}/service/logs${query({ lines })}`);
 }
 
+/** The socket that follows one host's service log, opened with a ticket from `issueWsTicket()`. */
+export function serviceLogSocketUrl(environmentId: string, serverId: string, lines: number, ticket: string, origin: Location = location): string {
+  const scheme = origin.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${origin.host}/ws${host(environmentId, serverId)}/service/logs${query({ lines, ticket })}`;
+}
+
 export function operateEnvironmentService(environmentId: string, action: ServiceAction): Promise<ServiceEnvironmentResult> {
   return http.post(`${env(environmentId)}/service/${action}`);
 }

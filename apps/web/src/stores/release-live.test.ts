@@ -5,33 +5,8 @@ import { encodeFeed } from '@/test/feed';
 import { release, RELEASE_ID, SERVER_A } from '@/test/releases';
 import { CLOSE_NOT_FOUND, CLOSE_TOO_SLOW, CLOSE_UNAUTHORIZED } from '@rp/contract/feed';
 import { ApiError } from '@/api/http';
-import { useReleaseLiveStore, type LiveSocket } from './release-live';
-
-/** Stands in for the browser WebSocket: records the URL it was opened with and lets the test play the server. */
-class FakeSocket implements LiveSocket {
-  onopen: ((ev: Event) => void) | null = null;
-  onmessage: ((ev: MessageEvent) => void) | null = null;
-  onclose: ((ev: CloseEvent) => void) | null = null;
-  closedByClient = false;
-
-  constructor(readonly url: string) {}
-
-  close(): void {
-    this.closedByClient = true;
-  }
-
-  serverOpens(): void {
-    this.onopen?.(new Event('open'));
-  }
-
-  serverSends(message: unknown): void {
-    this.onmessage?.(new MessageEvent('message', { data: JSON.stringify(message) }));
-  }
-
-  serverCloses(code: number): void {
-    this.onclose?.(new CloseEvent('close', { code }));
-  }
-}
+import { FakeSocket } from '@/test/fake-socket';
+import { useReleaseLiveStore } from './release-live';
 
 const sockets: FakeSocket[] = [];
 const factory = (url: string) => {
