@@ -66,9 +66,6 @@ describe('scale out and per-host rollback', () => {
     expect(second.commit).toBe(sha);
     expect([revisionOn(0), revisionOn(1)]).toEqual([sha, sha]);
 
-    const elsewhere = await call('POST', `/api/releases/${older.id}/rollback`, { serverIds: [f.serverIds[1]] });
-    expect(elsewhere.statusCode, 'web-2 never had the first release itself').toBe(400);
-
     const response = await call('POST', `/api/releases/${older.id}/rollback`, { serverIds: [f.serverIds[0]] });
     expect(response.statusCode, response.body).toBe(201);
     const rollback = await waitForState(t, f.owner.token, response.json().id, ['succeeded', 'failed']);
@@ -76,6 +73,42 @@ describe('scale out and per-host rollback', () => {
     expect(rollback.targets.map((x: { serverName: string }) => x.serverName)).toEqual(['web-1']);
     expect(revisionOn(0)).toBe(older.commit);
     expect(revisionOn(1)).toBe(sha);
+  });
+
+  it('rolls the whole environment back to a release, also the host that got its version through a scale-out', async () => {
+    const older = await t.db.release.findFirstOrThrow({ where: { environmentId: f.environmentId, kind: 'release', state: 'succeeded' }, orderBy: { createdAt: 'asc' } });
+    const scaled = await t.db.release.findFirstOrThrow({ where: { environmentId: f.environmentId, kind: 'scale_out' } });
+    const response = await call('POST', `/api/releases/${older.id}/rollback`, {});
+    expect(response.statusCode, response.body).toBe(201);
+    expect(response.json().targets.map((x: { serverName: string }) => x.serverName)).toEqual(['web-1', 'web-2']);
+    const rollback = await waitForState(t, f.owner.token, response.json().id, ['succeeded', 'failed']);
+    expect(rollback.state, JSON.stringify(rollback.targets)).toBe('succeeded');
+    expect([revisionOn(0), revisionOn(1)]).toEqual([older.commit, older.commit]);
+    // web-2 went back to the directory its scale-out shipped, and the platform records what is really there.
+    expect([f.host(0).current, f.host(1).current]).toEqual([older.id, scaled.id]);
+    const versions = (await call('GET', `/api/environments/${f.environmentId}/versions?check=true`)).json();
+    expect(versions.servers.map((s: { recorded: { commit: string }; drift: boolean }) => [s.recorded.commit, s.drift])).toEqual([
+      [older.commit, false],
+      [older.commit, false],
+    ]);
+
+    const stranger = await t.db.release.create({
+      data: {
+        projectId: older.projectId,
+        environmentId: f.environmentId,
+        kind: 'release',
+        state: 'succeeded',
+        ref: 'main',
+        commit: 'f'.repeat(40),
+        rollout: {},
+        createdById: f.owner.id,
+        targets: { create: [{ serverId: f.serverIds[0]!, state: 'succeeded' }] },
+      },
+    });
+    const foreign = await call('POST', `/api/releases/${stranger.id}/rollback`, { serverIds: [f.serverIds[1]] });
+    expect(foreign.statusCode, 'web-2 never had that version').toBe(400);
+    expect(foreign.json().error.message).toMatch(/serverIds/);
+    await t.db.release.delete({ where: { id: stranger.id } });
   });
 
   it('targets the servers a label selector picks, resolved when the release is created', async () => {

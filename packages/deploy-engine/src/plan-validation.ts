@@ -69,5 +69,10 @@ export function validateRollbackPlan(plan: RollbackPlan): string[] {
   const problems = new Problems();
   validateCommon(plan, problems);
   problems.add(checkReleaseId(plan.toReleaseId), 'toReleaseId');
+  const targetIds = new Set(plan.targets.map((t) => t.id));
+  for (const [targetId, releaseId] of Object.entries(plan.keptAs ?? {})) {
+    if (!targetIds.has(targetId)) problems.list.push(`keptAs: ${targetId} is not a target`);
+    problems.add(checkReleaseId(releaseId), 'keptAs');
+  }
   return problems.list;
 }

@@ -81,7 +81,7 @@ function runRelease(kind: ReleaseResult['kind'], plan: ReleasePlan, options: Rel
       return out;
     });
     const { shipment } = produced;
-    const traffic = new Traffic(rolloutCtx, plan.releaseId);
+    const traffic = new Traffic(rolloutCtx, () => plan.releaseId);
     const end = await runRollout(rolloutCtx, {
       ...rolloutPolicy(plan, prepared, gate),
       deploy: (target) => releaseTarget(rolloutCtx, target, shipment, prepared.targets.get(target.id) ?? { freeBytes: undefined, current: null, zstd: false }, traffic),

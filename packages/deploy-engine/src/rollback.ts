@@ -23,24 +23,27 @@ export function startRollback(plan: RollbackPlan, options: RunOptions): RunHandl
     const pre = await prepare(ctx, prepared);
     if (!pre.ok) return { error: pre.error };
     // Each target's result names the release it should end up on.
-    for (const r of ctx.results.values()) r.releaseId = plan.toReleaseId;
-    const traffic = new Traffic(ctx, plan.toReleaseId);
+    for (const [id, r] of ctx.results) r.releaseId = keptOn(plan, id);
+    const traffic = new Traffic(ctx, (target) => keptOn(plan, target.id));
     const end = await runRollout(ctx, {
       ...rolloutPolicy(plan, prepared, gate),
       deploy: (target) => rollbackTarget(ctx, plan, target, prepared, traffic),
-      rollback: (target) => switchBack(ctx, target, plan.toReleaseId, `nothing to return to on ${target.id}`),
+      rollback: (target) => switchBack(ctx, target, keptOn(plan, target.id), `nothing to return to on ${target.id}`),
       traffic,
     });
     return end === 'aborted' ? { error: engineError('aborted', 'run aborted') } : {};
   });
 }
 
+/** The directory under `releases/` the target goes back to. */
+const keptOn = (plan: RollbackPlan, targetId: string) => plan.keptAs?.[targetId] ?? plan.toReleaseId;
+
 /** The per-target half of a rollback, in the contract's stage order. */
 function rollbackTarget(ctx: RunContext, plan: RollbackPlan, target: Target, prepared: Prepared, traffic: Traffic): Promise<TargetFailure | undefined> {
   return runTargetStages(ctx, target, ROLLBACK_TARGET_STAGES, {
     offline: () => traffic.offline(target),
-    switch: () => switchToKept(ctx, target, plan.toReleaseId, prepared.targets.get(target.id)?.current ?? null),
-    healthcheck: () => healthcheck(ctx, target, plan.toReleaseId, plan.healthcheck),
+    switch: () => switchToKept(ctx, target, keptOn(plan, target.id), prepared.targets.get(target.id)?.current ?? null),
+    healthcheck: () => healthcheck(ctx, target, keptOn(plan, target.id), plan.healthcheck),
     online: () => traffic.online(target),
     cleanup: () => unlockAndReport(ctx, target),
   });

@@ -139,8 +139,13 @@ export interface ReleasePlan extends PlanCommon {
 }
 
 export interface RollbackPlan extends PlanCommon {
-  /** A release id still kept in `<deploy>/releases/` on every target. */
+  /** A release id still kept in `<deploy>/releases/` on every target (but those in `keptAs`). */
   toReleaseId: string;
+  /**
+   * Targets that keep the same version under another release id (target id → release id): a server added later got
+   * the environment's version shipped as a release of its own.
+   */
+  keptAs?: Record<string, string>;
 }
 
 export interface Artifact {

@@ -103,6 +103,17 @@ describe('release lifecycle against real sshd hosts', () => {
     for (const t of targets) expect(readHost(t.deployPath).current).toBe('r1');
   });
 
+  it('refuses a keptAs that names no target or no valid release id, before touching any host', async () => {
+    const result = await startRollback(
+      { releaseId: 'rb3', toReleaseId: 'r1', keptAs: { elsewhere: 'r1', host1: '../r1' }, project: 'sample-app', targets, rollout: { kind: 'parallel' } },
+      { transport },
+    ).done;
+    expect(result.status).toBe('failed');
+    expect(result.error?.message).toMatch(/keptAs: elsewhere is not a target/);
+    expect(result.error?.message).toContain('keptAs: release id "../r1" must match');
+    for (const t of targets) expect(readHost(t.deployPath).current).toBe('r1');
+  });
+
   it('a failed health check rolls the batch back to the previous release and stops the rollout', async () => {
     const bad = repo.addCommit({ unhealthy: true });
     const rec = recorder();

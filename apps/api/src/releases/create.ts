@@ -13,6 +13,7 @@ import type { DbTx } from '../shared/db.js';
 import { BadGateway, Conflict, Invalid, NotFound } from '../shared/errors.js';
 import type { ReleaseDeps } from './deps.js';
 import { announce } from './queue.js';
+import { keptVersions } from './kept-versions.js';
 import { DEFAULT_ROLLOUT } from './rollout.js';
 import { getRelease } from './views.js';
 
@@ -185,13 +186,12 @@ export async function createRelease(
 }
 
 /**
- * The servers a rollback switches: every server the release went to, or the chosen ones (one host from the version
- * matrix). Only servers that got the release can have its directory; the engine checks it is still kept there.
+ * The servers a rollback switches: every server that has the release's version (see keptVersions), or the chosen
+ * ones (one host from the version matrix). The engine checks the directory is still kept there.
  */
-function rollbackServers(to: { targets: { serverId: string; state: string }[] }, chosen: string[] | undefined): string[] {
-  const had = to.targets.filter((t) => t.state === 'succeeded').map((t) => t.serverId);
-  if (!chosen) return had;
-  const foreign = chosen.filter((id) => !had.includes(id));
+function rollbackServers(kept: Map<string, string>, chosen: string[] | undefined): string[] {
+  if (!chosen) return [...kept.keys()];
+  const foreign = chosen.filter((id) => !kept.has(id));
   if (foreign.length) throw new Invalid('serverIds', `this release did not succeed on ${foreign.join(', ')}, so it is not there to roll back to`);
   return chosen;
 }
@@ -219,7 +219,7 @@ export async function createRollback(
       commit: to.commit,
       description: description || `Roll back to ${to.ref} (${to.commit.slice(0, 8)})`,
       rollout: (to.environment.rollout as unknown as RolloutSpec | null) ?? DEFAULT_ROLLOUT,
-      serverIds: rollbackServers(to, serverIds),
+      serverIds: rollbackServers(await keptVersions(db, to), serverIds),
       rollbackToId: to.id,
       state: initialState({ requireApproval: to.environment.requireApproval, autoStart: true }),
       windowOverridden: outside,

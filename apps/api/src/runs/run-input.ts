@@ -9,6 +9,7 @@ import type { Db } from '../shared/db.js';
 import type { SecretBox } from '../shared/secret-box.js';
 import { MIN_SECRET_LENGTH } from '../shared/secret-masker.js';
 import type { RolloutSpec } from '@rp/contract/rollout';
+import { keptVersions } from '../releases/kept-versions.js';
 import { commonPlanOf, releasePlanOf } from '../releases/plan.js';
 import { serverSpec } from '../servers/spec.js';
 
@@ -82,7 +83,13 @@ export async function buildRunInput(ctx: RunInputDeps, { releaseId }: { releaseI
   };
   if (!access) {
     if (!release.rollbackToId) throw new Error(`rollback release ${release.id} names no release to return to`);
-    const plan: RollbackPlan = { ...commonPlanOf(common), toReleaseId: release.rollbackToId };
+    const to = await ctx.db.release.findUniqueOrThrow({ where: { id: release.rollbackToId }, include: { targets: { select: { serverId: true, state: true } } } });
+    const kept = await keptVersions(ctx.db, to);
+    const keptAs = Object.fromEntries(pending.flatMap((t) => {
+      const dir = kept.get(t.serverId);
+      return dir && dir !== to.id ? [[t.serverId, dir]] : [];
+    }));
+    const plan: RollbackPlan = { ...commonPlanOf(common), toReleaseId: to.id, ...(Object.keys(keptAs).length ? { keptAs } : {}) };
     return { kind: 'rollback', plan, redact };
   }
 

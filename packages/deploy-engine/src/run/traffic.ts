@@ -14,10 +14,10 @@ import type { TargetFailure } from './target-stages.js';
 export class Traffic {
   readonly #out = new Set<string>();
 
-  /** `releaseId` is the release the scripts are told about (RELEASE_ID, RELEASE_PATH): the one switched to. */
+  /** `releaseOf` names the release the scripts are told about (RELEASE_ID, RELEASE_PATH): the one switched to. */
   constructor(
     private readonly ctx: RunContext,
-    private readonly releaseId: string,
+    private readonly releaseOf: (target: Target) => string,
   ) {}
 
   get enabled(): boolean {
@@ -66,6 +66,6 @@ export class Traffic {
   }
 
   #env(target: Target): Record<string, string> {
-    return scriptEnv(this.ctx.plan.project, target, this.releaseId);
+    return scriptEnv(this.ctx.plan.project, target, this.releaseOf(target));
   }
 }
