@@ -149,6 +149,15 @@ describe('environments', () => {
     const trail = await t.call(admin.token, { method: 'GET', url: `/api/audit?resourceType=environment&resourceId=${created.json().id}` });
     expect(trail.json().items[0].details).toEqual({ offlineScript: offline.slice(0, 200), onlineScript: 'lb-in "$(hostname)"', drainSeconds: 3600 });
 
+    // Without an online script, every host a release takes out would stay out: refused, and nothing changes.
+    const orphaned = await t.call(owner.token, { method: 'PATCH', url: `/api/environments/${created.json().id}`, payload: { onlineScript: '  ', drainSeconds: 5 } });
+    expect(orphaned.statusCode).toBe(400);
+    expect(orphaned.json().error.message).toMatch(/^onlineScript: is required when offlineScript is set/);
+    expect((await t.call(viewer.token, { method: 'GET', url: `/api/environments/${created.json().id}` })).json()).toMatchObject({ onlineScript: 'lb-in "$(hostname)"', drainSeconds: 3600 });
+    const offlineOnly = await create({ name: 'lb-half', deployPath: '/srv/lb-half', offlineScript: 'lb-out' });
+    expect(offlineOnly.statusCode).toBe(400);
+    expect(offlineOnly.json().error.message).toMatch(/^onlineScript/);
+
     const cleared = await t.call(owner.token, { method: 'PATCH', url: `/api/environments/${created.json().id}`, payload: { offlineScript: '', drainSeconds: 0 } });
     expect(cleared.json()).toMatchObject({ offlineScript: '', onlineScript: 'lb-in "$(hostname)"', drainSeconds: 0 });
   });
@@ -159,7 +168,7 @@ describe('environments', () => {
     expect(await errorOf({ drainSeconds: 3601 })).toMatch(/^body.drainSeconds/);
     expect(await errorOf({ drainSeconds: -1 })).toMatch(/^body.drainSeconds/);
     expect(await errorOf({ drainSeconds: 1.5 })).toMatch(/^body.drainSeconds/);
-    const env = (await create({ name: 'lb-limits', deployPath: '/srv/lb-limits', offlineScript: 'x'.repeat(64 * 1024), drainSeconds: 3600 })).json();
+    const env = (await create({ name: 'lb-limits', deployPath: '/srv/lb-limits', offlineScript: 'x'.repeat(64 * 1024), onlineScript: 'lb-in', drainSeconds: 3600 })).json();
     expect(env.offlineScript).toHaveLength(64 * 1024);
     const patch = await t.call(owner.token, { method: 'PATCH', url: `/api/environments/${env.id}`, payload: { drainSeconds: 4000 } });
     expect(patch.statusCode).toBe(400);

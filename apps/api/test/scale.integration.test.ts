@@ -133,7 +133,7 @@ describe('scale out and per-host rollback', () => {
 
   it('scales in: runs the offline script, deletes the files when asked, and keeps a server whose step failed', async () => {
     const marker = path.join(tmpdir(), `rp-scale-in-${Date.now()}.log`);
-    const reset = await call('PATCH', `/api/environments/${f.environmentId}`, { serverIds: f.serverIds, serverSelector: null, offlineScript: `echo "offline $DEPLOY_PATH" >> ${marker}; test ! -e "$DEPLOY_PATH/shared/stuck"` });
+    const reset = await call('PATCH', `/api/environments/${f.environmentId}`, { serverIds: f.serverIds, serverSelector: null, offlineScript: `echo "offline $DEPLOY_PATH" >> ${marker}; test ! -e "$DEPLOY_PATH/shared/stuck"`, onlineScript: 'true' });
     expect(reset.statusCode, reset.body).toBe(200);
     const serversOf = async () => (await call('GET', `/api/environments/${f.environmentId}`)).json().servers.map((s: { name: string }) => s.name);
     try {

@@ -167,12 +167,20 @@ export async function getEnvironment({ db }: { db: Db }, { id }: { id: string })
   return view(row);
 }
 
+/** Every host a release takes out of the load balancer must be put back: an offline script needs an online one. */
+function checkTraffic(offlineScript: string, onlineScript: string): void {
+  if (offlineScript.trim() && !onlineScript.trim()) {
+    throw new Invalid('onlineScript', 'is required when offlineScript is set; without it every host a release takes out of the load balancer stays out');
+  }
+}
+
 export async function createEnvironment({ db, secrets, ctx }: WriteDeps & { secrets: SecretBox }, { projectId, environment: input }: { projectId: string; environment: Static<typeof CreateEnvironmentBody> }) {
   return db.$transaction(async (tx) => {
     await assertWritable(tx, 'project', projectId);
     const project = await tx.project.findUnique({ where: { id: projectId } });
     if (!project) throw new NotFound('Project');
     await check(tx, project.groupId, input);
+    checkTraffic(input.offlineScript ?? '', input.onlineScript ?? '');
     await assertNameFree(tx, projectId, input.name);
     const row = await tx.environment.create({
       data: {
@@ -205,6 +213,7 @@ export async function updateEnvironment({ db, secrets, ctx }: WriteDeps & { secr
     const before = await tx.environment.findUnique({ where: { id }, include: { project: { select: { groupId: true } } } });
     if (!before) throw new NotFound('Environment');
     await check(tx, before.project.groupId, input);
+    checkTraffic(input.offlineScript ?? before.offlineScript, input.onlineScript ?? before.onlineScript);
     if (input.name) await assertNameFree(tx, before.projectId, input.name, id);
     const { serverIds, variables, rollout, deployPath, policy, autoRelease, ...rest } = input;
     const row = await tx.environment.update({

@@ -101,6 +101,7 @@ const zhCN = {
   errors: {
     serverSelectorFormat: '用逗号分隔的标签，如 role=web,zone=a',
     scriptTooLong: '脚本不能超过 {max} 个字符',
+    onlineScriptRequired: '设置了下线脚本时必须填写上线脚本，否则被摘除的服务器不会回到负载均衡',
     nameRequired: '请输入环境名称',
     nameFormat: '只能包含字母、数字、“.”、“_”和“-”，以字母或数字开头，且不能包含“..”',
     tooLong: '不能超过 {max} 个字符',
@@ -291,6 +292,7 @@ const en: typeof zhCN = {
   errors: {
     serverSelectorFormat: 'Comma-separated labels, e.g. role=web,zone=a',
     scriptTooLong: 'A script may be at most {max} characters',
+    onlineScriptRequired: 'An online script is required with an offline script; otherwise servers taken out of the load balancer never come back',
     nameRequired: 'Enter an environment name',
     nameFormat: 'Letters, digits, ".", "_" and "-" only, starting with a letter or digit, no ".."',
     tooLong: 'At most {max} characters',

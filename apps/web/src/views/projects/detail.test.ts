@@ -154,6 +154,13 @@ describe('project page', () => {
 
     await openMenu('env-edit-prod');
     typeInto('textarea[data-testid="env-form-offline"]', 'curl -fsS -X POST http://127.0.0.1:8080/offline');
+    // An offline script alone would leave every server out of the load balancer: the form says so and sends nothing.
+    byTestId('env-form-save').click();
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(document.body.textContent).toContain('设置了下线脚本时必须填写上线脚本');
+    });
+    expect(calls.some((c) => c.method === 'PATCH')).toBe(false);
     typeInto('textarea[data-testid="env-form-online"]', 'curl -fsS -X POST http://127.0.0.1:8080/online');
     typeInto('[data-testid="env-form-drain"] input', '20');
     byTestId('env-form-drain').querySelector('input')?.dispatchEvent(new Event('change'));
