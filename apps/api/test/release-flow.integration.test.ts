@@ -78,16 +78,32 @@ describe('the release path over HTTP and WebSocket, against real sshd hosts', ()
     expect((await waitForState(t, f.developer.token, second.id, ['succeeded', 'failed'])).state).toBe('succeeded');
     for (const i of [0, 1]) expect(f.host(i).current).toBe(second.id);
 
+    // An emergency rollback waits for nobody, though releases here need approval: it returns to a version that
+    // already ran here. It switches every server at once and carries no generated (English) description.
     const rollback = await t.call(f.developer.token, { method: 'POST', url: `/api/releases/${first.id}/rollback`, payload: {} });
     expect(rollback.statusCode, rollback.body).toBe(201);
-    expect(rollback.json()).toMatchObject({ kind: 'rollback', rollbackToId: first.id, state: 'pending_approval' });
-    await approve(rollback.json().id);
+    expect(rollback.json()).toMatchObject({ kind: 'rollback', rollbackToId: first.id, description: '', rollout: { strategy: 'parallel', concurrency: 50 } });
+    expect(rollback.json().state).not.toBe('pending_approval');
     const back = await waitForState(t, f.developer.token, rollback.json().id, ['succeeded', 'failed']);
     expect(back.state, JSON.stringify(back)).toBe('succeeded');
     for (const i of [0, 1]) expect(f.host(i)).toMatchObject({ current: first.id, currentIsWhole: true });
 
+    // With the environment's setting on, a rollback waits for approval like a release; this one follows the
+    // environment's own rollout.
+    const setting = await t.call(f.owner.token, { method: 'PATCH', url: `/api/environments/${f.environmentId}`, payload: { rollbackNeedsApproval: true } });
+    expect(setting.json()).toMatchObject({ requireApproval: true, rollbackNeedsApproval: true });
+    const forward = await t.call(f.developer.token, { method: 'POST', url: `/api/releases/${second.id}/rollback`, payload: { rollout: 'environment' } });
+    expect(forward.statusCode, forward.body).toBe(201);
+    expect(forward.json()).toMatchObject({ state: 'pending_approval', rollout: setting.json().rollout });
+    await approve(forward.json().id);
+    expect((await waitForState(t, f.developer.token, forward.json().id, ['succeeded', 'failed'])).state).toBe('succeeded');
+    for (const i of [0, 1]) expect(f.host(i).current).toBe(second.id);
+    const bad = await t.call(f.developer.token, { method: 'POST', url: `/api/releases/${second.id}/rollback`, payload: { rollout: 'fastest' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.message).toMatch(/rollout/);
+
     const actions = (await t.call(f.owner.token, { method: 'GET', url: `/api/releases?environmentId=${f.environmentId}` })).json();
-    expect(actions.items.map((r: { kind: string; state: string }) => `${r.kind}:${r.state}`)).toEqual(['rollback:succeeded', 'release:succeeded', 'release:succeeded']);
+    expect(actions.items.map((r: { kind: string; state: string }) => `${r.kind}:${r.state}`)).toEqual(['rollback:succeeded', 'rollback:succeeded', 'release:succeeded', 'release:succeeded']);
   });
 
   it('refuses illegal transitions with 409 and the current state', async () => {

@@ -131,6 +131,7 @@ export const EnvironmentView = Type.Object({
   variables: Type.Array(VariableView),
   rollout: RolloutView,
   requireApproval: Type.Boolean(),
+  rollbackNeedsApproval: Type.Boolean(),
   releaseWindows: Type.Array(Type.Object({ days: Type.Array(Type.Integer()), start: Type.String(), end: Type.String() })),
   timezone: Type.String(),
   policy: ReleasePolicyView,
@@ -156,6 +157,9 @@ export const CreateEnvironmentBody = Type.Object(
     variables: Type.Optional(Variables),
     rollout: Type.Optional(RolloutInput),
     requireApproval: Type.Optional(Type.Boolean()),
+    rollbackNeedsApproval: Type.Optional(
+      Type.Boolean({ description: 'rollbacks wait for approval too (with requireApproval); default false: a rollback returns to a version that already ran here' }),
+    ),
     releaseWindows: Type.Optional(Windows),
     timezone: Type.Optional(TimeZone),
     policy: Type.Optional(ReleasePolicyInput),
@@ -175,6 +179,9 @@ export const UpdateEnvironmentBody = Type.Object(
     variables: Type.Optional(Variables),
     rollout: Type.Optional(RolloutInput),
     requireApproval: Type.Optional(Type.Boolean()),
+    rollbackNeedsApproval: Type.Optional(
+      Type.Boolean({ description: 'rollbacks wait for approval too (with requireApproval); default false: a rollback returns to a version that already ran here' }),
+    ),
     releaseWindows: Type.Optional(Windows),
     timezone: Type.Optional(TimeZone),
     policy: Type.Optional(ReleasePolicyInput),

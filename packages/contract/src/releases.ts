@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { ROLLBACK_CONCURRENCY, ROLLBACK_ROLLOUTS, type RollbackRollout } from './rules.js';
 import { Page, PageQuery, Str, Uuid, Nullable } from './common.js';
 import { RELEASE_STATES } from './release-states.js';
 import { RolloutSpec } from './rollout.js';
@@ -108,6 +109,11 @@ const OverrideWindow = Type.Boolean({ description: 'administrators only: queue i
 export const RollbackBody = Type.Object(
   {
     description: Type.Optional(Str(2000)),
+    rollout: Type.Optional(
+      Type.Enum(ROLLBACK_ROLLOUTS, {
+        description: `parallel (default): every server at once, ${ROLLBACK_CONCURRENCY} at a time, as an emergency wants; environment: the environment's own rollout, batches and pauses included`,
+      }),
+    ),
     overrideWindow: Type.Optional(OverrideWindow),
     serverIds: Type.Optional(
       Type.Array(Uuid, { minItems: 1, maxItems: 1000, uniqueItems: true, description: 'roll back only these servers (each must have had this release); default: every server of it' }),
@@ -224,3 +230,5 @@ export type IssuedTrigger = Static<typeof IssuedTrigger>;
 export type TriggerParams = Static<typeof TriggerParams>;
 export type FireTriggerBody = Static<typeof FireTriggerBody>;
 export type MoveBody = Static<typeof MoveBody>;
+
+export { ROLLBACK_CONCURRENCY, ROLLBACK_ROLLOUTS, type RollbackRollout };

@@ -138,3 +138,9 @@ export type DeliveryState = (typeof DELIVERY_STATES)[number];
 /** What keeps a project's service running on each host after a release; `none` leaves it to the restart command. */
 export const SERVICE_MANAGERS = ['none', 'systemd', 'supervisor', 'pm2', 'cron'] as const;
 export type ServiceManager = (typeof SERVICE_MANAGERS)[number];
+
+/** Servers an emergency (parallel) rollback switches at once: a switch and restart is quick; a fleet is not. */
+export const ROLLBACK_CONCURRENCY = 50;
+/** `parallel`: every server at once (an emergency); `environment`: the environment's own rollout, batches and pauses. */
+export const ROLLBACK_ROLLOUTS = ['parallel', 'environment'] as const;
+export type RollbackRollout = (typeof ROLLBACK_ROLLOUTS)[number];

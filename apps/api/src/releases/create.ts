@@ -1,5 +1,5 @@
 import { listRefs, PlanValidationError, resolveRef } from '@rp/deploy-engine';
-import type { CreateReleaseBody } from '@rp/contract/releases';
+import { ROLLBACK_CONCURRENCY, type CreateReleaseBody, type RollbackRollout } from '@rp/contract/releases';
 import type { RolloutSpec } from '@rp/contract/rollout';
 import type { Prisma } from '../generated/prisma/client.js';
 import { assertWritable } from '../archive/service.js';
@@ -196,10 +196,20 @@ function rollbackServers(kept: Map<string, string>, chosen: string[] | undefined
   return chosen;
 }
 
+/**
+ * How a rollback goes out: `parallel` (the default, for an emergency) switches every server at once, up to
+ * ROLLBACK_CONCURRENCY at a time, keeping the environment's failure and auto-rollback rules; `environment` follows the
+ * environment's own rollout, batches and pauses included.
+ */
+function rollbackRolloutOf(choice: RollbackRollout, environment: RolloutSpec): RolloutSpec {
+  if (choice === 'environment') return environment;
+  return { strategy: 'parallel', concurrency: ROLLBACK_CONCURRENCY, ...(environment.failure ? { failure: environment.failure } : {}), ...(environment.autoRollback !== undefined ? { autoRollback: environment.autoRollback } : {}) };
+}
+
 /** Rolling back to a release means switching its servers (all, or the chosen ones) back to that release's directory. */
 export async function createRollback(
   { db, actor, ctx }: Pick<ReleaseDeps, 'db' | 'actor' | 'ctx'>,
-  { toId, description, overrideWindow, serverIds }: { toId: string; description: string; overrideWindow?: boolean; serverIds?: string[] },
+  { toId, description, overrideWindow, serverIds, rollout = 'parallel' }: { toId: string; description: string; overrideWindow?: boolean; serverIds?: string[]; rollout?: RollbackRollout },
 ) {
   const to = await db.release.findUnique({ where: { id: toId }, include: { environment: { include: { project: { select: { groupId: true } } } }, targets: true } });
   if (!to) throw new NotFound('Release');
@@ -217,11 +227,12 @@ export async function createRollback(
       kind: 'rollback',
       ref: to.ref,
       commit: to.commit,
-      description: description || `Roll back to ${to.ref} (${to.commit.slice(0, 8)})`,
-      rollout: (to.environment.rollout as unknown as RolloutSpec | null) ?? DEFAULT_ROLLOUT,
+      // Empty unless the person wrote one: the SPA says "roll back to <ref>" in the reader's language.
+      description,
+      rollout: rollbackRolloutOf(rollout, (to.environment.rollout as unknown as RolloutSpec | null) ?? DEFAULT_ROLLOUT),
       serverIds: rollbackServers(await keptVersions(db, to), serverIds),
       rollbackToId: to.id,
-      state: initialState({ requireApproval: to.environment.requireApproval, autoStart: true }),
+      state: initialState({ requireApproval: to.environment.requireApproval && to.environment.rollbackNeedsApproval, autoStart: true }),
       windowOverridden: outside,
       origin: 'person',
     },

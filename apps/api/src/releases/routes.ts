@@ -107,7 +107,7 @@ export const releaseRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/releases/:id/rollback',
     { ...developerAction, schema: { tags: ['releases'], summary: 'Roll the environment (or the chosen servers) back to this release (creates a rollback release)', params: ReleaseIdParams, body: RollbackBody, response: { 201: ReleaseView, ...errorResponses } } },
-    async (request, reply) => reply.code(201).send(await createRollback(asCaller(request), { toId: request.params.id, description: request.body?.description ?? '', overrideWindow: request.body?.overrideWindow, serverIds: request.body?.serverIds })),
+    async (request, reply) => reply.code(201).send(await createRollback(asCaller(request), { toId: request.params.id, description: request.body?.description ?? '', overrideWindow: request.body?.overrideWindow, serverIds: request.body?.serverIds, rollout: request.body?.rollout })),
   );
 
   app.get(

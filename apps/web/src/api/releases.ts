@@ -1,5 +1,6 @@
 import type { EncodedEvents, FeedMessage, LineGroup } from '@rp/contract/feed';
 import type { WsTicketView } from '@rp/contract/live';
+import type { RollbackRollout } from '@rp/contract/rules';
 import type { CreateReleaseBody, DryRunBody, DryRunPlan, EventView, LogPage, ReleaseQuery, ReleaseView } from '@rp/contract/releases';
 import { ApiError, http, query } from './http';
 import type { ListQuery, Page } from './types';
@@ -70,8 +71,9 @@ export function moveRelease(id: string, before?: string): Promise<Release> {
 
 /** Creates a new release of kind `rollback` that switches the servers back to this release. */
 /** A rollback to release `id`: of every server it went to, or only `serverIds` (each must have had it). */
-export function rollbackToRelease(id: string, description?: string, overrideWindow = false, serverIds?: string[]): Promise<Release> {
-  return http.post(`${one(id)}/rollback`, { description, ...(overrideWindow ? { overrideWindow } : {}), ...(serverIds ? { serverIds } : {}) });
+/** `rollout`: `parallel` (the API's default: every server at once) or `environment` (its batches and pauses). */
+export function rollbackToRelease(id: string, description?: string, overrideWindow = false, serverIds?: string[], rollout?: RollbackRollout): Promise<Release> {
+  return http.post(`${one(id)}/rollback`, { description, ...(overrideWindow ? { overrideWindow } : {}), ...(serverIds ? { serverIds } : {}), ...(rollout ? { rollout } : {}) });
 }
 
 /** The API's refusal of a release outside the environment's windows: a 409 that names the windows. */

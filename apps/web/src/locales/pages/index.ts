@@ -15,6 +15,7 @@ import notificationDeliveries from './notification-deliveries';
 import projects from './projects';
 import queue from './queue';
 import releases from './releases';
+import rollback from './rollback';
 import servers from './servers';
 import services from './services';
 import tokens from './tokens';
@@ -22,7 +23,7 @@ import users from './users';
 import versions from './versions';
 
 /** Each page's strings under the key its views use (`$t('servers.create')`), one module per page. */
-const pages = { login, dashboard, releases, approvals, queue, versions, projects, environments, services, servers, credentials, gitPlatforms, gitHosts, notificationChannels, alertRules, notificationDeliveries, myNotifications, hookTemplates, groups, users, tokens, audit };
+const pages = { login, dashboard, releases, rollback, approvals, queue, versions, projects, environments, services, servers, credentials, gitPlatforms, gitHosts, notificationChannels, alertRules, notificationDeliveries, myNotifications, hookTemplates, groups, users, tokens, audit };
 
 type Pages = typeof pages;
 export type PageMessages = { [K in keyof Pages]: Pages[K]['zh-CN'] };

@@ -48,6 +48,7 @@ const environment = {
   ],
   rollout: { strategy: 'batches', concurrency: 2, batches: [1, '100%'], betweenBatches: { mode: 'manual' }, failure: { tolerate: 0 }, autoRollback: true },
   requireApproval: true,
+  rollbackNeedsApproval: false,
   releaseWindows: [{ days: [1, 2, 3, 4, 5], start: '22:00', end: '06:00' }],
   timezone: 'Asia/Shanghai',
   policy: { releasers: 'owners', releaserIds: [], approvers: 'owners', approverIds: [], refPolicy: { kind: 'tags', pattern: 'v*' }, customRollout: 'everyone' },

@@ -65,6 +65,7 @@ export interface EnvironmentForm {
   tolerate: number;
   autoRollback: boolean;
   requireApproval: boolean;
+  rollbackNeedsApproval: boolean;
   releaseWindows: WindowRow[];
   timezone: string;
   releasers: ReleasePolicy['releasers'];
@@ -98,6 +99,7 @@ export function emptyEnvironmentForm(timezone = 'Asia/Shanghai'): EnvironmentFor
     tolerate: 0,
     autoRollback: true,
     requireApproval: false,
+    rollbackNeedsApproval: false,
     releaseWindows: [],
     timezone,
     releasers: 'developers',
@@ -132,6 +134,7 @@ export function environmentFormOf(env: Environment): EnvironmentForm {
     tolerate: rollout.failure.tolerate,
     autoRollback: rollout.autoRollback,
     requireApproval: env.requireApproval,
+    rollbackNeedsApproval: env.rollbackNeedsApproval,
     releaseWindows: env.releaseWindows.map((w) => ({ days: [...w.days], start: w.start, end: w.end })),
     timezone: env.timezone,
     releasers: env.policy.releasers,
@@ -241,6 +244,7 @@ export function environmentBody(form: EnvironmentForm): CreateEnvironmentBody {
     variables: form.variables.map(variableInput),
     rollout: rolloutSpec(form),
     requireApproval: form.requireApproval,
+    rollbackNeedsApproval: form.rollbackNeedsApproval,
     releaseWindows: form.releaseWindows.map((w): ReleaseWindow => ({ days: sortedDays(w.days), start: w.start.trim(), end: w.end.trim() })),
     timezone: form.timezone,
     policy: policyInput(form),

@@ -28,6 +28,7 @@ const environment = {
   variables: [],
   rollout: { strategy: 'parallel', concurrency: 4, batches: [], betweenBatches: { mode: 'manual' }, failure: { tolerate: 0 }, autoRollback: true },
   requireApproval: true,
+  rollbackNeedsApproval: false,
   releaseWindows: [],
   timezone: 'Asia/Shanghai',
   policy: { releasers: 'developers', releaserIds: [], approvers: 'owners', approverIds: [], refPolicy: { kind: 'any' }, customRollout: 'everyone' },

@@ -53,6 +53,7 @@ const environment = {
   variables: [],
   rollout: { strategy: 'parallel', concurrency: 5, batches: [], betweenBatches: { mode: 'manual' }, failure: { tolerate: 0 }, autoRollback: true },
   requireApproval: false,
+  rollbackNeedsApproval: false,
   releaseWindows: [],
   timezone: 'Asia/Shanghai',
   policy: { releasers: 'developers', releaserIds: [], approvers: 'owners', approverIds: [], refPolicy: { kind: 'any' }, customRollout: 'everyone' },

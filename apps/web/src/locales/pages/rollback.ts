@@ -1,0 +1,48 @@
+// Strings of the (emergency) rollback dialog, both languages side by side so a key cannot exist in one only.
+const zhCN = {
+  title: '回滚到 {ref}',
+  open: '回滚到此版本',
+  current: '当前',
+  target: '回滚到',
+  mixed: '各服务器版本不一致',
+  nothingRecorded: '平台未记录',
+  hosts: '{n} 台服务器',
+  rollout: '执行方式',
+  parallel: '全部并行（最快，每次最多 {n} 台）',
+  environment: '按环境的发布策略（分批、批间暂停）',
+  approval: '该环境的回滚需要审批：提交后等待审批人批准才会执行。',
+  noApproval: '无需审批：提交后立即执行。',
+  description: '说明（可选）',
+  descriptionPlaceholder: '例如：v1.2.0 下单接口报错，回滚止损',
+  submit: '立即回滚',
+  submitForApproval: '提交回滚申请',
+  done: '已创建回滚发布单',
+  overrideWindow: '{reason}。仍要在发布窗口之外回滚吗？（将记入审计日志）',
+  generated: '回滚到 {ref}（{commit}）',
+  sameVersion: '所选版本就是当前运行的版本，无需回滚。',
+};
+
+const en: typeof zhCN = {
+  title: 'Roll back to {ref}',
+  open: 'Roll back to this release',
+  current: 'Now',
+  target: 'Back to',
+  mixed: 'servers run different versions',
+  nothingRecorded: 'not recorded',
+  hosts: '{n} servers',
+  rollout: 'How',
+  parallel: 'All servers at once (fastest, up to {n} at a time)',
+  environment: 'The environment\'s rollout (batches, pauses between them)',
+  approval: 'Rollbacks in this environment need approval: it runs once an approver approves it.',
+  noApproval: 'No approval needed: it runs right away.',
+  description: 'Note (optional)',
+  descriptionPlaceholder: 'e.g. v1.2.0 breaks checkout; rolling back',
+  submit: 'Roll back now',
+  submitForApproval: 'Request the rollback',
+  done: 'Rollback created',
+  overrideWindow: '{reason}. Roll back outside the release windows anyway? (audited)',
+  generated: 'Roll back to {ref} ({commit})',
+  sameVersion: 'The chosen release is what runs now; there is nothing to roll back.',
+};
+
+export default { 'zh-CN': zhCN, en };
