@@ -104,6 +104,15 @@ describe('the release path over HTTP and WebSocket, against real sshd hosts', ()
 
     const actions = (await t.call(f.owner.token, { method: 'GET', url: `/api/releases?environmentId=${f.environmentId}` })).json();
     expect(actions.items.map((r: { kind: string; state: string }) => `${r.kind}:${r.state}`)).toEqual(['rollback:succeeded', 'rollback:succeeded', 'release:succeeded', 'release:succeeded']);
+    // People call them #1, #2 …: numbered per project in creation order, rollbacks included.
+    expect(actions.items.map((r: { number: number }) => r.number)).toEqual([4, 3, 2, 1]);
+  });
+
+  it('numbers releases created at the same moment one after another, none twice', async () => {
+    const before = (await t.db.project.findUniqueOrThrow({ where: { id: f.projectId } })).releaseCount;
+    const made = await Promise.all([1, 2, 3, 4, 5].map(() => create('main')));
+    expect(made.map((r: { number: number }) => r.number).sort((a: number, b: number) => a - b)).toEqual([1, 2, 3, 4, 5].map((n) => before + n));
+    for (const r of made) await t.call(f.developer.token, { method: 'POST', url: `/api/releases/${r.id}/cancel` });
   });
 
   it('refuses illegal transitions with 409 and the current state', async () => {

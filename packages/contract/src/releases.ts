@@ -24,6 +24,7 @@ export const TargetView = Type.Object({
 
 export const ReleaseView = Type.Object({
   id: Uuid,
+  number: Nullable(Type.Integer({ minimum: 1, description: 'per project, from 1: #42' })),
   kind: Type.Union([Type.Literal('release'), Type.Literal('rollback'), Type.Literal('scale_out')], { description: 'scale_out: the current release deployed to servers just added' }),
   state: ReleaseStateSchema,
   projectId: Uuid,

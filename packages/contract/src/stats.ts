@@ -35,3 +35,35 @@ export type StatsQuery = Static<typeof StatsQuery>;
 export type DayCount = Static<typeof DayCount>;
 export type ProjectStats = Static<typeof ProjectStats>;
 export type ReleaseStats = Static<typeof ReleaseStats>;
+
+/** How far an installation got, for the getting-started checklist: counts over the groups the caller can see. */
+export const SetupProgress = Type.Object({
+  groups: Type.Integer(),
+  credentials: Type.Integer(),
+  servers: Type.Integer(),
+  projects: Type.Integer(),
+  environments: Type.Integer(),
+  releases: Type.Integer(),
+});
+
+/** What each environment runs now: its last succeeded release, or what its last succeeded rollback went back to. */
+export const EnvironmentVersion = Type.Object({
+  projectId: Uuid,
+  projectName: Type.String(),
+  environmentId: Uuid,
+  environmentName: Type.String(),
+  current: Nullable(
+    Type.Object({
+      releaseId: Uuid,
+      number: Nullable(Type.Integer()),
+      ref: Type.String(),
+      commit: Type.String(),
+      at: Type.String({ format: 'date-time', description: 'when it (or the rollback to it) finished' }),
+    }),
+  ),
+});
+export const EnvironmentVersions = Type.Object({ items: Type.Array(EnvironmentVersion), total: Type.Integer({ description: 'environments visible; items holds the first 200 by project and name' }) });
+
+export type SetupProgress = Static<typeof SetupProgress>;
+export type EnvironmentVersion = Static<typeof EnvironmentVersion>;
+export type EnvironmentVersions = Static<typeof EnvironmentVersions>;

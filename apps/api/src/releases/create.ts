@@ -104,11 +104,13 @@ function initialState({ requireApproval, autoStart }: { requireApproval: boolean
 /** Inserts the release with its targets, audit entry and queue announcement, inside the caller's transaction. */
 async function insertReleaseIn(tx: DbTx, { actor, ctx }: Pick<ReleaseDeps, 'actor' | 'ctx'>, input: NewRelease) {
   const { state } = input;
+  const { releaseCount: number } = await tx.project.update({ where: { id: input.projectId }, data: { releaseCount: { increment: 1 } }, select: { releaseCount: true } });
   const release = await tx.release.create({
     data: {
       projectId: input.projectId,
       environmentId: input.environmentId,
       kind: input.kind,
+      number,
       state,
       ref: input.ref,
       commit: input.commit,

@@ -6,7 +6,7 @@ export const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'Y
  * for the two hot reads (the list and a release's page), which the release list test compares field by field.
  */
 export const SUMMARY_COLUMNS = `
-  r.id, r.kind::text AS kind, r.state::text AS state, r.project_id AS "projectId", p.name AS "projectName",
+  r.id, r.number, r.kind::text AS kind, r.state::text AS state, r.project_id AS "projectId", p.name AS "projectName",
   p.group_id AS "groupId", r.environment_id AS "environmentId", e.name AS "environmentName", r.ref, r.commit,
   r.description, r.rollout, r.rollback_to_id AS "rollbackToId", c.username AS "createdBy", a.username AS "approvedBy",
   ${iso('r.approved_at')} AS "approvedAt", r.review_comment AS "reviewComment",

@@ -30,6 +30,7 @@ const iso = (d: Date | null) => d?.toISOString() ?? null;
 function toSummaryView(r: SummaryRow) {
   return {
     id: r.id,
+    number: r.number,
     kind: r.kind,
     state: r.state,
     projectId: r.projectId,

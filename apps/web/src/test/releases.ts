@@ -7,6 +7,7 @@ export const SERVER_A = '00000000-0000-4000-8000-00000000000a';
 export function releaseSummary(overrides: Partial<ReleaseSummary> = {}): ReleaseSummary {
   return {
     id: RELEASE_ID,
+    number: 7,
     kind: 'release',
     state: 'running',
     projectId: 'p',

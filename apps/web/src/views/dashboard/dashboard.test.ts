@@ -64,8 +64,19 @@ const stats: ReleaseStats = {
   pendingApproval: 5,
 };
 
-function stubDashboard(statsAnswer: () => Response = () => json(200, stats)): RecordedRequest[] {
+const NO_SETUP = { groups: 1, credentials: 1, servers: 2, projects: 1, environments: 1, releases: 12 };
+const VERSIONS = {
+  total: 2,
+  items: [
+    { projectId: id(7), projectName: 'shop', environmentId: id(9), environmentName: 'prod', current: { releaseId: id(1), number: 42, ref: 'v1.2.0', commit: 'd30924f1'.padEnd(40, '0'), at: '2026-11-23T10:00:00.000Z' } },
+    { projectId: id(7), projectName: 'shop', environmentId: id(0), environmentName: 'test', current: null },
+  ],
+};
+
+function stubDashboard(statsAnswer: () => Response = () => json(200, stats), setup: typeof NO_SETUP = NO_SETUP): RecordedRequest[] {
   return stubFetch({
+    'GET /api/stats/setup': () => json(200, setup),
+    'GET /api/stats/environment-versions': () => json(200, VERSIONS),
     'GET /api/releases': (req) => {
       const state = new URL(req.url, 'http://localhost').searchParams.get('state') ?? '';
       const page = byState[state] ?? { items: [], total: 0 };
@@ -88,6 +99,33 @@ const countOf = (wrapper: VueWrapper, key: string) => wrapper.get(`[data-testid=
 isolateViewTests();
 
 describe('dashboard', () => {
+  it('shows what each environment runs now, linked to its release', async () => {
+    stubDashboard();
+    const wrapper = await mountDashboard();
+    const card = wrapper.get('[data-testid="environment-versions"]');
+    expect(card.text()).toContain('各环境当前版本');
+    expect(wrapper.get(`[data-testid="env-version-${id(9)}"]`).text()).toBe('#42 v1.2.0 d30924f1');
+    expect(card.text()).toContain('尚未发布');
+    expect(wrapper.find('[data-testid="setup-checklist"]').exists()).toBe(false);
+  });
+
+  it('walks a new installation to its first release, ticking the steps already done', async () => {
+    stubDashboard(undefined, { groups: 1, credentials: 1, servers: 0, projects: 0, environments: 0, releases: 0 });
+    const wrapper = await mountDashboard();
+    const steps = wrapper.findAll('[data-testid="setup-checklist"] li');
+    expect(steps.map((li) => [li.attributes('data-testid'), li.attributes('data-done')])).toEqual([
+      ['setup-groups', 'true'],
+      ['setup-credentials', 'true'],
+      ['setup-servers', 'false'],
+      ['setup-projects', 'false'],
+      ['setup-environments', 'false'],
+      ['setup-releases', 'false'],
+    ]);
+    expect(wrapper.get('[data-testid="setup-servers"]').classes()).toContain('setup__step--next');
+    await wrapper.get('[data-testid="setup-servers"] a').trigger('click');
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('servers'));
+  });
+
   it('greets the user and counts running (incl. paused), queued and pending releases, each linking to its list', async () => {
     stubDashboard();
     const wrapper = await mountDashboard();
@@ -138,7 +176,7 @@ describe('dashboard', () => {
     const thirty = wrapper.findAll('[data-testid="stats-days"] input').find((i) => (i.element as HTMLInputElement).value === '30');
     await thirty!.setValue(true);
     await flushPromises();
-    expect(calls.filter((c) => c.url.startsWith('/api/stats')).map((c) => c.url)).toEqual(['/api/stats/releases?days=14', '/api/stats/releases?days=30']);
+    expect(calls.filter((c) => c.url.startsWith('/api/stats/releases')).map((c) => c.url)).toEqual(['/api/stats/releases?days=14', '/api/stats/releases?days=30']);
   });
 
   it('re-themes the charts when dark mode is switched and resizes them with the window', async () => {
