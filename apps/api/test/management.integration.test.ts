@@ -116,4 +116,19 @@ describe('users, groups and the audit trail', () => {
     const failures = (await t.call(admin.token, { method: 'GET', url: '/api/audit?success=false' })).json();
     expect(failures.items.every((i: { success: boolean }) => i.success === false)).toBe(true);
   });
+
+  it('audit entries name their resource as it is called now; a deleted one keeps only its id', async () => {
+    const group = (await t.call(admin.token, { method: 'POST', url: '/api/groups', payload: { name: 'named-before' } })).json();
+    await t.call(admin.token, { method: 'PATCH', url: `/api/groups/${group.id}`, payload: { name: 'named-after' } });
+    const entries = (await t.call(admin.token, { method: 'GET', url: `/api/audit?resourceId=${group.id}` })).json().items;
+    expect(entries.map((e: { action: string; resourceName: string | null }) => [e.action, e.resourceName])).toEqual([
+      ['group.update', 'named-after'],
+      ['group.create', 'named-after'],
+    ]);
+    const user = await t.createUser();
+    await t.call(admin.token, { method: 'DELETE', url: `/api/users/${user.id}` });
+    const gone = (await t.call(admin.token, { method: 'GET', url: `/api/audit?resourceId=${user.id}` })).json().items;
+    expect(gone.length).toBeGreaterThan(0);
+    expect(gone.every((e: { resourceName: string | null }) => e.resourceName === null)).toBe(true);
+  });
 });

@@ -46,6 +46,12 @@ describe('the release path over HTTP and WebSocket, against real sshd hosts', ()
     await viewer.opened;
     const approved = await approve(first.id);
     expect(['queued', 'running']).toContain(approved.state);
+    // The approver approved; queueing it was the platform's doing, and the audit says so.
+    const trail = await t.db.auditLog.findMany({ where: { resourceId: first.id, action: { in: ['release.approve', 'release.enqueue'] } }, orderBy: { id: 'asc' } });
+    expect(trail.map((a) => [a.action, a.actorName, a.details])).toEqual([
+      ['release.approve', f.owner.username, expect.objectContaining({ comment: 'LGTM' })],
+      ['release.enqueue', 'system', expect.objectContaining({ reason: 'approved', approvedBy: f.owner.username })],
+    ]);
 
     const done = await waitForState(t, f.developer.token, first.id, ['succeeded', 'failed', 'aborted', 'interrupted']);
     expect(done.state, JSON.stringify(done)).toBe('succeeded');

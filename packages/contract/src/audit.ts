@@ -23,6 +23,7 @@ export const AuditEntryView = Type.Object({
   action: Type.String(),
   resourceType: Type.String(),
   resourceId: Type.Union([Type.String(), Type.Null()]),
+  resourceName: Type.Union([Type.String(), Type.Null()], { description: 'what the resource is called now (project / environment #n for a release); null once deleted' }),
   ip: Type.Union([Type.String(), Type.Null()]),
   userAgent: Type.Union([Type.String(), Type.Null()]),
   success: Type.Boolean(),

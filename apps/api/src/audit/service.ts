@@ -2,6 +2,7 @@ import type { Prisma } from '../generated/prisma/client.js';
 import type { RequestContext } from '../plugins/app/auth/actor.js';
 import type { DbTx } from '../shared/db.js';
 import { pageArgs } from '../shared/pagination.js';
+import { resourceNames } from './resource-names.js';
 
 export interface AuditEntry {
   action: string;
@@ -52,8 +53,9 @@ export async function listAudit({ db }: { db: DbTx }, filter: AuditFilter) {
     db.auditLog.findMany({ where, orderBy: { id: 'desc' }, ...pageArgs(filter.page, filter.pageSize) }),
     db.auditLog.count({ where }),
   ]);
+  const names = await resourceNames(db, rows);
   return {
-    items: rows.map((row) => ({ ...row, id: row.id.toString(), at: row.at.toISOString() })),
+    items: rows.map((row) => ({ ...row, id: row.id.toString(), at: row.at.toISOString(), resourceName: names.get(`${row.resourceType}/${row.resourceId}`) ?? null })),
     total,
     page: filter.page,
     pageSize: filter.pageSize,

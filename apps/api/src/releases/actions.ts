@@ -64,6 +64,12 @@ async function findPoliced(db: Db, id: string) {
   return { release, environment, policed: { name: environment.name, policy: policyOf(environment.policy) }, groupId: environment.project.groupId };
 }
 
+/**
+ * Who queued a release that starts on its own once approved: the platform, not the approver, who only approved it
+ * (the audit entry names them).
+ */
+const SYSTEM_CONTEXT: RequestContext = { actorId: null, actorName: 'system', ip: null, userAgent: null };
+
 const reviewData = (actor: Actor, comment: string) => ({ approvedById: actor.userId, approvedAt: new Date(), reviewComment: comment });
 
 export async function approve({ db, actor, ctx }: ReviewDeps, { id, comment }: Review) {
@@ -72,7 +78,7 @@ export async function approve({ db, actor, ctx }: ReviewDeps, { id, comment }: R
   if (release.createdById === actor.userId) throw new Forbidden('A release must be approved by someone other than its creator');
   const approved = await act({ db, ctx }, { id, action: 'approve', data: reviewData(actor, comment), audit: { comment } });
   // Approval of a release that should start on its own queues it straight away.
-  return act({ db, ctx }, { id, action: 'enqueue', data: { queuedAt: new Date() }, audit: { reason: 'approved' } }).catch((error) => {
+  return act({ db, ctx: SYSTEM_CONTEXT }, { id, action: 'enqueue', data: { queuedAt: new Date() }, audit: { reason: 'approved', approvedBy: actor.username } }).catch((error) => {
     if (error instanceof Conflict) return approved;
     throw error;
   });

@@ -14,6 +14,7 @@ const entry = (over: Partial<AuditEntry> = {}): AuditEntry => ({
   action: 'group.member_add',
   resourceType: 'group',
   resourceId: '00000000-0000-4000-8000-0000000000a1',
+  resourceName: 'ops',
   ip: '10.0.0.8',
   userAgent: 'Mozilla/5.0 (X11; Linux x86_64)',
   success: true,
@@ -31,7 +32,10 @@ describe('audit log view', () => {
     const calls = stubFetch({ 'GET /api/audit': () => json(200, page([entry()], 41)) });
     const from = '2026-11-20T00:00:00.000Z';
     const to = '2026-11-23T00:00:00.000Z';
-    const wrapper = await mountSignedIn(AuditView, `/audit?actor=alice&action=group.&type=group&result=failure&from=${from}&to=${to}&page=2`);
+    const wrapper = await mountSignedIn(
+      AuditView,
+      `/audit?actor=alice&action=group.&type=group&result=failure&from=${from}&to=${to}&page=2`,
+    );
 
     expect(params(calls.at(-1)?.url ?? '')).toEqual({
       actor: 'alice',
@@ -58,6 +62,38 @@ describe('audit log view', () => {
       expect(router.currentRoute.value.query).toEqual({ actor: 'bob' });
     });
     expect(params(calls.at(-1)?.url ?? '')).toEqual({ actor: 'bob', page: '1', pageSize: '20' });
+  });
+
+  it("names resources and links the ones with a page; the platform's own entries say 系统", async () => {
+    const release = '00000000-0000-4000-8000-0000000000b7';
+    stubFetch({
+      'GET /api/audit': () =>
+        json(
+          200,
+          page([
+            entry({
+              id: '3',
+              action: 'release.enqueue',
+              actorId: null,
+              actorName: 'system',
+              resourceType: 'release',
+              resourceId: release,
+              resourceName: 'shop / prod #42 (v1.2.0)',
+            }),
+            entry({ id: '2', resourceName: null }),
+            entry({ id: '1' }),
+          ]),
+        ),
+    });
+    const wrapper = await mountSignedIn(AuditView, '/audit');
+    const rows = wrapper.findAll('.el-table__body-wrapper tbody tr');
+    expect(rows[0]!.text()).toContain('系统');
+    const link = rows[0]!.get('a');
+    expect(link.text()).toBe('shop / prod #42 (v1.2.0)');
+    expect(link.attributes('href')).toBe(`/releases/${release}`);
+    expect(rows[1]!.text()).toContain('00000000-0000-4000-8000-0000000000a1');
+    expect(rows[2]!.text()).toContain('ops');
+    expect(rows[2]!.find('a').exists()).toBe(false);
   });
 
   it('expands a row into its details JSON, IP and user agent', async () => {
