@@ -88,6 +88,9 @@ describe('planning a release: recent commits, the dry-run plan, statistics and d
       expect(plan.commit).toBe(repo.commits.at(-1));
       const byName = [...servers].sort((a, b) => a.name.localeCompare(b.name));
       expect(plan.batches).toEqual([[byName[0]?.id], [byName[1]?.id, byName[2]?.id]]);
+      // The rollout as it would run, for the summary's gates, and each server's port beside its host.
+      expect(plan.rollout).toMatchObject({ strategy: 'batches', batches: [1, '100%'], betweenBatches: { mode: 'manual' } });
+      expect(plan.targets.every((x: { port: unknown }) => Number.isInteger(x.port) && (x.port as number) > 0)).toBe(true);
       expect(plan.targets.map((x: { serverName: string }) => x.serverName)).toEqual(['web-a', 'web-b', 'web-c']);
       const first = plan.targets[0];
       const stages = first.commands.map((c: { stage: string }) => c.stage);

@@ -101,8 +101,10 @@ export const DryRunPlan = Type.Object({
   commit: Type.String({ description: 'the full SHA the ref names now' }),
   releaseIdPlaceholder: Type.String({ description: 'stands in for the id the release gets when it is created' }),
   batches: Type.Array(Type.Array(Uuid), { description: 'server ids per batch, in rollout order' }),
+  /** The rollout the release would use: what happens between batches, failures tolerated, automatic rollback. */
+  rollout: RolloutSpec,
   global: Type.Array(PlannedCommand, { description: 'on the platform host: hooks, checkout, build, package' }),
-  targets: Type.Array(Type.Object({ serverId: Uuid, serverName: Type.String(), host: Type.String(), commands: Type.Array(PlannedCommand) })),
+  targets: Type.Array(Type.Object({ serverId: Uuid, serverName: Type.String(), host: Type.String(), port: Type.Integer(), commands: Type.Array(PlannedCommand) })),
 });
 
 export const ReviewBody = Type.Object({ comment: Type.Optional(Str(2000)) }, { additionalProperties: false });

@@ -67,10 +67,11 @@ export async function planPreview({ db, secrets, actor, workDir }: Pick<ReleaseD
     commit,
     releaseIdPlaceholder: PLANNED_RELEASE_ID,
     batches: splitIntoBatches(targets, toEngineRollout(rollout).rollout).map((b) => b.targets.map((t) => t.id)),
+    rollout,
     global: result.global,
     targets: targets.map((t) => {
       const server = byId.get(t.id);
-      return { serverId: t.id, serverName: server?.name ?? t.id, host: server?.host ?? '', commands: (result.targets[t.id] ?? []).map(showServiceRestart) };
+      return { serverId: t.id, serverName: server?.name ?? t.id, host: server?.host ?? '', port: server?.port ?? 22, commands: (result.targets[t.id] ?? []).map(showServiceRestart) };
     }),
   };
 }

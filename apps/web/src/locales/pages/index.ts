@@ -12,6 +12,7 @@ import login from './login';
 import myNotifications from './my-notifications';
 import notificationChannels from './notification-channels';
 import notificationDeliveries from './notification-deliveries';
+import plan from './plan';
 import projects from './projects';
 import queue from './queue';
 import releases from './releases';
@@ -23,7 +24,7 @@ import users from './users';
 import versions from './versions';
 
 /** Each page's strings under the key its views use (`$t('servers.create')`), one module per page. */
-const pages = { login, dashboard, releases, rollback, approvals, queue, versions, projects, environments, services, servers, credentials, gitPlatforms, gitHosts, notificationChannels, alertRules, notificationDeliveries, myNotifications, hookTemplates, groups, users, tokens, audit };
+const pages = { login, dashboard, releases, rollback, plan, approvals, queue, versions, projects, environments, services, servers, credentials, gitPlatforms, gitHosts, notificationChannels, alertRules, notificationDeliveries, myNotifications, hookTemplates, groups, users, tokens, audit };
 
 type Pages = typeof pages;
 export type PageMessages = { [K in keyof Pages]: Pages[K]['zh-CN'] };
