@@ -20,7 +20,7 @@ import {
   writeAndRunScriptCommand,
   writeScriptCommand,
 } from './remote/commands.js';
-import { quote } from './shell/quote.js';
+import { shellLine } from './run/echo.js';
 import type { ReleasePlan, Target } from './types.js';
 
 export interface PlannedCommand {
@@ -35,8 +35,6 @@ export type DryRunResult =
   | { ok: false; problems: string[] };
 
 const ARTIFACT_PLACEHOLDER = 'ARTIFACT_SHA256';
-
-const shellLine = (argv: string[]) => argv.map((a) => (/^[A-Za-z0-9_./=:@+-]+$/.test(a) ? a : quote(a))).join(' ');
 
 /**
  * The commands a release would run, per target, on the happy path, built by the same functions the pipeline uses.

@@ -1,8 +1,12 @@
 import type { StageName } from '@rp/contract/stages';
 import type { FailureReason } from './errors.js';
 import type { ReleaseResult } from './result.js';
+import { commandLine } from './run/echo.js';
 
 export type StageStatus = 'succeeded' | 'failed' | 'skipped' | 'aborted';
+
+/** A command's output streams, and `command`: the engine's echo of a command before it runs (see run/echo.ts). */
+export type LogStream = 'stdout' | 'stderr' | 'command';
 
 interface Base {
   /** Monotonically increasing across one run, so a consumer can resume after the last seq it saw. */
@@ -16,7 +20,7 @@ export type EngineEvent = Base &
     | { type: 'release.started'; kind: 'release' | 'rollback' | 'retry'; targets: string[] }
     | { type: 'stage.started'; stage: StageName; target?: string }
     | { type: 'stage.finished'; stage: StageName; target?: string; status: StageStatus; durationMs: number }
-    | { type: 'log'; stage: StageName; target?: string; stream: 'stdout' | 'stderr'; text: string }
+    | { type: 'log'; stage: StageName; target?: string; stream: LogStream; text: string }
     | { type: 'batch.started'; index: number; count: number; targets: string[] }
     | { type: 'batch.finished'; index: number; count: number; failed: string[] }
     | { type: 'batch.paused'; index: number; count: number; nextTargets: string[] }
@@ -49,6 +53,12 @@ export class EventSink {
     } catch {
       // The listener is the caller's persistence/broadcast code; its bugs are its own and must not stop a rollout.
     }
+  }
+
+  /** Echoes a command before it runs: a `command` log line holding `summary`, cut to one line. */
+  echo(stage: StageName, summary: string, target?: string): void {
+    const text = commandLine(summary);
+    this.emit(target === undefined ? { type: 'log', stage, stream: 'command', text } : { type: 'log', stage, target, stream: 'command', text });
   }
 
   /** Splits a stream into lines and emits each as a log event; returns a flush for the trailing partial line. */

@@ -19,7 +19,7 @@ export { quote, sh } from './shell/quote.js';
 export { probeSandbox } from './sandbox/probe.js';
 export { GLOBAL_STAGES, TARGET_STAGES, ROLLBACK_TARGET_STAGES, type StageName } from '@rp/contract/stages';
 export type { ArtifactFormat, Compression } from './artifact-format.js';
-export type { EngineEvent, EngineEventType, StageStatus } from './events.js';
+export type { EngineEvent, EngineEventType, LogStream, StageStatus } from './events.js';
 export type { ReleaseResult, TargetResult, TargetState } from './result.js';
 export type { ExecError, EngineError, EngineErrorCode, FailureReason } from './errors.js';
 export { PlanValidationError, describeFailure } from './errors.js';

@@ -109,8 +109,10 @@ describe('release lifecycle against real sshd hosts', () => {
       { transport },
     ).done;
     expect(result.status).toBe('failed');
-    expect(result.error?.message).toMatch(/keptAs: elsewhere is not a target/);
-    expect(result.error?.message).toContain('keptAs: release id "../r1" must match');
+    expect(result.error).toMatchObject({ kind: 'engine', code: 'invalid-plan' });
+    const message = result.error?.kind === 'engine' ? result.error.message : '';
+    expect(message).toMatch(/keptAs: elsewhere is not a target/);
+    expect(message).toContain('keptAs: release id "../r1" must match');
     for (const t of targets) expect(readHost(t.deployPath).current).toBe('r1');
   });
 

@@ -266,9 +266,18 @@ export function agentCleanupCommand(project: string, releaseId: string): ShellFr
   return sh`${inHome} rm -rf ${agentLayout(project, releaseId).build}`;
 }
 
-/** Fetches the URL from the target itself, so the check sees what the host's own network sees. */
+/** The first line the URL check prints: the HTTP status curl got, `000` when it got no response. */
+export const HTTP_STATUS_LINE = 'http_status=';
+/** How much of the body the URL check prints after the status: enough for a status page to say what is wrong. */
+const HTTP_BODY_BYTES = 200;
+
+/**
+ * Fetches the URL from the target itself, so the check sees what the host's own network sees. With curl it prints
+ * the status and the start of the body (the body goes to a temporary file: a status page may be big) and fails on
+ * no response or a status of 400 and above, as `curl -f` would; wget, the fallback, only says pass or fail.
+ */
 export function httpCheckCommand(url: string, timeoutSeconds: number): ShellFragment {
-  return sh`if command -v curl >/dev/null 2>&1; then curl -fsSg --max-time ${timeoutSeconds} ${url}; else wget -q -O - -T ${timeoutSeconds} ${url}; fi`;
+  return sh`if command -v curl >/dev/null 2>&1; then body=$(mktemp) || exit 1; status=$(curl -sSg --max-time ${timeoutSeconds} -o "$body" -w '%{http_code}' ${url}); fetched=$?; printf '${raw(HTTP_STATUS_LINE)}%s\n' "$status"; head -c ${HTTP_BODY_BYTES} "$body"; rm -f "$body"; [ "$fetched" -eq 0 ] || exit "$fetched"; [ "$status" -lt 400 ] || exit 22; else wget -q -O - -T ${timeoutSeconds} ${url}; fi`;
 }
 
 export interface CleanupOptions {

@@ -14,10 +14,13 @@ export interface LocalStepOptions {
   timeoutMs?: number;
   /** How a failure names the command; default the program and its arguments. */
   describe?: string;
+  /** Echoed as a `command` log line before it runs (see RemoteOptions.echo). */
+  echo?: string;
 }
 
 /** A command on the platform host whose output lines become log events of a global stage. */
 export async function local(program: string, args: string[], o: LocalStepOptions): Promise<Step & { stdout?: string }> {
+  if (o.echo !== undefined) o.events.echo(o.stage, o.echo);
   const out = o.events.lineLogger(o.stage, 'stdout');
   const err = o.events.lineLogger(o.stage, 'stderr');
   const options: LocalOptions = { onStdout: (c) => out.write(c), onStderr: (c) => err.write(c) };

@@ -11,6 +11,14 @@ export interface RemoteOptions extends Omit<ExecOptions, 'onStdout' | 'onStderr'
   quiet?: boolean;
   /** Stream stdout here instead of collecting it into the log (a tar stream coming back). */
   stdoutTo?: (chunk: Buffer) => void;
+  /** Both streams, in the order they arrive, go here instead of the log (a probe whose output the caller explains). */
+  outputTo?: (chunk: Buffer) => void;
+  /**
+   * Echoed as a `command` log line before the command runs. Only commands doing the plan's work are echoed, never the
+   * engine's bookkeeping (pre-flight, locks, reading `current`); it is a summary because the command line itself
+   * may carry the values of a target's env.
+   */
+  echo?: string;
 }
 
 export type RemoteOutcome = { ok: true; out: ExecOutcome } | { ok: false; error: FailureReason; out?: ExecOutcome };
@@ -32,13 +40,15 @@ export async function remote(ctx: RunContext, target: Target, stage: StageName, 
  */
 export async function execOn(ctx: RunContext, connection: Connection, targetId: string | undefined, stage: StageName, command: string, options: RemoteOptions): Promise<RemoteOutcome> {
   if (!options.uninterruptible && aborted(ctx)) return { ok: false, error: engineError('aborted', 'run aborted', targetId) };
+  if (options.echo !== undefined) ctx.events.echo(stage, options.echo, targetId);
   const stdout = ctx.events.lineLogger(stage, 'stdout', targetId);
   const stderr = ctx.events.lineLogger(stage, 'stderr', targetId);
   const execOptions: ExecOptions = {
     timeoutMs: options.timeoutMs ?? ctx.commandTimeoutMs,
-    onStderr: (c) => stderr.write(c),
+    onStderr: options.outputTo ?? ((c) => stderr.write(c)),
   };
-  if (options.stdoutTo) execOptions.onStdout = options.stdoutTo;
+  const stdoutTo = options.stdoutTo ?? options.outputTo;
+  if (stdoutTo) execOptions.onStdout = stdoutTo;
   else if (!options.quiet) execOptions.onStdout = (c) => stdout.write(c);
   if (options.stdin !== undefined) execOptions.stdin = options.stdin;
   if (!options.uninterruptible && ctx.signal) execOptions.signal = ctx.signal;

@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import type { StageName } from '@rp/contract/stages';
 import type { ReleaseContext, Step } from '../run/context.js';
+import { commandSummary, firstLine } from '../run/echo.js';
 import { local } from '../run/local-step.js';
 import { bwrapArgs, bwrapEnv, SANDBOX_HOME, SANDBOX_WORKSPACE, sandboxPath } from './bwrap-args.js';
 import { chownTree, ensureOwned } from './ownership.js';
@@ -30,14 +31,17 @@ export async function runSandboxed(ctx: ReleaseContext, run: SandboxedRun): Prom
   const settings = resolveSandbox(ctx.plan.sandbox);
   const home = ctx.workspace.cache;
   mkdirSync(home, { recursive: true, mode: 0o700 });
-  const step = { events: ctx.events, signal: ctx.signal, stage: run.stage, describe: run.describe, timeoutMs: settings.timeoutSeconds * 1000 };
+  const dropTo = settings.mode === 'bwrap' && process.getuid?.() === 0 ? { uid: settings.uid, gid: settings.gid } : undefined;
+  const isolation = settings.mode === 'off' ? 'no sandbox' : `bwrap sandbox${dropTo ? ` as uid ${dropTo.uid}` : ''}`;
+  const shown = 'inline' in run.script ? firstLine(run.script.inline, 200) : `sh ${run.script.file}`;
+  const echo = commandSummary(shown, [run.describe, isolation, `in ${run.workspace}`], run.env);
+  const step = { events: ctx.events, signal: ctx.signal, stage: run.stage, describe: run.describe, timeoutMs: settings.timeoutSeconds * 1000, echo };
   const where = (path: string): Record<string, string> => (run.workspaceVar ? { [run.workspaceVar]: path } : {});
   if (settings.mode === 'off') {
     const command = 'inline' in run.script ? ['-c', run.script.inline] : [run.script.file];
     const env = { PATH: process.env.PATH ?? sandboxPath(), LANG: 'C.UTF-8', ...run.env, HOME: home, ...where(run.workspace) };
     return local('sh', command, { ...step, cwd: run.workspace, env });
   }
-  const dropTo = process.getuid?.() === 0 ? { uid: settings.uid, gid: settings.gid } : undefined;
   const files = 'file' in run.script ? [{ host: run.script.file, inside: HOOK_INSIDE }] : [];
   if (dropTo) {
     await ensureOwned(home, dropTo.uid, dropTo.gid);

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
-import { agentBuildCommand, agentCleanupCommand, agentReceiveCommand, agentSendCommand } from '../remote/commands.js';
+import { agentBuildCommand, agentCleanupCommand, agentLayout, agentReceiveCommand, agentSendCommand } from '../remote/commands.js';
 import type { ReleaseContext, Step } from '../run/context.js';
+import { commandSummary, firstLine, shellLine } from '../run/echo.js';
 import { withLifeline } from '../run/lifeline.js';
 import { execOn, type RemoteOptions } from '../run/remote.js';
 import { artifactPathsOf, buildEnvOf } from '../run/workspace.js';
@@ -23,15 +24,23 @@ export async function buildOnAgent(ctx: ReleaseContext, agent: ServerSpec): Prom
   if (!conn.ok) return { ok: false, error: conn.error };
   const { project, releaseId } = plan;
   const agentExec = (text: string, options: RemoteOptions = {}) => execOn(ctx, conn.connection, undefined, 'build', text, options);
+  const build = `~/${agentLayout(project, releaseId).build}`;
+  const on = `on ${agent.username}@${agent.host}`;
   try {
     const pack = spawn('tar', ['-cf', '-', '-C', ws.checkout, '.'], { env: TAR_ENV, stdio: ['ignore', 'pipe', 'ignore'] });
     // Handed over as is, a child's stdout socket reached the SSH channel as zero bytes here; through a plain stream
     // it arrives whole.
-    const received = await agentExec(agentReceiveCommand(project, releaseId).text, { stdin: pack.stdout.pipe(new PassThrough()), quiet: true });
+    const received = await agentExec(agentReceiveCommand(project, releaseId).text, {
+      stdin: pack.stdout.pipe(new PassThrough()),
+      quiet: true,
+      echo: `tar -xf - -C ${build} (the checkout on stdin, ${on})`,
+    });
     if (!received.ok) return received;
     // The same wall-clock limit as a build on the platform host, not the per-command one meant for quick steps.
     const timeoutMs = (plan.sandbox?.timeoutSeconds ?? 3600) * 1000;
-    const built = await withLifeline((stdin) => agentExec(agentBuildCommand(project, releaseId, command, buildEnvOf(plan)).text, { stdin, timeoutMs }));
+    const env = buildEnvOf(plan);
+    const echo = commandSummary(firstLine(command, 200), ['build command', on, `in ${build}`], env);
+    const built = await withLifeline((stdin) => agentExec(agentBuildCommand(project, releaseId, command, env).text, { stdin, timeoutMs, echo }));
     if (!built.ok) return built;
     rmSync(ws.checkout, { recursive: true, force: true });
     mkdirSync(ws.checkout, { recursive: true });
@@ -39,7 +48,11 @@ export async function buildOnAgent(ctx: ReleaseContext, agent: ServerSpec): Prom
     const unpacked = new Promise<number | null>((resolve) => unpack.once('close', resolve));
     let unpackErr = '';
     unpack.stderr.on('data', (chunk: Buffer) => (unpackErr = (unpackErr + chunk.toString()).slice(-2000)));
-    const sent = await agentExec(agentSendCommand(project, releaseId, artifactPathsOf(plan)).text, { stdoutTo: (chunk) => unpack.stdin.write(chunk) });
+    const paths = artifactPathsOf(plan);
+    const sent = await agentExec(agentSendCommand(project, releaseId, paths).text, {
+      stdoutTo: (chunk) => unpack.stdin.write(chunk),
+      echo: `${shellLine(['tar', '-cf', '-', '-C', build, '--', ...paths])} (${on}, unpacked into the checkout)`,
+    });
     unpack.stdin.end();
     const unpackExit = await unpacked;
     if (!sent.ok) return sent;

@@ -1,4 +1,4 @@
-import { cleanupCommand, parseKeyValues, unlockAndReportCommand } from '../remote/commands.js';
+import { cleanupCommand, layout, parseKeyValues, unlockAndReportCommand } from '../remote/commands.js';
 import type { TargetResult } from '../result.js';
 import type { Target } from '../types.js';
 import { OK, type ReleaseContext, type RunContext, type Step } from '../run/context.js';
@@ -9,12 +9,9 @@ import { remote } from '../run/remote.js';
 export async function cleanup(ctx: ReleaseContext, target: Target, result: TargetResult): Promise<Step> {
   const { plan } = ctx;
   const protect = [plan.releaseId, result.previous].filter((x): x is string => Boolean(x));
-  const out = await remote(
-    ctx,
-    target,
-    'cleanup',
-    cleanupCommand(target.deployPath, { keep: Math.max(plan.keepReleases ?? 5, 1), protect, releaseId: plan.releaseId }).text,
-  );
+  const keep = Math.max(plan.keepReleases ?? 5, 1);
+  const echo = `rm -rf old releases in ${layout(target.deployPath).releases} (keeping the newest ${keep} and ${protect.join(', ')})`;
+  const out = await remote(ctx, target, 'cleanup', cleanupCommand(target.deployPath, { keep, protect, releaseId: plan.releaseId }).text, { echo });
   if (!out.ok) return out;
   result.current = currentToId(parseKeyValues(out.out.stdout).get('current') ?? '');
   return OK;

@@ -5,6 +5,7 @@ import { formatFor, tarCreateArgs, type ArtifactFormat } from '../artifact-forma
 import { engineError } from '../errors.js';
 import { runLocal } from '../local.js';
 import type { ReleaseContext, Step } from '../run/context.js';
+import { shellLine } from '../run/echo.js';
 import { local } from '../run/local-step.js';
 import { followArtifact } from './artifact-follower.js';
 import type { Shipment } from '../run/shipment.js';
@@ -88,7 +89,8 @@ async function pack(ctx: ReleaseContext, file: FileHandle, t: PackTarget): Promi
   const { plan, workspace: ws } = ctx;
   const follower = followArtifact(file, t.growing);
   // --force-local: a colon in WORK_DIR must not make tar treat the file as `host:path` on a remote tape.
-  const tar = await local('tar', ['--force-local', '-cf', t.own, ...tarCreateArgs(t.format), '-C', ws.checkout, '--', ...t.paths], { events: ctx.events, signal: ctx.signal, stage: 'package' });
+  const args = ['--force-local', '-cf', t.own, ...tarCreateArgs(t.format), '-C', ws.checkout, '--', ...t.paths];
+  const tar = await local('tar', args, { events: ctx.events, signal: ctx.signal, stage: 'package', echo: shellLine(['tar', ...args]) });
   follower.writerExited();
   const { sha256, size } = await follower.followed.finally(() => file.close());
   if (!tar.ok) {

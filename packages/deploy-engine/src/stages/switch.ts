@@ -12,6 +12,9 @@ export function historyEntry(ctx: RunContext, from: string | null, to: string, k
 
 export const sawSwitch = (stdout: string) => stdout.split('\n').includes('switched');
 
+/** How the switch is echoed: the link it makes, not the history bookkeeping around it. */
+export const switchSummary = (target: Target, toReleaseId: string) => `ln -sfn releases/${toReleaseId} ${layout(target.deployPath).current}`;
+
 /**
  * Restarts the service of a freshly switched release. Runs without the abort signal: once the switch happened the
  * restart belongs to it, otherwise an abort could leave new code linked but the old process serving.
@@ -31,6 +34,7 @@ export async function switchAndRestart(ctx: RunContext, target: Target, stage: S
   const switched = await remote(ctx, target, stage, switchCommand(target.deployPath, toReleaseId, historyEntry(ctx, from, toReleaseId, kind)).text, {
     uninterruptible: true,
     timeoutMs: 30_000,
+    echo: switchSummary(target, toReleaseId),
   });
   if (switched.out && sawSwitch(switched.out.stdout) && result && kind !== 'auto-rollback') result.switched = true;
   if (!switched.ok) {

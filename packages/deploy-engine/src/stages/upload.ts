@@ -1,8 +1,10 @@
 import { engineError } from '../errors.js';
-import { parseKeyValues, uploadCommand } from '../remote/commands.js';
+import { tarExtractArgs } from '../artifact-format.js';
+import { layout, parseKeyValues, uploadCommand } from '../remote/commands.js';
 import type { Target } from '../types.js';
 import { OK, type RunContext, type Step } from '../run/context.js';
 import type { TargetPrep } from '../run/prepared.js';
+import { shellLine } from '../run/echo.js';
 import { remote } from '../run/remote.js';
 import type { Shipment } from '../run/shipment.js';
 
@@ -15,7 +17,9 @@ export async function upload(ctx: RunContext, target: Target, shipment: Shipment
   if (needs !== undefined && prep.freeBytes !== undefined && prep.freeBytes < needs) {
     return { ok: false, error: engineError('disk-space', `${target.deployPath} has ${prep.freeBytes} bytes free, the release needs ${needs}`, target.id) };
   }
-  const sent = await remote(ctx, target, 'upload', uploadCommand(target.deployPath, shipment.format, ctx.plan.releaseId).text, { stdin: shipment.stdin });
+  const staged = `${layout(target.deployPath).release(ctx.plan.releaseId)}.staged`;
+  const echo = `${shellLine(['tar', ...tarExtractArgs(shipment.format), '-xf', '-', '-C', staged])} (the .${shipment.format} artifact on stdin, unpacked as it arrives)`;
+  const sent = await remote(ctx, target, 'upload', uploadCommand(target.deployPath, shipment.format, ctx.plan.releaseId).text, { stdin: shipment.stdin, echo });
   if (!sent.ok) return sent;
   const artifact = await shipment.artifact;
   if (!artifact) return { ok: false, error: engineError('aborted', 'packing the artifact failed', target.id) };
