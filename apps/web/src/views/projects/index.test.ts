@@ -92,6 +92,9 @@ describe('projects list', () => {
       expect(document.body.textContent).toContain('请输入项目名称');
     });
     expect(calls.some((c) => c.method === 'POST')).toBe(false);
+    // The restart command's field says where it runs and with which variables.
+    expect(byTestId('project-form-restart-help').textContent).toContain('RELEASE_PATH');
+    expect(byTestId('project-form-restart-help').textContent).toContain('本次发布的目录');
   });
 
   it('creates a project with the defaults of the chosen type', async () => {
