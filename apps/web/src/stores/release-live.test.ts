@@ -58,6 +58,33 @@ const stage = (seq: number, type: 'stage.started' | 'stage.finished', name: stri
   data,
 });
 
+const SERVER_B = '00000000-0000-4000-8000-00000000000b';
+const SERVER_C = '00000000-0000-4000-8000-00000000000c';
+const target = (serverId: string, serverName: string, state: string) => ({
+  serverId,
+  serverName,
+  host: '127.0.0.1',
+  state,
+  stage: null,
+  previous: null,
+  current: null,
+  error: null,
+  startedAt: null,
+  finishedAt: null,
+});
+
+/** A run's own events: what the engine emits around batches and runs, stored with their data. */
+const runEvent = (seq: number, type: string, data: unknown, at = '2026-11-23T10:00:00.000Z'): ReleaseEvent => ({
+  seq,
+  at,
+  type,
+  stage: null,
+  target: null,
+  stream: null,
+  text: null,
+  data,
+});
+
 beforeEach(() => {
   sockets.length = 0;
   ticketsIssued = 0;
@@ -278,5 +305,81 @@ describe('release live store', () => {
 
     expect(sockets).toHaveLength(0);
     expect(live.connection).toBe('idle');
+  });
+
+  it('knows each batch of the run from the feed and, while paused, which batch is done and which comes next', async () => {
+    const live = await follow();
+    const targets = [target(SERVER_A, 'web-01', 'succeeded'), target(SERVER_B, 'web-02', 'pending'), target(SERVER_C, 'web-03', 'pending')];
+    latest().serverSends({
+      type: 'snapshot',
+      release: release({ state: 'paused', targets }),
+      ...encodeFeed([
+        runEvent(1, 'release.started', { kind: 'release', targets: [SERVER_A, SERVER_B, SERVER_C] }),
+        runEvent(2, 'batch.started', { index: 0, count: 2, targets: [SERVER_A] }),
+        runEvent(3, 'batch.finished', { index: 0, count: 2, failed: [] }),
+        runEvent(4, 'batch.paused', { index: 1, count: 2, nextTargets: [SERVER_B, SERVER_C] }),
+      ]),
+      more: false,
+    });
+
+    expect(live.pause).toEqual({ done: 1, count: 2, doneTargets: [SERVER_A], nextTargets: [SERVER_B, SERVER_C] });
+    expect([live.batchOf(SERVER_A), live.batchOf(SERVER_C)]).toEqual([0, 1]);
+    expect(live.batches.map((b) => [b.started, b.finished])).toEqual([
+      [true, true],
+      [false, false],
+    ]);
+
+    // The batch's start arrives before the release's new state: the pause is over with it.
+    latest().serverSends({ type: 'events', ...encodeFeed([runEvent(5, 'batch.started', { index: 1, count: 2, targets: [SERVER_B, SERVER_C] })]) });
+    expect(live.state).toBe('paused');
+    expect(live.pause).toBeNull();
+    expect(live.batches[1]?.started).toBe(true);
+  });
+
+  it('counts progress per server: a third after the first of three, and a failed release keeps what it reached', async () => {
+    const live = await follow();
+    const targets = (a: string, b: string) => [target(SERVER_A, 'web-01', a), target(SERVER_B, 'web-02', b), target(SERVER_C, 'web-03', 'pending')];
+    latest().serverSends({
+      type: 'snapshot',
+      release: release({ targets: targets('running', 'running'), progress: { percent: 50, etaSeconds: null } }),
+      // The last planned stage of web-01 is done; its state only moves when the whole batch ends.
+      ...encodeFeed([stage(1, 'stage.started', 'cleanup', SERVER_A), stage(2, 'stage.finished', 'cleanup', SERVER_A, { status: 'succeeded', durationMs: 5 })]),
+      more: false,
+    });
+    expect(live.percentDone).toBe(33);
+
+    latest().serverSends({ type: 'release', release: release({ state: 'failed', lastSeq: 3, targets: targets('succeeded', 'failed'), progress: { percent: 0, etaSeconds: null } }) });
+    expect(live.percentDone).toBe(66);
+
+    latest().serverSends({ type: 'release', release: release({ state: 'succeeded', lastSeq: 4, targets: targets('succeeded', 'succeeded') }) });
+    expect(live.percentDone).toBe(100);
+  });
+
+  it('after a retry shows only the new run in the grid and remembers when the release first started', async () => {
+    const live = await follow();
+    latest().serverSends({
+      type: 'snapshot',
+      release: release({ state: 'failed', startedAt: '2026-11-23T10:05:00.000Z' }),
+      ...encodeFeed([
+        runEvent(1, 'release.started', { kind: 'release', targets: [SERVER_A, SERVER_B] }, '2026-11-23T10:00:00.000Z'),
+        stage(2, 'stage.finished', 'build', null, { status: 'succeeded', durationMs: 10 }),
+        stage(3, 'stage.finished', 'cleanup', SERVER_B, { status: 'succeeded', durationMs: 10 }),
+        stage(4, 'stage.finished', 'healthcheck', SERVER_A, { status: 'failed', durationMs: 10 }),
+        stage(5, 'stage.finished', 'rollback', SERVER_A, { status: 'succeeded', durationMs: 10 }),
+        runEvent(6, 'release.started', { kind: 'release', targets: [SERVER_A] }, '2026-11-23T10:05:00.000Z'),
+        stage(7, 'stage.started', 'prepare', null),
+      ]),
+      more: false,
+    });
+
+    expect(live.runs.map((r) => r.seq)).toEqual([1, 6]);
+    expect(live.firstStartedAt).toBe('2026-11-23T10:00:00.000Z');
+    expect(live.stageStatus('prepare').status).toBe('running');
+    expect(live.stageStatus('build').status).toBe('pending');
+    expect(live.stageStatus('healthcheck', SERVER_A).status).toBe('pending');
+    expect(live.stageStatus('rollback', SERVER_A).status).toBe('pending');
+    expect(live.targetStages).not.toContain('rollback');
+    // The server the retry leaves alone keeps what it reached in the run that deployed it.
+    expect(live.stageStatus('cleanup', SERVER_B).status).toBe('succeeded');
   });
 });

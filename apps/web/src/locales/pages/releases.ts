@@ -74,6 +74,7 @@ const zhCN = {
     targetState: '状态',
     global: '全局阶段',
     progress: '进度',
+    duration: '总耗时',
   },
   actions: {
     approve: '通过',
@@ -104,6 +105,14 @@ const zhCN = {
   },
   abortRequested: '已请求中止，将在下一个安全点停止',
   eta: '预计剩余 {time}',
+  retryStartedAt: '（第 {n} 次执行开始于 {time}）',
+  batch: {
+    name: '第 {n}/{count} 批',
+    later: '后续批次',
+    earlier: '之前的执行中已完成',
+    paused: '第 {done}/{count} 批完成（{doneTargets}），等待确认；下一批：{next}',
+    status: { done: '已完成', running: '进行中', waiting: '等待确认', next: '未开始' },
+  },
   noTargets: '暂无目标服务器',
   notFound: '发布单不存在或已被删除',
   connection: {
@@ -129,6 +138,12 @@ const zhCN = {
     nextMatch: '下一处匹配（Enter）',
     onlyMatches: '只看匹配行',
     newLines: '{n} 行新日志',
+    wrap: '自动换行',
+    fullscreen: '全屏查看日志',
+    exitFullscreen: '退出全屏（Esc）',
+    notStarted: '发布开始后这里会实时显示日志',
+    neverRan: '该发布单没有执行过，没有日志',
+    retryRun: '—— 第 {n} 次执行（重试）{time} ——',
   },
   list: {
     filterProject: '全部项目',
@@ -291,6 +306,7 @@ const en: typeof zhCN = {
     targetState: 'State',
     global: 'Global stages',
     progress: 'Progress',
+    duration: 'Duration',
   },
   actions: {
     approve: 'Approve',
@@ -321,6 +337,14 @@ const en: typeof zhCN = {
   },
   abortRequested: 'Abort requested; stopping at the next safe point',
   eta: 'About {time} left',
+  retryStartedAt: '(run {n} started {time})',
+  batch: {
+    name: 'Batch {n}/{count}',
+    later: 'Later batches',
+    earlier: 'Done in an earlier run',
+    paused: 'Batch {done}/{count} done ({doneTargets}); waiting for confirmation. Next batch: {next}',
+    status: { done: 'Done', running: 'Running', waiting: 'Waiting for confirmation', next: 'Not started' },
+  },
   noTargets: 'No target servers',
   notFound: 'This release does not exist or was deleted',
   connection: {
@@ -346,6 +370,12 @@ const en: typeof zhCN = {
     nextMatch: 'Next match (Enter)',
     onlyMatches: 'Matching lines only',
     newLines: '{n} new lines',
+    wrap: 'Wrap lines',
+    fullscreen: 'Show the log full screen',
+    exitFullscreen: 'Exit full screen (Esc)',
+    notStarted: 'Logs appear here live once the release starts',
+    neverRan: 'This release never ran, so it has no log',
+    retryRun: '—— Run {n} (retry) {time} ——',
   },
   list: {
     filterProject: 'All projects',

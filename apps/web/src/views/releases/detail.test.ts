@@ -59,6 +59,47 @@ const mountDetail = async () => {
 
 const socket = () => FakeWebSocket.opened[FakeWebSocket.opened.length - 1] as FakeWebSocket;
 
+const SERVER_B = '00000000-0000-4000-8000-00000000000b';
+const SERVER_C = '00000000-0000-4000-8000-00000000000c';
+/** Three servers on one test machine, as a test fleet has them: only the name tells them apart. */
+const fleet = (...states: string[]): Release['targets'] =>
+  [SERVER_A, SERVER_B, SERVER_C].map((serverId, i) => ({
+    serverId,
+    serverName: `web-0${i + 1}`,
+    host: '127.0.0.1',
+    state: states[i] ?? 'pending',
+    stage: null,
+    previous: null,
+    current: null,
+    error: null,
+    startedAt: null,
+    finishedAt: null,
+  }));
+
+const feedEvent = (seq: number, type: string, fields: Partial<ReleaseEvent> = {}): ReleaseEvent => ({
+  seq,
+  at: '2026-11-23T10:00:00.000Z',
+  type,
+  stage: null,
+  target: null,
+  stream: null,
+  text: null,
+  data: null,
+  ...fields,
+});
+const logLine = (seq: number, text: string, target: string | null, stream = 'stdout') =>
+  feedEvent(seq, 'log', { stage: target ? 'upload' : 'build', target, stream, text });
+
+/** The first batch (web-01) is through, web-02 and web-03 wait for someone to continue. */
+const pausedFeed = (): ReleaseEvent[] => [
+  feedEvent(1, 'release.started', { data: { kind: 'release', targets: [SERVER_A, SERVER_B, SERVER_C] } }),
+  feedEvent(2, 'batch.started', { data: { index: 0, count: 2, targets: [SERVER_A] } }),
+  logLine(3, 'sent 3 MB', SERVER_A),
+  logLine(4, '$ systemctl restart app', SERVER_A, 'command'),
+  feedEvent(5, 'batch.finished', { data: { index: 0, count: 2, failed: [] } }),
+  feedEvent(6, 'batch.paused', { data: { index: 1, count: 2, nextTargets: [SERVER_B, SERVER_C] } }),
+];
+
 isolateViewTests();
 
 beforeEach(() => {
@@ -241,5 +282,144 @@ describe('release detail view', () => {
     await flushPromises();
     expect(wrapper.get('[data-testid="log-follow"]').classes()).toContain('is-checked');
     expect(wrapper.find('[data-testid="log-new-lines"]').exists()).toBe(false);
+  });
+
+  it('while paused between batches, says which batch is done on which server and what comes next, beside the continue button', async () => {
+    const calls = stubFetch({ [`POST /api/releases/${RELEASE_ID}/continue`]: () => json(200, release({ state: 'running', lastSeq: 6, targets: fleet('succeeded') })) });
+    const wrapper = await mountDetail();
+    socket().send({ type: 'snapshot', release: release({ state: 'paused', lastSeq: 6, targets: fleet('succeeded'), progress: { percent: 50, etaSeconds: null } }), ...encodeFeed(pausedFeed()), more: false });
+    await flushPromises();
+
+    const banner = wrapper.get('[data-testid="release-pause"]');
+    expect(banner.text()).toContain('第 1/2 批完成（web-01），等待确认；下一批：web-02, web-03');
+    expect(wrapper.findAll('[data-testid="action-continue"]')).toHaveLength(1);
+    await banner.get('[data-testid="action-continue"]').trigger('click');
+    await vi.waitFor(() => expect(calls.some((c) => c.url === `/api/releases/${RELEASE_ID}/continue`)).toBe(true));
+
+    // The grid groups servers by batch, in batch order, each batch with its state.
+    const rows = wrapper.findAll('.grid__table tbody tr').map((r) => r.attributes('data-testid'));
+    expect(rows).toEqual(['batch-1', 'target-web-01', 'batch-2', 'target-web-02', 'target-web-03']);
+    expect(wrapper.get('[data-testid="batch-1"]').text()).toMatch(/第 1\/2 批\s*已完成/);
+    expect(wrapper.get('[data-testid="batch-2"]').text()).toMatch(/第 2\/2 批\s*等待确认/);
+  });
+
+  it('shows progress as the share of servers through, in the normal colour while paused, and hides an ETA that is no estimate', async () => {
+    stubFetch({});
+    const wrapper = await mountDetail();
+    socket().send({ type: 'snapshot', release: release({ state: 'paused', lastSeq: 6, targets: fleet('succeeded'), progress: { percent: 50, etaSeconds: null } }), ...encodeFeed(pausedFeed()), more: false });
+    await flushPromises();
+    const bar = () => wrapper.get('[data-testid="release-progress"]');
+    expect(bar().attributes('aria-valuenow')).toBe('33');
+    expect(bar().classes()).not.toContain('is-warning');
+
+    socket().send({ type: 'release', release: release({ state: 'running', lastSeq: 7, targets: fleet('succeeded', 'running'), progress: { percent: 80, etaSeconds: 1 } }) });
+    await flushPromises();
+    expect(wrapper.find('[data-testid="release-eta"]').exists()).toBe(false);
+    expect(wrapper.text()).not.toContain('预计剩余');
+
+    socket().send({ type: 'release', release: release({ state: 'failed', lastSeq: 8, targets: fleet('succeeded', 'failed'), progress: { percent: 0, etaSeconds: null } }) });
+    await flushPromises();
+    expect(bar().attributes('aria-valuenow')).toBe('66');
+    expect(bar().classes()).toContain('is-exception');
+  });
+
+  it('shows the total duration, live while running and start to end once finished, and the live tag only while it runs', async () => {
+    stubFetch({});
+    const wrapper = await mountDetail();
+    const started = new Date(Date.now() - 65_000).toISOString();
+    socket().send({ type: 'snapshot', release: release({ startedAt: started }), ...encodeFeed([]), more: false });
+    await flushPromises();
+    expect(wrapper.get('[data-testid="release-duration"]').text()).toMatch(/^1 分 [5-9] 秒$/);
+    expect(wrapper.find('[data-testid="live-connection"]').exists()).toBe(true);
+
+    socket().send({ type: 'release', release: release({ state: 'succeeded', lastSeq: 1, startedAt: '2026-11-23T10:00:00.000Z', finishedAt: '2026-11-23T10:02:30.000Z' }) });
+    await flushPromises();
+    expect(wrapper.get('[data-testid="release-duration"]').text()).toBe('2 分 30 秒');
+    expect(wrapper.find('[data-testid="live-connection"]').exists()).toBe(false);
+  });
+
+  it('shows a skipped stage as skipped, without a duration', async () => {
+    stubFetch({});
+    const wrapper = await mountDetail();
+    socket().send({
+      type: 'snapshot',
+      release: release(),
+      ...encodeFeed([
+        feedEvent(1, 'stage.finished', { stage: 'hook:before-checkout', data: { status: 'skipped', durationMs: 0 } }),
+        feedEvent(2, 'stage.finished', { stage: 'offline', target: SERVER_A, data: { status: 'skipped', durationMs: 0 } }),
+      ]),
+      more: false,
+    });
+    await flushPromises();
+
+    expect(wrapper.get('[data-testid="stage-hook:before-checkout"]').text()).toMatch(/^检出前钩子\s*跳过$/);
+    expect(wrapper.get('[data-testid="target-web-1"]').text()).toContain('跳过');
+    expect(wrapper.get('[data-testid="target-web-1"]').text()).not.toContain('毫秒');
+  });
+
+  it('after a retry, marks where the new run begins in the log, keeps the first start time and drops the earlier run from the grid', async () => {
+    stubFetch({});
+    const wrapper = await mountDetail();
+    const retriedAt = '2026-11-23T10:05:00.000Z';
+    socket().send({
+      type: 'snapshot',
+      release: release({ state: 'running', startedAt: retriedAt, lastSeq: 6 }),
+      ...encodeFeed([
+        feedEvent(1, 'release.started', { at: '2026-11-23T10:00:00.000Z', data: { kind: 'release', targets: [SERVER_A] } }),
+        logLine(2, 'first try', SERVER_A),
+        feedEvent(3, 'stage.finished', { stage: 'rollback', target: SERVER_A, data: { status: 'succeeded', durationMs: 10 } }),
+        feedEvent(4, 'release.started', { at: retriedAt, data: { kind: 'release', targets: [SERVER_A] } }),
+        logLine(5, 'second try', SERVER_A),
+      ]),
+      more: false,
+    });
+    await flushPromises();
+
+    const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }).format(new Date(retriedAt));
+    const rows = wrapper.findAll('.console__line').map((l) => l.text());
+    expect(rows).toEqual([expect.stringContaining('first try'), `—— 第 2 次执行（重试）${time} ——`, expect.stringContaining('second try')]);
+    expect(wrapper.get('[data-testid="release-started"]').text()).toBe(new Date('2026-11-23T10:00:00.000Z').toLocaleString('zh-CN', { hour12: false }));
+    expect(wrapper.text()).toContain('第 2 次执行开始于');
+    expect(wrapper.get('.grid__table thead').text()).not.toContain('自动回滚');
+  });
+
+  it('finds log lines by the server they came from, dims echoed commands, and wraps and goes full screen on request', async () => {
+    stubFetch({});
+    const wrapper = await mountDetail();
+    socket().send({ type: 'snapshot', release: release({ state: 'paused', lastSeq: 6, targets: fleet('succeeded') }), ...encodeFeed([...pausedFeed(), logLine(7, 'built', null)]), more: false });
+    await flushPromises();
+
+    await wrapper.get('.console__search input').setValue('web-01');
+    await flushPromises();
+    expect(wrapper.get('[data-testid="log-matches"]').text()).toBe('第 1 / 2 处');
+    expect(wrapper.get('.console__where .console__mark.is-current').text()).toBe('web-01');
+
+    const command = wrapper.findAll('[data-testid="log-line"]').find((l) => l.text().includes('$ systemctl restart app'));
+    expect(command?.classes()).toContain('is-command');
+
+    expect(wrapper.get('[data-testid="log-viewport"]').classes()).not.toContain('is-wrapped');
+    await wrapper.get('[data-testid="log-wrap"]').trigger('click');
+    expect(wrapper.get('[data-testid="log-viewport"]').classes()).toContain('is-wrapped');
+
+    await wrapper.get('[data-testid="log-fullscreen"]').trigger('click');
+    expect(wrapper.get('[data-testid="log-console"]').classes()).toContain('is-fullscreen');
+    document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }));
+    await flushPromises();
+    expect(wrapper.get('[data-testid="log-console"]').classes()).not.toContain('is-fullscreen');
+  });
+
+  it('before the release starts, says where its log will appear instead of showing an empty console', async () => {
+    stubFetch({});
+    const wrapper = await mountDetail();
+    socket().send({ type: 'snapshot', release: release({ state: 'queued' }), ...encodeFeed([]), more: false });
+    await flushPromises();
+
+    expect(wrapper.get('[data-testid="log-placeholder"]').text()).toBe('发布开始后这里会实时显示日志');
+    expect(wrapper.find('[data-testid="log-viewport"]').exists()).toBe(false);
+
+    socket().send({ type: 'events', ...encodeFeed([feedEvent(1, 'release.started', { data: { kind: 'release', targets: [SERVER_A] } }), logLine(2, 'locking', null)]) });
+    await flushPromises();
+    expect(wrapper.find('[data-testid="log-placeholder"]').exists()).toBe(false);
+    expect(wrapper.get('[data-testid="log-line"]').text()).toContain('locking');
   });
 });
