@@ -88,6 +88,8 @@ describe('API and worker processes on one database', () => {
     if (viewer.state() === 'paused') await post(api1.baseUrl, `/api/releases/${release.id}/continue`);
     const done = await waitForState(t, f.developer.token, release.id, ['succeeded', 'failed']);
     expect(done.state, JSON.stringify(done)).toBe('succeeded');
+    // The release began with its first run: the retry did not move its start.
+    expect(done.startedAt).toBe(interrupted.startedAt);
     for (const i of [0, 1]) expect(f.host(i)).toMatchObject({ current: release.id, currentIsWhole: true });
     await until(() => viewer.events.length === done.lastSeq, 'every event on process 2');
     expect(viewer.events.map((e) => e.seq)).toEqual(Array.from({ length: done.lastSeq }, (_, i) => i + 1));

@@ -13,6 +13,7 @@ export const TargetView = Type.Object({
   serverId: Uuid,
   serverName: Type.String(),
   host: Type.String(),
+  port: Type.Integer(),
   state: Type.String(),
   stage: Nullable(Type.String()),
   previous: Nullable(Type.String()),

@@ -16,7 +16,7 @@ export async function releaseDetail({ reads, db }: { reads: ReadPool; db: DbTx }
     'releases.detail',
     `SELECT ${SUMMARY_COLUMNS},
             COALESCE((SELECT json_agg(json_build_object(
-                               'serverId', t.server_id, 'serverName', s.name, 'host', s.host, 'state', t.state,
+                               'serverId', t.server_id, 'serverName', s.name, 'host', s.host, 'port', s.port, 'state', t.state,
                                'stage', t.stage, 'previous', t.previous, 'current', t.current, 'error', t.error,
                                'startedAt', ${iso('t.started_at')}, 'finishedAt', ${iso('t.finished_at')})
                              ORDER BY s.name)

@@ -20,7 +20,7 @@ const summary = {
 
 const full = {
   omit: summary.omit,
-  include: { ...summary.include, targets: { include: { server: { select: { name: true, host: true } } }, orderBy: { server: { name: 'asc' } } } },
+  include: { ...summary.include, targets: { include: { server: { select: { name: true, host: true, port: true } } }, orderBy: { server: { name: 'asc' } } } },
 } as const satisfies Pick<Prisma.ReleaseFindManyArgs, 'omit' | 'include'>;
 
 type SummaryRow = Prisma.ReleaseGetPayload<typeof summary>;
@@ -65,6 +65,7 @@ function toReleaseView(r: ReleaseRow) {
       serverId: t.serverId,
       serverName: t.server.name,
       host: t.server.host,
+      port: t.server.port,
       state: t.state,
       stage: t.stage,
       previous: t.previous,

@@ -13,6 +13,7 @@ const WORKER_CONTEXT = { actorId: null, actorName: 'worker', ip: null, userAgent
 const personFields = { id: true, username: true, isAdmin: true, disabled: true, memberships: { select: { groupId: true, role: true } } } as const;
 const candidateFields = {
   id: true,
+  startedAt: true,
   ref: true,
   environmentId: true,
   environment: {
@@ -99,7 +100,8 @@ export async function claimNext({ db }: { db: Db }, { workerId }: { workerId: st
         continue;
       }
       if (windowRefusal(environment, now) && !queued.windowOverridden) continue;
-      await transition(tx, { id: candidate.id, action: 'claim', data: { workerId, heartbeatAt: now, startedAt: now, abortRequestedAt: null } });
+      // A retry keeps the first start: the release began then, and its duration counts from there.
+      await transition(tx, { id: candidate.id, action: 'claim', data: { workerId, heartbeatAt: now, startedAt: candidate.startedAt ?? now, abortRequestedAt: null } });
       return candidate.id;
     }
     return null;

@@ -64,6 +64,7 @@ const target = (serverId: string, serverName: string, state: string) => ({
   serverId,
   serverName,
   host: '127.0.0.1',
+  port: 22,
   state,
   stage: null,
   previous: null,

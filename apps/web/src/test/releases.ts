@@ -41,7 +41,7 @@ export function release(overrides: Partial<Release> = {}): Release {
   return {
     ...releaseSummary(),
     targets: [
-      { serverId: SERVER_A, serverName: 'web-1', host: '10.0.0.1', state: 'running', stage: 'upload', previous: null, current: null, error: null, startedAt: null, finishedAt: null },
+      { serverId: SERVER_A, serverName: 'web-1', host: '10.0.0.1', port: 22, state: 'running', stage: 'upload', previous: null, current: null, error: null, startedAt: null, finishedAt: null },
     ],
     progress: { percent: 10, etaSeconds: 90 },
     ...overrides,

@@ -67,6 +67,7 @@ const fleet = (...states: string[]): Release['targets'] =>
     serverId,
     serverName: `web-0${i + 1}`,
     host: '127.0.0.1',
+    port: 2201 + i,
     state: states[i] ?? 'pending',
     stage: null,
     previous: null,
@@ -301,6 +302,8 @@ describe('release detail view', () => {
     expect(rows).toEqual(['batch-1', 'target-web-01', 'batch-2', 'target-web-02', 'target-web-03']);
     expect(wrapper.get('[data-testid="batch-1"]').text()).toMatch(/第 1\/2 批\s*已完成/);
     expect(wrapper.get('[data-testid="batch-2"]').text()).toMatch(/第 2\/2 批\s*等待确认/);
+    // Three servers on one machine: the port tells them apart.
+    expect(wrapper.get('[data-testid="target-web-03"] .grid__host').text()).toBe('127.0.0.1:2203');
   });
 
   it('shows progress as the share of servers through, in the normal colour while paused, and hides an ETA that is no estimate', async () => {

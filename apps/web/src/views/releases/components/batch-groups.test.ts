@@ -6,6 +6,7 @@ const target = (serverId: string): ReleaseTarget => ({
   serverId,
   serverName: serverId,
   host: '127.0.0.1',
+  port: 22,
   state: 'pending',
   stage: null,
   previous: null,
