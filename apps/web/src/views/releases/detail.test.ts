@@ -6,6 +6,7 @@ import { json, stubFetch as stubRoutes } from '@/test/fetch-stub';
 import { isolateViewTests, mountSignedIn } from '@/test/mount-view';
 import { release as releaseFixture, RELEASE_ID, SERVER_A } from '@/test/releases';
 import { messageBoxButton } from '@/test/ui';
+import { router } from '@/router';
 import DetailView from './detail.vue';
 
 
@@ -131,6 +132,34 @@ describe('release detail view', () => {
     await flushPromises();
     expect(wrapper.find('[data-testid="action-abort"]').exists()).toBe(false);
     expect(wrapper.find('[data-testid="action-retry"]').exists()).toBe(true);
+  });
+
+  it('offers an emergency rollback on an older release only, in one dialog that states the change, and opens the rollback', async () => {
+    const live = { releaseId: '00000000-0000-4000-8000-0000000000f1', ref: 'v1.2.0', commit: 'd30924f1'.padEnd(40, '0'), at: '2026-11-23T10:00:00.000Z' };
+    const server = { serverId: SERVER_A, serverName: 'web-1', host: '10.0.0.1', actual: null, drift: null, error: null };
+    let recorded = { ...live, releaseId: RELEASE_ID, ref: 'main', commit: release().commit };
+    const calls = stubFetch({
+      'GET /api/environments/e/versions': () => json(200, { environmentId: 'e', deployPath: '/srv/app', checkedAt: null, servers: [{ ...server, recorded }] }),
+      'GET /api/environments/e': () => json(200, { id: 'e', requireApproval: true, rollbackNeedsApproval: false }),
+      [`POST /api/releases/${RELEASE_ID}/rollback`]: () => json(201, release({ id: '00000000-0000-4000-8000-0000000000f2', kind: 'rollback' })),
+    });
+    const wrapper = await mountDetail();
+    // This release is what runs: rolling back to it would change nothing, so nothing offers it.
+    socket().send({ type: 'snapshot', release: release({ state: 'succeeded' }), ...encodeFeed([]), more: false });
+    await flushPromises();
+    expect(wrapper.find('[data-testid="action-rollback"]').exists()).toBe(false);
+
+    recorded = live;
+    await router.replace(`/releases/${RELEASE_ID}?again=1`);
+    const again = await mountDetail();
+    socket().send({ type: 'snapshot', release: release({ state: 'succeeded' }), ...encodeFeed([]), more: false });
+    await flushPromises();
+    await again.get('[data-testid="action-rollback"]').trigger('click');
+    await flushPromises();
+    expect(document.querySelector('[data-testid="rollback-current"]')?.textContent?.trim()).toBe('v1.2.0 (d30924f1)');
+    (document.querySelector('[data-testid="rollback-confirm"]') as HTMLElement).click();
+    await vi.waitFor(() => expect(router.currentRoute.value.params.id).toBe('00000000-0000-4000-8000-0000000000f2'));
+    expect(calls.filter((c) => c.method === 'POST' && c.url.endsWith('/rollback')).map((c) => c.body)).toEqual([{ rollout: 'parallel' }]);
   });
 
   it('says so when the release does not exist', async () => {
