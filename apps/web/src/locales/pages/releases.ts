@@ -154,6 +154,10 @@ const zhCN = {
     createdTo: '创建日期止',
     rangeTo: '至',
     empty: '暂无发布单',
+    number: '编号',
+    duration: '耗时',
+    open: '详情',
+    rollback: '回滚到此',
   },
   form: {
     project: '项目',
@@ -386,6 +390,10 @@ const en: typeof zhCN = {
     createdTo: 'Created to',
     rangeTo: 'to',
     empty: 'No releases',
+    number: 'No.',
+    duration: 'Duration',
+    open: 'Open',
+    rollback: 'Roll back here',
   },
   form: {
     project: 'Project',

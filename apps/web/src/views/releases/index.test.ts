@@ -41,6 +41,29 @@ describe('release list view', () => {
     await vi.waitFor(() => expect(router.currentRoute.value.fullPath).toBe(`/releases/${RELEASE}`));
   });
 
+  it('shows each release\'s number, approver and duration, says what a bare rollback does, and rolls back from the row', async () => {
+    const rollback = releaseSummary({ id: '00000000-0000-4000-8000-0000000000c1', number: 43, kind: 'rollback', state: 'succeeded', ref: 'v1.1.0', commit: 'f9bb8f50'.padEnd(40, '0'), description: '' });
+    const done = releaseSummary({ ...summary, number: 42, approvedBy: 'bob', startedAt: '2026-11-23T10:00:00.000Z', finishedAt: '2026-11-23T10:02:05.000Z' });
+    stubFetch({
+      'GET /api/projects': () => json(200, { items: [], total: 0, page: 1, pageSize: 200 }),
+      'GET /api/releases': () => json(200, { items: [rollback, done], total: 2, page: 1, pageSize: 20 }),
+      'GET /api/environments/e/versions': () => json(200, { environmentId: 'e', deployPath: '/srv/app', checkedAt: null, servers: [] }),
+      'GET /api/environments/e': () => json(200, { id: 'e', requireApproval: false, rollbackNeedsApproval: false }),
+    });
+    const wrapper = await mountList('/releases');
+    const rows = wrapper.findAll('.el-table__body-wrapper .el-table__row');
+    expect(rows[0]!.text()).toContain('#43');
+    expect(rows[0]!.text()).toContain('回滚到 v1.1.0（f9bb8f50）');
+    expect(rows[1]!.text()).toContain('#42');
+    expect(rows[1]!.text()).toContain('bob');
+    expect(rows[1]!.text()).toContain('2 分 5 秒');
+    // A rollback is not rolled back to; the succeeded release is, from its row, through the emergency dialog.
+    expect(wrapper.find(`[data-testid="release-rollback-${rollback.id}"]`).exists()).toBe(false);
+    await wrapper.get(`[data-testid="release-rollback-${RELEASE}"]`).trigger('click');
+    await vi.waitFor(() => expect(document.querySelector('[data-testid="rollback-target"]')?.textContent).toContain('v1.2.0 (abcdef01)'));
+    expect(router.currentRoute.value.path).toBe('/releases');
+  });
+
   it('filters by creator and creation days, keeps them in the URL and sends local-day bounds', async () => {
     const calls = stubFetch({
       'GET /api/projects': () => json(200, { items: [], total: 0, page: 1, pageSize: 200 }),
