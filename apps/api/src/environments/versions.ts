@@ -26,15 +26,16 @@ export async function versionMatrix(
       const last = await db.releaseTarget.findFirst({
         where: { serverId: server.id, state: 'succeeded', release: { environmentId } },
         orderBy: { finishedAt: 'desc' },
-        include: { release: { select: { id: true, kind: true, rollbackToId: true, finishedAt: true } } },
+        include: { release: { select: { id: true, kind: true, rollbackToId: true } } },
       });
       const recordedId = last ? (last.current ?? (last.release.kind === 'rollback' ? last.release.rollbackToId : last.release.id)) : null;
-      const recorded = recordedId ? await db.release.findUnique({ where: { id: recordedId }, select: { id: true, ref: true, commit: true, finishedAt: true } }) : null;
+      const recorded = recordedId ? await db.release.findUnique({ where: { id: recordedId }, select: { id: true, ref: true, commit: true } }) : null;
+      const switchedAt = last ? await switchTime(db, last) : null;
       const row = {
         serverId: server.id,
         serverName: server.name,
         host: server.host,
-        recorded: recorded ? { releaseId: recorded.id, ref: recorded.ref, commit: recorded.commit, at: last?.finishedAt?.toISOString() ?? null } : null,
+        recorded: recorded ? { releaseId: recorded.id, ref: recorded.ref, commit: recorded.commit, at: switchedAt?.toISOString() ?? null } : null,
         actual: null as string | null,
         drift: null as boolean | null,
         error: null as string | null,
@@ -46,6 +47,20 @@ export async function versionMatrix(
     }),
   );
   return { environmentId, deployPath: environment.deployPath, checkedAt: check ? new Date().toISOString() : null, servers: rows };
+}
+
+/**
+ * When this host's `current` was switched: its own `switch` stage's end. A target's finishedAt is overwritten with
+ * the release's end when the run finishes, so it would give every host of a batched release the same time; it is the
+ * answer only when no such event is stored.
+ */
+async function switchTime(db: Db, target: { releaseId: string; serverId: string; finishedAt: Date | null }): Promise<Date | null> {
+  const switched = await db.releaseEvent.findFirst({
+    where: { releaseId: target.releaseId, type: 'stage.finished', stage: 'switch', target: target.serverId },
+    orderBy: { seq: 'desc' },
+    select: { at: true },
+  });
+  return switched?.at ?? target.finishedAt;
 }
 
 async function readCurrent(

@@ -76,6 +76,14 @@ const en: typeof zhCN = {
       mismatch: 'The name does not match',
     },
   },
+  rollout: {
+    environmentDefault: 'Environment default: {strategy}',
+    environmentDefaultUnknown: 'Environment default',
+  },
+  serverPicker: {
+    allChosen: 'All servers are chosen',
+    noMatch: 'No server matches',
+  },
   header: {
     toggleSidebar: 'Collapse/expand sidebar',
     language: 'Language',

@@ -75,6 +75,14 @@ export default {
       mismatch: '输入的名称不一致',
     },
   },
+  rollout: {
+    environmentDefault: '环境默认：{strategy}',
+    environmentDefaultUnknown: '环境默认策略',
+  },
+  serverPicker: {
+    allChosen: '全部服务器都已选择',
+    noMatch: '没有匹配的服务器',
+  },
   header: {
     toggleSidebar: '折叠/展开侧边栏',
     language: '语言',

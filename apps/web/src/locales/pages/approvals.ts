@@ -18,7 +18,8 @@ const zhCN = {
   rejectCommentPlaceholder: '说明驳回原因，创建人会看到这条意见',
   rejectCommentRequired: '请填写驳回原因',
   commentTooLong: '不能超过 {max} 个字符',
-  approveHint: '通过后，若发布单设置为自动开始，将立即进入发布队列。',
+  approveHint: '通过后发布单立即进入发布队列；设置了定时的，到时间才开始执行。',
+  whoApproves: '可以审批的人：该分组的负责人，或环境指定的审批人；发布单的创建人不能审批自己的发布单。',
   confirmApprove: '确认通过',
   confirmReject: '确认驳回',
   approved: '已通过审批',
@@ -27,7 +28,7 @@ const zhCN = {
 
 const en: typeof zhCN = {
   title: 'Approvals',
-  search: 'Search branch, description or creator',
+  search: 'Ref, description, creator',
   filterProject: 'All projects',
   onlyMine: 'Only ones I can approve',
   empty: 'Nothing is waiting for your approval',
@@ -44,7 +45,8 @@ const en: typeof zhCN = {
   rejectCommentPlaceholder: 'Why it is rejected; the creator will see this',
   rejectCommentRequired: 'Please give a reason for the rejection',
   commentTooLong: 'At most {max} characters',
-  approveHint: 'A release set to start automatically joins the queue as soon as it is approved.',
+  approveHint: 'Once approved, the release joins the queue at once; a scheduled one waits for its time.',
+  whoApproves: 'Who may approve: owners of the group, or the environment\'s named approvers. Nobody approves a release they created.',
   confirmApprove: 'Approve',
   confirmReject: 'Reject',
   approved: 'Approved',

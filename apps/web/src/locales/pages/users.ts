@@ -96,7 +96,7 @@ const zhCN = {
 const en: typeof zhCN = {
   title: 'Users',
   new: 'New user',
-  searchPlaceholder: 'Search by username or display name',
+  searchPlaceholder: 'Username or display name',
   empty: 'No users',
   status: { all: 'All states', active: 'Active', disabled: 'Disabled', locked: 'Locked' },
   fields: {
@@ -112,7 +112,7 @@ const en: typeof zhCN = {
     confirmPassword: 'Confirm password',
     isAdmin: 'Administrator',
   },
-  admin: 'Administrator',
+  admin: 'Admin',
   member: 'User',
   you: 'You',
   ldap: 'LDAP',

@@ -71,7 +71,7 @@ const en: typeof zhCN = {
   checkedAt: 'Checked {time}: {ok} in sync, {drift} drifted, {failed} unreachable',
   allInSync: 'Checked {time}: all {n} servers match the platform\'s records',
   rollback: {
-    action: 'Roll back this host',
+    action: 'Roll back',
     title: 'Roll back {name}',
     help: 'Releases among the environment\'s last {n} succeeded ones that succeeded on this host. The rollback switches only this host\'s current and restarts its service.',
     none: 'No release to roll back to',

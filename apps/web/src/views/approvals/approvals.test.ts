@@ -3,6 +3,7 @@ import { flushPromises, type VueWrapper } from '@vue/test-utils';
 import { json, stubFetch } from '@/test/fetch-stub';
 import { isolateViewTests, mountSignedIn } from '@/test/mount-view';
 import { releaseSummary } from '@/test/releases';
+import { setLocale } from '@/locales';
 import { useAuthStore } from '@/stores/auth';
 import type { User } from '@/api/types';
 import ApprovalsView from './index.vue';
@@ -63,21 +64,38 @@ async function submit(): Promise<void> {
 isolateViewTests();
 
 describe('approvals inbox', () => {
-  it('lists the pending releases the user may review, with their own release not approvable', async () => {
+  it('lists only the pending releases the user may approve: not their own, not where they only develop', async () => {
     const calls = stubInbox();
     const wrapper = await mountAsCarol();
 
     const list = calls.find((c) => c.url.startsWith('/api/releases'));
     expect(Object.fromEntries(new URL(list?.url ?? '', 'http://localhost').searchParams)).toEqual({ state: 'pending_approval', pageSize: '200' });
     const texts = rows(wrapper).map((r) => r.text());
-    expect(texts).toHaveLength(2);
+    expect(texts).toHaveLength(1);
     expect(texts[0]).toContain('v2.0.0');
-    expect(texts[1]).toContain('v2.0.1');
+    expect(rows(wrapper)[0]!.get('[data-testid="approve-button"]').attributes('disabled')).toBeUndefined();
+  });
 
-    const own = rows(wrapper)[1]!;
+  it('shows the own release with the filter off, to reject but not to approve', async () => {
+    stubInbox();
+    const wrapper = await mountAsCarol();
+    await wrapper.get('[data-testid="approvals-only-mine"] input').setValue(false);
+
+    const own = rows(wrapper).find((r) => r.text().includes('v2.0.1'))!;
     expect(own.get('[data-testid="approve-button"]').attributes('disabled')).toBeDefined();
     expect(own.get('[data-testid="reject-button"]').attributes('disabled')).toBeUndefined();
-    expect(rows(wrapper)[0]!.get('[data-testid="approve-button"]').attributes('disabled')).toBeUndefined();
+  });
+
+  it('says in the approval dialog who may approve, and nothing of settings that do not exist', async () => {
+    stubInbox();
+    const wrapper = await mountAsCarol();
+
+    await rows(wrapper)[0]!.get('[data-testid="approve-button"]').trigger('click');
+    await flushPromises();
+    const hint = dialog()?.querySelector('[data-testid="review-hint"]')?.textContent ?? '';
+    expect(hint).toContain('该分组的负责人，或环境指定的审批人');
+    expect(hint).toContain('创建人不能审批自己的发布单');
+    expect(hint).not.toContain('自动开始');
   });
 
   it('shows every pending release on request, with no review rights where the user is only a developer', async () => {
@@ -115,7 +133,7 @@ describe('approvals inbox', () => {
     await typeComment('missing migration');
     await submit();
     await vi.waitFor(() => expect(calls.filter((c) => c.url.endsWith('/reject')).map((c) => c.body)).toEqual([{ comment: 'missing migration' }]));
-    expect(rows(wrapper).map((r) => r.text().includes('v2.0.0'))).toEqual([false]);
+    expect(rows(wrapper)).toHaveLength(0);
   });
 
   it('approves with an optional comment and keeps the row when the API refuses', async () => {
@@ -130,12 +148,25 @@ describe('approvals inbox', () => {
     await submit();
     expect(calls.filter((c) => c.url.endsWith('/approve')).map((c) => c.body)).toEqual([{}]);
     await vi.waitFor(() => expect(document.body.textContent).toContain('someone other than its creator'));
-    expect(rows(wrapper)).toHaveLength(2);
+    expect(rows(wrapper)).toHaveLength(1);
 
     answer = json(200, { ...pending[0], state: 'queued' });
     await typeComment('ok for tonight');
     await submit();
     expect(calls.filter((c) => c.url.endsWith('/approve')).map((c) => c.body)).toEqual([{}, { comment: 'ok for tonight' }]);
-    expect(rows(wrapper)).toHaveLength(1);
+    expect(rows(wrapper)).toHaveLength(0);
+  });
+
+  it('fits a 1366-px screen in English, with room for both review buttons', async () => {
+    setLocale('en');
+    stubInbox();
+    const wrapper = await mountAsCarol();
+
+    const widths = wrapper.findAll('.el-table__header colgroup col').map((c) => Number(c.attributes('width')));
+    // 1366 px less the 220-px menu, the page's and the card's padding.
+    expect(widths.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(1040);
+    // "Approve" and "Reject", each with its icon, side by side.
+    expect(widths.at(-1)).toBeGreaterThanOrEqual(205);
+    expect(wrapper.get('input[data-testid="approvals-search"]').attributes('placeholder')).toBe('Ref, description, creator');
   });
 });

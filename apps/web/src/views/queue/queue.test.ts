@@ -1,12 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
 import { flushPromises } from '@vue/test-utils';
-import { json, stubFetch, type RecordedRequest } from '@/test/fetch-stub';
+import { adminUser, json, stubFetch, type RecordedRequest } from '@/test/fetch-stub';
 import { isolateViewTests, mountSignedIn } from '@/test/mount-view';
 import { releaseSummary } from '@/test/releases';
 import { useAuthStore } from '@/stores/auth';
 import type { ReleaseSummary } from '@/api/releases';
 import QueueView from './index.vue';
-import { messageBoxButton } from '@/test/ui';
+import { messageBoxButton, settle } from '@/test/ui';
+import { router } from '@/router';
 
 const PROJECT = '00000000-0000-4000-8000-0000000000a1';
 const ENV = '00000000-0000-4000-8000-0000000000e1';
@@ -84,6 +85,8 @@ describe('release queue view', () => {
 
     await first.get('[data-testid="queue-cancel"]').trigger('click');
     await vi.waitFor(() => messageBoxButton('cancel'));
+    // "Cancel" beside "cancel the release?" would be ambiguous: the buttons name what they do.
+    expect([messageBoxButton('cancel').textContent?.trim(), messageBoxButton('primary').textContent?.trim()]).toEqual(['保留', '取消发布单']);
     messageBoxButton('cancel').click();
     await flushPromises();
     expect(calls.some((c) => c.url.endsWith('/cancel'))).toBe(false);
@@ -109,5 +112,40 @@ describe('release queue view', () => {
     };
     expect(await as('developer')).toEqual({ up: true, cancel: false });
     expect(await as('viewer')).toEqual({ up: true, cancel: true });
+  });
+
+  it("opens on the user's last project and environment, while they still exist", async () => {
+    stubQueue();
+    await mountQueue();
+    const wrapper = await mountSignedIn(QueueView, '/queue');
+    await settle();
+
+    expect(router.currentRoute.value.query).toEqual({ project: PROJECT, env: ENV });
+    expect(wrapper.findAll('[data-testid="queue-row-ref"]').map((r) => r.text())).toEqual(['v1', 'v2', 'v3']);
+
+    // Once the remembered environment has gone, only the project is chosen.
+    stubQueue({ [`GET /api/projects/${PROJECT}/environments`]: () => page([{ id: 'other', name: 'staging' }, { id: 'third', name: 'qa' }]) });
+    await mountSignedIn(QueueView, '/queue');
+    await settle();
+    expect(router.currentRoute.value.query).toEqual({ project: PROJECT });
+  });
+
+  it("does not take another user's last choice", async () => {
+    stubQueue({ 'GET /api/projects': () => page([{ id: PROJECT, name: 'shop' }, { id: 'p2', name: 'billing' }]) });
+    await mountQueue();
+    const wrapper = await mountSignedIn(QueueView, '/queue', { user: { ...adminUser, id: 'u-other' } });
+    await settle();
+
+    expect(router.currentRoute.value.query).toEqual({});
+    expect(wrapper.find('[data-testid="queue-pick-hint"]').exists()).toBe(true);
+  });
+
+  it('chooses the only project and its only environment without asking', async () => {
+    stubQueue({ [`GET /api/projects/${PROJECT}/environments`]: () => page([{ id: ENV, name: 'prod' }]) });
+    const wrapper = await mountSignedIn(QueueView, '/queue', { user: { ...adminUser, id: 'u-new' } });
+    await settle();
+
+    expect(router.currentRoute.value.query).toEqual({ project: PROJECT, env: ENV });
+    expect(wrapper.find('[data-testid="queue-pick-hint"]').exists()).toBe(false);
   });
 });

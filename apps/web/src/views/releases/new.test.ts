@@ -4,6 +4,7 @@ import { router } from '@/router';
 import { json, stubFetch, type RecordedRequest } from '@/test/fetch-stub';
 import { useAuthStore } from '@/stores/auth';
 import { isolateViewTests, mountSignedIn } from '@/test/mount-view';
+import { settle } from '@/test/ui';
 import NewView from './new.vue';
 
 const PROJECT = '00000000-0000-4000-8000-0000000000a1';
@@ -63,7 +64,8 @@ function routes(env: typeof environment = environment) {
     [`GET /api/environments/${ENV}/window-status`]: () =>
       json(200, { inside: false, restricted: true, timezone: 'Asia/Shanghai', now: '2026-11-23T10:00:00.000Z', localTime: '2026-11-23 18:00 Mon', windows: [] }),
     [`GET /api/environments/${ENV}/changes`]: (req: RecordedRequest) => json(200, changes(refOf(req))),
-    'POST /api/releases/dry-run': () => json(200, { commit: SHA, releaseIdPlaceholder: 'NEW-RELEASE', batches: [[WEB1, WEB2]], global: [], targets: [] }),
+    'POST /api/releases/dry-run': () =>
+      json(200, { commit: SHA, releaseIdPlaceholder: 'NEW-RELEASE', batches: [[WEB1, WEB2]], rollout: { strategy: 'parallel', concurrency: 4 }, global: [], targets: [] }),
     'POST /api/releases': () => json(201, { id: CREATED }),
   };
 }
@@ -240,6 +242,7 @@ describe('new release view', () => {
     const plan = {
       commit: SHA,
       batches: [[WEB1], [WEB2]],
+      rollout: { strategy: 'batches', batches: [1, 1], betweenBatches: { mode: 'manual' } },
       global: [{ stage: 'build', command: 'npm ci && npm run build' }],
       targets: [
         { serverId: WEB1, serverName: 'web-1', host: '10.0.0.1', commands: [{ stage: 'release', command: 'ln -sfn /srv/shop/releases/x /srv/shop/current' }] },
@@ -268,6 +271,9 @@ describe('new release view', () => {
 
     const preview = wrapper.get('[data-testid="plan-preview"]');
     expect(preview.text()).toContain('将发布提交 c0ffee01，共 2 台服务器，分 2 批执行');
+    // The shell commands fold away under the summary.
+    await preview.get('[data-testid="plan-details"] .el-collapse-item__header').trigger('click');
+    await flushPromises();
     expect(preview.get('[data-testid="plan-global-command"]').text()).toContain('npm ci && npm run build');
     expect(preview.text()).toContain('第 1 批 · 1 台服务器');
     // Only the first server's commands are expanded; the second batch stays folded until opened.
@@ -327,5 +333,82 @@ describe('new release view', () => {
     await flushPromises();
     expect(wrapper.find('[data-testid="form-no-right"]').exists()).toBe(false);
     expect(wrapper.find('[data-testid="form-rollout-locked"]').exists()).toBe(false);
+  });
+
+  it('asks for a future start time only once one was picked or the form is submitted', async () => {
+    stubFetch(routes());
+    const wrapper = await mountNew(`/release/new?project=${PROJECT}&env=${ENV}&ref=main`);
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(wrapper.text()).toContain('该环境需要审批');
+    });
+
+    await wrapper.get('[data-testid="form-schedule"] input').setValue(true);
+    await settle();
+    expect(wrapper.findComponent({ name: 'ElDatePicker' }).exists()).toBe(true);
+    // A form item's validation answers a few turns later: give an unwanted one the time to show.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await flushPromises();
+    expect(wrapper.text()).not.toContain('请选择一个将来的时间');
+
+    await wrapper.get('form').trigger('submit');
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(wrapper.text()).toContain('请选择一个将来的时间');
+    });
+    await wrapper.get('[data-testid="form-schedule"] input').setValue(false);
+    await settle();
+    expect(wrapper.text()).not.toContain('请选择一个将来的时间');
+  });
+
+  it("names the environment's own rollout as the default, and starts custom batches from its batches", async () => {
+    const batched = {
+      ...environment,
+      rollout: { ...environment.rollout, strategy: 'batches', batches: [2, '50%', '100%'], betweenBatches: { mode: 'auto', seconds: 30 } },
+    };
+    stubFetch(routes(batched as unknown as typeof environment));
+    const wrapper = await mountNew(`/release/new?project=${PROJECT}&env=${ENV}&ref=main`);
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(wrapper.get('[data-testid="form-rollout-default"]').text()).toBe('环境默认：分批 2, 50%, 100%');
+    });
+
+    await wrapper.get('[data-testid="form-rollout"] input[value="batches"]').setValue(true);
+    await flushPromises();
+    expect((wrapper.get('.new__batches input').element as HTMLInputElement).value).toBe('2, 50%, 100%');
+    expect((wrapper.get('.new__seconds input').element as HTMLInputElement).value).toBe('30');
+  });
+
+  it('says what a parallel default is', async () => {
+    stubFetch(routes());
+    const wrapper = await mountNew(`/release/new?project=${PROJECT}&env=${ENV}&ref=main`);
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(wrapper.get('[data-testid="form-rollout-default"]').text()).toBe('环境默认：并行（并发 4）');
+    });
+  });
+
+  it('offers tags newest first: versions by version, other tags after them in reverse order', async () => {
+    const tags = ['legacy-a', 'legacy-b', 'v1.10.0', 'v1.2.0', 'v1.9.0', 'v1.9.0-rc.1', 'v1.9.0-rc.2'].map((name) => ({ name, sha: 'b'.repeat(40) }));
+    stubFetch({
+      ...routes(),
+      [`GET /api/projects/${PROJECT}/refs`]: () => json(200, { branches: [{ name: 'main', sha: 'a'.repeat(40) }], tags, fetchedAt: '2026-11-23T10:00:00.000Z' }),
+    });
+    await mountNew(`/release/new?project=${PROJECT}&env=${ENV}`);
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(document.body.querySelectorAll('.el-select-dropdown__item').length).toBeGreaterThan(tags.length);
+    });
+
+    const offered = [...document.body.querySelectorAll('.el-select-dropdown__item')].map((o) => o.textContent?.replace(/b{8}$/, '').trim());
+    expect(offered.filter((name) => tags.some((tag) => tag.name === name))).toEqual([
+      'v1.10.0',
+      'v1.9.0',
+      'v1.9.0-rc.2',
+      'v1.9.0-rc.1',
+      'v1.2.0',
+      'legacy-b',
+      'legacy-a',
+    ]);
   });
 });

@@ -199,4 +199,17 @@ describe('users view', () => {
     await answerMessageBox('ok');
     await vi.waitFor(() => expect(requests(calls, 'POST')).toHaveLength(1));
   });
+
+  it('fits every column, last login included, beside the menu of a 1366-px screen with none pinned over another', async () => {
+    stubFetch({ 'GET /api/users': () => json(200, page([me, account()])) });
+    const wrapper = await mountSignedIn(UsersView, '/users');
+    await settle();
+
+    const widths = wrapper.findAll('.el-table__header colgroup col').map((c) => Number(c.attributes('width')));
+    const headers = wrapper.findAll('.el-table__header th').map((th) => th.text());
+    expect(headers).toContain('最近登录');
+    // 1366 px less the 220-px menu, the page's and the card's padding.
+    expect(widths.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(1040);
+    expect(wrapper.find('.el-table-fixed-column--right').exists()).toBe(false);
+  });
 });

@@ -122,4 +122,42 @@ describe('version matrix view', () => {
     expect(requests(calls, 'POST').map((c) => [c.url, c.body])).toEqual([[`/api/releases/${R0}/rollback`, { serverIds: [S(1)] }]]);
     expect(byTestId('host-rollback-link').getAttribute('href')).toBe(`/releases/${ROLLBACK}`);
   });
+
+  it("shows each host's own switch time, and keeps release ids and commits on one line", async () => {
+    const perHost: VersionMatrix = {
+      ...matrix,
+      servers: [
+        { ...matrix.servers[0]!, recorded: { ...recorded, at: '2026-11-23T10:05:00.000Z' } },
+        { ...matrix.servers[1]!, recorded: { ...recorded, at: '2026-11-23T10:20:00.000Z' } },
+      ],
+    };
+    stubFetch({
+      'GET /api/projects': () => page([{ id: PROJECT, name: 'shop' }]),
+      [`GET /api/projects/${PROJECT}/environments`]: () => page([{ id: ENV, name: 'prod' }]),
+      [`GET /api/environments/${ENV}/versions`]: () => json(200, perHost),
+    });
+    const wrapper = await mountSignedIn(VersionsView, `/versions?project=${PROJECT}&env=${ENV}`);
+    await settle();
+
+    const local = (iso: string) => new Date(iso).toLocaleString('zh-CN', { hour12: false });
+    const rows = rowTexts(wrapper);
+    expect(rows[0]).toContain(local('2026-11-23T10:05:00.000Z'));
+    expect(rows[1]).toContain(local('2026-11-23T10:20:00.000Z'));
+    expect(wrapper.get('[data-testid="versions-release-link"]').element.closest('td')?.classList).toContain('versions__nowrap');
+    expect(wrapper.get('.versions__commit').element.closest('td')?.classList).toContain('versions__nowrap');
+  });
+
+  it('opens on the environment the user looked at last time', async () => {
+    const calls = stubFetch({
+      'GET /api/projects': () => page([{ id: PROJECT, name: 'shop' }, { id: 'p2', name: 'billing' }]),
+      [`GET /api/projects/${PROJECT}/environments`]: () => page([{ id: ENV, name: 'prod' }, { id: 'e2', name: 'staging' }]),
+      [`GET /api/environments/${ENV}/versions`]: () => json(200, matrix),
+    });
+    await mountSignedIn(VersionsView, `/versions?project=${PROJECT}&env=${ENV}`);
+    await mountSignedIn(VersionsView, '/versions');
+    await settle();
+
+    expect(router.currentRoute.value.query).toEqual({ project: PROJECT, env: ENV });
+    expect(calls.filter((c) => c.url === `/api/environments/${ENV}/versions`).length).toBeGreaterThan(1);
+  });
 });
