@@ -2,6 +2,8 @@ import { request as playwrightRequest, type Page, type TestInfo } from '@playwri
 import { ADMIN, expect, signIn, test } from '../fixtures.js';
 import { adminApi } from '../helpers/api.js';
 import { expectNoErrorToast, snap } from '../helpers/element.js';
+import { registerFleet } from '../helpers/fleet.js';
+import { overflowing, SCREENS, switchLocale } from '../helpers/layout.js';
 import { startSampleHosts, type SampleHosts } from '../helpers/sample-hosts.js';
 
 /**
@@ -21,44 +23,9 @@ test.beforeAll(async () => {
   const request = await playwrightRequest.newContext({ baseURL: test.info().project.use.baseURL });
   try {
     const api = await adminApi(request);
-    const tag = Math.random().toString(16).slice(2, 8);
-    const group = await api.post<{ id: string }>('/api/groups', { name: `release-page-${tag}` });
-    const firstHost = sample.hosts.hosts[0];
-    if (!firstHost) throw new Error('no ssh host');
-    const key = await api.post<{ id: string }>('/api/credentials', {
-      groupId: group.id,
-      name: 'deploy-key',
-      kind: 'ssh_key',
-      privateKey: firstHost.privateKey,
-    });
-    const serverIds: string[] = [];
-    for (const [i, host] of sample.hosts.hosts.entries()) {
-      const server = await api.post<{ id: string }>('/api/servers', {
-        groupId: group.id,
-        name: SERVERS[i],
-        host: host.host,
-        port: host.port,
-        username: host.username,
-        credentialId: key.id,
-      });
-      await api.post(`/api/servers/${server.id}/test`);
-      serverIds.push(server.id);
-    }
-    const project = await api.post<{ id: string }>('/api/projects', {
-      groupId: group.id,
-      name: `page-app-${tag}`,
-      gitUrl: sample.repo.url,
-      preset: 'shell',
-      buildCommand: 'echo built',
-      artifactPaths: [],
-    });
-    const environment = await api.post<{ id: string }>(`/api/projects/${project.id}/environments`, {
-      name: 'prod',
-      deployPath: sample.deployPath,
-      serverIds,
-    });
+    const fleet = await registerFleet(api, sample, { prefix: 'release-page', names: SERVERS });
     const release = await api.post<{ id: string }>('/api/releases', {
-      environmentId: environment.id,
+      environmentId: fleet.environmentId,
       ref: 'main',
       rollout: { strategy: 'batches', batches: [1, '100%'], betweenBatches: { mode: 'manual' } },
     });
@@ -75,28 +42,8 @@ test.afterAll(async () => {
   await sample?.stop();
 });
 
-/** Elements whose content is wider than the box showing it: a cut table header, a cut placeholder or value. */
-async function overflowing(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const cut = (el: Element) => el.scrollWidth > el.clientWidth + 1;
-    const shown = (el: Element) => el.checkVisibility();
-    const found: string[] = [];
-    for (const el of Array.from(document.querySelectorAll('th .cell, .grid__table th, input'))) {
-      if (!shown(el) || !cut(el)) continue;
-      found.push(
-        `${el.tagName.toLowerCase()} "${(el as HTMLInputElement).placeholder || el.textContent?.trim() || ''}"`,
-      );
-    }
-    if (cut(document.documentElement)) found.push('the page scrolls sideways');
-    return found;
-  });
-}
-
 async function checkAtSizes(page: Page, testInfo: TestInfo, locale: string): Promise<void> {
-  for (const [width, height] of [
-    [1366, 768],
-    [1440, 900],
-  ] as const) {
+  for (const [width, height] of SCREENS) {
     await page.setViewportSize({ width, height });
     await expect(page.getByTestId('release-pause')).toBeVisible();
     expect(await overflowing(page), `${locale} at ${width}×${height}`).toEqual([]);
@@ -152,8 +99,7 @@ test('a release paused between batches says which batch is done and which server
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('log-console')).not.toHaveClass(/is-fullscreen/);
 
-  await page.getByTestId('locale-switch').getByRole('button').click();
-  await page.getByTestId('locale-en').click();
+  await switchLocale(page, 'en');
   await expect(banner).toContainText('Batch 1/2 done (web-01); waiting for confirmation. Next batch: web-02, web-03');
   await expect(page.getByTestId('batch-2')).toContainText('Waiting for confirmation');
   await checkAtSizes(page, testInfo, 'en');

@@ -196,7 +196,7 @@ const zhCN = {
 const en: typeof zhCN = {
   title: 'Environments',
   create: 'New environment',
-  searchPlaceholder: 'Search by environment name',
+  searchPlaceholder: 'Environment name',
   empty: 'No environments yet. Create one and choose the servers it deploys to.',
   noMatch: 'No environments match the search',
   deleteConfirm: 'Delete environment "{name}"? It has no releases yet; its trigger token goes with it, and files already deployed on servers stay.',
