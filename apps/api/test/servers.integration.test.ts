@@ -47,6 +47,7 @@ describe('servers against real sshd hosts', () => {
     const host = ssh.hosts[0]!;
     const server = await register(host);
     expect(server.hostKeyFingerprint).toBeNull();
+    expect(server.lastTest).toBeNull();
 
     const first = await test(server.id);
     expect(first.statusCode).toBe(200);
@@ -55,6 +56,7 @@ describe('servers against real sshd hosts', () => {
     expect(first.json().latencyMs).toBeGreaterThanOrEqual(0);
     const stored = await t.call(owner.token, { method: 'GET', url: `/api/servers/${server.id}` });
     expect(stored.json().hostKeyFingerprint).toBe(host.hostKeyFingerprint);
+    expect(stored.json().lastTest).toEqual({ at: expect.any(String), ok: true, errorCode: null, error: null });
 
     const again = await test(server.id);
     expect(again.json()).toMatchObject({ ok: true, fingerprint: host.hostKeyFingerprint, learned: false });
@@ -91,6 +93,9 @@ describe('servers against real sshd hosts', () => {
     expect(refused.statusCode).toBe(200);
     expect(refused.json()).toMatchObject({ ok: false, errorCode: 'connect-failed', fingerprint: null });
     expect(refused.json().error).toMatch(/ECONNREFUSED|connect/);
+    // The outcome stays with the server, for the list after a reload.
+    const listed = (await t.call(owner.token, { method: 'GET', url: `/api/servers/${unreachable.id}` })).json();
+    expect(listed.lastTest).toEqual({ at: expect.any(String), ok: false, errorCode: 'connect-failed', error: refused.json().error });
 
     const sockets = new Set<Socket>();
     const notSsh = createTcpServer((socket) => {

@@ -23,6 +23,18 @@ export const ServerView = Type.Object({
   hostKeyFingerprint: Type.Union([Type.String(), Type.Null()], { description: 'pinned host key; null until the first connection' }),
   buildAgent: Type.Boolean({ description: 'builds projects that name it instead of the platform host; never a release target' }),
   sudo: Type.Boolean({ description: 'the login user may run the service manager (and write its files) through `sudo -n`' }),
+  lastTest: Type.Union(
+    [
+      Type.Object({
+        at: Type.String({ format: 'date-time' }),
+        ok: Type.Boolean(),
+        errorCode: Type.Union([Type.String(), Type.Null()]),
+        error: Type.Union([Type.String(), Type.Null()]),
+      }),
+      Type.Null(),
+    ],
+    { description: 'the last connection test, kept until the next one; null before the first' },
+  ),
   ...Timestamps,
 });
 export const ServerPage = Page(ServerView);

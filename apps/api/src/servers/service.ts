@@ -33,6 +33,10 @@ const view = (row: ServerRow) => ({
   hostKeyFingerprint: row.hostKeyFingerprint,
   buildAgent: row.buildAgent,
   sudo: row.sudo,
+  lastTest:
+    row.lastTestAt && row.lastTestOk !== null
+      ? { at: row.lastTestAt.toISOString(), ok: row.lastTestOk, errorCode: row.lastTestErrorCode, error: row.lastTestError }
+      : null,
   createdAt: row.createdAt.toISOString(),
   updatedAt: row.updatedAt.toISOString(),
 });
@@ -163,6 +167,14 @@ const TEST_COMMAND_TIMEOUT_MS = 15_000;
  * Logs in and runs `uname -a`. Failures are results, not errors: an unreachable host is what the operator is
  * checking for. A server without a pinned key gets the one it presented (trust on first use).
  */
+/** The outcome stays on the server's row, so the list still shows it after a reload, until the next test. */
+async function rememberTest(tx: DbTx, id: string, result: { ok: boolean; errorCode?: string; error?: string }): Promise<void> {
+  await tx.server.update({
+    where: { id },
+    data: { lastTestAt: new Date(), lastTestOk: result.ok, lastTestErrorCode: result.errorCode ?? null, lastTestError: result.error?.slice(0, 2000) ?? null },
+  });
+}
+
 export async function testConnection({ db, secrets, ssh, ctx }: WriteDeps & { secrets: SecretBox; ssh: Transport }, { id }: { id: string }) {
   const server = await db.server.findUnique({ where: { id } });
   if (!server) throw new NotFound('Server');
@@ -177,7 +189,10 @@ export async function testConnection({ db, secrets, ssh, ctx }: WriteDeps & { se
   const elapsed = () => Math.round(performance.now() - started);
   if (!connected.ok) {
     const result = { ok: false, latencyMs: elapsed(), fingerprint: null, learned: false, errorCode: connected.error.code, error: connected.error.message };
-    await recordAudit(db, ctx, { action: 'server.test', resourceType: 'server', resourceId: id, success: false, details: { errorCode: result.errorCode, error: result.error } });
+    await db.$transaction(async (tx) => {
+      await rememberTest(tx, id, result);
+      await recordAudit(tx, ctx, { action: 'server.test', resourceType: 'server', resourceId: id, success: false, details: { errorCode: result.errorCode, error: result.error } });
+    });
     return result;
   }
   const outcome = await connected.connection.exec('uname -a', { timeoutMs: TEST_COMMAND_TIMEOUT_MS }).finally(() => connected.connection.close());
@@ -189,6 +204,8 @@ export async function testConnection({ db, secrets, ssh, ctx }: WriteDeps & { se
     if (pinned) await recordAudit(tx, ctx, { action: 'server.host_key_learn', resourceType: 'server', resourceId: id, details: { fingerprint: learned ?? null } });
     await recordAudit(tx, ctx, { action: 'server.test', resourceType: 'server', resourceId: id, success: ok, details: { latencyMs, exitCode: outcome.exitCode } });
     const result = { ok, latencyMs, fingerprint: learned ?? server.hostKeyFingerprint, learned: pinned, output: outcome.stdout.trim().slice(0, 1000) };
-    return ok ? result : { ...result, errorCode: 'command-failed', error: `uname -a ${outcome.reason ?? `exited with ${outcome.exitCode}`}: ${outcome.stderrTail.trim()}` };
+    const answer = ok ? result : { ...result, errorCode: 'command-failed', error: `uname -a ${outcome.reason ?? `exited with ${outcome.exitCode}`}: ${outcome.stderrTail.trim()}` };
+    await rememberTest(tx, id, answer);
+    return answer;
   });
 }

@@ -29,6 +29,7 @@ const server = (over: Partial<Server> = {}): Server => ({
   hostKeyFingerprint: null,
   buildAgent: false,
   sudo: false,
+  lastTest: null,
   createdAt: '2026-11-23T10:00:00.000Z',
   updatedAt: '2026-11-23T10:00:00.000Z',
   ...over,
@@ -51,16 +52,27 @@ const key = (over: Partial<Credential>): Credential => ({
 
 function routes(extra: Record<string, (req: RecordedRequest) => Response | Promise<Response>> = {}) {
   return {
-    'GET /api/servers': () => json(200, page([server(), server({ id: DB, name: 'db-01', host: 'db.internal', port: 2222, labels: [], hostKeyFingerprint: PINNED })])),
+    'GET /api/servers': () =>
+      json(
+        200,
+        page([
+          server(),
+          server({ id: DB, name: 'db-01', host: 'db.internal', port: 2222, labels: [], hostKeyFingerprint: PINNED }),
+        ]),
+      ),
     'GET /api/groups': () => json(200, page([{ id: GROUP, name: 'shop' }])),
     'GET /api/credentials': (req: RecordedRequest) =>
-      json(200, page(req.url.includes('global=true') ? [key({ id: GLOBAL_KEY, groupId: null, name: 'ops-global' })] : [key({})])),
+      json(
+        200,
+        page(
+          req.url.includes('global=true') ? [key({ id: GLOBAL_KEY, groupId: null, name: 'ops-global' })] : [key({})],
+        ),
+      ),
     ...extra,
   };
 }
 
 const mountList = (path = '/servers') => mountSignedIn(ServersView, path);
-
 
 isolateViewTests();
 
@@ -84,7 +96,10 @@ describe('servers view', () => {
     await settle();
     expect(lastQuery(calls, '/api/servers')).toMatchObject({ q: 'web', groupId: GROUP, label: 'role=web' });
 
-    await web.findAll('[data-testid="server-label"]').find((tag) => tag.text() === 'idc=sh')?.trigger('click');
+    await web
+      .findAll('[data-testid="server-label"]')
+      .find((tag) => tag.text() === 'idc=sh')
+      ?.trigger('click');
     await settle();
     expect(lastQuery(calls, '/api/servers')).toMatchObject({ label: 'idc=sh' });
   });
@@ -95,10 +110,26 @@ describe('servers view', () => {
       routes({
         [`POST /api/servers/${WEB}/test`]: () =>
           new Promise<Response>((resolve) => {
-            release = () => resolve(json(200, { ok: true, latencyMs: 87, fingerprint: PINNED, learned: true, output: 'Linux web-01 6.1.0' }));
+            release = () =>
+              resolve(
+                json(200, {
+                  ok: true,
+                  latencyMs: 87,
+                  fingerprint: PINNED,
+                  learned: true,
+                  output: 'Linux web-01 6.1.0',
+                }),
+              );
           }),
         [`POST /api/servers/${DB}/test`]: () =>
-          json(200, { ok: false, latencyMs: 10_003, fingerprint: null, learned: false, errorCode: 'connect-timeout', error: 'no answer from db.internal:2222 within 10s' }),
+          json(200, {
+            ok: false,
+            latencyMs: 10_003,
+            fingerprint: null,
+            learned: false,
+            errorCode: 'connect-timeout',
+            error: 'no answer from db.internal:2222 within 10s',
+          }),
       }),
     );
     const wrapper = await mountList();
@@ -123,6 +154,54 @@ describe('servers view', () => {
     expect(calls.filter((c) => c.method === 'POST')).toHaveLength(2);
   });
 
+  it('keeps the last test after a reload and says what to check, with the whole error on hover', async () => {
+    const refusedLogin = 'All configured authentication methods failed';
+    stubFetch({
+      ...routes(),
+      'GET /api/servers': () =>
+        json(
+          200,
+          page([
+            server({
+              lastTest: { at: '2026-11-23T09:00:00.000Z', ok: false, errorCode: 'connect-failed', error: refusedLogin },
+            }),
+            server({
+              id: DB,
+              name: 'db-01',
+              lastTest: { at: '2026-11-23T09:00:00.000Z', ok: true, errorCode: null, error: null },
+            }),
+          ]),
+        ),
+      [`POST /api/servers/${DB}/test`]: () =>
+        json(200, {
+          ok: false,
+          latencyMs: 3,
+          fingerprint: null,
+          learned: false,
+          errorCode: 'connect-failed',
+          error: 'connect ECONNREFUSED 10.0.0.21:22',
+        }),
+    });
+    const wrapper = await mountList();
+    const web = rowOf(wrapper, 'web-01').get('[data-testid="server-last-test"]');
+    expect(web.text()).toContain('上次测试失败');
+    expect(web.get('[data-testid="server-test-advice"]').text()).toBe(
+      '登录被拒绝：请确认凭据“deploy-key”的公钥已加入服务器上用户 deploy 的 ~/.ssh/authorized_keys，且用户名正确。',
+    );
+    expect(web.get('.list__error').attributes('title')).toBe(`[connect-failed] ${refusedLogin}`);
+    expect(rowOf(wrapper, 'db-01').get('[data-testid="server-last-test"]').text()).toContain('上次测试成功');
+
+    // A new test replaces what the row showed.
+    await rowOf(wrapper, 'db-01').get('[data-testid="server-test"]').trigger('click');
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(rowOf(wrapper, 'db-01').get('[data-testid="server-test-advice"]').text()).toContain(
+        '请确认服务器上 sshd 正在运行，并监听端口 22',
+      );
+    });
+    expect(rowOf(wrapper, 'db-01').find('[data-testid="server-last-test"]').exists()).toBe(false);
+  });
+
   it('refuses an invalid host and an empty credential without calling the API, then registers the server', async () => {
     const created = server({ id: '00000000-0000-4000-8000-0000000000d9', name: 'web-02' });
     const calls = stubFetch(routes({ 'POST /api/servers': () => json(201, created) }));
@@ -143,15 +222,22 @@ describe('servers view', () => {
     expect(calls.some((c) => c.method === 'POST')).toBe(false);
 
     // The credential picker offers the group's SSH keys and the global ones only.
-    const keyQueries = calls.filter((c) => c.url.startsWith('/api/credentials')).map((c) => Object.fromEntries(new URL(c.url, 'http://localhost').searchParams));
+    const keyQueries = calls
+      .filter((c) => c.url.startsWith('/api/credentials'))
+      .map((c) => Object.fromEntries(new URL(c.url, 'http://localhost').searchParams));
     expect(keyQueries).toEqual(
-      expect.arrayContaining([expect.objectContaining({ groupId: GROUP, kind: 'ssh_key' }), expect.objectContaining({ global: 'true', kind: 'ssh_key' })]),
+      expect.arrayContaining([
+        expect.objectContaining({ groupId: GROUP, kind: 'ssh_key' }),
+        expect.objectContaining({ global: 'true', kind: 'ssh_key' }),
+      ]),
     );
 
     await wrapper.get('[data-testid="server-host"]').setValue('10.0.0.22');
     await wrapper.get('[data-testid="server-credential"]').trigger('click');
     await settle();
-    const option = [...document.querySelectorAll<HTMLElement>('.el-select-dropdown__item')].find((o) => o.textContent?.includes('ops-global'));
+    const option = [...document.querySelectorAll<HTMLElement>('.el-select-dropdown__item')].find((o) =>
+      o.textContent?.includes('ops-global'),
+    );
     option?.click();
     await settle();
     await wrapper.get('[data-testid="server-build-agent"]').trigger('click');
@@ -175,7 +261,12 @@ describe('servers view', () => {
   });
 
   it('resets a pinned host key only after the administrator confirms the consequence', async () => {
-    const calls = stubFetch(routes({ [`POST /api/servers/${DB}/host-key/reset`]: () => json(200, server({ id: DB, name: 'db-01', hostKeyFingerprint: null })) }));
+    const calls = stubFetch(
+      routes({
+        [`POST /api/servers/${DB}/host-key/reset`]: () =>
+          json(200, server({ id: DB, name: 'db-01', hostKeyFingerprint: null })),
+      }),
+    );
     const wrapper = await mountList();
 
     expect(rowOf(wrapper, 'web-01').find('[data-testid="server-reset-host-key"]').exists()).toBe(false);
@@ -199,7 +290,13 @@ describe('servers view', () => {
   it('deletes after confirmation and explains why a server in use cannot be deleted', async () => {
     const calls = stubFetch(
       routes({
-        [`DELETE /api/servers/${WEB}`]: () => json(409, { error: { code: 'CONFLICT', message: 'Server "web-01" is used by environment(s) prod; remove it there first' } }),
+        [`DELETE /api/servers/${WEB}`]: () =>
+          json(409, {
+            error: {
+              code: 'CONFLICT',
+              message: 'Server "web-01" is used by environment(s) prod; remove it there first',
+            },
+          }),
       }),
     );
     const wrapper = await mountList();
@@ -218,7 +315,14 @@ describe('servers view', () => {
   it('shows a group developer the servers but no create, test, edit, delete or reset', async () => {
     stubFetch(routes());
     const wrapper = await mountList();
-    useAuthStore().user = { id: 'u2', username: 'dev', displayName: 'Dev', email: null, isAdmin: false, memberships: [{ groupId: GROUP, groupName: 'shop', role: 'developer' }] };
+    useAuthStore().user = {
+      id: 'u2',
+      username: 'dev',
+      displayName: 'Dev',
+      email: null,
+      isAdmin: false,
+      memberships: [{ groupId: GROUP, groupName: 'shop', role: 'developer' }],
+    };
     await flushPromises();
 
     expect(rowOf(wrapper, 'web-01').text()).toContain('shop');
