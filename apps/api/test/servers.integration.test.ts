@@ -38,7 +38,7 @@ describe('servers against real sshd hosts', () => {
       payload: { groupId, name: `srv-${Math.random().toString(36).slice(2, 8)}`, host: host.host, port: host.port, username: host.username, credentialId, labels: ['web'], ...extra },
     });
     expect(response.statusCode).toBe(201);
-    return response.json() as { id: string; hostKeyFingerprint: string | null };
+    return response.json() as { id: string; hostKeyFingerprint: string | null; lastTest: unknown };
   }
 
   const test = (id: string) => t.call(owner.token, { method: 'POST', url: `/api/servers/${id}/test` });

@@ -207,6 +207,17 @@ export const MoveBody = Type.Object(
   { additionalProperties: false, description: 'queue this release just before another queued release of the same environment; without `before`, at the end' },
 );
 
+export const SettingChange = Type.Object({
+  field: Type.String({ description: 'project.restartCommand, environment.variables.API_URL, …' }),
+  before: Nullable(Type.String({ description: 'as planned; null: not set then; secret variables read (secret)' })),
+  after: Nullable(Type.String({ description: 'what a run uses now; null: not set any more' })),
+});
+export const SettingsChanges = Type.Object({
+  changed: Type.Boolean(),
+  recordedAt: Nullable(Type.String({ format: 'date-time', description: 'when the settings were recorded; null for releases created before they were' })),
+  changes: Type.Array(SettingChange),
+});
+
 export type ReleaseStateSchema = Static<typeof ReleaseStateSchema>;
 export type TargetView = Static<typeof TargetView>;
 export type ReleaseView = Static<typeof ReleaseView>;
@@ -234,5 +245,7 @@ export type IssuedTrigger = Static<typeof IssuedTrigger>;
 export type TriggerParams = Static<typeof TriggerParams>;
 export type FireTriggerBody = Static<typeof FireTriggerBody>;
 export type MoveBody = Static<typeof MoveBody>;
+export type SettingChange = Static<typeof SettingChange>;
+export type SettingsChanges = Static<typeof SettingsChanges>;
 
 export { ROLLBACK_CONCURRENCY, ROLLBACK_ROLLOUTS, type RollbackRollout };

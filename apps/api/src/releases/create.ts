@@ -15,6 +15,7 @@ import type { ReleaseDeps } from './deps.js';
 import { announce } from './queue.js';
 import { keptVersions } from './kept-versions.js';
 import { DEFAULT_ROLLOUT } from './rollout.js';
+import { loadSettingsSnapshot } from './settings-snapshot.js';
 import { getRelease } from './views.js';
 
 /** Branch or tag → the commit it names now: a release always ships one exact commit, whatever the branch does later. */
@@ -119,6 +120,7 @@ async function insertReleaseIn(tx: DbTx, { actor, ctx }: Pick<ReleaseDeps, 'acto
       rollbackToId: input.rollbackToId ?? null,
       deliveryId: input.deliveryId ?? null,
       ...(input.artifact ? { artifact: input.artifact } : {}),
+      settings: (await loadSettingsSnapshot(tx, input)) as unknown as Prisma.InputJsonValue,
       createdById: actor.userId,
       queuedAt: state === 'queued' ? new Date() : null,
       scheduledAt: input.scheduledAt ?? null,

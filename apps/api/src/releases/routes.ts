@@ -17,6 +17,7 @@ import {
   RetryBody,
   ReviewBody,
   RollbackBody,
+  SettingsChanges,
   TriggerParams,
 } from '@rp/contract/releases';
 import { allow } from '../plugins/app/auth/permissions.js';
@@ -31,6 +32,7 @@ import { moveInQueue } from './queue.js';
 import { fireTrigger } from './triggers.js';
 import { listReleases } from './list.js';
 import { releaseListKey } from './list-cache.js';
+import { releaseSettingsChanges } from './settings-diff.js';
 import { listEvents, logText } from './views.js';
 
 export const releaseRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -76,6 +78,14 @@ export const releaseRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/api/releases/:id', { config: { permission: allow.group('viewer', groupOf.release) }, schema: { tags: ['releases'], summary: 'One release with its targets', ...one } }, async (request) =>
     releaseDetail({ reads: app.reads, db }, { id: request.params.id }),
+  );
+  app.get(
+    '/api/releases/:id/settings-changes',
+    {
+      config: { permission: allow.group('viewer', groupOf.release) },
+      schema: { tags: ['releases'], summary: 'What changed in the project and environment settings since the release was planned: a retry runs with the current ones', params: ReleaseIdParams, response: { 200: SettingsChanges, ...errorResponses } },
+    },
+    async (request) => releaseSettingsChanges(db, { id: request.params.id }),
   );
 
   app.post(

@@ -18,6 +18,7 @@ import { EventRecorder } from './event-recorder.js';
 import { scheduleRetention } from './retention.js';
 import { buildRunInput } from './run-input.js';
 import { ensureBuildSandbox } from './sandbox-check.js';
+import { recordSettingsNotice } from './settings-notice.js';
 import { reapStaleRuns } from './stale.js';
 
 export interface WorkerOptions {
@@ -147,11 +148,12 @@ export class ReleaseWorker {
         { releaseId: id },
       );
       mask = createSecretMasker(input.redact);
+      const seqBase = await recordSettingsNotice({ db }, { releaseId: id, seqBase: release.lastSeq });
       const recorder = new EventRecorder(
         { db },
         {
           releaseId: id,
-          seqBase: release.lastSeq,
+          seqBase,
           onStored: (event) => {
             if (event.type === 'batch.paused') entry.paused = true;
           },

@@ -61,6 +61,7 @@ export const releaseRows = (gitUrl: () => string): Record<string, Case> => ({
     request: async ({ t, groupId }) => ({ url: '/api/releases/dry-run', payload: { environmentId: (await environment(t, groupId, gitUrl())).env.id, ref: 'main' } }),
   },
   'GET /api/releases/:id': { allowed: readers, request: on('queued') },
+  'GET /api/releases/:id/settings-changes': { allowed: readers, request: on('failed', '/settings-changes') },
   'POST /api/releases/:id/approve': { allowed: managers, request: async (ctx) => ({ ...(await on('pending_approval', '/approve')(ctx)), payload: {} }) },
   'POST /api/releases/:id/reject': { allowed: managers, request: async (ctx) => ({ ...(await on('pending_approval', '/reject')(ctx)), payload: { comment: 'no' } }) },
   'POST /api/releases/:id/start': { allowed: developers, request: on('approved', '/start') },

@@ -1,13 +1,13 @@
 import type { EncodedEvents, FeedMessage, LineGroup } from '@rp/contract/feed';
 import type { WsTicketView } from '@rp/contract/live';
 import type { RollbackRollout } from '@rp/contract/rules';
-import type { CreateReleaseBody, DryRunBody, DryRunPlan, EventView, LogPage, ReleaseQuery, ReleaseView } from '@rp/contract/releases';
+import type { CreateReleaseBody, DryRunBody, DryRunPlan, EventView, LogPage, ReleaseQuery, ReleaseView, SettingsChanges } from '@rp/contract/releases';
 import { ApiError, http, query } from './http';
 import type { ListQuery, Page } from './types';
 
 export { decodeEvents as decodeFeedEvents } from '@rp/contract/feed';
 export { RELEASE_STATES, type ReleaseState } from '@rp/contract/release-states';
-export type { CreateReleaseBody, DryRunBody, DryRunPlan } from '@rp/contract/releases';
+export type { CreateReleaseBody, DryRunBody, DryRunPlan, SettingsChanges } from '@rp/contract/releases';
 export type { FeedMessage };
 export type Release = ReleaseView;
 /** A release as lists show it: without its servers and progress. */
@@ -74,6 +74,11 @@ export function moveRelease(id: string, before?: string): Promise<Release> {
 /** `rollout`: `parallel` (the API's default: every server at once) or `environment` (its batches and pauses). */
 export function rollbackToRelease(id: string, description?: string, overrideWindow = false, serverIds?: string[], rollout?: RollbackRollout): Promise<Release> {
   return http.post(`${one(id)}/rollback`, { description, ...(overrideWindow ? { overrideWindow } : {}), ...(serverIds ? { serverIds } : {}), ...(rollout ? { rollout } : {}) });
+}
+
+/** What the project's and environment's settings changed since the release was planned: a retry runs with today's. */
+export function getSettingsChanges(id: string): Promise<SettingsChanges> {
+  return http.get(`${one(id)}/settings-changes`);
 }
 
 /** The API's refusal of a release outside the environment's windows: a 409 that names the windows. */

@@ -16,6 +16,7 @@ import plan from './plan';
 import projects from './projects';
 import queue from './queue';
 import releases from './releases';
+import retry from './retry';
 import rollback from './rollback';
 import servers from './servers';
 import services from './services';
@@ -24,7 +25,7 @@ import users from './users';
 import versions from './versions';
 
 /** Each page's strings under the key its views use (`$t('servers.create')`), one module per page. */
-const pages = { login, dashboard, releases, rollback, plan, approvals, queue, versions, projects, environments, services, servers, credentials, gitPlatforms, gitHosts, notificationChannels, alertRules, notificationDeliveries, myNotifications, hookTemplates, groups, users, tokens, audit };
+const pages = { login, dashboard, releases, retry, rollback, plan, approvals, queue, versions, projects, environments, services, servers, credentials, gitPlatforms, gitHosts, notificationChannels, alertRules, notificationDeliveries, myNotifications, hookTemplates, groups, users, tokens, audit };
 
 type Pages = typeof pages;
 export type PageMessages = { [K in keyof Pages]: Pages[K]['zh-CN'] };

@@ -210,6 +210,61 @@ describe('release detail view', () => {
     expect(calls.filter((c) => c.url.endsWith('/retry')).map((c) => c.body)).toEqual([undefined, { overrideWindow: true }]);
   });
 
+  it('before a retry, lists the settings that changed since the release was created and retries only once confirmed', async () => {
+    const changes = {
+      changed: true,
+      recordedAt: '2026-11-23T10:00:00.000Z',
+      changes: [
+        { field: 'project.restartCommand', before: 'systemctl restart app', after: 'pm2 reload app' },
+        { field: 'environment.variables.API_TOKEN', before: null, after: '(secret)' },
+      ],
+    };
+    const calls = stubFetch({
+      [`GET /api/releases/${RELEASE_ID}/settings-changes`]: () => json(200, changes),
+      [`POST /api/releases/${RELEASE_ID}/retry`]: () => json(200, release({ state: 'queued', lastSeq: 5 })),
+    });
+    const wrapper = await mountDetail();
+    socket().send({ type: 'snapshot', release: release({ state: 'failed', lastSeq: 5 }), ...encodeFeed([]), more: false });
+    await flushPromises();
+
+    await wrapper.get('[data-testid="action-retry"]').trigger('click');
+    await vi.waitFor(() => expect(document.querySelectorAll('[data-testid="retry-change"]')).toHaveLength(2));
+    const rows = [...document.querySelectorAll('[data-testid="retry-change"]')].map((row) => [...row.querySelectorAll('td')].map((td) => td.textContent?.trim()));
+    expect(rows).toEqual([
+      ['project.restartCommand', 'systemctl restart app', 'pm2 reload app'],
+      ['environment.variables.API_TOKEN', '（未设置）', '(secret)'],
+    ]);
+    expect(calls.some((c) => c.url.endsWith('/retry'))).toBe(false);
+
+    (document.querySelector('[data-testid="retry-changes-confirm"]') as HTMLElement).click();
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(wrapper.text()).toContain('排队中');
+    });
+    expect(calls.filter((c) => c.url.endsWith('/retry')).map((c) => c.method)).toEqual(['POST']);
+  });
+
+  it('retries at once when no setting changed since the release was created', async () => {
+    const calls = stubFetch({
+      [`GET /api/releases/${RELEASE_ID}/settings-changes`]: () => json(200, { changed: false, recordedAt: '2026-11-23T10:00:00.000Z', changes: [] }),
+      [`POST /api/releases/${RELEASE_ID}/retry`]: () => json(200, release({ state: 'queued', lastSeq: 5 })),
+    });
+    const wrapper = await mountDetail();
+    socket().send({ type: 'snapshot', release: release({ state: 'failed', lastSeq: 5 }), ...encodeFeed([]), more: false });
+    await flushPromises();
+
+    await wrapper.get('[data-testid="action-retry"]').trigger('click');
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(wrapper.text()).toContain('排队中');
+    });
+    expect(calls.map((c) => `${c.method} ${c.url}`).filter((c) => c.includes(RELEASE_ID))).toEqual([
+      `GET /api/releases/${RELEASE_ID}/settings-changes`,
+      `POST /api/releases/${RELEASE_ID}/retry`,
+    ]);
+    expect(document.querySelector('[data-testid="retry-change"]')).toBeNull();
+  });
+
   it('renders only a window of a 10,000-line log and filters by server and text', async () => {
     stubFetch({});
     const wrapper = await mountDetail();
