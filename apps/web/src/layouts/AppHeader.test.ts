@@ -1,5 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { flushPromises } from '@vue/test-utils';
+import { defineComponent, h, ref } from 'vue';
+import { useBreadcrumbLabel } from '@/composables/useBreadcrumb';
 import { router } from '@/router';
 import { useAuthStore } from '@/stores/auth';
 import { json, stubFetch } from '@/test/fetch-stub';
@@ -84,5 +86,46 @@ describe('header user menu', () => {
       expect(router.currentRoute.value.name).toBe('login');
     });
     expect(auth.token).toBeNull();
+  });
+});
+
+describe('header breadcrumb', () => {
+  const trail = () =>
+    [...document.querySelectorAll('[data-testid="breadcrumb"] .el-breadcrumb__inner')].map((c) =>
+      c.textContent?.trim(),
+    );
+
+  it('shows a list page alone', async () => {
+    stubFetch({});
+    await mountSignedIn(AppHeader, '/projects', { props: { collapsed: false } });
+    expect(trail()).toEqual(['项目']);
+  });
+
+  it('puts a page under its section, the section linking back to its list', async () => {
+    stubFetch({});
+    await mountSignedIn(AppHeader, '/release/new', { props: { collapsed: false } });
+    expect(trail()).toEqual(['发布单', '新建发布单']);
+    expect(document.querySelector('[data-testid="breadcrumb"] a')?.getAttribute('href')).toBe('/releases');
+  });
+
+  it('names a detail page as the page says, and by its route title once the page is gone', async () => {
+    stubFetch({});
+    const name = ref<string | null>(null);
+    const showPage = ref(true);
+    const Page = defineComponent(() => {
+      useBreadcrumbLabel(name);
+      return () => null;
+    });
+    const Shell = defineComponent(() => () => [h(AppHeader, { collapsed: false }), showPage.value ? h(Page) : null]);
+    await mountSignedIn(Shell, '/projects/p1');
+    expect(trail()).toEqual(['项目', '项目详情']);
+
+    name.value = 'shop-api';
+    await flushPromises();
+    expect(trail()).toEqual(['项目', 'shop-api']);
+
+    showPage.value = false;
+    await flushPromises();
+    expect(trail()).toEqual(['项目', '项目详情']);
   });
 });

@@ -1,23 +1,23 @@
 import type { RouteRecordRaw } from 'vue-router';
 import {
   AlarmClock,
-  Checked,
   Bell,
   Connection,
   DataAnalysis,
+  DocumentChecked,
   Files,
   FolderOpened,
-  Grid,
   Key,
-  List,
   Lock,
   Message,
   Monitor,
+  OfficeBuilding,
+  Postcard,
+  PriceTag,
   Share,
   Tickets,
-  Ticket,
+  Timer,
   User,
-  UserFilled,
 } from '@element-plus/icons-vue';
 
 /**
@@ -53,19 +53,19 @@ const shellRoutes: RouteRecordRaw[] = [
     path: 'approvals',
     name: 'approvals',
     component: () => import('@/views/approvals/index.vue'),
-    meta: { titleKey: 'menu.approvals', icon: Checked, section: 'release' },
+    meta: { titleKey: 'menu.approvals', icon: DocumentChecked, section: 'release' },
   },
   {
     path: 'queue',
     name: 'queue',
     component: () => import('@/views/queue/index.vue'),
-    meta: { titleKey: 'menu.queue', icon: List, section: 'release' },
+    meta: { titleKey: 'menu.queue', icon: Timer, section: 'release' },
   },
   {
     path: 'versions',
     name: 'versions',
     component: () => import('@/views/versions/index.vue'),
-    meta: { titleKey: 'menu.versions', icon: Grid, section: 'release' },
+    meta: { titleKey: 'menu.versions', icon: PriceTag, section: 'release' },
   },
 
   {
@@ -78,7 +78,7 @@ const shellRoutes: RouteRecordRaw[] = [
     path: 'projects/:id',
     name: 'project-detail',
     component: () => import('@/views/projects/detail.vue'),
-    meta: { titleKey: 'projects.title', menu: '/projects' },
+    meta: { titleKey: 'projects.detailTitle', menu: '/projects' },
   },
   {
     path: 'servers',
@@ -139,7 +139,7 @@ const shellRoutes: RouteRecordRaw[] = [
     path: 'groups',
     name: 'groups',
     component: () => import('@/views/groups/index.vue'),
-    meta: { titleKey: 'menu.groups', icon: UserFilled, section: 'system' },
+    meta: { titleKey: 'menu.groups', icon: OfficeBuilding, section: 'system' },
   },
   {
     path: 'users',
@@ -151,7 +151,7 @@ const shellRoutes: RouteRecordRaw[] = [
     path: 'tokens',
     name: 'tokens',
     component: () => import('@/views/tokens/index.vue'),
-    meta: { titleKey: 'menu.tokens', icon: Ticket, section: 'system' },
+    meta: { titleKey: 'menu.tokens', icon: Postcard, section: 'system' },
   },
   {
     path: 'my-notifications',

@@ -234,7 +234,7 @@ const en: typeof zhCN = {
     batches: 'Batches',
   },
   between: {
-    manual: 'Continue after confirmation',
+    manual: 'Continue after manual confirmation',
     auto: 'Continue automatically after',
   },
   summary: {

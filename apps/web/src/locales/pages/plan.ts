@@ -30,7 +30,7 @@ const en: typeof zhCN = {
     batchN: 'Batch {n}',
   },
   gate: {
-    manual: 'pause until someone continues',
+    manual: 'pause, continue after manual confirmation',
     auto: 'wait {seconds} s, then go on',
     immediately: 'go on at once',
     last: 'done',

@@ -2,6 +2,7 @@
 // vue-i18n reads @ { } | as syntax: literal ones are written {'@'} {'{'} {'}'} {'|'}.
 const zhCN = {
   title: '项目',
+  detailTitle: '项目详情',
   create: '新建项目',
   list: {
     searchPlaceholder: '按项目名称搜索',
@@ -269,6 +270,7 @@ const zhCN = {
 
 const en: typeof zhCN = {
   title: 'Projects',
+  detailTitle: 'Project details',
   create: 'New project',
   list: {
     searchPlaceholder: 'Search by project name',

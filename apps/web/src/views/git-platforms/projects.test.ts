@@ -236,7 +236,7 @@ describe('a Git platform\'s synced projects', () => {
     const calls = stubFetch(routes());
     const projects = await importRow('legacy/billing');
     expect(inputValue('project-form-name')).toBe('billing');
-    document.querySelector<HTMLElement>('.project-form .el-drawer__footer .el-button')?.click();
+    document.querySelector<HTMLElement>('.project-form .el-dialog__footer .el-button')?.click();
     await settle();
 
     await projects.get('[data-testid="project-create"]').trigger('click');

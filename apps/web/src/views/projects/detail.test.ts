@@ -175,6 +175,23 @@ describe('project page', () => {
     });
   });
 
+  it('edits the project in a modal dialog like an environment, its labels in the same column', async () => {
+    stubFetch(routes());
+    const wrapper = await mountSignedIn(DetailView, `/projects/${PROJECT}`);
+    await settle();
+    const labelWidth = (form: string) => byTestId(form).querySelector<HTMLElement>('.el-form-item__label')?.style.width;
+
+    await wrapper.get('[data-testid="project-edit"]').trigger('click');
+    await settle();
+    expect(byTestId('project-form').classList).toContain('el-dialog');
+    const projectLabels = labelWidth('project-form');
+
+    await openMenu('env-edit-prod');
+    expect(byTestId('environment-form').classList).toContain('el-dialog');
+    expect(projectLabels).toBeTruthy();
+    expect(labelWidth('environment-form')).toBe(projectLabels);
+  });
+
   it('previews the service files a release installs, per environment of the project', async () => {
     const calls = stubFetch(
       routes({

@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Environment } from '@/api/environments';
 import {
   autoReleaseGlobs,
+  browserTimeZone,
   daysText,
   deployPathOk,
   emptyEnvironmentForm,
@@ -188,5 +189,26 @@ describe('environment form', () => {
     expect(daysText([1, 2, 3, 4, 5], names, '、')).toBe('周一–周五');
     expect(daysText([0, 6], names, '、')).toBe('周六、周日');
     expect(daysText([5, 1, 3], names, '、')).toBe('周一、周三、周五');
+  });
+});
+
+describe("a new environment's time zone", () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  const browserIn = (timeZone: string) =>
+    vi
+      .spyOn(Intl.DateTimeFormat.prototype, 'resolvedOptions')
+      .mockReturnValue({ ...new Intl.DateTimeFormat('en').resolvedOptions(), timeZone });
+
+  it("is the browser's zone, not UTC", () => {
+    browserIn('Europe/Berlin');
+    expect(emptyEnvironmentForm().timezone).toBe('Europe/Berlin');
+  });
+
+  it('falls back to Asia/Shanghai when the browser names no zone', () => {
+    browserIn('');
+    expect(browserTimeZone()).toBe('Asia/Shanghai');
   });
 });

@@ -85,7 +85,12 @@ export interface EnvironmentForm {
   serverSelector: string;
 }
 
-export function emptyEnvironmentForm(timezone = 'Asia/Shanghai'): EnvironmentForm {
+/** The zone of the browser filling in the form: release windows are mostly planned in the planner's local time. */
+export function browserTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'Asia/Shanghai';
+}
+
+export function emptyEnvironmentForm(timezone = browserTimeZone()): EnvironmentForm {
   return {
     name: '',
     deployPath: '',
