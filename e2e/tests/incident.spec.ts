@@ -86,13 +86,21 @@ test('a failed health check says why, a retry is marked, and an emergency rollba
   await expect(attempts.first()).toContainText(/health check attempt 1\/3 failed \(exit 22: .*500/);
   await expect(attempts.filter({ hasText: 'next attempt in 2 s' }).first()).toBeVisible();
   await fitsEveryScreen(page, testInfo, 'incident-health-log', 'zh-CN');
+  await switchLocale(page, 'en');
+  await expect(page.getByTestId('log-only-matches')).toContainText('Matching lines only');
+  await expect(attempts.first()).toContainText(/health check attempt 1\/3 failed \(exit 22: .*500/);
+  await fitsEveryScreen(page, testInfo, 'incident-health-log', 'en');
 
   // Retry: it fails again (the version is still broken), and the log marks where the second run began.
+  await page.getByTestId('log-only-matches').click();
   await page.getByTestId('log-search').fill('');
   await page.getByTestId('action-retry').click();
   await expect.poll(async () => (await api.get<{ state: string }>(`/api/releases/${ids.v3}`)).state, { timeout: 90_000 }).toBe('failed');
+  await expect(page.getByTestId('log-run')).toContainText('Run 2 (retry)');
+  await fitsEveryScreen(page, testInfo, 'incident-retry', 'en');
+  await switchLocale(page, 'zh-CN');
   await expect(page.getByTestId('log-run')).toContainText('第 2 次执行（重试）');
-  await snap(page, testInfo, 'incident-retry-separator-zh-CN');
+  await fitsEveryScreen(page, testInfo, 'incident-retry', 'zh-CN');
 
   // The emergency: back to v1 from its page, in one dialog that states the change.
   await page.goto(`/releases/${ids.v1}`);
