@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createSampleAppRepo, startSshHosts, type SampleAppRepo, type SshHosts } from '@rp/deploy-engine/testing';
 import { request as playwrightRequest, type Locator, type Page, type TestInfo } from '@playwright/test';
 import { ADMIN, expect, signIn, test } from '../fixtures.js';
-import { adminApi } from '../helpers/api.js';
+import { adminApi, apiAs } from '../helpers/api.js';
 import { choose, expectNoErrorToast, radio, snap } from '../helpers/element.js';
 import { chineseTexts, hasChinese, rawKeys, visibleTexts } from '../helpers/i18n.js';
 
@@ -65,7 +65,11 @@ test.beforeAll(async () => {
       requireApproval: true,
     });
     const release = await api.post<{ id: string }>('/api/releases', { environmentId: prod.id, ref: 'main', description: names.release });
-    await api.post('/api/releases', { environmentId: staging.id, ref: 'main', description: names.waiting });
+    // Someone else's: a creator never approves their own release, so the administrator's inbox shows only others'.
+    const developer = { username: `dev${tag}`, password: 'developer-Passw0rd' };
+    const dev = await api.post<{ id: string }>('/api/users', { ...developer, displayName: 'Pages Developer' });
+    await api.put(`/api/groups/${group.id}/members/${dev.id}`, { role: 'developer' });
+    await (await apiAs(request, developer)).post('/api/releases', { environmentId: staging.id, ref: 'main', description: names.waiting });
     await api.post('/api/hook-templates', { groupId: group.id, name: names.template, description: 'Tell the team', script: 'set -e\necho deployed\n' });
     await api.post('/api/tokens', { name: names.token, scope: 'read', expiresInDays: 30 });
     const gitToken = await api.post<{ id: string }>('/api/credentials', { groupId: group.id, name: `${names.key}-git`, kind: 'git_token', token: 'glpat-pages-spec-0000000000' });

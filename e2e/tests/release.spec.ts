@@ -3,7 +3,7 @@ import path from 'node:path';
 import { readHost } from '@rp/deploy-engine/testing';
 import type { Page, TestInfo } from '@playwright/test';
 import { ADMIN, expect, signIn, test } from '../fixtures.js';
-import { choose, confirmMessageBox, expectNoErrorToast, fillNumber, radio, rowWith, snap } from '../helpers/element.js';
+import { choose, expectNoErrorToast, fillNumber, radio, rowWith, snap } from '../helpers/element.js';
 import { startSampleHosts, type SampleHosts } from '../helpers/sample-hosts.js';
 
 /**
@@ -230,9 +230,12 @@ test('an operator sets everything up in the browser, releases in gray batches, a
   await history.locator('tr.el-table__row', { hasText: 'first version' }).click();
   await expect(page).toHaveURL(new RegExp(`/releases/${firstId}$`));
   await page.getByTestId('action-rollback').click();
-  await confirmMessageBox(page);
+  // The emergency default is every server at once; this one is asked to follow the environment's rollout.
+  const dialog = page.getByTestId('rollback-dialog');
+  await dialog.getByTestId('rollback-environment').click();
+  await dialog.getByTestId('rollback-confirm').click();
   await expect(page).not.toHaveURL(new RegExp(`${firstId}$`));
-  // The rollback follows the environment's rollout too: one server, a pause, then the rest.
+  // So it goes like a release: one server, a pause, then the rest.
   await continueToSuccess(page);
   expect([current(0), current(1)]).toEqual([firstId, firstId]);
   await snap(page, testInfo, 'rollback-succeeded');
