@@ -95,6 +95,22 @@ describe('a retry says which settings changed since the release was planned', ()
     expect([events[at - 1]?.type, events[at + 1]?.type]).toEqual(['release.finished', 'release.started']);
   });
 
+  it('runs a retry whose recorded settings cannot be read: the notice is a courtesy, never a reason to fail', async () => {
+    const project = await t.db.project.findUniqueOrThrow({ where: { id: f.projectId } });
+    await call(f.owner.token, 'PATCH', `/api/projects/${f.projectId}`, { healthCheck: { type: 'command', command: 'false', retries: 1, intervalSeconds: 1, timeoutSeconds: 5 } });
+    const failed = await ship();
+    expect(failed.state).toBe('failed');
+    await call(f.owner.token, 'PATCH', `/api/projects/${f.projectId}`, { healthCheck: project.healthCheck as object });
+    await t.db.release.update({ where: { id: failed.id }, data: { settings: { project: 'not what a snapshot looks like' } } });
+
+    const retried = await call(f.developer.token, 'POST', `/api/releases/${failed.id}/retry`);
+    const done = await waitForState(t, f.developer.token, retried.id, ['succeeded', 'failed', 'aborted', 'interrupted']);
+    expect(done.state, JSON.stringify(done)).toBe('succeeded');
+    const events = await logs(failed.id);
+    expect(events.map((e) => e.seq)).toEqual(Array.from({ length: events.length }, (_, i) => i + 1));
+    expect(events.some((e) => e.text?.startsWith('settings changed since'))).toBe(false);
+  });
+
   it('finds nothing changed for a release planned with the current settings', async () => {
     const released = await ship();
     expect(released.state, JSON.stringify(released)).toBe('succeeded');

@@ -148,7 +148,7 @@ export class ReleaseWorker {
         { releaseId: id },
       );
       mask = createSecretMasker(input.redact);
-      const seqBase = await recordSettingsNotice({ db }, { releaseId: id, seqBase: release.lastSeq });
+      const seqBase = await recordSettingsNotice({ db, log: this.o.log }, { releaseId: id, seqBase: release.lastSeq });
       const recorder = new EventRecorder(
         { db },
         {
