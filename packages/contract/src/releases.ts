@@ -64,6 +64,9 @@ export const ReleaseQuery = Type.Object(
     createdBy: Type.Optional(Str(64)),
     createdFrom: Type.Optional(Type.String({ format: 'date-time', maxLength: 40, description: 'created at or after' })),
     createdTo: Type.Optional(Type.String({ format: 'date-time', maxLength: 40, description: 'created before' })),
+    awaitingMe: Type.Optional(
+      Type.Boolean({ description: "only releases waiting for the caller's approval: someone else's, in an environment whose approvers include the caller" }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -11,10 +11,15 @@ declare module 'fastify' {
   }
 }
 
-/** What decides a page: the query, and which releases the caller may see (all, or those of their groups). */
+/**
+ * What decides a page: the query, and which releases the caller may see (all, or those of their groups); with
+ * `awaitingMe`, who the caller is and their role in each group too (their own releases are left out, and the roles
+ * and the environments' named approvers decide the rest).
+ */
 export function releaseListKey(actor: Actor, q: ReleaseQuery): string {
   const visible = actor.isAdmin ? '*' : [...actor.roles.keys()].sort().join(',');
-  return JSON.stringify([visible, q.page, q.pageSize, q.projectId, q.environmentId, q.state, q.createdBy, q.createdFrom, q.createdTo]);
+  const reviewer = q.awaitingMe ? [actor.userId, actor.isAdmin, [...actor.roles].sort()] : null;
+  return JSON.stringify([visible, reviewer, q.page, q.pageSize, q.projectId, q.environmentId, q.state, q.createdBy, q.createdFrom, q.createdTo]);
 }
 
 /**

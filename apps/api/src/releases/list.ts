@@ -1,4 +1,5 @@
 import type { ReleasePage, ReleaseQuery } from '@rp/contract/releases';
+import type { GroupRole } from '../generated/prisma/enums.js';
 import type { Actor } from '../plugins/app/auth/actor.js';
 import type { ReadPool } from '../plugins/app/read-pool.js';
 import { pageArgs } from '../shared/pagination.js';
@@ -22,12 +23,27 @@ function matching(actor: Actor, query: ReleaseQuery) {
   if (query.createdBy) filter('creator', `r.created_by_id = (SELECT id FROM users WHERE username = ${param(query.createdBy)})`);
   if (query.createdFrom) filter('from', `r.created_at >= ${param(new Date(query.createdFrom))}`);
   if (query.createdTo) filter('to', `r.created_at < ${param(new Date(query.createdTo))}`);
+  if (query.awaitingMe) filter('awaiting-me', awaitingApprovalBy(actor, param));
   if (!actor.isAdmin) filter('groups', `r.project_id IN (SELECT id FROM projects WHERE group_id = ANY(${param([...actor.roles.keys()])}::uuid[]))`);
   return {
     where: filters.length ? filters.map((f) => f.sql).join(' AND ') : 'TRUE',
     values,
     shape: filters.map((f) => f.name).join(',') || 'all',
   };
+}
+
+/**
+ * Waiting releases the actor may approve, as `approve` in actions.ts decides: not their own, and they are an owner of
+ * the project's group (administrators are everywhere) or a developer there named among the environment's approvers.
+ */
+function awaitingApprovalBy(actor: Actor, param: (value: unknown) => string): string {
+  const groupsWith = (roles: GroupRole[]) => param([...actor.roles].filter(([, role]) => roles.includes(role)).map(([group]) => group));
+  const owner = actor.isAdmin ? 'TRUE' : `p.group_id = ANY(${groupsWith(['owner'])}::uuid[])`;
+  const named = `(p.group_id = ANY(${groupsWith(['owner', 'developer'])}::uuid[])
+    AND e.policy->>'approvers' = 'named' AND e.policy->'approverIds' ? ${param(actor.userId)}::text)`;
+  return `r.state = 'pending_approval' AND r.created_by_id <> ${param(actor.userId)}::uuid
+    AND EXISTS (SELECT 1 FROM projects p JOIN environments e ON e.project_id = p.id
+                 WHERE p.id = r.project_id AND e.id = r.environment_id AND (${owner} OR ${named}))`;
 }
 
 /**

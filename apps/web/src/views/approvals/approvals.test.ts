@@ -30,10 +30,14 @@ const pending = [
   releaseSummary({ id: id(3), state: 'pending_approval', groupId: DEVELOPED, projectName: 'search', ref: 'v9', createdBy: 'dave' }),
 ];
 
-function stubInbox(extra: Parameters<typeof stubFetch>[0] = {}) {
+/** What the API answers to `awaitingMe=true` for Carol: it decides who may approve (owners, named approvers). */
+function stubInbox(extra: Parameters<typeof stubFetch>[0] = {}, awaitingCarol = [pending[0]!]) {
   return stubFetch({
     'GET /api/projects': () => json(200, { items: [], total: 0, page: 1, pageSize: 200 }),
-    'GET /api/releases': () => json(200, { items: pending, total: pending.length, page: 1, pageSize: 200 }),
+    'GET /api/releases': (req) => {
+      const items = new URL(req.url, 'http://localhost').searchParams.get('awaitingMe') === 'true' ? awaitingCarol : pending;
+      return json(200, { items, total: items.length, page: 1, pageSize: 200 });
+    },
     ...extra,
   });
 }
@@ -64,12 +68,15 @@ async function submit(): Promise<void> {
 isolateViewTests();
 
 describe('approvals inbox', () => {
-  it('lists only the pending releases the user may approve: not their own, not where they only develop', async () => {
+  it('lists only the pending releases the API says the user may approve', async () => {
     const calls = stubInbox();
     const wrapper = await mountAsCarol();
 
-    const list = calls.find((c) => c.url.startsWith('/api/releases'));
-    expect(Object.fromEntries(new URL(list?.url ?? '', 'http://localhost').searchParams)).toEqual({ state: 'pending_approval', pageSize: '200' });
+    const lists = calls.filter((c) => c.url.startsWith('/api/releases')).map((c) => Object.fromEntries(new URL(c.url, 'http://localhost').searchParams));
+    expect(lists).toEqual([
+      { state: 'pending_approval', pageSize: '200' },
+      { state: 'pending_approval', pageSize: '200', awaitingMe: 'true' },
+    ]);
     const texts = rows(wrapper).map((r) => r.text());
     expect(texts).toHaveLength(1);
     expect(texts[0]).toContain('v2.0.0');
@@ -108,6 +115,16 @@ describe('approvals inbox', () => {
     expect(other.text()).toContain('search');
     expect(other.get('[data-testid="approve-button"]').attributes('disabled')).toBeDefined();
     expect(other.get('[data-testid="reject-button"]').attributes('disabled')).toBeDefined();
+  });
+
+  it('lets a developer named as the environment\'s approver approve there', async () => {
+    stubInbox({}, [pending[0]!, pending[2]!]);
+    const wrapper = await mountAsCarol();
+
+    expect(rows(wrapper)).toHaveLength(2);
+    const named = rows(wrapper).find((r) => r.text().includes('v9'))!;
+    expect(named.get('[data-testid="approve-button"]').attributes('disabled')).toBeUndefined();
+    expect(named.get('[data-testid="reject-button"]').attributes('disabled')).toBeUndefined();
   });
 
   it('searches by branch, description or creator', async () => {

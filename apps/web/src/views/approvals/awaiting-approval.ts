@@ -1,18 +1,22 @@
 import { listReleases, type ReleaseSummary } from '@/api/releases';
-import { useReleaseRights } from '@/composables/useReleaseRights';
 
-/** The API's largest page: the inbox is filtered here by the user's rights, so it needs the whole list. */
+/** The API's largest page: the inbox is searched and paged here, so it needs the whole list. */
 export const FETCH_LIMIT = 200;
 
-/** Every release waiting for approval that the signed-in user can see, optionally of one project. */
-export const listAwaitingApproval = (projectId?: string) =>
-  listReleases({ state: 'pending_approval', projectId, pageSize: FETCH_LIMIT });
-
-/**
- * Whether the signed-in user could approve a waiting release: a reviewer of its group who did not create it (the API
- * lets no creator approve their own, administrators included).
- */
-export function useMayApprove(): (release: ReleaseSummary) => boolean {
-  const rights = useReleaseRights();
-  return (release) => rights.canReview(release) && !rights.isOwnRelease(release);
+export interface Inbox {
+  items: ReleaseSummary[];
+  total: number;
+  /** The waiting releases the signed-in user may approve, as the API decides (owners, named approvers, never the creator). */
+  awaitingMe: ReadonlySet<string>;
 }
+
+/** Every release waiting for approval that the signed-in user can see, optionally of one project. */
+export async function loadInbox(projectId?: string): Promise<Inbox> {
+  const query = { state: 'pending_approval' as const, projectId, pageSize: FETCH_LIMIT };
+  const [all, mine] = await Promise.all([listReleases(query), listReleases({ ...query, awaitingMe: true })]);
+  return { items: all.items, total: all.total, awaitingMe: new Set(mine.items.map((r) => r.id)) };
+}
+
+/** How many releases wait for the signed-in user's approval: the menu's badge. */
+export const countAwaitingMe = async (): Promise<number> =>
+  (await listReleases({ state: 'pending_approval', awaitingMe: true, pageSize: 1 })).total;
