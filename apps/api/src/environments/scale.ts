@@ -31,7 +31,7 @@ export async function scaleOut({ db, actor, ctx }: { db: Db; actor: Actor; ctx: 
 
     const added = serverIds.map((id) => found.find((s) => s.id === id)!);
     await tx.environmentServer.createMany({ data: serverIds.map((serverId) => ({ environmentId, serverId })) });
-    const release = await createScaleOut(tx, { actor, ctx }, { environmentId, serverIds, names: added.map((s) => s.name) });
+    const release = await createScaleOut(tx, { actor, ctx }, { environmentId, serverIds });
     await recordAudit(tx, ctx, { action: 'environment.scale_out', resourceType: 'environment', resourceId: environmentId, details: { servers: added.map((s) => s.name), releaseId: release?.id ?? null } });
     return { added: added.map(({ id, name }) => ({ id, name })), releaseId: release?.id ?? null };
   });

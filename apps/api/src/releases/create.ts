@@ -299,7 +299,7 @@ export async function currentReleaseOf(tx: DbTx, environmentId: string) {
  * A scale-out: the environment's current release deployed to servers just added to it, queued at once (the version
  * was approved when it first went out), inside the caller's transaction. It reuses the artifact that release packed.
  */
-export async function createScaleOut(tx: DbTx, { actor, ctx }: Pick<ReleaseDeps, 'actor' | 'ctx'>, { environmentId, serverIds, names }: { environmentId: string; serverIds: string[]; names: string[] }) {
+export async function createScaleOut(tx: DbTx, { actor, ctx }: Pick<ReleaseDeps, 'actor' | 'ctx'>, { environmentId, serverIds }: { environmentId: string; serverIds: string[] }) {
   const source = await currentReleaseOf(tx, environmentId);
   if (!source) return null;
   const environment = await tx.environment.findUniqueOrThrow({ where: { id: environmentId } });
@@ -312,7 +312,8 @@ export async function createScaleOut(tx: DbTx, { actor, ctx }: Pick<ReleaseDeps,
       kind: 'scale_out',
       ref: source.ref,
       commit: source.commit,
-      description: `Scale out to ${names.join(', ')}: ${source.ref} (${source.commit.slice(0, 8)})`.slice(0, 2000),
+      // The SPA says what it is in the reader's language, as for rollbacks; its targets name the servers.
+      description: '',
       rollout: (environment.rollout as unknown as RolloutSpec | null) ?? DEFAULT_ROLLOUT,
       serverIds,
       state: 'queued',

@@ -5,7 +5,8 @@ const zhCN = {
   detailTitle: '发布单详情',
   newTitle: '新建发布单',
   new: '新建发布单',
-  kind: { release: '发布', rollback: '回滚' },
+  kind: { release: '发布', rollback: '回滚', scale_out: '扩容' },
+  scaleOutGenerated: '扩容：把 {ref}（{commit}）部署到新加入的服务器',
   states: {
     pending_approval: '待审批',
     approved: '已审批',
@@ -240,7 +241,8 @@ const en: typeof zhCN = {
   detailTitle: 'Release details',
   newTitle: 'New release',
   new: 'New release',
-  kind: { release: 'Release', rollback: 'Rollback' },
+  kind: { release: 'Release', rollback: 'Rollback', scale_out: 'Scale-out' },
+  scaleOutGenerated: 'Scale-out: {ref} ({commit}) deployed to the servers just added',
   states: {
     pending_approval: 'Pending approval',
     approved: 'Approved',

@@ -38,15 +38,17 @@ describe('release list view', () => {
     expect(wrapper.text()).toContain('成功');
 
     await wrapper.get('.el-table__row').trigger('click');
-    await vi.waitFor(() => expect(router.currentRoute.value.fullPath).toBe(`/releases/${RELEASE}`));
+    // The release page is a lazy route: its first import is compiled on demand, slowly on a busy machine.
+    await vi.waitFor(() => expect(router.currentRoute.value.fullPath).toBe(`/releases/${RELEASE}`), { timeout: 10_000 });
   });
 
-  it('shows each release\'s number, approver and duration, says what a bare rollback does, and rolls back from the row', async () => {
+  it('shows each release\'s number, approver and duration, says what a bare rollback or scale-out does, and rolls back from the row', async () => {
     const rollback = releaseSummary({ id: '00000000-0000-4000-8000-0000000000c1', number: 43, kind: 'rollback', state: 'succeeded', ref: 'v1.1.0', commit: 'f9bb8f50'.padEnd(40, '0'), description: '' });
     const done = releaseSummary({ ...summary, number: 42, approvedBy: 'bob', startedAt: '2026-11-23T10:00:00.000Z', finishedAt: '2026-11-23T10:02:05.000Z' });
+    const scaleOut = releaseSummary({ id: '00000000-0000-4000-8000-0000000000c2', number: 41, kind: 'scale_out', state: 'succeeded', ref: 'v1.2.0', description: '' });
     stubFetch({
       'GET /api/projects': () => json(200, { items: [], total: 0, page: 1, pageSize: 200 }),
-      'GET /api/releases': () => json(200, { items: [rollback, done], total: 2, page: 1, pageSize: 20 }),
+      'GET /api/releases': () => json(200, { items: [rollback, done, scaleOut], total: 3, page: 1, pageSize: 20 }),
       'GET /api/environments/e/versions': () => json(200, { environmentId: 'e', deployPath: '/srv/app', checkedAt: null, servers: [] }),
       'GET /api/environments/e': () => json(200, { id: 'e', requireApproval: false, rollbackNeedsApproval: false }),
     });
@@ -57,6 +59,9 @@ describe('release list view', () => {
     expect(rows[1]!.text()).toContain('#42');
     expect(rows[1]!.text()).toContain('bob');
     expect(rows[1]!.text()).toContain('2 分 5 秒');
+    expect(rows[2]!.text()).toContain('扩容');
+    expect(rows[2]!.text()).toContain('扩容：把 v1.2.0（aaaaaaaa）部署到新加入的服务器');
+    expect(wrapper.find(`[data-testid="release-rollback-${scaleOut.id}"]`).exists()).toBe(false);
     // A rollback is not rolled back to; the succeeded release is, from its row, through the emergency dialog.
     expect(wrapper.find(`[data-testid="release-rollback-${rollback.id}"]`).exists()).toBe(false);
     await wrapper.get(`[data-testid="release-rollback-${RELEASE}"]`).trigger('click');
