@@ -126,7 +126,7 @@ describe('the release list', () => {
   const ids = (page: Page) => page.items.map((r) => r.id);
   const expected = (keep: (r: (typeof seeded)[number]) => boolean) => seeded.filter(keep).map((r) => r.id);
 
-  it('shows every release as the services read it, the list without targets and progress, newest first', async () => {
+  it('shows every release as the services read it, the list without targets, planned batches and progress, newest first', async () => {
     const page = await list(admin, 'pageSize=100');
     expect(page).toMatchObject({ total: seeded.length, page: 1, pageSize: 100 });
     expect(ids(page)).toEqual(seeded.map((r) => r.id));
@@ -135,13 +135,16 @@ describe('the release list', () => {
       const reference = JSON.parse(JSON.stringify(await getRelease({ db: t.db }, { id: item.id })));
       const detail = await t.call(admin.token, { method: 'GET', url: `/api/releases/${item.id}` });
       expect(detail.json()).toEqual(reference);
-      const { targets: _targets, progress: _progress, ...summary } = reference;
+      const { targets: _targets, plannedBatches: _plannedBatches, progress: _progress, ...summary } = reference;
       expect(item).toEqual(summary);
     }
     const running = (await t.call(admin.token, { method: 'GET', url: `/api/releases/${seeded.find((r) => r.state === 'running')!.id}` })).json();
     expect(running.targets.map((target: { serverName: string }) => target.serverName)).toEqual(['web-a', 'web-b', 'web-c']);
     expect(running.targets[1]).toMatchObject({ serverName: 'web-b', host: '10.0.0.1', state: 'succeeded', previous: 'r1', current: 'r2', error: null });
     expect(running.targets[2]).toMatchObject({ state: 'pending', stage: null, startedAt: null, finishedAt: null });
+    // Batches [1, "50%"] of three servers by name: web-a, then up to two (web-b), then the rest.
+    const serverIds = running.targets.map((target: { serverId: string }) => target.serverId);
+    expect(running.plannedBatches).toEqual([[serverIds[0]], [serverIds[1]], [serverIds[2]]]);
     const failed = page.items.find((r) => r.state === 'failed');
     expect(failed).toMatchObject({ error: 'health check failed on web-1', approvedBy: admin.username, projectName: 'shop', environmentName: 'prod', rollout: { strategy: 'batches', batches: [1, '50%'] } });
     expect(page.items.find((r) => r.state === 'pending_approval')).toMatchObject({ approvedBy: null, approvedAt: null, startedAt: null, abortRequested: false });

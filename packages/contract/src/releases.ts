@@ -51,9 +51,12 @@ export const ReleaseView = Type.Object({
   error: Nullable(Type.String()),
   lastSeq: Type.Integer(),
   targets: Type.Array(TargetView),
+  plannedBatches: Type.Array(Type.Array(Uuid), {
+    description: "each batch's servers as the rollout will take them (targets by server name); the live feed says what a run really did",
+  }),
   progress: Type.Object({ percent: Type.Integer(), etaSeconds: Nullable(Type.Integer()) }),
 });
-export const ReleasePage = Page(Type.Omit(ReleaseView, ['targets', 'progress']));
+export const ReleasePage = Page(Type.Omit(ReleaseView, ['targets', 'plannedBatches', 'progress']));
 
 export const ReleaseQuery = Type.Object(
   {

@@ -2,10 +2,11 @@ import type { ReleaseView } from '@rp/contract/releases';
 import type { ReadPool } from '../plugins/app/read-pool.js';
 import type { DbTx } from '../shared/db.js';
 import { NotFound } from '../shared/errors.js';
+import { plannedBatches } from './planned-batches.js';
 import { releaseProgress } from './progress.js';
 import { iso, SUMMARY_COLUMNS, SUMMARY_JOINS } from './summary-sql.js';
 
-type DetailRow = Omit<ReleaseView, 'progress'>;
+type DetailRow = Omit<ReleaseView, 'progress' | 'plannedBatches'>;
 
 /**
  * `GET /api/releases/:id`: the release, its names and its targets in one prepared statement, where Prisma's relation
@@ -28,5 +29,5 @@ export async function releaseDetail({ reads, db }: { reads: ReadPool; db: DbTx }
     [id],
   );
   if (!release) throw new NotFound('Release');
-  return { ...release, progress: await releaseProgress({ db }, release) };
+  return { ...release, plannedBatches: plannedBatches(release.rollout, release.targets), progress: await releaseProgress({ db }, release) };
 }

@@ -2,6 +2,7 @@ import type { RolloutSpec } from '@rp/contract/rollout';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { DbTx } from '../shared/db.js';
 import { NotFound } from '../shared/errors.js';
+import { plannedBatches } from './planned-batches.js';
 import { releaseProgress } from './progress.js';
 
 /**
@@ -85,7 +86,8 @@ interface ReadDeps {
 export async function getRelease({ db }: ReadDeps, { id }: { id: string }) {
   const release = await db.release.findUnique({ where: { id }, ...full });
   if (!release) throw new NotFound('Release');
-  return { ...toReleaseView(release), progress: await releaseProgress({ db }, release) };
+  const view = toReleaseView(release);
+  return { ...view, plannedBatches: plannedBatches(view.rollout, view.targets), progress: await releaseProgress({ db }, release) };
 }
 
 function toEventView(e: { seq: number; at: Date; type: string; stage: string | null; target: string | null; stream: string | null; text: string | null; data: Prisma.JsonValue }) {

@@ -11,7 +11,7 @@ export type { CreateReleaseBody, DryRunBody, DryRunPlan, SettingsChanges } from 
 export type { FeedMessage };
 export type Release = ReleaseView;
 /** A release as lists show it: without its servers and progress. */
-export type ReleaseSummary = Omit<ReleaseView, 'targets' | 'progress'>;
+export type ReleaseSummary = Omit<ReleaseView, 'targets' | 'plannedBatches' | 'progress'>;
 export type ReleaseTarget = ReleaseView['targets'][number];
 export type ReleaseEvent = EventView;
 export type FeedEvents = EncodedEvents;

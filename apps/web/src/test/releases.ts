@@ -43,6 +43,7 @@ export function release(overrides: Partial<Release> = {}): Release {
     targets: [
       { serverId: SERVER_A, serverName: 'web-1', host: '10.0.0.1', port: 22, state: 'running', stage: 'upload', previous: null, current: null, error: null, startedAt: null, finishedAt: null },
     ],
+    plannedBatches: [[SERVER_A]],
     progress: { percent: 10, etaSeconds: 90 },
     ...overrides,
   };

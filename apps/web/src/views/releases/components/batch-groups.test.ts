@@ -27,6 +27,7 @@ describe('grouping the grid by batch', () => {
   it('needs no header for a release that runs as one batch', () => {
     const groups = groupByBatch([target('a'), target('b')], {
       batches: [{ ...batch(0, ['a', 'b'], true), count: 1 }],
+      planned: [['a', 'b']],
       paused: false,
       currentRun: null,
     });
@@ -37,6 +38,7 @@ describe('grouping the grid by batch', () => {
     const all = ['a', 'b', 'c', 'd', 'e'].map(target);
     const groups = groupByBatch(all, {
       batches: [batch(0, ['b'], true, true), batch(1, ['c', 'a'], true)],
+      planned: [['a'], ['b', 'c'], ['d', 'e']],
       paused: false,
       currentRun: ['a', 'b', 'c', 'd'],
     });
@@ -45,6 +47,15 @@ describe('grouping the grid by batch', () => {
       ['2', 'running', ['c', 'a']],
       ['later', null, ['d']],
       ['earlier', null, ['e']],
+    ]);
+  });
+
+  it('shows the planned batches before the feed names any, none of them started', () => {
+    const all = ['a', 'b', 'c'].map(target);
+    const groups = groupByBatch(all, { batches: [], planned: [['a'], ['b', 'c']], paused: false, currentRun: null });
+    expect(groups.map((g) => [g.label, g.status?.name ?? null, g.targets.map((t) => t.serverId)])).toEqual([
+      [{ key: 'releases.batch.name', params: { n: 1, count: 2 } }, 'next', ['a']],
+      [{ key: 'releases.batch.name', params: { n: 2, count: 2 } }, 'next', ['b', 'c']],
     ]);
   });
 });

@@ -18,19 +18,31 @@ function statusOf(batch: BatchInfo, paused: boolean): BatchGroup['status'] {
   return { name, type: STATUS_TYPE[name] };
 }
 
+/** Batches as the release plans them, before the feed has named any: none started. */
+const notStarted = (planned: readonly (readonly string[])[]): BatchInfo[] =>
+  planned.map((targets, index) => ({ index, count: planned.length, targets: [...targets], started: false, finished: false }));
+
 /**
  * The grid's rows grouped by the batch each server runs in, in batch order. Batches come from the feed, which names
  * a batch's servers when it starts (or when a pause waits for it): servers of batches not named yet are grouped as
- * later ones, and servers a retry leaves alone (they succeeded before) as done in an earlier run.
+ * later ones, and servers a retry leaves alone (they succeeded before) as done in an earlier run. Until the feed
+ * names one, the release's planned batches are shown, so a release waiting for approval or in the queue shows
+ * what its gray rollout will take first.
  */
 export function groupByBatch(
   targets: readonly ReleaseTarget[],
-  o: { batches: readonly BatchInfo[]; paused: boolean; currentRun: readonly string[] | null },
+  o: {
+    batches: readonly BatchInfo[];
+    planned: readonly (readonly string[])[];
+    paused: boolean;
+    currentRun: readonly string[] | null;
+  },
 ): BatchGroup[] {
-  if ((o.batches[0]?.count ?? 0) <= 1) return [{ key: 'all', label: null, status: null, targets: [...targets] }];
+  const batches = o.batches.length ? o.batches : notStarted(o.planned);
+  if ((batches[0]?.count ?? 0) <= 1) return [{ key: 'all', label: null, status: null, targets: [...targets] }];
   const byId = new Map(targets.map((t) => [t.serverId, t]));
   const placed = new Set<string>();
-  const groups: BatchGroup[] = o.batches.map((batch) => {
+  const groups: BatchGroup[] = batches.map((batch) => {
     const members = batch.targets.flatMap((id) => byId.get(id) ?? []);
     for (const t of members) placed.add(t.serverId);
     return {
