@@ -19,10 +19,16 @@ const dialogButtons = () => ({
   cancelButtonText: i18n.global.t('common.cancel'),
 });
 
-/** True when the user confirmed; closing or cancelling the dialog is a plain no. */
-export async function confirmWarning(message: string): Promise<boolean> {
+/**
+ * True when the user confirmed; closing or cancelling the dialog is a plain no. With `buttons` the two buttons say
+ * what each does (a red confirm button): "Cancel" beside "cancel the release" would be a riddle.
+ */
+export async function confirmWarning(message: string, buttons?: { confirm: string; keep: string }): Promise<boolean> {
+  const labels = buttons
+    ? { confirmButtonText: buttons.confirm, cancelButtonText: buttons.keep, confirmButtonClass: 'el-button--danger' }
+    : {};
   try {
-    await ElMessageBox.confirm(message, { ...dialogButtons(), type: 'warning' });
+    await ElMessageBox.confirm(message, { ...dialogButtons(), ...labels, type: 'warning' });
     return true;
   } catch {
     return false;
