@@ -47,6 +47,7 @@ import { serverRoutes } from './servers/routes.js';
 import { statsRoutes } from './stats/routes.js';
 import { tokenRoutes } from './tokens/routes.js';
 import { userRoutes } from './users/routes.js';
+import { versionRoutes } from './versions/routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -92,6 +93,7 @@ const featureRoutes = [
   releaseRoutes,
   liveRoutes,
   statsRoutes,
+  versionRoutes,
   metricsRoutes,
 ];
 

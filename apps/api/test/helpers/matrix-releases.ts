@@ -93,6 +93,7 @@ export const releaseRows = (gitUrl: () => string): Record<string, Case> => ({
   'GET /api/stats/releases': { allowed: everyone, request: async () => ({ url: '/api/stats/releases' }) },
   'GET /api/stats/setup': { allowed: everyone, request: async () => ({ url: '/api/stats/setup' }) },
   'GET /api/stats/environment-versions': { allowed: everyone, request: async () => ({ url: '/api/stats/environment-versions' }) },
+  'GET /api/versions/overview': { allowed: everyone, request: async () => ({ url: '/api/versions/overview' }) },
   'GET /api/environments/:id/versions': { allowed: readers, request: async ({ t, groupId }) => ({ url: `/api/environments/${(await environment(t, groupId, gitUrl())).env.id}/versions` }) },
   'GET /api/environments/:id/changes': { allowed: readers, request: async ({ t, groupId }) => ({ url: `/api/environments/${(await environment(t, groupId, gitUrl())).env.id}/changes?ref=main` }) },
   'GET /api/environments/:id/trigger-token': { allowed: managers, request: async ({ t, groupId }) => ({ url: `/api/environments/${(await withTrigger(t, groupId, gitUrl())).envId}/trigger-token` }) },

@@ -67,6 +67,12 @@ const shellRoutes: RouteRecordRaw[] = [
     component: () => import('@/views/versions/index.vue'),
     meta: { titleKey: 'menu.versions', icon: PriceTag, section: 'release' },
   },
+  {
+    path: 'versions/overview',
+    name: 'versions-overview',
+    component: () => import('@/views/versions/overview.vue'),
+    meta: { titleKey: 'versions.overview.title', menu: '/versions' },
+  },
 
   {
     path: 'projects',

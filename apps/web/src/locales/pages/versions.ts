@@ -1,6 +1,22 @@
 // Strings of the version matrix page, both languages side by side so a key cannot exist in one only.
 const zhCN = {
   title: '版本矩阵',
+  tabs: {
+    environment: '按环境',
+    all: '全部环境',
+  },
+  overview: {
+    title: '全部环境版本',
+    project: '项目',
+    environments: '环境 · 版本 · 服务器',
+    searchPlaceholder: '搜索项目名称',
+    filterGroup: '项目组',
+    empty: '还没有可查看的项目：先创建项目并添加环境和服务器，发布之后这里会列出每台服务器运行的版本',
+    noMatch: '没有符合条件的项目，换个名称或项目组试试',
+    noEnvironments: '该项目还没有环境，在项目详情中添加',
+    mixed: '版本不一致',
+    mixedHint: '该环境的服务器运行着不同的版本（例如单台回滚或批次发布失败），点击环境查看并检查主机',
+  },
   pickProject: '选择项目',
   pickEnvironment: '选择环境',
   pickHint: '选择项目和环境，查看每台服务器当前运行的版本',
@@ -44,6 +60,22 @@ const zhCN = {
 
 const en: typeof zhCN = {
   title: 'Version matrix',
+  tabs: {
+    environment: 'By environment',
+    all: 'All environments',
+  },
+  overview: {
+    title: 'All environments',
+    project: 'Project',
+    environments: 'Environment · version · servers',
+    searchPlaceholder: 'Search project names',
+    filterGroup: 'Group',
+    empty: 'No projects to show yet: create a project with environments and servers; after a release this lists the version each server runs',
+    noMatch: 'No project matches: try another name or group',
+    noEnvironments: 'This project has no environments yet; add one on the project page',
+    mixed: 'Mixed versions',
+    mixedHint: 'The servers of this environment run different versions (a single-host rollback or a failed batch, for example): open the environment to see and check them',
+  },
   pickProject: 'Select a project',
   pickEnvironment: 'Select an environment',
   pickHint: 'Select a project and an environment to see which release each server runs',
