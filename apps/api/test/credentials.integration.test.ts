@@ -86,7 +86,7 @@ describe('credentials', () => {
     expect((await post(admin, { groupId: null, name: 'global-dup', kind: 'git_token', token: 'b' })).statusCode).toBe(409);
   });
 
-  it('replaces a token without showing it, audits which fields changed but no value', async () => {
+  it('replaces a token without showing it, audits which fields changed but no secret value', async () => {
     const created = await post(owner, { groupId, name: 'gitlab', kind: 'git_token', username: 'ci-bot', token: 'glpat-first-1111' });
     const id = created.json().id;
     expect(created.json().username).toBe('ci-bot');
@@ -98,7 +98,7 @@ describe('credentials', () => {
     expect(t.app.secrets.decrypt(row.secret)).toBe('glpat-second-2222');
     const trail = await t.call(admin.token, { method: 'GET', url: `/api/audit?resourceType=credential&resourceId=${id}` });
     expect(trail.json().items.map((i: { action: string }) => i.action)).toEqual(['credential.update', 'credential.create']);
-    expect(trail.json().items[0].details.changed).toEqual(['token', 'username']);
+    expect(trail.json().items[0].details.changes).toEqual({ token: { from: '***', to: '***', secret: true }, username: { from: 'ci-bot', to: null } });
     expect(trail.body).not.toContain('glpat');
     expect((await t.call(owner.token, { method: 'PATCH', url: `/api/credentials/${id}`, payload: { privateKey: 'x' } })).statusCode).toBe(400);
   });

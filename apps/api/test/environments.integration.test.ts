@@ -91,7 +91,7 @@ describe('environments', () => {
 
     const trail = await t.call(admin.token, { method: 'GET', url: `/api/audit?resourceType=environment&resourceId=${env.id}` });
     expect(trail.body).not.toContain('token-value');
-    expect(trail.json().items[0].details).toEqual({ variables: ['TOKEN'] });
+    expect(trail.json().items[0].details).toEqual({ name: 'staging', changes: { variables: { keys: { TOKEN: { from: '***', to: '***', secret: true } } } } });
   });
 
   it('validates deploy paths, variable keys, servers, rollout, windows and time zones', async () => {
@@ -132,7 +132,7 @@ describe('environments', () => {
     });
   });
 
-  it('takes offline and online scripts and a drain time, returns them and audits the scripts by their start', async () => {
+  it('takes offline and online scripts and a drain time, returns them and audits the scripts before and after', async () => {
     const created = await create({ name: 'lb', deployPath: '/srv/lb' });
     expect(created.json()).toMatchObject({ offlineScript: '', onlineScript: '', drainSeconds: 0 });
 
@@ -147,7 +147,10 @@ describe('environments', () => {
     expect(read.json()).toMatchObject({ offlineScript: offline, onlineScript: 'lb-in "$(hostname)"', drainSeconds: 3600 });
 
     const trail = await t.call(admin.token, { method: 'GET', url: `/api/audit?resourceType=environment&resourceId=${created.json().id}` });
-    expect(trail.json().items[0].details).toEqual({ offlineScript: offline.slice(0, 200), onlineScript: 'lb-in "$(hostname)"', drainSeconds: 3600 });
+    expect(trail.json().items[0].details).toEqual({
+      name: 'lb',
+      changes: { offlineScript: { from: '', to: offline }, onlineScript: { from: '', to: 'lb-in "$(hostname)"' }, drainSeconds: { from: 0, to: 3600 } },
+    });
 
     // Without an online script, every host a release takes out would stay out: refused, and nothing changes.
     const orphaned = await t.call(owner.token, { method: 'PATCH', url: `/api/environments/${created.json().id}`, payload: { onlineScript: '  ', drainSeconds: 5 } });

@@ -121,7 +121,10 @@ describe('projects, presets, hook templates and Git refs', () => {
     const listed = await t.call(viewer.token, { method: 'GET', url: '/api/hook-templates?q=NOTIFY' });
     expect(listed.json().items.map((i: { name: string }) => i.name)).toEqual(['global notify']);
     const trail = await t.call(admin.token, { method: 'GET', url: `/api/audit?resourceType=project&resourceId=${project.id}` });
-    expect(trail.json().items[0].details).toMatchObject({ hooks: ['before-checkout'], fromTemplate: { name: 'global notify' } });
+    expect(trail.json().items[0].details).toMatchObject({
+      changes: { 'hooks.before-checkout': { from: 'echo zero', to: 'curl -fsS https://hooks.example/notify' } },
+      fromTemplate: { name: 'global notify' },
+    });
   });
 
   it('lists branches and tags of the repository, cached for 30 seconds', async () => {

@@ -27,7 +27,7 @@ export const AuditEntryView = Type.Object({
   ip: Type.Union([Type.String(), Type.Null()]),
   userAgent: Type.Union([Type.String(), Type.Null()]),
   success: Type.Boolean(),
-  details: Type.Unknown(),
+  details: Type.Unknown({ description: 'what the action recorded; for `*.update` actions `{ name, changes }`, see AuditChanges' }),
 });
 
 export const AuditPage = Page(AuditEntryView);
@@ -35,3 +35,12 @@ export const AuditPage = Page(AuditEntryView);
 export type AuditQuery = Static<typeof AuditQuery>;
 export type AuditEntryView = Static<typeof AuditEntryView>;
 export type AuditPage = Static<typeof AuditPage>;
+
+/**
+ * `details.changes` of an update's audit entry (apps/api/src/audit/changes.ts): per field the value before and after
+ * (null where there was none), or for keyed lists (environment variables) per key. Secrets carry `secret: true` and
+ * never a value; text longer than 4 KB keeps its start and `truncated: true`.
+ */
+export type AuditValueChange = { from: unknown; to: unknown; secret?: boolean; truncated?: boolean };
+export type AuditKeyedChange = { keys: Record<string, { from: string | null; to: string | null; secret?: boolean }> };
+export type AuditChanges = Record<string, AuditValueChange | AuditKeyedChange>;

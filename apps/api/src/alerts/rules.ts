@@ -1,6 +1,7 @@
 import type { AlertRulePage, AlertRuleQuery, AlertRuleView, CreateAlertRuleBody, UpdateAlertRuleBody } from '@rp/contract/alerts';
 import type { Prisma } from '../generated/prisma/client.js';
 import { assertWritable } from '../archive/service.js';
+import { auditChanges, type FieldPolicy } from '../audit/changes.js';
 import { recordAudit } from '../audit/service.js';
 import { readRecipients, type StoredRecipients } from '../notifications/stored-json.js';
 import type { Actor, RequestContext } from '../plugins/app/auth/actor.js';
@@ -71,6 +72,11 @@ async function checkedRecipients(tx: DbTx, groupId: string, stored: StoredRecipi
   return { users, emails: given?.emails ?? stored.emails };
 }
 
+const AUDITED: FieldPolicy = { plain: ['name', 'enabled', 'events', 'onlyFailures', 'environmentPattern', 'locale', 'recipients', 'channels'] };
+
+/** Channels by name, in a stable order, so only a real change shows. */
+const auditedRow = (row: RuleRow) => ({ ...row, channels: row.channels.map((link) => link.channel.name).sort() });
+
 const scopeOfRow = (row: RuleRow): RuleScope =>
   row.environmentId ? { kind: 'environment', id: row.environmentId } : row.projectId ? { kind: 'project', id: row.projectId } : { kind: 'group', id: row.groupId as string };
 
@@ -128,7 +134,7 @@ export async function updateAlertRule({ db, ctx }: WriteDeps, { id, changes }: {
       },
       include: ruleInclude,
     });
-    await recordAudit(tx, ctx, { action: 'alert_rule.update', resourceType: 'alert_rule', resourceId: id, details: { name: row.name, changed: Object.keys(changes) } });
+    await recordAudit(tx, ctx, { action: 'alert_rule.update', resourceType: 'alert_rule', resourceId: id, details: { name: row.name, changes: auditChanges(auditedRow(before), auditedRow(row), AUDITED) } });
     return ruleView(tx, row);
   });
 }

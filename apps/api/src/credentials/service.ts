@@ -1,5 +1,6 @@
 import type { Static } from 'typebox';
 import type { Credential, Prisma } from '../generated/prisma/client.js';
+import { auditChanges, type FieldPolicy } from '../audit/changes.js';
 import { recordAudit } from '../audit/service.js';
 import type { Actor, RequestContext } from '../plugins/app/auth/actor.js';
 import type { Db, DbTx } from '../shared/db.js';
@@ -97,6 +98,11 @@ export async function createCredential({ db, secrets, ctx }: WriteDeps & { secre
   });
 }
 
+const AUDITED: FieldPolicy = { plain: ['name', 'description', 'username', 'boundHost', 'publicKey', 'fingerprint'], secret: ['privateKey', 'token'] };
+
+/** The secret under the name the form gives it; the log shows only that it changed, never even its ciphertext. */
+const auditedRow = (row: Credential) => ({ ...row, [row.kind === 'ssh_key' ? 'privateKey' : 'token']: row.secret });
+
 export async function updateCredential(
   { db, secrets, ctx }: WriteDeps & { secrets: SecretBox },
   { id, changes }: { id: string; changes: Static<typeof UpdateCredentialBody> },
@@ -124,8 +130,7 @@ export async function updateCredential(
       action: 'credential.update',
       resourceType: 'credential',
       resourceId: id,
-      // Which fields changed, not their values: the secret's new value must not reach the audit log either.
-      details: { name: row.name, changed: Object.keys(changes), fingerprint: row.fingerprint },
+      details: { name: row.name, changes: auditChanges(auditedRow(before), auditedRow(row), AUDITED) },
     });
     return credentialView(row);
   });

@@ -1,6 +1,7 @@
 import type { Static } from 'typebox';
 import type { Environment, Prisma } from '../generated/prisma/client.js';
 import { archivedAtOf, archivedFilter, assertWritable } from '../archive/service.js';
+import { auditChanges, type FieldPolicy } from '../audit/changes.js';
 import { recordAudit } from '../audit/service.js';
 import type { RequestContext } from '../plugins/app/auth/actor.js';
 import type { Db, DbTx } from '../shared/db.js';
@@ -134,7 +135,7 @@ async function assertNameFree(tx: DbTx, projectId: string, name: string, exceptI
   if (clash && clash.id !== exceptId) throw new Conflict(`Environment "${name}" already exists in this project`, [{ field: 'name', message: 'already exists' }]);
 }
 
-/** What changed: variables are listed by key, since some are secrets; scripts (up to 64 KB) by their start. */
+/** A new environment's audit entry: variables are listed by key, since some are secrets; scripts (up to 64 KB) by their start. */
 function auditSummary(input: Static<typeof UpdateEnvironmentBody>) {
   const { variables, offlineScript, onlineScript, ...rest } = input;
   return {
@@ -144,6 +145,17 @@ function auditSummary(input: Static<typeof UpdateEnvironmentBody>) {
     ...(onlineScript !== undefined ? { onlineScript: onlineScript.slice(0, 200) } : {}),
   } as Prisma.InputJsonObject;
 }
+
+const AUDITED: FieldPolicy = {
+  plain: [
+    'name', 'deployPath', 'servers', 'rollout', 'requireApproval', 'rollbackNeedsApproval', 'releaseWindows', 'timezone', 'policy', 'autoRelease',
+    'offlineScript', 'onlineScript', 'drainSeconds', 'serverSelector',
+  ],
+  keyed: ['variables'],
+};
+
+/** Servers by name, in a stable order, so only a real change of targets shows. */
+const auditedRow = (row: Environment & { servers: { server: { name: string } }[] }) => ({ ...row, servers: row.servers.map((s) => s.server.name).sort() });
 
 const deployPathOf = (path: string) => path.replace(/\/+$/, '');
 
@@ -212,7 +224,7 @@ export async function createEnvironment({ db, secrets, ctx }: WriteDeps & { secr
 export async function updateEnvironment({ db, secrets, ctx }: WriteDeps & { secrets: SecretBox }, { id, changes: input }: { id: string; changes: Static<typeof UpdateEnvironmentBody> }) {
   return db.$transaction(async (tx) => {
     await assertWritable(tx, 'environment', id);
-    const before = await tx.environment.findUnique({ where: { id }, include: { project: { select: { groupId: true } } } });
+    const before = await tx.environment.findUnique({ where: { id }, include: { project: { select: { groupId: true } }, servers: { select: { server: { select: { name: true } } } } } });
     if (!before) throw new NotFound('Environment');
     await check(tx, before.project.groupId, input);
     checkTraffic(input.offlineScript ?? before.offlineScript, input.onlineScript ?? before.onlineScript);
@@ -231,7 +243,8 @@ export async function updateEnvironment({ db, secrets, ctx }: WriteDeps & { secr
       },
       include: withServers,
     });
-    await recordAudit(tx, ctx, { action: 'environment.update', resourceType: 'environment', resourceId: id, details: auditSummary(input) });
+    const changes = auditChanges(auditedRow(before), auditedRow(row), AUDITED);
+    await recordAudit(tx, ctx, { action: 'environment.update', resourceType: 'environment', resourceId: id, details: { name: row.name, changes } });
     return view(row);
   });
 }

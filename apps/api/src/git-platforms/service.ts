@@ -1,6 +1,7 @@
 import type { CreateGitPlatformBody, GitPlatformQuery, UpdateGitPlatformBody } from '@rp/contract/git-platforms';
 import type { Credential, GitPlatform, Prisma } from '../generated/prisma/client.js';
 import { assertWritable } from '../archive/service.js';
+import { auditChanges } from '../audit/changes.js';
 import { recordAudit } from '../audit/service.js';
 import { bindCredential, revealSecret } from '../credentials/service.js';
 import type { Actor, RequestContext } from '../plugins/app/auth/actor.js';
@@ -42,6 +43,9 @@ export const gitPlatformView = (row: Row) => ({
 });
 
 const withCredential = { credential: { select: { name: true } }, _count: { select: { projects: true } } } as const;
+
+/** The token's credential by name: the entry stays readable after it is renamed or deleted. */
+const auditedRow = (row: Row) => ({ ...row, credential: row.credential.name });
 
 interface WriteDeps {
   db: Db;
@@ -124,11 +128,13 @@ export async function updateGitPlatform({ db, ctx, privateHosts }: WriteDeps, { 
   return db.$transaction(async (tx) => {
     if (before.groupId) await assertWritable(tx, 'group', before.groupId);
     if (changes.name) await assertNameFree(tx, before.groupId, changes.name, id);
+    const current = await tx.gitPlatform.findUnique({ where: { id }, include: withCredential });
+    if (!current) throw new NotFound('Git platform');
     if (changes.credentialId !== undefined || changes.baseUrl !== undefined) await checkCredential(tx, changes.credentialId ?? before.credentialId, before.groupId, host);
     // Another address or token: the last check no longer says anything about this platform.
     const reset = changes.credentialId !== undefined || baseUrl !== before.baseUrl ? { checkedAt: null, checkOk: null, checkMessage: null, tokenUser: null, tokenScopes: [] } : {};
     const row = await tx.gitPlatform.update({ where: { id }, data: { name: changes.name, baseUrl, credentialId: changes.credentialId, ...reset }, include: withCredential });
-    await recordAudit(tx, ctx, { action: 'git_platform.update', resourceType: 'git_platform', resourceId: id, details: { name: row.name, changed: Object.keys(changes), baseUrl } });
+    await recordAudit(tx, ctx, { action: 'git_platform.update', resourceType: 'git_platform', resourceId: id, details: { name: row.name, changes: auditChanges(auditedRow(current), auditedRow(row), { plain: ['name', 'baseUrl', 'credential'] }) } });
     return gitPlatformView(row);
   });
 }

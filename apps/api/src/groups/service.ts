@@ -2,6 +2,7 @@ import type { Static } from 'typebox';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { GroupRole } from '../generated/prisma/enums.js';
 import { archivedAtOf, archivedFilter, assertWritable } from '../archive/service.js';
+import { auditChanges } from '../audit/changes.js';
 import { recordAudit } from '../audit/service.js';
 import { notifyAccessChanged } from '../channels.js';
 import type { Actor, RequestContext } from '../plugins/app/auth/actor.js';
@@ -71,9 +72,12 @@ export async function createGroup({ db, actor, ctx }: ReadDeps & WriteDeps, inpu
 export async function updateGroup({ db, actor, ctx }: ReadDeps & WriteDeps, { id, changes }: { id: string; changes: Static<typeof UpdateGroupBody> }) {
   return db.$transaction(async (tx) => {
     await assertWritable(tx, 'group', id);
+    const before = await tx.group.findUnique({ where: { id } });
+    if (!before) throw new NotFound('Group');
     if (changes.name) await assertNameFree(tx, changes.name, id);
     const group = await tx.group.update({ where: { id }, data: changes, include: withCount });
-    await recordAudit(tx, ctx, { action: 'group.update', resourceType: 'group', resourceId: id, details: { ...changes } });
+    const diff = auditChanges(before, group, { plain: ['name', 'description'] });
+    await recordAudit(tx, ctx, { action: 'group.update', resourceType: 'group', resourceId: id, details: { name: group.name, changes: diff } });
     return view(group, actor);
   });
 }

@@ -1,5 +1,6 @@
 import type { Static } from 'typebox';
 import type { HookTemplate, Prisma } from '../generated/prisma/client.js';
+import { auditChanges } from '../audit/changes.js';
 import { recordAudit } from '../audit/service.js';
 import type { Actor, RequestContext } from '../plugins/app/auth/actor.js';
 import { hooksOf } from '../projects/service.js';
@@ -85,7 +86,7 @@ export async function updateHookTemplate({ db, ctx }: WriteDeps, { id, changes }
     if (!before) throw new NotFound('Hook template');
     if (changes.name) await assertNameFree(tx, before.groupId, changes.name, id);
     const row = await tx.hookTemplate.update({ where: { id }, data: changes });
-    await recordAudit(tx, ctx, { action: 'hook_template.update', resourceType: 'hook_template', resourceId: id, details: { name: row.name, changed: Object.keys(changes) } });
+    await recordAudit(tx, ctx, { action: 'hook_template.update', resourceType: 'hook_template', resourceId: id, details: { name: row.name, changes: auditChanges(before, row, { plain: ['name', 'description', 'script'] }) } });
     return view(row);
   });
 }

@@ -1,6 +1,7 @@
 import type { CreateNotificationChannelBody, NotificationChannelQuery, NotificationKind, UpdateNotificationChannelBody } from '@rp/contract/notifications';
 import type { NotificationChannel, Prisma } from '../generated/prisma/client.js';
 import { assertWritable } from '../archive/service.js';
+import { auditChanges, type FieldPolicy, type KeyedEntry } from '../audit/changes.js';
 import { recordAudit } from '../audit/service.js';
 import type { Actor, RequestContext } from '../plugins/app/auth/actor.js';
 import type { PrivateHosts } from '../projects/git-policy.js';
@@ -49,6 +50,13 @@ function view(box: SecretBox, row: NotificationChannel) {
     updatedAt: row.updatedAt.toISOString(),
   };
 }
+
+const AUDITED: FieldPolicy = { plain: ['name', 'settings'], keyed: ['secret'] };
+
+/** Every part of the secret (webhook URL, signing secret, SMTP password) is compared as a secret: only its name shows. */
+const secretEntries = (secret: object): KeyedEntry[] => Object.entries(secret).map(([key, value]) => ({ key, value: JSON.stringify(value), secret: true }));
+
+const auditedRow = (box: SecretBox, row: NotificationChannel) => ({ ...row, secret: secretEntries(openSecret(box, row)) });
 
 interface WriteDeps {
   db: Db;
@@ -125,6 +133,8 @@ export async function updateNotificationChannel({ db, secrets, ctx, privateHosts
   return db.$transaction(async (tx) => {
     if (before.groupId) await assertWritable(tx, 'group', before.groupId);
     if (changes.name) await assertNameFree(tx, before.groupId, changes.name, id);
+    const current = await tx.notificationChannel.findUnique({ where: { id } });
+    if (!current) throw new NotFound('Notification channel');
     // Another address or secret: the last test no longer says anything about this channel.
     const reset = changes.settings !== undefined || changes.secret !== undefined ? { lastTestAt: null, lastTestOk: null, lastTestAnswer: null } : {};
     const row = await tx.notificationChannel.update({
@@ -135,7 +145,7 @@ export async function updateNotificationChannel({ db, secrets, ctx, privateHosts
       action: 'notification_channel.update',
       resourceType: 'notification_channel',
       resourceId: id,
-      details: { name: row.name, changed: Object.keys(changes), settings: config.settings, secretParts: Object.keys(changes.secret ?? {}) },
+      details: { name: row.name, changes: auditChanges(auditedRow(secrets, current), { ...row, secret: secretEntries(config.secret) }, AUDITED) },
     });
     return view(secrets, row);
   });

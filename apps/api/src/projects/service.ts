@@ -3,6 +3,7 @@ import type { Static } from 'typebox';
 import { Prisma, type Project } from '../generated/prisma/client.js';
 import { archivedAtOf, archivedFilter, assertWritable } from '../archive/service.js';
 import { assertBuildAgent } from './build-agent.js';
+import { auditChanges, flattened, type FieldPolicy } from '../audit/changes.js';
 import { recordAudit } from '../audit/service.js';
 import type { Actor, RequestContext } from '../plugins/app/auth/actor.js';
 import { bindCredential, revealSecret } from '../credentials/service.js';
@@ -176,7 +177,7 @@ async function checkedLink(tx: DbTx, groupId: string, input: Link, current?: Pro
   return { gitPlatformId: platformId, remoteProjectId: BigInt(remote) };
 }
 
-/** Audit entries name what changed; scripts can be 64 KB each, so hooks are listed by stage only. */
+/** A new project's audit entry; scripts can be 64 KB each, so hooks are listed by stage only. */
 function auditSummary(input: Partial<Static<typeof UpdateProjectBody>>) {
   const { hooks, buildCommand, restartCommand, ...rest } = input;
   return {
@@ -186,6 +187,18 @@ function auditSummary(input: Partial<Static<typeof UpdateProjectBody>>) {
     ...(hooks ? { hooks: Object.keys(hooks) } : {}),
   } as Prisma.InputJsonObject;
 }
+
+const AUDITED: FieldPolicy = {
+  plain: [
+    'name', 'description', 'gitUrl', 'gitCredentialId', 'buildAgentId', 'preset', 'buildCommand', 'artifactPaths', 'packageCompression', 'sharedDirs',
+    'sharedFiles', 'keepReleases', 'restartCommand', 'healthCheck', 'service', 'defaultBranch', 'gitPlatformId', 'remoteProjectId',
+    ...HOOK_STAGES.map((stage) => `hooks.${stage}`),
+  ],
+};
+
+/** What an update changed, each hook compared on its own. */
+const projectChanges = (before: Project, after: Project) =>
+  auditChanges({ ...before, ...flattened('hooks', hooksOf(before.hooks)) }, { ...after, ...flattened('hooks', hooksOf(after.hooks)) }, AUDITED);
 
 export function normaliseHealthCheck(input: Static<typeof HealthCheckInput>): HealthCheckConfig {
   const tries = { timeoutSeconds: input.timeoutSeconds ?? 5, retries: input.retries ?? 3, intervalSeconds: input.intervalSeconds ?? 2 };
@@ -268,7 +281,7 @@ export async function updateProject({ db, ctx, ...policy }: ProjectWriteDeps, { 
       },
       include: withCount,
     });
-    await recordAudit(tx, ctx, { action: 'project.update', resourceType: 'project', resourceId: id, details: auditSummary(changes) });
+    await recordAudit(tx, ctx, { action: 'project.update', resourceType: 'project', resourceId: id, details: { name: row.name, changes: projectChanges(before, row) } });
     return view(row);
   });
 }
@@ -286,7 +299,7 @@ export async function applyHookTemplate({ db, ctx }: WriteDeps, { id, stage, tem
       action: 'project.update',
       resourceType: 'project',
       resourceId: id,
-      details: { hooks: [stage], fromTemplate: { id: template.id, name: template.name } },
+      details: { name: row.name, changes: projectChanges(project, row), fromTemplate: { id: template.id, name: template.name } },
     });
     return view(row);
   });

@@ -1,6 +1,7 @@
 import type { Transport } from '@rp/deploy-engine';
 import type { Static } from 'typebox';
 import type { Prisma } from '../generated/prisma/client.js';
+import { auditChanges, type FieldPolicy } from '../audit/changes.js';
 import { recordAudit } from '../audit/service.js';
 import type { Actor, RequestContext } from '../plugins/app/auth/actor.js';
 import { revealSecret } from '../credentials/service.js';
@@ -13,6 +14,11 @@ import { assertWritable } from '../archive/service.js';
 
 type ServerRow = Prisma.ServerGetPayload<{ include: { credential: { select: { name: true } } } }>;
 const withCredential = { credential: { select: { name: true } } } as const;
+
+const AUDITED: FieldPolicy = { plain: ['name', 'description', 'host', 'port', 'username', 'credential', 'labels', 'hostKeyFingerprint', 'buildAgent', 'sudo'] };
+
+/** The SSH key by name: the entry stays readable after the key is renamed or deleted. */
+const auditedRow = (row: ServerRow) => ({ ...row, credential: row.credential.name });
 
 interface WriteDeps {
   db: Db;
@@ -121,13 +127,13 @@ export async function createServer({ db, ctx }: WriteDeps, input: Static<typeof 
 
 export async function updateServer({ db, ctx }: WriteDeps, { id, changes }: { id: string; changes: Static<typeof UpdateServerBody> }) {
   return db.$transaction(async (tx) => {
-    const before = await tx.server.findUnique({ where: { id } });
+    const before = await tx.server.findUnique({ where: { id }, include: withCredential });
     if (!before) throw new NotFound('Server');
     if (changes.credentialId) await assertUsableKey(tx, before.groupId, changes.credentialId);
     if (changes.name) await assertNameFree(tx, before.groupId, changes.name, id);
     if (changes.buildAgent !== undefined && changes.buildAgent !== before.buildAgent) await assertRoleChangeable(tx, before, changes.buildAgent);
     const row = await tx.server.update({ where: { id }, data: changes, include: withCredential });
-    await recordAudit(tx, ctx, { action: 'server.update', resourceType: 'server', resourceId: id, details: { ...changes } });
+    await recordAudit(tx, ctx, { action: 'server.update', resourceType: 'server', resourceId: id, details: { name: row.name, changes: auditChanges(auditedRow(before), auditedRow(row), AUDITED) } });
     return view(row);
   });
 }

@@ -1,5 +1,6 @@
 import type { Static } from 'typebox';
 import type { Prisma } from '../generated/prisma/client.js';
+import { auditChanges, type FieldPolicy } from '../audit/changes.js';
 import { recordAudit } from '../audit/service.js';
 import { notifyAccessChanged } from '../channels.js';
 import type { RequestContext } from '../plugins/app/auth/actor.js';
@@ -70,6 +71,11 @@ async function assertAnotherAdmin(tx: Prisma.TransactionClient, userId: string) 
   if (!admins.some((admin) => admin.id !== userId)) throw new Conflict('This is the last active administrator');
 }
 
+const AUDITED: FieldPolicy = { plain: ['displayName', 'email', 'isAdmin', 'disabled'], secret: ['password'] };
+
+/** A new password shows as changed by its hash (salted, so setting the same one again shows too), never the hash. */
+const auditedRow = (user: { passwordHash: string }) => ({ ...user, password: user.passwordHash });
+
 export async function updateUser({ db, hasher, ctx }: WriteDeps, { id, changes }: { id: string; changes: Static<typeof UpdateUserBody> }) {
   if (ctx.actorId === id && (changes.disabled === true || changes.isAdmin === false)) {
     throw new Invalid(changes.disabled === true ? 'disabled' : 'isAdmin', 'you cannot disable or demote yourself');
@@ -102,12 +108,11 @@ export async function updateUser({ db, hasher, ctx }: WriteDeps, { id, changes }
       await tx.session.updateMany({ where: { userId: id, revokedAt: null }, data: { revokedAt: new Date() } });
     }
     await notifyAccessChanged(tx, id);
-    const changed = Object.keys(changes).filter((key) => key !== 'password');
     await recordAudit(tx, ctx, {
       action: 'user.update',
       resourceType: 'user',
       resourceId: id,
-      details: { username: user.username, changed, passwordReset: Boolean(passwordHash) },
+      details: { username: user.username, changes: auditChanges(auditedRow(before), auditedRow(user), AUDITED) },
     });
     return toUserView(user);
   });

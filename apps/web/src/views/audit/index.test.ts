@@ -108,6 +108,48 @@ describe('audit log view', () => {
     expect(detail.get('pre').text()).toBe(JSON.stringify({ username: 'bob', role: 'developer' }, null, 2));
   });
 
+  it('shows the changes of an update as a table: labelled fields, scripts as changed lines, secrets hidden', async () => {
+    const details = {
+      name: 'shop',
+      fromTemplate: { name: 'notify' },
+      changes: {
+        buildCommand: { from: 'make', to: 'make dist' },
+        'hooks.before-release': { from: 'echo one\necho two', to: 'echo one\necho 2', truncated: true },
+        newerField: { from: null, to: [1, 2] },
+        token: { from: '***', to: '***', secret: true },
+        variables: { keys: { DB_PASSWORD: { from: '***', to: '***', secret: true }, MODE: { from: 'fast', to: null } } },
+      },
+    };
+    stubFetch({ 'GET /api/audit': () => json(200, page([entry({ action: 'project.update', resourceType: 'project', details })])) });
+    const wrapper = await mountSignedIn(AuditView, '/audit');
+
+    await wrapper.get('.el-table__expand-icon').trigger('click');
+    await flushPromises();
+    const cells = (row: { findAll: (s: string) => { text: () => string }[] }) => row.findAll('th, td').map((c) => c.text());
+    const rows = wrapper.get('[data-testid="audit-changes"]').findAll('[data-testid="audit-change"]');
+    expect(rows.map(cells)).toEqual([
+      ['构建命令', 'make', 'make dist'],
+      ['钩子：发布前 只保存了前 4 KB', 'echo one- echo two+ echo 2'],
+      ['newerField', '（无）', '[1,2]'],
+      ['令牌', '已隐藏', '已隐藏'],
+      ['环境变量 DB_PASSWORD', '已隐藏', '已隐藏'],
+      ['环境变量 MODE', 'fast', '（无）'],
+    ]);
+    expect(rows[1]!.findAll('.audit-changes__line--removed').map((l) => l.text())).toEqual(['- echo two']);
+    expect(rows[1]!.findAll('.audit-changes__line--added').map((l) => l.text())).toEqual(['+ echo 2']);
+    expect(wrapper.get('[data-testid="audit-detail-42"]').text()).not.toContain('***');
+    expect(wrapper.get('.audit__json').text()).toBe(JSON.stringify({ name: 'shop', fromTemplate: { name: 'notify' } }, null, 2));
+  });
+
+  it('says so when an update changed nothing', async () => {
+    stubFetch({ 'GET /api/audit': () => json(200, page([entry({ action: 'group.update', details: { name: 'ops', changes: {} } })])) });
+    const wrapper = await mountSignedIn(AuditView, '/audit');
+
+    await wrapper.get('.el-table__expand-icon').trigger('click');
+    await flushPromises();
+    expect(wrapper.get('[data-testid="audit-changes-none"]').text()).toBe('没有字段发生变化');
+  });
+
   it('tells a non-administrator the log is for administrators instead of calling the API', async () => {
     const calls = stubFetch({});
     const wrapper = await mountSignedIn(AuditView, '/audit', { user: { ...adminUser, isAdmin: false } });
