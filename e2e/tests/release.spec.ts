@@ -3,6 +3,7 @@ import path from 'node:path';
 import { readHost } from '@rp/deploy-engine/testing';
 import type { Page, TestInfo } from '@playwright/test';
 import { ADMIN, expect, signIn, test } from '../fixtures.js';
+import { fillScript, scriptValue } from '../helpers/code-editor.js';
 import { choose, expectNoErrorToast, fillNumber, radio, rowWith, snap } from '../helpers/element.js';
 import { startSampleHosts, type SampleHosts } from '../helpers/sample-hosts.js';
 
@@ -110,11 +111,11 @@ async function createProject(page: Page, testInfo: TestInfo): Promise<string> {
   await page.getByTestId('project-form-git-url').fill(sample.repo.url);
   // The preset first: choosing it fills the build, restart and health fields that are then adjusted below.
   await choose(page, page.getByTestId('project-form-preset'), /^Node\.js/);
-  await expect(page.getByTestId('project-form-build-command')).toHaveValue(/npm ci/);
-  await page.getByTestId('project-form-build-command').fill('printf "%s\\n" "$COMMIT" > REVISION');
-  await page.getByTestId('project-form-restart-command').fill(`PORT=${port} sh bin/restart.sh`);
+  await expect.poll(() => scriptValue(page.getByTestId('project-form-build-command'))).toMatch(/npm ci/);
+  await fillScript(page.getByTestId('project-form-build-command'), 'printf "%s\\n" "$COMMIT" > REVISION');
+  await fillScript(page.getByTestId('project-form-restart-command'), `PORT=${port} sh bin/restart.sh`);
   await radio(page.getByTestId('project-form-health-type'), 'command').click();
-  await page.getByTestId('project-form-health-command').fill(`curl -fsS "http://127.0.0.1:${port.slice(1, -1)}/health"`);
+  await fillScript(page.getByTestId('project-form-health-command'), `curl -fsS "http://127.0.0.1:${port.slice(1, -1)}/health"`);
   await fillNumber(page.getByTestId('project-form-health-timeout'), 5);
   await fillNumber(page.getByTestId('project-form-health-retries'), 20);
   await fillNumber(page.getByTestId('project-form-health-interval'), 1);

@@ -86,6 +86,7 @@ declare module 'vue' {
     RouteEnvironmentPicker: typeof import('./components/RouteEnvironmentPicker.vue')['default']
     RouterLink: typeof import('vue-router')['RouterLink']
     RouterView: typeof import('vue-router')['RouterView']
+    ScriptEditor: typeof import('./components/ScriptEditor.vue')['default']
     ThemeSwitch: typeof import('./components/ThemeSwitch.vue')['default']
   }
   export interface GlobalDirectives {

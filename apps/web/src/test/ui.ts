@@ -1,5 +1,6 @@
 import { expect, vi } from 'vitest';
 import { flushPromises, type VueWrapper } from '@vue/test-utils';
+import { EditorView } from '@codemirror/view';
 import type { RecordedRequest } from './fetch-stub';
 
 /** One page of a list answer holding all of `items`. */
@@ -25,6 +26,39 @@ export function typeInto(selector: string, value: string): void {
   if (!input) throw new Error(`no ${selector}`);
   input.value = value;
   input.dispatchEvent(new Event('input'));
+}
+
+/** The code editor of the ScriptEditor with this test id, once it has loaded and taken over from the fallback textarea. */
+export function scriptEditor(testId: string): Promise<EditorView> {
+  // The first editor of a run waits for CodeMirror's modules to be transformed, which on busy cores takes seconds.
+  return vi.waitFor(
+    () => {
+      const view = EditorView.findFromDOM(byTestId(testId));
+      if (!view) throw new Error(`${testId} is not a code editor yet`);
+      return view;
+    },
+    { timeout: 10_000 },
+  );
+}
+
+/**
+ * Types into a ScriptEditor the way a user does: everything selected, then replaced by typed input (CodeMirror's
+ * own input transaction, which its DOM handling would produce in a browser). A read-only editor takes no typing.
+ */
+export async function typeIntoScript(testId: string, value: string): Promise<void> {
+  const view = await scriptEditor(testId);
+  if (view.state.readOnly) throw new Error(`${testId} is read-only`);
+  view.dispatch({
+    changes: { from: 0, to: view.state.doc.length, insert: value },
+    selection: { anchor: value.length },
+    userEvent: 'input.type',
+  });
+  await flushPromises();
+}
+
+/** The text a ScriptEditor shows. */
+export async function scriptText(testId: string): Promise<string> {
+  return (await scriptEditor(testId)).state.doc.toString();
 }
 
 /** A button of the newest message box (a closed one lingers in the DOM while it fades out). */

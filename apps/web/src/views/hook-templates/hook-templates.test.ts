@@ -5,7 +5,7 @@ import { useAuthStore } from '@/stores/auth';
 import { json, stubFetch, type RecordedRequest } from '@/test/fetch-stub';
 import { isolateViewTests, mountSignedIn } from '@/test/mount-view';
 import HookTemplatesView from './index.vue';
-import { lastQuery, messageBoxButton, page, rowOf, settle } from '@/test/ui';
+import { lastQuery, messageBoxButton, page, rowOf, scriptText, settle, typeIntoScript } from '@/test/ui';
 
 const GROUP = '00000000-0000-4000-8000-0000000000a1';
 const RESTART = '00000000-0000-4000-8000-0000000000e1';
@@ -58,7 +58,7 @@ describe('hook templates view', () => {
 
     await wrapper.get('[data-testid="hook-template-create"]').trigger('click');
     await settle();
-    await wrapper.get('[data-testid="hook-template-script"]').setValue('  ');
+    await typeIntoScript('hook-template-script', '  ');
     await wrapper.get('[data-testid="hook-template-save"]').trigger('click');
     await vi.waitFor(async () => {
       await flushPromises();
@@ -69,7 +69,7 @@ describe('hook templates view', () => {
     expect(calls.some((c) => c.method === 'POST')).toBe(false);
 
     await wrapper.get('[data-testid="hook-template-name"]').setValue('clear-opcache');
-    await wrapper.get('[data-testid="hook-template-script"]').setValue('set -e\nphp artisan opcache:clear\n');
+    await typeIntoScript('hook-template-script', 'set -e\nphp artisan opcache:clear\n');
     await wrapper.get('[data-testid="hook-template-save"]').trigger('click');
     await vi.waitFor(async () => {
       await flushPromises();
@@ -84,9 +84,8 @@ describe('hook templates view', () => {
 
     await rowOf(wrapper, 'restart-php-fpm').get('[data-testid="hook-template-edit"]').trigger('click');
     await settle();
-    const script = wrapper.get<HTMLTextAreaElement>('[data-testid="hook-template-script"]');
-    expect(script.element.value).toBe('#!/bin/sh\nset -e\nsudo systemctl reload php-fpm\n');
-    await script.setValue('sudo systemctl restart php-fpm\n');
+    expect(await scriptText('hook-template-script')).toBe('#!/bin/sh\nset -e\nsudo systemctl reload php-fpm\n');
+    await typeIntoScript('hook-template-script', 'sudo systemctl restart php-fpm\n');
     await wrapper.get('[data-testid="hook-template-save"]').trigger('click');
     await vi.waitFor(async () => {
       await flushPromises();

@@ -4,7 +4,7 @@ import { useAuthStore } from '@/stores/auth';
 import { json, stubFetch, type RecordedRequest } from '@/test/fetch-stub';
 import { isolateViewTests, mountSignedIn } from '@/test/mount-view';
 import DetailView from './detail.vue';
-import { byTestId, messageBoxButton, page, settle, typeInto } from '@/test/ui';
+import { byTestId, messageBoxButton, page, settle, typeInto, typeIntoScript } from '@/test/ui';
 
 const GROUP = '00000000-0000-4000-8000-0000000000a1';
 const PROJECT = '00000000-0000-4000-8000-0000000000c1';
@@ -154,7 +154,7 @@ describe('project page', () => {
     await settle();
 
     await openMenu('env-edit-prod');
-    typeInto('textarea[data-testid="env-form-offline"]', 'curl -fsS -X POST http://127.0.0.1:8080/offline');
+    await typeIntoScript('env-form-offline', 'curl -fsS -X POST http://127.0.0.1:8080/offline');
     // An offline script alone would leave every server out of the load balancer: the form says so and sends nothing.
     byTestId('env-form-save').click();
     await vi.waitFor(async () => {
@@ -162,7 +162,7 @@ describe('project page', () => {
       expect(document.body.textContent).toContain('设置了下线脚本时必须填写上线脚本');
     });
     expect(calls.some((c) => c.method === 'PATCH')).toBe(false);
-    typeInto('textarea[data-testid="env-form-online"]', 'curl -fsS -X POST http://127.0.0.1:8080/online');
+    await typeIntoScript('env-form-online', 'curl -fsS -X POST http://127.0.0.1:8080/online');
     typeInto('[data-testid="env-form-drain"] input', '20');
     byTestId('env-form-drain').querySelector('input')?.dispatchEvent(new Event('change'));
     await settle();

@@ -4,7 +4,7 @@ import { useAuthStore } from '@/stores/auth';
 import { json, stubFetch, type RecordedRequest } from '@/test/fetch-stub';
 import { isolateViewTests, mountSignedIn } from '@/test/mount-view';
 import ProjectsView from './index.vue';
-import { answerMessageBox, byTestId, lastQuery, messageBoxButton, page, requests, settle, typeInto } from '@/test/ui';
+import { answerMessageBox, byTestId, lastQuery, messageBoxButton, page, requests, scriptText, settle, typeInto } from '@/test/ui';
 
 const GROUP = '00000000-0000-4000-8000-0000000000a1';
 const OTHER = '00000000-0000-4000-8000-0000000000b2';
@@ -110,7 +110,7 @@ describe('projects list', () => {
     await settle();
     byTestId('preset-option-vue')?.click();
     await settle();
-    expect(document.querySelector<HTMLTextAreaElement>('textarea[data-testid="project-form-build-command"]')?.value).toBe('npm ci && npm run build');
+    expect(await scriptText('project-form-build-command')).toBe('npm ci && npm run build');
 
     byTestId('project-form-save')?.click();
     await vi.waitFor(async () => {

@@ -4,7 +4,7 @@ import { defineComponent, h, ref } from 'vue';
 import type { HookStage } from '@/api/projects';
 import { json, stubFetch } from '@/test/fetch-stub';
 import { isolateViewTests, mountSignedIn } from '@/test/mount-view';
-import { byTestId, settle } from '@/test/ui';
+import { byTestId, scriptText, settle, typeIntoScript } from '@/test/ui';
 import HookEditor from './HookEditor.vue';
 
 const GROUP = '00000000-0000-4000-8000-0000000000a1';
@@ -34,6 +34,16 @@ describe('hook editor', () => {
     [...document.querySelectorAll<HTMLElement>('.el-select-dropdown__item')].find((li) => li.textContent?.includes('清理缓存'))?.click();
     await settle();
     expect(model.value['before-checkout']).toBe('rm -rf cache/*');
+    expect(await scriptText('hook-script-before-checkout')).toBe('rm -rf cache/*');
+  });
+
+  it('keeps what is typed into a stage\'s script for that stage only', async () => {
+    stubFetch({ 'GET /api/hook-templates': () => json(200, page([])) });
+    const { model } = await mountEditor(empty());
+    await settle();
+
+    await typeIntoScript('hook-script-before-checkout', 'git lfs install');
+    expect(model.value).toEqual({ ...empty(), 'before-checkout': 'git lfs install' });
   });
 
   it('saves the current script as a template under the name asked for', async () => {
