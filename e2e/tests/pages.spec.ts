@@ -104,6 +104,7 @@ const ROUTES: Route[] = [
   { path: () => '/approvals', ready: (p) => p.getByTestId('approvals-table').getByText(names.waiting) },
   { path: () => `/queue?project=${ids.project}&env=${ids.environment}`, ready: (p) => p.getByTestId('queue-no-running') },
   { path: () => `/versions?project=${ids.project}&env=${ids.environment}`, ready: (p) => p.getByTestId('versions-table').getByText(names.server) },
+  { path: () => `/versions/overview?q=${names.project}`, ready: (p) => p.getByTestId(`versions-overview-project-${names.project}`) },
   { path: () => '/projects', ready: (p) => p.getByTestId(`project-link-${names.project}`) },
   { path: () => `/projects/${ids.project}`, ready: (p) => p.getByTestId('env-row-staging') },
   { path: () => '/servers', ready: (p) => p.getByTestId('server-table').getByText(names.server, { exact: true }) },
