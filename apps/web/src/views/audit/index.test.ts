@@ -138,7 +138,7 @@ describe('audit log view', () => {
     expect(rows[1]!.findAll('.audit-changes__line--removed').map((l) => l.text())).toEqual(['- echo two']);
     expect(rows[1]!.findAll('.audit-changes__line--added').map((l) => l.text())).toEqual(['+ echo 2']);
     expect(wrapper.get('[data-testid="audit-detail-42"]').text()).not.toContain('***');
-    expect(wrapper.get('.audit__json').text()).toBe(JSON.stringify({ name: 'shop', fromTemplate: { name: 'notify' } }, null, 2));
+    expect(wrapper.get('[data-testid="audit-details-json"]').text()).toBe(JSON.stringify({ name: 'shop', fromTemplate: { name: 'notify' } }, null, 2));
   });
 
   it('says so when an update changed nothing', async () => {
