@@ -72,7 +72,11 @@ describe('notification outbox and notifier', () => {
     const names = Array.from({ length: 25 }, (_, i) => `svc-${String(i).padStart(2, '0')}`);
     for (const name of names) await alarm(name);
     notifier();
-    await eventually(async () => (await deliveriesOf(t, channelId)).every((d) => d.state === 'sent' || d.state === 'merged') && (await deliveriesOf(t, channelId)).length === 25, 'all 25 delivered');
+    // One read for both conditions: with two, the deliveries could appear between them (an empty list is "all sent").
+    await eventually(async () => {
+      const rows = await deliveriesOf(t, channelId);
+      return rows.length === 25 && rows.every((d) => d.state === 'sent' || d.state === 'merged');
+    }, 'all 25 delivered');
 
     expect(server.received.length).toBeLessThanOrEqual(20);
     expect(server.received.every((r) => (r.reply.body as { errcode: number }).errcode === 0)).toBe(true);
@@ -158,7 +162,10 @@ describe('notification outbox and notifier', () => {
     await t.db.$transaction((tx) => recordServiceAlarm(tx, { type: 'service_down', groupId, environment: 'production', service: 'loud', server: 'web-2' }));
     notifier();
     await eventually(async () => (await t.db.notificationEvent.count({ where: { expandedAt: null } })) === 0, 'events expanded');
-    await eventually(async () => (await deliveriesOf(t, channelId)).every((d) => d.state === 'sent'), 'sent');
+    await eventually(async () => {
+      const rows = await deliveriesOf(t, channelId);
+      return rows.length === 2 && rows.every((d) => d.state === 'sent');
+    }, 'both sent');
     const rows = await deliveriesOf(t, channelId);
     // The recovery matches neither rule; "loud" matches both (one message per rule).
     expect(rows.map((r) => r.event.type)).toEqual(['service_down', 'service_down']);
