@@ -1,6 +1,7 @@
 import { describeFailure, type EngineEvent, type ReleaseResult } from '@rp/deploy-engine';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { TargetState } from '../generated/prisma/enums.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { EVENTS_CHANNEL, eventsPayload, notifyEvents } from '../channels.js';
 import { transition, tryTransition } from '../releases/state-machine.js';
 import type { Db } from '../shared/db.js';
@@ -9,6 +10,8 @@ import { maskDeep, type SecretMasker } from '../shared/secret-masker.js';
 /** How long log lines may wait to be written together: a few ms of latency buys one INSERT per hundreds of lines. */
 const FLUSH_DELAY_MS = 5;
 const MAX_BATCH = 2_000;
+/** Waits before storing a batch again (a busy pool, a transaction timed out, a dropped connection): 7.5 s in all. */
+const RETRY_DELAYS_MS = [250, 500, 1_000, 2_000, 4_000];
 
 const targetStateOf: Record<ReleaseResult['targets'][string]['state'], TargetState> = {
   succeeded: 'succeeded',
@@ -45,6 +48,13 @@ export interface RecordedRun {
   onStored?: (event: EngineEvent, seq: number) => Promise<void> | void;
   /** Applied to every text of every event before it is stored, and so before any viewer or table sees it. */
   mask?: SecretMasker;
+  /** Told of each failed attempt to store a batch that will be tried again. */
+  onRetry?: (error: Error, attempt: number) => void;
+  /**
+   * Told when a batch could not be stored after every retry: the database no longer says what the run does (a pause
+   * it never recorded would wait forever), so the run must stop.
+   */
+  onLost?: (error: Error) => void;
 }
 
 /**
@@ -65,6 +75,8 @@ export class EventRecorder {
   private readonly seqBase: number;
   private readonly onStored: (event: EngineEvent, seq: number) => Promise<void> | void;
   private readonly mask: SecretMasker;
+  private readonly onRetry: (error: Error, attempt: number) => void;
+  private readonly onLost: (error: Error) => void;
 
   constructor({ db }: { db: Db }, run: RecordedRun) {
     this.db = db;
@@ -72,6 +84,8 @@ export class EventRecorder {
     this.seqBase = run.seqBase;
     this.onStored = run.onStored ?? (() => undefined);
     this.mask = run.mask ?? ((text) => text);
+    this.onRetry = run.onRetry ?? (() => undefined);
+    this.onLost = run.onLost ?? (() => undefined);
   }
 
   push = (event: EngineEvent): void => {
@@ -108,14 +122,34 @@ export class EventRecorder {
       while (this.#queue.length > 0) {
         const batch = this.#queue.splice(0, MAX_BATCH);
         try {
-          await this.#store(batch);
+          await this.#storeWithRetries(batch);
         } catch (error) {
           this.#failure ??= error as Error;
+          this.onLost(error as Error);
         }
       }
     })().finally(() => {
       this.#writing = null;
     });
+  }
+
+  /**
+   * Events are stored in order, so a batch that failed is tried again before anything after it (which waits in the
+   * queue meanwhile); a transaction that failed changed nothing, so trying again stores each event once.
+   */
+  async #storeWithRetries(batch: EngineEvent[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#store(batch);
+        break;
+      } catch (error) {
+        const delay = RETRY_DELAYS_MS[attempt - 1];
+        if (delay === undefined) throw error;
+        this.onRetry(error as Error, attempt);
+        await sleep(delay);
+      }
+    }
+    for (const event of batch) await this.onStored(event, this.seqBase + event.seq);
   }
 
   async #store(batch: EngineEvent[]): Promise<void> {
@@ -155,7 +189,6 @@ export class EventRecorder {
         await notifyEvents(tx, this.releaseId, lastSeq);
       });
     }
-    for (const event of batch) await this.onStored(event, this.seqBase + event.seq);
   }
 }
 

@@ -158,6 +158,11 @@ export class ReleaseWorker {
             if (event.type === 'batch.paused') entry.paused = true;
           },
           mask,
+          onRetry: (error, attempt) => this.o.log.warn(`storing events of release ${id} failed (attempt ${attempt}), trying again: ${mask(error.message)}`),
+          onLost: (error) => {
+            this.o.log.error({ err: { type: error.name, message: mask(error.message) }, releaseId: id }, 'events of a run could not be stored; stopping the run');
+            entry.abort.abort();
+          },
         },
       );
       const options = { transport: this.o.transport, signal: entry.abort.signal, onEvent: recorder.push };
