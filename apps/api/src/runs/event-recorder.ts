@@ -10,7 +10,7 @@ import { maskDeep, type SecretMasker } from '../shared/secret-masker.js';
 /** How long log lines may wait to be written together: a few ms of latency buys one INSERT per hundreds of lines. */
 const FLUSH_DELAY_MS = 5;
 const MAX_BATCH = 2_000;
-/** Waits before storing a batch again (a busy pool, a transaction timed out, a dropped connection): 7.5 s in all. */
+/** Waits before storing a batch again (a busy pool, a transaction timed out, a dropped connection): 7.75 s in all. */
 const RETRY_DELAYS_MS = [250, 500, 1_000, 2_000, 4_000];
 
 const targetStateOf: Record<ReleaseResult['targets'][string]['state'], TargetState> = {
